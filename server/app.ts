@@ -1,0 +1,56 @@
+import type { Config } from './config.ts';
+import { openDatabase, type Database, type Db } from './db/client.ts';
+import { createLogger, type Logger } from './log.ts';
+import { LoginThrottle } from './auth/login-throttle.ts';
+import { Realtime } from './realtime/realtime.ts';
+
+/**
+ * Everything with state lives here, created once per process by the process
+ * entry and shared by SvelteKit handlers (through `locals.app`) and socket
+ * handlers alike.
+ */
+export type App = AppCore & { readonly realtime: Realtime };
+
+/** The part of the App that the realtime server itself is built on. */
+export type AppCore = {
+	readonly config: Config;
+	readonly log: Logger;
+	readonly database: Database;
+	readonly db: Db;
+	readonly loginThrottle: LoginThrottle;
+};
+
+/** Opens (or takes) the database, brings its schema up to date and builds the services on it. */
+export async function createApp(config: Config, options: { log?: Logger; database?: Database } = {}): Promise<App> {
+	const log = options.log ?? createLogger(config);
+	const database = options.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }));
+	await database.migrate();
+	log.info(
+		{ driver: database.driver, dataDir: database.driver === 'pglite' ? config.dataDir : undefined },
+		'database ready'
+	);
+	const core: AppCore = { config, log, database, db: database.db, loginThrottle: new LoginThrottle(config.login) };
+	return { ...core, realtime: new Realtime(core) };
+}
+
+export async function closeApp(app: App): Promise<void> {
+	await app.realtime.close();
+	await app.database.close();
+}
+
+/*
+ * SvelteKit bundles its own copy of the modules it imports, so the one App is
+ * handed over through a process-wide symbol rather than a module variable.
+ */
+const APP_SLOT = Symbol.for('tiaojie.app');
+type AppSlot = { [APP_SLOT]?: App };
+
+export function publishApp(app: App | undefined): void {
+	(globalThis as AppSlot)[APP_SLOT] = app;
+}
+
+export function currentApp(): App {
+	const app = (globalThis as AppSlot)[APP_SLOT];
+	if (!app) throw new Error('The app has not been started: run it with `npm start` or `npm run dev`.');
+	return app;
+}

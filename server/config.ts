@@ -1,0 +1,72 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const SIZE_UNITS: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+
+/** Sizes as adapter-node writes them: bytes, or a number with K, M or G. */
+const SIZE = /^(\d+)([KMG]?)$/i;
+const size = z
+	.string()
+	.regex(SIZE, 'a number of bytes, or a number followed by K, M or G')
+	.transform((v) => {
+		const [, amount, unit] = SIZE.exec(v)!;
+		return Number(amount) * SIZE_UNITS[unit.toUpperCase()];
+	});
+
+const schema = z.object({
+	NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+	HOST: z.string().min(1).default('0.0.0.0'),
+	PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+	DATA_DIR: z.string().min(1).default('./data'),
+	DATABASE_URL: z
+		.url({ protocol: /^postgres(ql)?$/, error: 'a postgres:// or postgresql:// URL' })
+		.optional()
+		.or(z.literal('').transform(() => undefined)),
+	BODY_SIZE_LIMIT: size.default(1024 * 1024),
+	SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+	LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+	LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
+});
+
+export type Config = Readonly<{
+	env: 'development' | 'production' | 'test';
+	host: string;
+	port: number;
+	dataDir: string;
+	databaseUrl: string | undefined;
+	bodySizeLimit: number;
+	sessionDays: number;
+	login: { maxFailures: number; windowMinutes: number };
+	logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+}>;
+
+export class ConfigError extends Error {
+	readonly problems: string[];
+
+	constructor(problems: string[]) {
+		super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+		this.name = 'ConfigError';
+		this.problems = problems;
+	}
+}
+
+/** Reads the environment once, at start-up; nothing else in the app reads process.env. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+	const parsed = schema.safeParse(env);
+	if (!parsed.success) {
+		throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+	}
+	const c = parsed.data;
+	return Object.freeze({
+		env: c.NODE_ENV,
+		host: c.HOST,
+		port: c.PORT,
+		dataDir: resolve(c.DATA_DIR),
+		databaseUrl: c.DATABASE_URL,
+		bodySizeLimit: c.BODY_SIZE_LIMIT,
+		sessionDays: c.SESSION_DAYS,
+		login: { maxFailures: c.LOGIN_MAX_FAILURES, windowMinutes: c.LOGIN_WINDOW_MINUTES },
+		logLevel: c.LOG_LEVEL
+	});
+}

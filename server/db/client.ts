@@ -1,0 +1,54 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from './schema.ts';
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+/** Either driver behind one face: the rest of the app sees only `db`. */
+export type Database = {
+	readonly db: Db;
+	readonly driver: 'pglite' | 'postgres';
+	migrate(): Promise<void>;
+	ping(): Promise<void>;
+	close(): Promise<void>;
+};
+
+const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
+
+/** A server at `url`, or else embedded PGlite in `dataDir` (in memory when `dataDir` is null). */
+export async function openDatabase(options: { url?: string; dataDir: string | null }): Promise<Database> {
+	if (options.url) {
+		const client = postgres(options.url, { max: 10, onnotice: () => {} });
+		const db = drizzlePostgres(client, { schema });
+		return {
+			db,
+			driver: 'postgres',
+			migrate: () => migratePostgres(db, { migrationsFolder }),
+			ping: async () => void (await db.execute(sql`select 1`)),
+			close: () => client.end({ timeout: 5 })
+		};
+	}
+	let location: string | undefined;
+	if (options.dataDir !== null) {
+		location = join(options.dataDir, 'pglite');
+		await mkdir(location, { recursive: true });
+	}
+	const client = await PGlite.create(location);
+	const db = drizzlePglite(client, { schema });
+	return {
+		db,
+		driver: 'pglite',
+		migrate: () => migratePglite(db, { migrationsFolder }),
+		ping: async () => void (await db.execute(sql`select 1`)),
+		close: () => client.close()
+	};
+}

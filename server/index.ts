@@ -1,0 +1,49 @@
+/**
+ * Production process entry: configuration → database → services → one HTTP
+ * server carrying the SvelteKit handler and Socket.io. Run `npm start`.
+ */
+import { createServer, type RequestListener } from 'node:http';
+import { closeApp, createApp, publishApp } from './app.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { createLogger } from './log.ts';
+
+let config: Config;
+try {
+	config = loadConfig();
+} catch (error) {
+	if (!(error instanceof ConfigError)) throw error;
+	console.error(error.message);
+	process.exit(1);
+}
+const log = createLogger(config);
+const app = await createApp(config, { log });
+publishApp(app);
+
+// adapter-node reads its request body limit from the environment when its handler loads.
+process.env.BODY_SIZE_LIMIT = String(config.bodySizeLimit);
+// A computed path keeps type checking independent of whether a build exists yet.
+const handlerModule = new URL('../build/handler.js', import.meta.url).href;
+const { handler } = (await import(handlerModule)) as { handler: RequestListener };
+
+const server = createServer(handler);
+app.realtime.attach(server);
+server.listen(config.port, config.host, () => {
+	log.info({ port: config.port, host: config.host }, `Tiaojie listening on http://localhost:${config.port}`);
+});
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+	if (stopping) return;
+	stopping = true;
+	log.info({ signal }, 'shutting down');
+	setTimeout(() => process.exit(1), 10_000).unref();
+	const httpClosed = new Promise((resolve) => server.close(resolve));
+	server.closeIdleConnections();
+	await app.realtime.close();
+	await httpClosed;
+	await closeApp(app);
+	log.info('stopped');
+	process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

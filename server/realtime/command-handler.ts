@@ -1,0 +1,43 @@
+import type { Socket } from 'socket.io';
+import {
+	COMMAND_SCHEMAS,
+	type ClientToServerEvents,
+	type CommandName,
+	type CommandResults,
+	type ServerToClientEvents
+} from '#shared/realtime-events.ts';
+import { AppError, type Reply } from '#shared/errors.ts';
+import { fieldErrorsOf } from '#shared/validation.ts';
+import type { z } from 'zod';
+import type { AppCore } from '../app.ts';
+import type { SocketData } from './authenticate-handshake.ts';
+
+export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/**
+ * Registers a command: the payload is validated against its schema, errors
+ * become error replies, and nothing a client sends can throw past here.
+ */
+export function onCommand<E extends CommandName>(
+	core: AppCore,
+	socket: AppSocket,
+	event: E,
+	handler: (payload: z.output<(typeof COMMAND_SCHEMAS)[E]>) => Promise<CommandResults[E]>
+): void {
+	const listener = async (payload: unknown, ack: unknown) => {
+		if (typeof ack !== 'function') return;
+		const reply = ack as (reply: Reply<CommandResults[E]>) => void;
+		const parsed = COMMAND_SCHEMAS[event].safeParse(payload);
+		if (!parsed.success) {
+			return reply({ ok: false, error: { code: 'VALIDATION', fields: fieldErrorsOf(parsed.error) } });
+		}
+		try {
+			reply({ ok: true, data: await handler(parsed.data) });
+		} catch (error) {
+			if (error instanceof AppError) return reply({ ok: false, error: { code: error.code, fields: error.fields } });
+			core.log.error({ err: error, event, userId: socket.data.actor.id }, 'command failed');
+			reply({ ok: false, error: { code: 'INTERNAL' } });
+		}
+	};
+	socket.on(event as never, listener as never);
+}

@@ -1,0 +1,57 @@
+import type { Handle, HandleServerError } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { currentApp } from '#server/app.ts';
+import { SESSION_COOKIE, validateSession } from '#server/auth/sessions.ts';
+import { paraglideMiddleware } from '$lib/i18n/paraglide/server';
+import { m } from '$lib/i18n/paraglide/messages';
+import { sessionCookieOptions } from '$lib/server/session-cookie';
+
+const i18n: Handle = ({ event, resolve }) =>
+	paraglideMiddleware(event.request, ({ request, locale }) => {
+		event.request = request;
+		return resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', locale) });
+	});
+
+/** Refuses oversized bodies up front; adapter-node enforces the same limit on bodies without a length. */
+const bodyLimit: Handle = ({ event, resolve }) => {
+	const length = Number(event.request.headers.get('content-length') ?? 0);
+	if (length > event.locals.app.config.bodySizeLimit) {
+		return new Response(m.error_payload_too_large(), {
+			status: 413,
+			headers: { 'content-type': 'text/plain; charset=utf-8' }
+		});
+	}
+	return resolve(event);
+};
+
+const session: Handle = async ({ event, resolve }) => {
+	const { app } = event.locals;
+	event.locals.actor = null;
+	event.locals.sessionId = null;
+	const token = event.cookies.get(SESSION_COOKIE);
+	if (token) {
+		const valid = await validateSession(app.db, token, app.config.sessionDays);
+		if (valid) {
+			event.locals.actor = valid.actor;
+			event.locals.sessionId = valid.sessionId;
+			event.cookies.set(SESSION_COOKIE, token, sessionCookieOptions(event.url, valid.expiresAt));
+		} else {
+			event.cookies.delete(SESSION_COOKIE, { path: '/' });
+		}
+	}
+	return resolve(event);
+};
+
+const services: Handle = ({ event, resolve }) => {
+	event.locals.app = currentApp();
+	return resolve(event);
+};
+
+export const handle = sequence(services, i18n, bodyLimit, session);
+
+/** Unexpected errors are logged in full and reach the client only as a code and a sentence. */
+export const handleError: HandleServerError = ({ error, event, status }) => {
+	if (status === 404) return { message: m.error_not_found(), code: 'NOT_FOUND' };
+	currentApp().log.error({ err: error, path: event.url.pathname, status }, 'request failed');
+	return { message: m.error_internal(), code: 'INTERNAL' };
+};

@@ -1,0 +1,42 @@
+import type { ErrorCode } from '$lib/shared/errors';
+import type { FieldErrorCode } from '$lib/shared/validation';
+import { m } from './paraglide/messages';
+
+/** A sentence in the current language for an error code from the server. */
+export function errorMessage(code: ErrorCode, retryAfterSeconds = 0): string {
+	switch (code) {
+		case 'VALIDATION':
+			return m.error_validation();
+		case 'UNAUTHENTICATED':
+			return m.error_unauthenticated();
+		case 'INVALID_CREDENTIALS':
+			return m.error_invalid_credentials();
+		case 'FORBIDDEN':
+			return m.error_forbidden();
+		case 'NOT_FOUND':
+			return m.error_not_found();
+		case 'CONFLICT':
+			return m.error_conflict();
+		case 'SETUP_COMPLETE':
+			return m.error_setup_complete();
+		case 'PAYLOAD_TOO_LARGE':
+			return m.error_payload_too_large();
+		case 'RATE_LIMITED':
+			return m.error_rate_limited({ minutes: Math.max(1, Math.ceil(retryAfterSeconds / 60)) });
+		case 'INTERNAL':
+			return m.error_internal();
+	}
+}
+
+const FIELD_MESSAGES: Record<FieldErrorCode, () => string> = {
+	required: m.field_required,
+	too_short: m.field_too_short,
+	too_long: m.field_too_long,
+	invalid: m.field_invalid,
+	mismatch: m.field_mismatch,
+	taken: m.field_taken
+};
+
+export function fieldErrorMessage(code: string): string {
+	return (FIELD_MESSAGES[code as FieldErrorCode] ?? m.field_invalid)();
+}

@@ -1,0 +1,53 @@
+import type { CaseStatus, DisputeType } from '$lib/shared/cases';
+import type { CommitteePosition, OrgKind } from '$lib/shared/orgs';
+import type { Role } from '$lib/shared/roles';
+import { m } from './paraglide/messages';
+
+/** Display names of the domain's enumerations, in the current language. */
+export const roleLabel = (role: Role): string =>
+	({
+		admin: m.role_admin,
+		mediator: m.role_mediator,
+		legal_expert: m.role_legal_expert,
+		grid_worker: m.role_grid_worker,
+		party: m.role_party
+	})[role]();
+
+export const orgKindLabel = (kind: OrgKind): string =>
+	({
+		county: m.org_kind_county,
+		town: m.org_kind_town,
+		village: m.org_kind_village,
+		community: m.org_kind_community,
+		group: m.org_kind_group,
+		mediation_body: m.org_kind_mediation_body,
+		expert_roster: m.org_kind_expert_roster
+	})[kind]();
+
+export const positionLabel = (position: CommitteePosition): string =>
+	({ head: m.position_head, member: m.position_member })[position]();
+
+export const caseStatusLabel = (status: CaseStatus): string =>
+	({
+		submitted: m.case_status_submitted,
+		accepted: m.case_status_accepted,
+		rejected: m.case_status_rejected,
+		scheduled: m.case_status_scheduled,
+		in_mediation: m.case_status_in_mediation,
+		resolved: m.case_status_resolved,
+		failed: m.case_status_failed,
+		withdrawn: m.case_status_withdrawn,
+		escalated: m.case_status_escalated,
+		closed: m.case_status_closed
+	})[status]();
+
+export const disputeTypeLabel = (type: DisputeType): string =>
+	({
+		land: m.dispute_type_land,
+		neighbour: m.dispute_type_neighbour,
+		family: m.dispute_type_family,
+		damage_compensation: m.dispute_type_damage_compensation,
+		labour: m.dispute_type_labour,
+		contract: m.dispute_type_contract,
+		other: m.dispute_type_other
+	})[type]();

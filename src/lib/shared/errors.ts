@@ -1,0 +1,54 @@
+/**
+ * Error codes shared by server and client. The server never sends text meant
+ * for people; the client turns a code into a message in the user's language.
+ */
+export const ERROR_STATUS = {
+	VALIDATION: 400,
+	UNAUTHENTICATED: 401,
+	INVALID_CREDENTIALS: 401,
+	FORBIDDEN: 403,
+	NOT_FOUND: 404,
+	CONFLICT: 409,
+	SETUP_COMPLETE: 409,
+	PAYLOAD_TOO_LARGE: 413,
+	RATE_LIMITED: 429,
+	INTERNAL: 500
+} as const;
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export type FieldErrors = Record<string, string[]>;
+
+export class AppError extends Error {
+	readonly code: ErrorCode;
+	readonly fields?: FieldErrors;
+	readonly retryAfterSeconds?: number;
+
+	constructor(code: ErrorCode, options: { fields?: FieldErrors; retryAfterSeconds?: number; cause?: unknown } = {}) {
+		super(code, { cause: options.cause });
+		this.name = 'AppError';
+		this.code = code;
+		this.fields = options.fields;
+		this.retryAfterSeconds = options.retryAfterSeconds;
+	}
+
+	get status(): number {
+		return ERROR_STATUS[this.code];
+	}
+}
+
+/** What a failed form action returns: the code, field codes and the submitted values (never passwords). */
+export type FormFailure = {
+	code: ErrorCode;
+	fields?: FieldErrors;
+	retryAfterSeconds?: number;
+	values: Record<string, string>;
+};
+
+/** The failure in a form action's result, if it is one. */
+export function failureOf(form: unknown): FormFailure | null {
+	return form && typeof form === 'object' && 'code' in form && form.code ? (form as FormFailure) : null;
+}
+
+/** The shape every socket acknowledgement and JSON error takes. */
+export type ErrorReply = { ok: false; error: { code: ErrorCode; fields?: FieldErrors } };
+export type Reply<T> = { ok: true; data: T } | ErrorReply;

@@ -1,0 +1,20 @@
+import type { Role } from './roles.ts';
+
+/**
+ * Every permission a route or socket handler checks, with the roles that hold
+ * it. Scope (which cases, which subtree) is checked by the service on top.
+ */
+export const PERMISSIONS = {
+	'account:use': ['admin', 'mediator', 'legal_expert', 'grid_worker', 'party'],
+	'org:manage': ['admin'],
+	'user:manage': ['admin'],
+	'cases:mediate': ['mediator'],
+	'consultations:answer': ['legal_expert'],
+	'disputes:report': ['grid_worker'],
+	'cases:follow-own': ['party']
+} as const satisfies Record<string, readonly Role[]>;
+export type Permission = keyof typeof PERMISSIONS;
+
+export function roleHas(role: Role, permission: Permission): boolean {
+	return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}

@@ -1,0 +1,4 @@
+import { loadHome } from '$lib/server/load-home';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = (event) => loadHome(event, 'cases:follow-own');
