@@ -22,6 +22,8 @@ const schema = z.object({
 		.url({ protocol: /^postgres(ql)?$/, error: 'a postgres:// or postgresql:// URL' })
 		.optional()
 		.or(z.literal('').transform(() => undefined)),
+	ORIGIN: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).optional(),
+	PROTOCOL_HEADER: z.string().optional(),
 	BODY_SIZE_LIMIT: size.default(1024 * 1024),
 	SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
 	LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
@@ -35,6 +37,8 @@ export type Config = Readonly<{
 	port: number;
 	dataDir: string;
 	databaseUrl: string | undefined;
+	/** Where the app's own address comes from: ORIGIN, a proxy's protocol header, or else plain HTTP. */
+	origin: { fixed: string } | { protocolHeader: string } | { plainHttp: true };
 	bodySizeLimit: number;
 	sessionDays: number;
 	login: { maxFailures: number; windowMinutes: number };
@@ -64,6 +68,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		port: c.PORT,
 		dataDir: resolve(c.DATA_DIR),
 		databaseUrl: c.DATABASE_URL,
+		origin: c.ORIGIN
+			? { fixed: c.ORIGIN }
+			: c.PROTOCOL_HEADER
+				? { protocolHeader: c.PROTOCOL_HEADER }
+				: { plainHttp: true },
 		bodySizeLimit: c.BODY_SIZE_LIMIT,
 		sessionDays: c.SESSION_DAYS,
 		login: { maxFailures: c.LOGIN_MAX_FAILURES, windowMinutes: c.LOGIN_WINDOW_MINUTES },

@@ -19,13 +19,28 @@ const log = createLogger(config);
 const app = await createApp(config, { log });
 publishApp(app);
 
-// adapter-node reads its request body limit from the environment when its handler loads.
+// adapter-node reads these from the environment when its handler loads.
 process.env.BODY_SIZE_LIMIT = String(config.bodySizeLimit);
+/*
+ * Without ORIGIN or a proxy's protocol header, adapter-node assumes HTTPS and
+ * SvelteKit's origin check then refuses every form served over plain HTTP.
+ * The server states the protocol it really speaks in a header of its own,
+ * overwriting anything a client sent under that name.
+ */
+const OWN_PROTOCOL_HEADER = 'x-tiaojie-protocol';
+if ('plainHttp' in config.origin) process.env.PROTOCOL_HEADER = OWN_PROTOCOL_HEADER;
 // A computed path keeps type checking independent of whether a build exists yet.
 const handlerModule = new URL('../build/handler.js', import.meta.url).href;
 const { handler } = (await import(handlerModule)) as { handler: RequestListener };
 
-const server = createServer(handler);
+const server = createServer(
+	'plainHttp' in config.origin
+		? (req, res) => {
+				req.headers[OWN_PROTOCOL_HEADER] = 'http';
+				handler(req, res);
+			}
+		: handler
+);
 app.realtime.attach(server);
 server.listen(config.port, config.host, () => {
 	log.info({ port: config.port, host: config.host }, `Tiaojie listening on http://localhost:${config.port}`);
