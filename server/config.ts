@@ -37,8 +37,9 @@ export type Config = Readonly<{
 	port: number;
 	dataDir: string;
 	databaseUrl: string | undefined;
-	/** Where the app's own address comes from: ORIGIN, a proxy's protocol header, or else plain HTTP. */
-	origin: { fixed: string } | { protocolHeader: string } | { plainHttp: true };
+	/** The app's public address, or the header a TLS proxy states the protocol in; with neither, plain HTTP. */
+	origin: string | undefined;
+	protocolHeader: string | undefined;
 	bodySizeLimit: number;
 	sessionDays: number;
 	login: { maxFailures: number; windowMinutes: number };
@@ -68,11 +69,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		port: c.PORT,
 		dataDir: resolve(c.DATA_DIR),
 		databaseUrl: c.DATABASE_URL,
-		origin: c.ORIGIN
-			? { fixed: c.ORIGIN }
-			: c.PROTOCOL_HEADER
-				? { protocolHeader: c.PROTOCOL_HEADER }
-				: { plainHttp: true },
+		origin: c.ORIGIN,
+		protocolHeader: c.PROTOCOL_HEADER,
 		bodySizeLimit: c.BODY_SIZE_LIMIT,
 		sessionDays: c.SESSION_DAYS,
 		login: { maxFailures: c.LOGIN_MAX_FAILURES, windowMinutes: c.LOGIN_WINDOW_MINUTES },

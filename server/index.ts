@@ -28,13 +28,14 @@ process.env.BODY_SIZE_LIMIT = String(config.bodySizeLimit);
  * overwriting anything a client sent under that name.
  */
 const OWN_PROTOCOL_HEADER = 'x-tiaojie-protocol';
-if ('plainHttp' in config.origin) process.env.PROTOCOL_HEADER = OWN_PROTOCOL_HEADER;
+const plainHttp = !config.origin && !config.protocolHeader;
+if (plainHttp) process.env.PROTOCOL_HEADER = OWN_PROTOCOL_HEADER;
 // A computed path keeps type checking independent of whether a build exists yet.
 const handlerModule = new URL('../build/handler.js', import.meta.url).href;
 const { handler } = (await import(handlerModule)) as { handler: RequestListener };
 
 const server = createServer(
-	'plainHttp' in config.origin
+	plainHttp
 		? (req, res) => {
 				req.headers[OWN_PROTOCOL_HEADER] = 'http';
 				handler(req, res);
