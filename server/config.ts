@@ -18,10 +18,7 @@ const schema = z.object({
 	HOST: z.string().min(1).default('0.0.0.0'),
 	PORT: z.coerce.number().int().min(0).max(65535).default(3000),
 	DATA_DIR: z.string().min(1).default('./data'),
-	DATABASE_URL: z
-		.url({ protocol: /^postgres(ql)?$/, error: 'a postgres:// or postgresql:// URL' })
-		.optional()
-		.or(z.literal('').transform(() => undefined)),
+	DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'a postgres:// or postgresql:// URL' }).optional(),
 	ORIGIN: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).optional(),
 	PROTOCOL_HEADER: z.string().optional(),
 	BODY_SIZE_LIMIT: size.default(1024 * 1024),
@@ -58,7 +55,9 @@ export class ConfigError extends Error {
 
 /** Reads the environment once, at start-up; nothing else in the app reads process.env. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-	const parsed = schema.safeParse(env);
+	// An empty variable means "not set", as in most shells' `VAR= command`.
+	const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+	const parsed = schema.safeParse(given);
 	if (!parsed.success) {
 		throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
 	}

@@ -52,6 +52,14 @@ export const handle = sequence(services, i18n, bodyLimit, session);
 /** Unexpected errors are logged in full and reach the client only as a code and a sentence. */
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	if (status === 404) return { message: m.error_not_found(), code: 'NOT_FOUND' };
+	// SvelteKit's own refusals of a malformed request (405, 415, …) are the client's mistake, not a fault.
+	if (status < 500) {
+		currentApp().log.info(
+			{ path: event.url.pathname, status, reason: error instanceof Error ? error.message : String(error) },
+			'request refused'
+		);
+		return { message: m.error_bad_request(), code: 'VALIDATION' };
+	}
 	currentApp().log.error({ err: error, path: event.url.pathname, status }, 'request failed');
 	return { message: m.error_internal(), code: 'INTERNAL' };
 };

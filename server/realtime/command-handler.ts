@@ -24,10 +24,13 @@ export function onCommand<E extends CommandName>(
 	event: E,
 	handler: (payload: z.output<(typeof COMMAND_SCHEMAS)[E]>) => Promise<CommandResults[E]>
 ): void {
-	const listener = async (payload: unknown, ack: unknown) => {
+	// Socket.io hands the acknowledgement over last, after however many arguments the client sent.
+	const listener = async (...args: unknown[]) => {
+		const ack = args.pop();
 		if (typeof ack !== 'function') return;
 		const reply = ack as (reply: Reply<CommandResults[E]>) => void;
-		const parsed = COMMAND_SCHEMAS[event].safeParse(payload);
+		if (args.length !== 1) return reply({ ok: false, error: { code: 'VALIDATION', fields: { _: ['invalid'] } } });
+		const parsed = COMMAND_SCHEMAS[event].safeParse(args[0]);
 		if (!parsed.success) {
 			return reply({ ok: false, error: { code: 'VALIDATION', fields: fieldErrorsOf(parsed.error) } });
 		}

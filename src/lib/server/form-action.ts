@@ -1,10 +1,17 @@
-import { fail, type ActionFailure } from '@sveltejs/kit';
+import { error, fail, type ActionFailure } from '@sveltejs/kit';
+import { m } from '$lib/i18n/paraglide/messages';
 import { AppError, type FormFailure } from '$lib/shared/errors';
 
 const SECRET_FIELDS = /password/i;
 
+/** The submitted fields; a body that does not parse as a form is the client's mistake, answered with 400. */
 export async function readForm(request: Request): Promise<Record<string, string>> {
-	const data = await request.formData();
+	let data: FormData;
+	try {
+		data = await request.formData();
+	} catch {
+		error(400, { message: m.error_bad_request(), code: 'VALIDATION' });
+	}
 	const values: Record<string, string> = {};
 	for (const [key, value] of data) if (typeof value === 'string') values[key] = value;
 	return values;
