@@ -3,12 +3,10 @@ import { logIn } from '#server/auth/log-in.ts';
 import { SESSION_COOKIE } from '#server/auth/sessions.ts';
 import { isSetupComplete } from '#server/setup/is-setup-complete.ts';
 import { clientOf, formAction, readForm } from '$lib/server/form-action';
+import { sameSitePath } from '$lib/server/same-site-path';
 import { sessionCookieOptions } from '$lib/server/session-cookie';
 import { ROLE_HOME } from '$lib/shared/roles';
 import type { Actions, PageServerLoad } from './$types';
-
-/** Only same-site paths are followed after log-in. */
-const safeNext = (next: string | null) => (next && /^\/(?!\/)/.test(next) ? next : null);
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	if (locals.actor) redirect(303, ROLE_HOME[locals.actor.role]);
@@ -23,6 +21,6 @@ export const actions: Actions = {
 		if (!('token' in result)) return result;
 		event.cookies.set(SESSION_COOKIE, result.token, sessionCookieOptions(event.url, result.expiresAt));
 		const home = result.actor.mustChangePassword ? '/account' : ROLE_HOME[result.actor.role];
-		redirect(303, safeNext(event.url.searchParams.get('next')) ?? home);
+		redirect(303, sameSitePath(event.url.searchParams.get('next')) ?? home);
 	}
 };
