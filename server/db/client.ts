@@ -24,8 +24,15 @@ export type Database = {
 
 const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
-/** A server at `url`, or else embedded PGlite in `dataDir` (in memory when `dataDir` is null). */
-export async function openDatabase(options: { url?: string; dataDir: string | null }): Promise<Database> {
+/**
+ * A server at `url`, or else embedded PGlite in `dataDir` (in memory when
+ * `dataDir` is null, optionally starting from a dump of another one).
+ */
+export async function openDatabase(options: {
+	url?: string;
+	dataDir: string | null;
+	loadDataDir?: Blob;
+}): Promise<Database> {
 	if (options.url) {
 		const client = postgres(options.url, { max: 10, onnotice: () => {} });
 		const db = drizzlePostgres(client, { schema });
@@ -42,7 +49,7 @@ export async function openDatabase(options: { url?: string; dataDir: string | nu
 		location = join(options.dataDir, 'pglite');
 		await mkdir(location, { recursive: true });
 	}
-	const client = await PGlite.create(location);
+	const client = await PGlite.create(location, { loadDataDir: options.loadDataDir });
 	const db = drizzlePglite(client, { schema });
 	return {
 		db,

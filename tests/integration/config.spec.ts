@@ -1,0 +1,103 @@
+import { resolve } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { ConfigError, loadConfig } from '#server/config.ts';
+
+function configErrorOf(env: Record<string, string>): ConfigError {
+	try {
+		loadConfig(env);
+	} catch (error) {
+		expect(error).toBeInstanceOf(ConfigError);
+		return error as ConfigError;
+	}
+	return expect.fail(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+/** The variable names a ConfigError complains about, in order. */
+const namesIn = (error: ConfigError) => error.problems.map((problem) => problem.split(':')[0]);
+
+describe('loadConfig', () => {
+	test('an empty environment gives the documented defaults', () => {
+		expect(loadConfig({})).toMatchObject({
+			env: 'production',
+			host: '0.0.0.0',
+			port: 3000,
+			dataDir: resolve('data'),
+			databaseUrl: undefined,
+			origin: undefined,
+			bodySizeLimit: 1024 * 1024,
+			sessionDays: 14,
+			login: { maxFailures: 5, windowMinutes: 15 },
+			logLevel: 'info'
+		});
+	});
+
+	test('reads only the environment it is given, and freezes the result', () => {
+		const config = loadConfig({ PORT: '8080', DATA_DIR: '/srv/tiaojie', SESSION_DAYS: '30', LOG_LEVEL: 'warn' });
+		expect(config).toMatchObject({ port: 8080, dataDir: '/srv/tiaojie', sessionDays: 30, logLevel: 'warn' });
+		expect(Object.isFrozen(config)).toBe(true);
+	});
+
+	test('a relative DATA_DIR is resolved against the working directory', () => {
+		expect(loadConfig({ DATA_DIR: 'var/db' }).dataDir).toBe(resolve(process.cwd(), 'var/db'));
+	});
+
+	test.each([
+		['1M', 1_048_576],
+		['512K', 524_288],
+		['512k', 524_288],
+		['2G', 2 * 1024 ** 3],
+		['65536', 65_536]
+	])('BODY_SIZE_LIMIT %s is %i bytes', (value, bytes) => {
+		expect(loadConfig({ BODY_SIZE_LIMIT: value }).bodySizeLimit).toBe(bytes);
+	});
+
+	test.each(['postgres://tiaojie@db.internal:5432/tiaojie', 'postgresql://u:p@127.0.0.1/x'])(
+		'accepts DATABASE_URL %s',
+		(url) => {
+			expect(loadConfig({ DATABASE_URL: url }).databaseUrl).toBe(url);
+		}
+	);
+
+	test('an empty DATABASE_URL means the embedded database', () => {
+		expect(loadConfig({ DATABASE_URL: '' }).databaseUrl).toBeUndefined();
+	});
+
+	test('an empty variable means not set, so its default applies', () => {
+		const config = loadConfig({ PORT: '', BODY_SIZE_LIMIT: '', LOG_LEVEL: '' });
+		expect(config.port).toBe(3000);
+		expect(config.bodySizeLimit).toBe(1024 * 1024);
+		expect(config.logLevel).toBe('info');
+	});
+
+	test.each([
+		['PORT', 'http'],
+		['PORT', '70000'],
+		['PORT', '-1'],
+		['PORT', '80.5'],
+		['DATABASE_URL', 'mysql://root@localhost/tiaojie'],
+		['DATABASE_URL', 'not a url'],
+		['BODY_SIZE_LIMIT', '1MB'],
+		['BODY_SIZE_LIMIT', '1.5M'],
+		['BODY_SIZE_LIMIT', '-1'],
+		['NODE_ENV', 'staging'],
+		['LOG_LEVEL', 'verbose'],
+		['SESSION_DAYS', '0'],
+		['LOGIN_MAX_FAILURES', 'many']
+	])('%s=%s is refused with a ConfigError naming the variable', (name, value) => {
+		const error = configErrorOf({ [name]: value });
+		expect(namesIn(error)).toEqual([name]);
+		expect(error.message).toContain(name);
+	});
+
+	test('every invalid variable is listed at once', () => {
+		const error = configErrorOf({
+			PORT: 'x',
+			DATABASE_URL: 'mysql://db/x',
+			BODY_SIZE_LIMIT: 'lots',
+			HOST: 'localhost'
+		});
+		expect(namesIn(error).sort()).toEqual(['BODY_SIZE_LIMIT', 'DATABASE_URL', 'PORT']);
+		for (const name of ['PORT', 'DATABASE_URL', 'BODY_SIZE_LIMIT']) expect(error.message).toContain(name);
+		expect(error.name).toBe('ConfigError');
+	});
+});

@@ -1,0 +1,64 @@
+import { io, type Socket } from 'socket.io-client';
+import type { App } from '#server/app.ts';
+import { SESSION_COOKIE } from '#server/auth/sessions.ts';
+import type { Reply } from '#shared/errors.ts';
+import type { ClientToServerEvents, CommandResults, ServerToClientEvents } from '#shared/realtime-events.ts';
+import { logInAs, test } from './support.ts';
+
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type Connect = (options?: { cookie?: string; auth?: Record<string, unknown> }) => ClientSocket;
+
+/**
+ * `connect`: opens a Socket.io client to the app's real HTTP server (the
+ * cookie goes in `extraHeaders`, as a browser would send it); every client is
+ * closed after the test.
+ */
+export const socketTest = test.extend('connect', async ({ app }, { onCleanup }): Promise<Connect> => {
+	const url = await app.listen();
+	const sockets: ClientSocket[] = [];
+	onCleanup(() => {
+		for (const socket of sockets) socket.disconnect();
+	});
+	return ({ cookie, auth } = {}) => {
+		const socket: ClientSocket = io(url, {
+			transports: ['websocket'],
+			reconnection: false,
+			forceNew: true,
+			extraHeaders: cookie === undefined ? undefined : { cookie },
+			auth
+		});
+		sockets.push(socket);
+		return socket;
+	};
+});
+
+export function connected(socket: ClientSocket): Promise<void> {
+	return new Promise((resolve, reject) => {
+		socket.once('connect', () => resolve());
+		socket.once('connect_error', reject);
+	});
+}
+
+/** The error a refused handshake reports; rejects if the connection is accepted. */
+export function refusal(socket: ClientSocket): Promise<Error & { data?: unknown }> {
+	return new Promise((resolve, reject) => {
+		socket.once('connect_error', resolve);
+		socket.once('connect', () => reject(new Error('the handshake was accepted')));
+	});
+}
+
+export function disconnected(socket: ClientSocket): Promise<string> {
+	return new Promise((resolve) => socket.once('disconnect', (reason) => resolve(reason)));
+}
+
+/** The socket without its typed event map, to send what a well-behaved client never would. */
+export const untyped = (socket: ClientSocket) => socket as unknown as Socket;
+
+export const whoami = (socket: ClientSocket): Promise<Reply<CommandResults['account:whoami']>> =>
+	socket.timeout(10_000).emitWithAck('account:whoami', {});
+
+/** Logs in and returns the Cookie header a browser would then send. */
+export async function sessionCookie(app: App, credentials: { username: string; password: string }): Promise<string> {
+	const { token } = await logInAs(app, credentials.username, credentials.password);
+	return `${SESSION_COOKIE}=${token}`;
+}
