@@ -34,7 +34,7 @@ const session: Handle = async ({ event, resolve }) => {
 		if (valid) {
 			event.locals.actor = valid.actor;
 			event.locals.sessionId = valid.sessionId;
-			event.cookies.set(SESSION_COOKIE, token, sessionCookieOptions(event.url, valid.expiresAt));
+			if (valid.renewed) event.cookies.set(SESSION_COOKIE, token, sessionCookieOptions(event.url, valid.expiresAt));
 		} else {
 			event.cookies.delete(SESSION_COOKIE, { path: '/' });
 		}

@@ -30,7 +30,8 @@ export async function createSession(
 	return { token, expiresAt };
 }
 
-export type ValidSession = { sessionId: string; actor: Actor; expiresAt: Date };
+/** `renewed`: the expiry moved, so the cookie must be sent again with it. */
+export type ValidSession = { sessionId: string; actor: Actor; expiresAt: Date; renewed: boolean };
 
 /**
  * The session of a cookie token, or null when it is unknown, expired or its
@@ -54,12 +55,12 @@ export async function validateSession(db: Db, token: string, days: number): Prom
 		.where(and(eq(authSessions.id, id), gt(authSessions.expiresAt, new Date()), eq(users.active, true)));
 	if (!row) return null;
 	const { expiresAt: storedExpiry, ...actor } = row;
-	let expiresAt = storedExpiry;
-	if (expiresAt.getTime() - Date.now() < (days * DAY_MS) / 2) {
-		expiresAt = new Date(Date.now() + days * DAY_MS);
-		await db.update(authSessions).set({ expiresAt }).where(eq(authSessions.id, id));
+	if (storedExpiry.getTime() - Date.now() >= (days * DAY_MS) / 2) {
+		return { sessionId: id, actor, expiresAt: storedExpiry, renewed: false };
 	}
-	return { sessionId: id, actor, expiresAt };
+	const expiresAt = new Date(Date.now() + days * DAY_MS);
+	await db.update(authSessions).set({ expiresAt }).where(eq(authSessions.id, id));
+	return { sessionId: id, actor, expiresAt, renewed: true };
 }
 
 export async function revokeSession(db: Db, sessionId: string): Promise<void> {

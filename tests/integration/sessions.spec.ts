@@ -109,6 +109,7 @@ describe('sessions', () => {
 		const before = Date.now();
 		const renewed = await validate(app, token);
 
+		expect(renewed!.renewed).toBe(true);
 		expect(renewed!.expiresAt.getTime()).toBeGreaterThanOrEqual(before + 14 * DAY_MS);
 		expect(await storedExpiry(app, sessionId)).toEqual(renewed!.expiresAt);
 	});
@@ -121,6 +122,7 @@ describe('sessions', () => {
 
 		const session = await validate(app, token);
 
+		expect(session!.renewed).toBe(false);
 		expect(session!.expiresAt).toEqual(expiry);
 		expect(await storedExpiry(app, sessionId)).toEqual(expiry);
 	});
