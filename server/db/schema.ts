@@ -6,6 +6,7 @@ import {
 	check,
 	index,
 	integer,
+	jsonb,
 	pgEnum,
 	pgTable,
 	primaryKey,
@@ -167,4 +168,33 @@ export const caseMediators = pgTable(
 			.references(() => users.id)
 	},
 	(t) => [primaryKey({ columns: [t.caseId, t.userId] }), index('case_mediators_user_idx').on(t.userId)]
+);
+
+/**
+ * The case audit log: append-only, and each event carries the hash of the one
+ * before it in its case (see server/audit/). `created_at` is set by the
+ * writer, not the database, because it is part of the hashed content.
+ */
+export const caseEvents = pgTable(
+	'case_events',
+	{
+		id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+		caseId: uuid('case_id')
+			.notNull()
+			.references(() => cases.id),
+		seq: integer('seq').notNull(),
+		actorId: uuid('actor_id').references(() => users.id),
+		actorLabel: text('actor_label'),
+		action: text('action').notNull(),
+		data: jsonb('data').notNull(),
+		ip: text('ip'),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+		prevHash: text('prev_hash').notNull(),
+		hash: text('hash').notNull()
+	},
+	(t) => [
+		uniqueIndex('case_events_case_seq_idx').on(t.caseId, t.seq),
+		check('case_events_seq_positive', sql`${t.seq} > 0`),
+		check('case_events_actor_named', sql`${t.actorId} is not null or ${t.actorLabel} is not null`)
+	]
 );
