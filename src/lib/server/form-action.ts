@@ -4,13 +4,18 @@ import { AppError, type FormFailure } from '$lib/shared/errors';
 
 const SECRET_FIELDS = /password/i;
 
+/** Refuses a request that no form of ours could have sent: the client's mistake, answered with 400. */
+export function badRequest(): never {
+	error(400, { message: m.error_bad_request(), code: 'VALIDATION' });
+}
+
 /** The submitted fields; a body that does not parse as a form is the client's mistake, answered with 400. */
 export async function readForm(request: Request): Promise<Record<string, string>> {
 	let data: FormData;
 	try {
 		data = await request.formData();
 	} catch {
-		error(400, { message: m.error_bad_request(), code: 'VALIDATION' });
+		badRequest();
 	}
 	const values: Record<string, string> = {};
 	for (const [key, value] of data) if (typeof value === 'string') values[key] = value;

@@ -1,7 +1,6 @@
-import { error, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { cookieMaxAge, cookieName, isLocale } from '$lib/i18n/paraglide/runtime';
-import { m } from '$lib/i18n/paraglide/messages';
-import { readForm } from '$lib/server/form-action';
+import { badRequest, readForm } from '$lib/server/form-action';
 import { sameSitePath } from '$lib/server/same-site-path';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -11,7 +10,7 @@ export const load: PageServerLoad = () => redirect(303, '/');
 export const actions: Actions = {
 	default: async ({ request, cookies }) => {
 		const { locale, back } = await readForm(request);
-		if (!isLocale(locale)) error(400, { message: m.error_bad_request(), code: 'VALIDATION' });
+		if (!isLocale(locale)) badRequest();
 		// Not httpOnly: paraglide's browser runtime reads the locale from this cookie.
 		cookies.set(cookieName, locale, { path: '/', maxAge: cookieMaxAge, sameSite: 'lax', httpOnly: false });
 		redirect(303, sameSitePath(back) ?? '/');
