@@ -21,7 +21,8 @@ export default ts.config(
 			// Tiaojie is always served at the site root (no `paths.base`), so plain hrefs are right.
 			'svelte/no-navigation-without-resolve': 'off',
 			'@typescript-eslint/consistent-type-definitions': ['error', 'type'],
-			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+			// `_`-prefixed names mark what a destructuring leaves out on purpose.
+			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
 			'no-undef': 'off'
 		}
 	},

@@ -21,7 +21,8 @@ const schema = z.object({
 	DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'a postgres:// or postgresql:// URL' }).optional(),
 	ORIGIN: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).optional(),
 	PROTOCOL_HEADER: z.string().optional(),
-	BODY_SIZE_LIMIT: size.default(1024 * 1024),
+	// Room for a form with the most evidence files it may carry (5 × 20 MB).
+	BODY_SIZE_LIMIT: size.default(101 * 1024 * 1024),
 	SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
 	LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
 	LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),

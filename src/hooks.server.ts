@@ -12,10 +12,18 @@ const i18n: Handle = ({ event, resolve }) =>
 		return resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', locale) });
 	});
 
-/** Refuses oversized bodies up front; adapter-node enforces the same limit on bodies without a length. */
+/** Only forms that carry files need more than this. */
+const PLAIN_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * Refuses oversized bodies up front: file uploads up to BODY_SIZE_LIMIT (which
+ * adapter-node also enforces on bodies without a length), anything else up to 1 MB.
+ */
 const bodyLimit: Handle = ({ event, resolve }) => {
 	const length = Number(event.request.headers.get('content-length') ?? 0);
-	if (length > event.locals.app.config.bodySizeLimit) {
+	const { bodySizeLimit } = event.locals.app.config;
+	const multipart = event.request.headers.get('content-type')?.startsWith('multipart/form-data');
+	if (length > (multipart ? bodySizeLimit : Math.min(bodySizeLimit, PLAIN_BODY_LIMIT))) {
 		return new Response(m.error_payload_too_large(), {
 			status: 413,
 			headers: { 'content-type': 'text/plain; charset=utf-8' }

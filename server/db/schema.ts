@@ -4,6 +4,7 @@ import {
 	bigint,
 	boolean,
 	check,
+	customType,
 	index,
 	integer,
 	jsonb,
@@ -15,7 +16,14 @@ import {
 	uniqueIndex,
 	uuid
 } from 'drizzle-orm/pg-core';
-import { CASE_CHANNELS, CASE_STATUSES, DISPUTE_TYPES } from '#shared/cases.ts';
+import {
+	CASE_CHANNELS,
+	CASE_STATUSES,
+	DISPUTE_TYPES,
+	DEFAULT_DEADLINE_DAYS,
+	PARTY_SIDES,
+	REFERRAL_TARGETS
+} from '#shared/cases.ts';
 import { COMMITTEE_POSITIONS, ORG_KINDS } from '#shared/orgs.ts';
 import { ROLES } from '#shared/roles.ts';
 
@@ -27,6 +35,14 @@ export const committeePosition = pgEnum('committee_position', COMMITTEE_POSITION
 export const disputeType = pgEnum('dispute_type', DISPUTE_TYPES);
 export const caseStatus = pgEnum('case_status', CASE_STATUSES);
 export const caseChannel = pgEnum('case_channel', CASE_CHANNELS);
+export const partySide = pgEnum('party_side', PARTY_SIDES);
+export const referralTarget = pgEnum('referral_target', REFERRAL_TARGETS);
+
+/** Binary content as a Node Buffer; both drivers map bytea to and from it. */
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+	dataType: () => 'bytea',
+	fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value))
+});
 
 /** One row once the first-run setup has completed; its fixed key makes a second setup fail. */
 export const installation = pgTable(
@@ -70,6 +86,8 @@ export const committees = pgTable('committees', {
 		.unique()
 		.references(() => orgNodes.id),
 	name: text('name').notNull(),
+	/** Days from acceptance to a case's deadline. */
+	deadlineDays: integer('deadline_days').notNull().default(DEFAULT_DEADLINE_DAYS),
 	createdAt: createdAt()
 });
 
@@ -132,13 +150,55 @@ export const cases = pgTable(
 		facts: text('facts').notNull(),
 		claims: text('claims').notNull(),
 		amountCents: bigint('amount_cents', { mode: 'number' }),
-		villageId: uuid('village_id').references(() => orgNodes.id),
-		committeeId: uuid('committee_id').references(() => committees.id),
+		/** Where the dispute arose: a village, community or group. */
+		villageId: uuid('village_id')
+			.notNull()
+			.references(() => orgNodes.id),
+		committeeId: uuid('committee_id')
+			.notNull()
+			.references(() => committees.id),
+		/** The org path of the handling committee's node, kept with the case so subtree visibility is one prefix match. */
+		committeePath: text('committee_path').notNull(),
+		/** The grid worker who reported it. */
 		reporterId: uuid('reporter_id').references(() => users.id),
+		/** The mediator who registered a walk-in or a referral. */
+		registeredById: uuid('registered_by_id').references(() => users.id),
+		/** For a referral: the committee that sent it. */
+		referredFromCommitteeId: uuid('referred_from_committee_id').references(() => committees.id),
+		/** Where a failed mediation sent the parties. */
+		referralTarget: referralTarget('referral_target'),
+		acceptedAt: timestamp('accepted_at', { withTimezone: true }),
 		deadline: timestamp('deadline', { withTimezone: true }),
-		createdAt: createdAt()
+		closedAt: timestamp('closed_at', { withTimezone: true }),
+		/** Facts and party names, lowercased: what the text search matches against. */
+		searchText: text('search_text').notNull(),
+		/** The characters and character pairs of `searchText`, so that Chinese text (no spaces between words) is searchable by index. */
+		searchTokens: text('search_tokens').array().notNull(),
+		createdAt: createdAt(),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 	},
-	(t) => [index('cases_committee_status_idx').on(t.committeeId, t.status)]
+	(t) => [
+		index('cases_created_idx').on(t.createdAt, t.id),
+		index('cases_committee_path_idx').on(sql`${t.committeePath} text_pattern_ops`, t.createdAt),
+		index('cases_status_created_idx').on(t.status, t.createdAt, t.id),
+		index('cases_village_created_idx').on(t.villageId, t.createdAt, t.id),
+		index('cases_reporter_idx').on(t.reporterId),
+		index('cases_deadline_idx').on(t.deadline),
+		index('cases_search_idx').using('gin', t.searchTokens)
+	]
+);
+
+/** Case numbers run per town and year: `2026-QSZ-000123`. */
+export const caseNumberCounters = pgTable(
+	'case_number_counters',
+	{
+		townId: uuid('town_id')
+			.notNull()
+			.references(() => orgNodes.id),
+		year: integer('year').notNull(),
+		last: integer('last').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.townId, t.year] })]
 );
 
 export const caseParties = pgTable(
@@ -148,11 +208,15 @@ export const caseParties = pgTable(
 		caseId: uuid('case_id')
 			.notNull()
 			.references(() => cases.id),
-		side: text('side', { enum: ['applicant', 'respondent'] }).notNull(),
+		side: partySide('side').notNull(),
 		name: text('name').notNull(),
 		phone: text('phone'),
 		address: text('address'),
-		userId: uuid('user_id').references(() => users.id)
+		/** The party's account, when they have one. */
+		userId: uuid('user_id').references(() => users.id),
+		/** SHA-256 of the party's private tracking link token; the token itself is shown once. */
+		trackingTokenHash: text('tracking_token_hash').unique(),
+		createdAt: createdAt()
 	},
 	(t) => [index('case_parties_case_idx').on(t.caseId), index('case_parties_user_idx').on(t.userId)]
 );
@@ -165,9 +229,74 @@ export const caseMediators = pgTable(
 			.references(() => cases.id),
 		userId: uuid('user_id')
 			.notNull()
-			.references(() => users.id)
+			.references(() => users.id),
+		createdAt: createdAt()
 	},
 	(t) => [primaryKey({ columns: [t.caseId, t.userId] }), index('case_mediators_user_idx').on(t.userId)]
+);
+
+/** Legal experts invited to a case; they see it from then on. */
+export const caseExperts = pgTable(
+	'case_experts',
+	{
+		caseId: uuid('case_id')
+			.notNull()
+			.references(() => cases.id),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => users.id),
+		invitedById: uuid('invited_by_id')
+			.notNull()
+			.references(() => users.id),
+		createdAt: createdAt()
+	},
+	(t) => [primaryKey({ columns: [t.caseId, t.userId] }), index('case_experts_user_idx').on(t.userId)]
+);
+
+/** Mediators' working notes on a case; parties never see them. */
+export const caseNotes = pgTable(
+	'case_notes',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		caseId: uuid('case_id')
+			.notNull()
+			.references(() => cases.id),
+		authorId: uuid('author_id')
+			.notNull()
+			.references(() => users.id),
+		body: text('body').notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [index('case_notes_case_idx').on(t.caseId, t.createdAt)]
+);
+
+/** File contents, kept in the database so that one backup holds a case whole. */
+export const storedFiles = pgTable('stored_files', {
+	id: uuid('id').primaryKey().defaultRandom(),
+	sha256: text('sha256').notNull(),
+	mimeType: text('mime_type').notNull(),
+	size: integer('size').notNull(),
+	content: bytea('content').notNull(),
+	createdAt: createdAt()
+});
+
+export const caseEvidence = pgTable(
+	'case_evidence',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		caseId: uuid('case_id')
+			.notNull()
+			.references(() => cases.id),
+		fileId: uuid('file_id')
+			.notNull()
+			.references(() => storedFiles.id),
+		/** The name it was uploaded under, shown and offered on download; never trusted for its type. */
+		filename: text('filename').notNull(),
+		uploadedById: uuid('uploaded_by_id').references(() => users.id),
+		uploadedByPartyId: uuid('uploaded_by_party_id').references(() => caseParties.id),
+		createdAt: createdAt()
+	},
+	(t) => [index('case_evidence_case_idx').on(t.caseId)]
 );
 
 /**

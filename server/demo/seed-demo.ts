@@ -1,10 +1,15 @@
-import { eq, inArray } from 'drizzle-orm';
-import type { CaseChannel, CaseStatus, DisputeType } from '#shared/cases.ts';
+import { and, eq, inArray } from 'drizzle-orm';
+import type { DisputeType } from '#shared/cases.ts';
 import type { CommitteePosition, OrgKind } from '#shared/orgs.ts';
 import type { Actor, Role } from '#shared/roles.ts';
 import type { App } from '../app.ts';
 import { hashPassword } from '../auth/password.ts';
-import { caseMediators, caseParties, cases, committees, users } from '../db/schema.ts';
+import { applyOnline } from '../cases/apply-online.ts';
+import { reassignCase } from '../cases/reassign-case.ts';
+import { registerCase } from '../cases/register-case.ts';
+import { reportDispute } from '../cases/report-dispute.ts';
+import { transitionCase } from '../cases/transition-case.ts';
+import { caseParties, committees, users } from '../db/schema.ts';
 import { createCommittee } from '../orgs/create-committee.ts';
 import { createOrgNode } from '../orgs/create-org-node.ts';
 import { completeSetup } from '../setup/complete-setup.ts';
@@ -60,65 +65,99 @@ const USERS: DemoUser[] = [
 ];
 
 type DemoCase = {
-	type: DisputeType;
-	status: CaseStatus;
-	channel: CaseChannel;
-	village: string;
-	committee: string;
-	facts: string;
-	claims: string;
-	amountYuan?: number;
-	parties: [string, string];
+	form: {
+		disputeType: DisputeType;
+		village: string;
+		facts: string;
+		claims: string;
+		amount?: string;
+		applicant: string;
+		respondent: string;
+	};
+	/** How it came in, and who brought it: a grid worker or mediator by username. */
+	intake:
+		{ channel: 'online' } | { channel: 'grid_report'; by: string } | { channel: 'walk_in' | 'referral'; by: string };
+	/** The applicant's party account, to show the party's view. */
 	partyUser?: string;
-	reporter?: string;
-	mediator?: string;
+	/** Handed to another committee by the admin. */
+	reassignTo?: string;
+	/** Lifecycle steps by a mediator, as the case page would send them; `daysAgo` backdates the step. */
+	steps?: { by: string; transition: string; daysAgo?: number; [field: string]: unknown }[];
 };
 
 const CASES: DemoCase[] = [
 	{
-		type: 'land',
-		status: 'accepted',
-		channel: 'online',
-		village: '东村',
-		committee: '东村人民调解委员会',
-		facts: '申请人与被申请人宅基地相邻，被申请人新建围墙越过原界址约半米，双方多次协商未果。',
-		claims: '请求被申请人拆除越界部分围墙，恢复原界址。',
-		parties: ['刘大伟', '孙建国'],
+		form: {
+			disputeType: 'land',
+			village: '东村',
+			facts: '申请人与被申请人宅基地相邻，被申请人新建围墙越过原界址约半米，双方多次协商未果。',
+			claims: '请求被申请人拆除越界部分围墙，恢复原界址。',
+			applicant: '刘大伟',
+			respondent: '孙建国'
+		},
+		intake: { channel: 'online' },
 		partyUser: 'party',
-		mediator: 'mediator'
+		// Accepted 40 days ago: past its 30-day deadline, so the demo shows an overdue case.
+		steps: [{ by: 'mediator', transition: 'accept', daysAgo: 40 }]
 	},
 	{
-		type: 'neighbour',
-		status: 'submitted',
-		channel: 'grid_report',
-		village: '东村',
-		committee: '东村人民调解委员会',
-		facts: '网格巡查发现两户因排水沟堵塞、雨水倒灌发生争吵，情绪激动。',
-		claims: '疏通排水沟，明确日常清理责任。',
-		parties: ['周桂兰', '吴长海'],
-		reporter: 'grid'
+		form: {
+			disputeType: 'neighbour',
+			village: '东村一组',
+			facts: '网格巡查发现两户因排水沟堵塞、雨水倒灌发生争吵，情绪激动。',
+			claims: '疏通排水沟，明确日常清理责任。',
+			applicant: '周桂兰',
+			respondent: '吴长海'
+		},
+		intake: { channel: 'grid_report', by: 'grid' }
 	},
 	{
-		type: 'damage_compensation',
-		status: 'in_mediation',
-		channel: 'walk_in',
-		village: '西村',
-		committee: '西村人民调解委员会',
-		facts: '被申请人饲养的狗咬伤申请人小腿，申请人就医花费医疗费若干。',
-		claims: '赔偿医疗费、误工费共计人民币三千二百元。',
-		amountYuan: 3200,
-		parties: ['郑小红', '王大山']
+		form: {
+			disputeType: 'damage_compensation',
+			village: '西村',
+			facts: '被申请人饲养的狗咬伤申请人小腿，申请人就医花费医疗费若干。',
+			claims: '赔偿医疗费、误工费共计人民币三千二百元。',
+			amount: '3200',
+			applicant: '郑小红',
+			respondent: '王大山'
+		},
+		intake: { channel: 'walk_in', by: 'mediator2' },
+		steps: [
+			{ by: 'mediator2', transition: 'accept', daysAgo: 27 },
+			{ by: 'mediator2', transition: 'schedule', scheduledFor: '2026-12-01T09:30' },
+			{ by: 'mediator2', transition: 'start' }
+		]
 	},
 	{
-		type: 'family',
-		status: 'resolved',
-		channel: 'referral',
-		village: '南湾社区',
-		committee: '青石镇婚姻家庭纠纷调解工作室',
-		facts: '兄妹三人就母亲赡养费用分担产生分歧。',
-		claims: '明确每月赡养费分担比例及看护安排。',
-		parties: ['何春梅', '何春生'],
-		mediator: 'mediator2'
+		form: {
+			disputeType: 'family',
+			village: '南湾社区',
+			facts: '兄妹三人就母亲赡养费用分担产生分歧。',
+			claims: '明确每月赡养费分担比例及看护安排。',
+			applicant: '何春梅',
+			respondent: '何春生'
+		},
+		intake: { channel: 'online' },
+		reassignTo: '青石镇婚姻家庭纠纷调解工作室'
+	},
+	{
+		form: {
+			disputeType: 'labour',
+			village: '东村二组',
+			facts: '申请人在被申请人的养殖场务工半年，被申请人拖欠工资八千元。',
+			claims: '支付拖欠工资八千元。',
+			amount: '8000',
+			applicant: '钱小兵',
+			respondent: '冯老板'
+		},
+		intake: { channel: 'referral', by: 'mediator2' },
+		steps: [
+			{ by: 'mediator', transition: 'accept', daysAgo: 12 },
+			{ by: 'mediator', transition: 'schedule', scheduledFor: '2026-11-20T14:00' },
+			{ by: 'mediator', transition: 'start' },
+			{ by: 'mediator', transition: 'resolve', summary: '被申请人当场支付五千元，余款三千元于月底前付清。' },
+			{ by: 'mediator', transition: 'close' }
+		]
 	}
 ];
 
@@ -139,14 +178,7 @@ export async function seedDemo(app: App): Promise<DemoLogin[]> {
 		passwordConfirm: DEMO_PASSWORD
 	});
 	const [adminRow] = await app.db.select().from(users).where(eq(users.username, 'admin'));
-	const admin: Actor = {
-		id: adminRow.id,
-		username: adminRow.username,
-		displayName: adminRow.displayName,
-		role: adminRow.role,
-		orgNodeId: adminRow.orgNodeId,
-		mustChangePassword: false
-	};
+	const admin = actorFromRow(adminRow);
 
 	const nodeIds = new Map<string, string>([['青石镇', townId]]);
 	const addNodes = async (parentId: string, nodes: DemoNode[]) => {
@@ -179,39 +211,57 @@ export async function seedDemo(app: App): Promise<DemoLogin[]> {
 		.set({ passwordHash, mustChangePassword: false })
 		.where(inArray(users.id, [...userIds.values()]));
 
-	const year = new Date().getFullYear();
-	for (const [index, demo] of CASES.entries()) {
-		const [row] = await app.db
-			.insert(cases)
-			.values({
-				number: `${year}-QSZ-${String(index + 1).padStart(6, '0')}`,
-				disputeType: demo.type,
-				status: demo.status,
-				channel: demo.channel,
-				facts: demo.facts,
-				claims: demo.claims,
-				amountCents: demo.amountYuan ? demo.amountYuan * 100 : null,
-				villageId: nodeIds.get(demo.village),
-				committeeId: committeeIds.get(demo.committee),
-				reporterId: demo.reporter ? userIds.get(demo.reporter) : null
-			})
-			.returning({ id: cases.id });
-		const [applicant, respondent] = demo.parties;
-		await app.db.insert(caseParties).values([
-			{
-				caseId: row.id,
-				side: 'applicant',
-				name: applicant,
-				userId: demo.partyUser ? userIds.get(demo.partyUser) : null
-			},
-			{ caseId: row.id, side: 'respondent', name: respondent }
-		]);
-		if (demo.mediator)
-			await app.db.insert(caseMediators).values({ caseId: row.id, userId: userIds.get(demo.mediator)! });
-	}
+	const actors = new Map((await app.db.select().from(users)).map((row) => [row.username, actorFromRow(row)]));
+	for (const demo of CASES) await seedCase(app, demo, { admin, actors, nodeIds, committeeIds });
 
 	return [
 		{ role: 'admin', username: 'admin', displayName: '王主任' },
 		...USERS.map(({ role, username, displayName }) => ({ role, username, displayName }))
 	];
+}
+
+function actorFromRow(row: typeof users.$inferSelect): Actor {
+	const { id, username, displayName, role, orgNodeId } = row;
+	return { id, username, displayName, role, orgNodeId, mustChangePassword: false };
+}
+
+type SeedContext = {
+	admin: Actor;
+	actors: Map<string, Actor>;
+	nodeIds: Map<string, string>;
+	committeeIds: Map<string, string>;
+};
+
+/** One demo case through the intake channel and the lifecycle steps a real one would take. */
+async function seedCase(app: App, demo: DemoCase, { admin, actors, nodeIds, committeeIds }: SeedContext) {
+	const { form } = demo;
+	const intake = {
+		disputeType: form.disputeType,
+		facts: form.facts,
+		claims: form.claims,
+		amount: form.amount,
+		villageId: nodeIds.get(form.village),
+		applicant: { name: form.applicant, phone: '13900000001' },
+		respondents: [{ name: form.respondent }]
+	};
+	const { caseId } =
+		demo.intake.channel === 'online'
+			? await applyOnline(app, intake, [], null)
+			: demo.intake.channel === 'grid_report'
+				? await reportDispute(app, actors.get(demo.intake.by)!, intake, [], null)
+				: await registerCase(app, actors.get(demo.intake.by)!, { ...intake, channel: demo.intake.channel }, [], null);
+	if (demo.partyUser)
+		await app.db
+			.update(caseParties)
+			.set({ userId: actors.get(demo.partyUser)!.id })
+			.where(and(eq(caseParties.caseId, caseId), eq(caseParties.side, 'applicant')));
+	if (demo.reassignTo)
+		await reassignCase(
+			app,
+			admin,
+			{ caseId, committeeId: committeeIds.get(demo.reassignTo), reason: '婚姻家庭纠纷，交专业调解工作室' },
+			null
+		);
+	for (const { by, daysAgo = 0, ...step } of demo.steps ?? [])
+		await transitionCase(app, actors.get(by)!, { caseId, ...step }, null, new Date(Date.now() - daysAgo * 86_400_000));
 }

@@ -4,12 +4,14 @@ import type { AppCore } from '#server/app.ts';
 import { caseEventHash, GENESIS_HASH } from '#server/audit/case-event-hash.ts';
 import { recordCaseEvent, type CaseEventInput } from '#server/audit/record-case-event.ts';
 import { verifyCaseChain } from '#server/audit/verify-case-chain.ts';
-import { caseEvents, cases } from '#server/db/schema.ts';
+import { caseEvents, cases, committees } from '#server/db/schema.ts';
 import { CLIENT, expectAppError, test } from './support.ts';
 
 let caseSerial = 0;
 
-async function addCase(app: AppCore): Promise<string> {
+/** A bare case row in the town, so that the events under test are the only ones. */
+async function addCase(app: AppCore, townId: string): Promise<string> {
+	const [committee] = await app.db.select().from(committees).where(eq(committees.orgNodeId, townId));
 	const [row] = await app.db
 		.insert(cases)
 		.values({
@@ -17,7 +19,12 @@ async function addCase(app: AppCore): Promise<string> {
 			disputeType: 'neighbour',
 			channel: 'online',
 			facts: '排水沟堵塞，雨水倒灌。',
-			claims: '疏通排水沟。'
+			claims: '疏通排水沟。',
+			villageId: townId,
+			committeeId: committee.id,
+			committeePath: `/${townId}/`,
+			searchText: '',
+			searchTokens: []
 		})
 		.returning({ id: cases.id });
 	return row.id;
@@ -47,7 +54,7 @@ function eventsOf(app: AppCore, caseId: string) {
 
 describe('case audit chain', () => {
 	test('appended events form an intact chain from the genesis hash', async ({ app, town }) => {
-		const caseId = await addCase(app);
+		const caseId = await addCase(app, town.townId);
 
 		await addHistory(app, caseId, town.admin.id);
 
@@ -60,12 +67,12 @@ describe('case audit chain', () => {
 		expect(events[0].hash).toMatch(/^[0-9a-f]{64}$/);
 	});
 
-	test('a case without events is an intact, empty chain', async ({ app }) => {
-		expect(await verifyCaseChain(app.db, await addCase(app))).toEqual({ intact: true, events: 0 });
+	test('a case without events is an intact, empty chain', async ({ app, town }) => {
+		expect(await verifyCaseChain(app.db, await addCase(app, town.townId))).toEqual({ intact: true, events: 0 });
 	});
 
 	test('an event edited in SQL fails its hash', async ({ app, town }) => {
-		const caseId = await addCase(app);
+		const caseId = await addCase(app, town.townId);
 		await addHistory(app, caseId, town.admin.id);
 
 		await app.db.execute(
@@ -76,7 +83,7 @@ describe('case audit chain', () => {
 	});
 
 	test('an edited event whose hash is recomputed breaks the link from the next one', async ({ app, town }) => {
-		const caseId = await addCase(app);
+		const caseId = await addCase(app, town.townId);
 		await addHistory(app, caseId, town.admin.id);
 		const [, second] = await eventsOf(app, caseId);
 		const forged = { ...second, data: { status: 'rejected' } };
@@ -90,7 +97,7 @@ describe('case audit chain', () => {
 	});
 
 	test('a deleted event in the middle is missing', async ({ app, town }) => {
-		const caseId = await addCase(app);
+		const caseId = await addCase(app, town.townId);
 		await addHistory(app, caseId, town.admin.id);
 
 		await app.db.execute(sql`delete from case_events where case_id = ${caseId} and seq = 2`);
@@ -99,7 +106,7 @@ describe('case audit chain', () => {
 	});
 
 	test('a deleted last event goes unnoticed by the chain alone', async ({ app, town }) => {
-		const caseId = await addCase(app);
+		const caseId = await addCase(app, town.townId);
 		await addHistory(app, caseId, town.admin.id);
 
 		await app.db.execute(sql`delete from case_events where case_id = ${caseId} and seq = 3`);
@@ -110,7 +117,7 @@ describe('case audit chain', () => {
 	});
 
 	test('concurrent appends to one case queue up into one chain', async ({ app, town }) => {
-		const caseId = await addCase(app);
+		const caseId = await addCase(app, town.townId);
 
 		const appended = await Promise.all(
 			Array.from({ length: 10 }, (_, i) =>
@@ -123,7 +130,7 @@ describe('case audit chain', () => {
 	});
 
 	test('each case has a chain of its own', async ({ app, town }) => {
-		const [first, second] = [await addCase(app), await addCase(app)];
+		const [first, second] = [await addCase(app, town.townId), await addCase(app, town.townId)];
 		for (let i = 0; i < 3; i++) {
 			await record(app, { caseId: first, actorId: town.admin.id, action: 'case:noted', data: { note: i } });
 			await record(app, { caseId: second, actorId: town.admin.id, action: 'case:noted', data: { note: i } });
@@ -141,7 +148,7 @@ describe('case audit chain', () => {
 	});
 
 	test('an event rolls back with the transaction that recorded it', async ({ app, town }) => {
-		const caseId = await addCase(app);
+		const caseId = await addCase(app, town.townId);
 		await record(app, { caseId, actorId: town.admin.id, action: 'case:accepted', data: {} });
 
 		await expect(

@@ -24,7 +24,7 @@ describe('loadConfig', () => {
 			dataDir: resolve('data'),
 			databaseUrl: undefined,
 			origin: undefined,
-			bodySizeLimit: 1024 * 1024,
+			bodySizeLimit: 101 * 1024 * 1024,
 			sessionDays: 14,
 			login: { maxFailures: 5, windowMinutes: 15 },
 			logLevel: 'info'
@@ -65,7 +65,7 @@ describe('loadConfig', () => {
 	test('an empty variable means not set, so its default applies', () => {
 		const config = loadConfig({ PORT: '', BODY_SIZE_LIMIT: '', LOG_LEVEL: '' });
 		expect(config.port).toBe(3000);
-		expect(config.bodySizeLimit).toBe(1024 * 1024);
+		expect(config.bodySizeLimit).toBe(101 * 1024 * 1024);
 		expect(config.logLevel).toBe('info');
 	});
 

@@ -1,3 +1,4 @@
+import { EVIDENCE_MAX_BYTES, EVIDENCE_MAX_FILES } from '$lib/shared/cases';
 import type { ErrorCode } from '$lib/shared/errors';
 import type { FieldErrorCode } from '$lib/shared/validation';
 import { m } from './paraglide/messages';
@@ -17,6 +18,8 @@ export function errorMessage(code: ErrorCode, retryAfterSeconds = 0): string {
 			return m.error_not_found();
 		case 'CONFLICT':
 			return m.error_conflict();
+		case 'INVALID_TRANSITION':
+			return m.error_invalid_transition();
 		case 'SETUP_COMPLETE':
 			return m.error_setup_complete();
 		case 'PAYLOAD_TOO_LARGE':
@@ -34,7 +37,13 @@ const FIELD_MESSAGES: Record<FieldErrorCode, () => string> = {
 	too_long: m.field_too_long,
 	invalid: m.field_invalid,
 	mismatch: m.field_mismatch,
-	taken: m.field_taken
+	taken: m.field_taken,
+	too_many: () => m.field_too_many({ max: EVIDENCE_MAX_FILES }),
+	too_large: () => m.field_too_large({ mb: EVIDENCE_MAX_BYTES / 1024 / 1024 }),
+	file_type: m.field_file_type,
+	empty_file: m.field_empty_file,
+	no_committee: m.field_no_committee,
+	no_parent: m.field_no_parent
 };
 
 export function fieldErrorMessage(code: string): string {

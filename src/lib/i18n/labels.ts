@@ -1,4 +1,4 @@
-import type { CaseStatus, DisputeType } from '$lib/shared/cases';
+import type { CaseChannel, CaseStatus, DeadlineState, DisputeType, PartySide, ReferralTarget } from '$lib/shared/cases';
 import type { CommitteePosition, OrgKind } from '$lib/shared/orgs';
 import type { Role } from '$lib/shared/roles';
 import { m } from './paraglide/messages';
@@ -51,3 +51,25 @@ export const disputeTypeLabel = (type: DisputeType): string =>
 		contract: m.dispute_type_contract,
 		other: m.dispute_type_other
 	})[type]();
+
+export const channelLabel = (channel: CaseChannel): string =>
+	({
+		online: m.case_channel_online,
+		grid_report: m.case_channel_grid_report,
+		walk_in: m.case_channel_walk_in,
+		referral: m.case_channel_referral
+	})[channel]();
+
+export const referralTargetLabel = (target: ReferralTarget): string =>
+	({
+		court: m.referral_target_court,
+		arbitration: m.referral_target_arbitration,
+		petition_office: m.referral_target_petition_office,
+		other: m.referral_target_other
+	})[target]();
+
+export const partySideLabel = (side: PartySide): string =>
+	({ applicant: m.party_side_applicant, respondent: m.party_side_respondent })[side]();
+
+export const deadlineLabel = (state: Exclude<DeadlineState, null>): string =>
+	({ overdue: m.deadline_overdue, near: m.deadline_near, on_time: m.deadline_on_time })[state]();

@@ -11,6 +11,11 @@ export function badRequest(): never {
 
 /** The submitted fields; a body that does not parse as a form is the client's mistake, answered with 400. */
 export async function readForm(request: Request): Promise<Record<string, string>> {
+	return (await readUploadForm(request)).values;
+}
+
+/** The submitted fields and the files chosen in the form's `evidence` input. */
+export async function readUploadForm(request: Request): Promise<{ values: Record<string, string>; files: File[] }> {
 	let data: FormData;
 	try {
 		data = await request.formData();
@@ -19,7 +24,28 @@ export async function readForm(request: Request): Promise<Record<string, string>
 	}
 	const values: Record<string, string> = {};
 	for (const [key, value] of data) if (typeof value === 'string') values[key] = value;
-	return values;
+	const files = data.getAll('evidence').filter((value) => typeof value !== 'string');
+	return { values, files };
+}
+
+/**
+ * Form fields named by path (`applicant.name`, `respondents.0.phone`) as the
+ * nested object the schemas expect; field errors come back under the same names.
+ */
+export function nestedValues(values: Record<string, string>): Record<string, unknown> {
+	const root: Record<string, unknown> = {};
+	for (const [name, value] of Object.entries(values)) {
+		const keys = name.split('.');
+		// Only plain names and small indexes: a crafted name cannot reach prototypes or allocate huge arrays.
+		if (keys.some((key) => !/^(?:[A-Za-z][A-Za-z0-9]*|\d{1,2})$/.test(key))) continue;
+		let node: Record<string, unknown> = root;
+		keys.slice(0, -1).forEach((key, i) => {
+			if (typeof node[key] !== 'object' || node[key] === null) node[key] = /^\d+$/.test(keys[i + 1]) ? [] : {};
+			node = node[key] as Record<string, unknown>;
+		});
+		node[keys.at(-1)!] = value;
+	}
+	return root;
 }
 
 /**

@@ -8,7 +8,11 @@ export const PERMISSIONS = {
 	'account:use': ['admin', 'mediator', 'legal_expert', 'grid_worker', 'party'],
 	'org:manage': ['admin'],
 	'user:manage': ['admin'],
+	'cases:list': ['admin', 'mediator', 'legal_expert', 'grid_worker', 'party'],
+	'cases:register': ['mediator'],
 	'cases:mediate': ['mediator'],
+	'cases:assign': ['admin', 'mediator'],
+	'cases:route': ['admin'],
 	'consultations:answer': ['legal_expert'],
 	'disputes:report': ['grid_worker'],
 	'cases:follow-own': ['party']

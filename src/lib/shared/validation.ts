@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CASE_STATUSES, DISPUTE_TYPES, REFERRAL_TARGETS } from './cases.ts';
 import { COMMITTEE_POSITIONS, ORG_KINDS } from './orgs.ts';
 import { ROLES } from './roles.ts';
 import type { FieldErrors } from './errors.ts';
@@ -7,7 +8,20 @@ import type { FieldErrors } from './errors.ts';
  * Field error codes. Schemas name them as messages; the UI turns each into a
  * sentence in the user's language.
  */
-export const FIELD_ERRORS = ['required', 'too_short', 'too_long', 'invalid', 'mismatch', 'taken'] as const;
+export const FIELD_ERRORS = [
+	'required',
+	'too_short',
+	'too_long',
+	'invalid',
+	'mismatch',
+	'taken',
+	'too_many',
+	'too_large',
+	'file_type',
+	'empty_file',
+	'no_committee',
+	'no_parent'
+] as const;
 export type FieldErrorCode = (typeof FIELD_ERRORS)[number];
 
 const text = (max: number) => z.string({ error: 'required' }).trim().min(1, 'required').max(max, 'too_long');
@@ -96,6 +110,110 @@ export const userUpdateSchema = z.object({
 });
 
 export const userIdSchema = z.object({ userId: id });
+
+const longText = (min: number, max: number) =>
+	z
+		.string({ error: 'required' })
+		.trim()
+		.min(1, { error: 'required', abort: true })
+		.min(min, 'too_short')
+		.max(max, 'too_long');
+const requiredPhone = z
+	.string({ error: 'required' })
+	.trim()
+	.min(1, { error: 'required', abort: true })
+	.regex(/^[0-9+\- ]{5,30}$/, 'invalid');
+
+/** An amount in yuan as typed (`1200` or `1200.50`), kept as whole fen. */
+const amountCents = z
+	.string()
+	.trim()
+	.optional()
+	.transform((v) => v || undefined)
+	.pipe(
+		z
+			.string()
+			.regex(/^\d{1,12}(\.\d{1,2})?$/, 'invalid')
+			.transform((v) => Math.round(Number(v) * 100))
+			.optional()
+	);
+
+const party = z.object({ name: text(40), phone, address: optionalText(120) });
+
+export const MAX_RESPONDENTS = 10;
+
+/**
+ * What every intake channel asks: the dispute, the place and the parties.
+ * Field names are the form's input names (`applicant.name`, `respondents.0.phone`).
+ */
+export const caseIntakeSchema = z.object({
+	disputeType: z.enum(DISPUTE_TYPES, 'invalid'),
+	facts: longText(10, 5000),
+	claims: longText(1, 2000),
+	amount: amountCents,
+	villageId: id,
+	applicant: party,
+	respondents: z.array(party, 'required').min(1, 'required').max(MAX_RESPONDENTS, 'too_long')
+});
+export type CaseIntake = z.output<typeof caseIntakeSchema>;
+
+/** Online applicants must leave a phone number: it is how the committee reaches them. */
+export const onlineApplicationSchema = caseIntakeSchema.extend({
+	applicant: party.extend({ phone: requiredPhone })
+});
+
+export const caseRegistrationSchema = caseIntakeSchema.extend({
+	channel: z.enum(['walk_in', 'referral'], 'invalid')
+});
+
+const reason = longText(2, 1000);
+
+/** Each lifecycle transition and what it needs besides the case. */
+export const caseTransitionSchema = z.discriminatedUnion(
+	'transition',
+	[
+		z.object({ transition: z.literal('accept') }),
+		z.object({ transition: z.literal('reject'), reason }),
+		z.object({ transition: z.literal('schedule'), scheduledFor: z.iso.datetime({ local: true, error: 'invalid' }) }),
+		z.object({ transition: z.literal('start') }),
+		z.object({ transition: z.literal('resolve'), summary: longText(2, 2000) }),
+		z.object({ transition: z.literal('fail'), reason, referralTarget: z.enum(REFERRAL_TARGETS, 'invalid') }),
+		z.object({ transition: z.literal('withdraw'), reason }),
+		z.object({ transition: z.literal('escalate'), reason }),
+		z.object({ transition: z.literal('close') })
+	],
+	{ error: 'invalid' }
+);
+export type CaseTransitionInput = z.output<typeof caseTransitionSchema>;
+
+export const caseIdSchema = z.object({ caseId: id });
+
+export const assignMediatorsSchema = z.object({
+	caseId: id,
+	mediatorIds: z.array(id, 'required').min(1, 'required').max(5, 'too_long')
+});
+
+export const reassignCaseSchema = z.object({ caseId: id, committeeId: id, reason });
+
+export const caseNoteSchema = z.object({ caseId: id, body: longText(1, 5000) });
+
+export const inviteExpertSchema = z.object({ caseId: id, expertId: id });
+
+export const partyLinkSchema = z.object({ caseId: id, partyId: id });
+
+export const DEADLINE_FILTERS = ['overdue', 'near'] as const;
+
+/** The case list's filters, as they appear in its address. */
+export const caseListSchema = z.object({
+	status: z.enum(CASE_STATUSES, 'invalid').optional(),
+	disputeType: z.enum(DISPUTE_TYPES, 'invalid').optional(),
+	villageId: id.optional(),
+	mediatorId: id.optional(),
+	deadline: z.enum(DEADLINE_FILTERS, 'invalid').optional(),
+	q: z.string().trim().max(50, 'too_long').optional(),
+	cursor: z.string().max(200, 'invalid').optional()
+});
+export type CaseListFilters = z.output<typeof caseListSchema>;
 
 /** Zod issues as field → error codes, the form every boundary reports them in. */
 export function fieldErrorsOf(error: z.ZodError): FieldErrors {

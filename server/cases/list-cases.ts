@@ -1,0 +1,151 @@
+import { and, arrayContains, desc, eq, gte, inArray, like, lt, sql, type SQL } from 'drizzle-orm';
+import {
+	DEADLINE_STATUSES,
+	deadlineState,
+	NEAR_DEADLINE_DAYS,
+	type CaseChannel,
+	type CaseStatus,
+	type DeadlineState,
+	type DisputeType
+} from '#shared/cases.ts';
+import { AppError } from '#shared/errors.ts';
+import type { Actor } from '#shared/roles.ts';
+import { caseListSchema, type CaseListFilters } from '#shared/validation.ts';
+import { authorize } from '../auth/authorize.ts';
+import type { Db } from '../db/client.ts';
+import { caseMediators, caseParties, cases, committees, orgNodes } from '../db/schema.ts';
+import { parseInput } from '../parse-input.ts';
+import { visibleCases } from './case-scope.ts';
+import { searchQuery } from './search-tokens.ts';
+
+export const CASE_PAGE_SIZE = 25;
+
+export type CaseListItem = {
+	id: string;
+	number: string;
+	disputeType: DisputeType;
+	status: CaseStatus;
+	channel: CaseChannel;
+	villageName: string;
+	committeeName: string;
+	applicants: string;
+	respondents: string;
+	createdAt: Date;
+	deadline: Date | null;
+	deadlineState: DeadlineState;
+};
+
+export type CasePage = { cases: CaseListItem[]; nextCursor: string | null };
+
+/** A page boundary: the sort key of the last case shown, exact to the microsecond that PostgreSQL keeps. */
+type Cursor = { createdAt: string; id: string };
+
+function encodeCursor(cursor: Cursor): string {
+	return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id])).toString('base64url');
+}
+
+function decodeCursor(text: string): Cursor {
+	try {
+		const [createdAt, id] = JSON.parse(Buffer.from(text, 'base64url').toString()) as unknown[];
+		if (
+			typeof createdAt === 'string' &&
+			/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/.test(createdAt) &&
+			typeof id === 'string' &&
+			/^[0-9a-f-]{36}$/.test(id)
+		)
+			return { createdAt, id };
+	} catch {
+		// falls through to the refusal below
+	}
+	throw new AppError('VALIDATION', { fields: { cursor: ['invalid'] } });
+}
+
+const namesOf = (side: 'applicant' | 'respondent') =>
+	sql<string>`coalesce((select string_agg(${caseParties.name}, '、' order by ${caseParties.createdAt}) from ${caseParties} where ${caseParties.caseId} = ${cases.id} and ${caseParties.side} = ${side}), '')`;
+
+function filterConditions(db: Db, filters: CaseListFilters, now: Date): SQL[] {
+	const conditions: SQL[] = [];
+	if (filters.status) conditions.push(eq(cases.status, filters.status));
+	if (filters.disputeType) conditions.push(eq(cases.disputeType, filters.disputeType));
+	if (filters.villageId) {
+		// A village includes its groups.
+		const village = db.select({ path: orgNodes.path }).from(orgNodes).where(eq(orgNodes.id, filters.villageId));
+		conditions.push(
+			inArray(
+				cases.villageId,
+				db
+					.select({ id: orgNodes.id })
+					.from(orgNodes)
+					.where(like(orgNodes.path, sql`(${village}) || '%'`))
+			)
+		);
+	}
+	if (filters.mediatorId)
+		conditions.push(
+			inArray(
+				cases.id,
+				db.select({ id: caseMediators.caseId }).from(caseMediators).where(eq(caseMediators.userId, filters.mediatorId))
+			)
+		);
+	if (filters.deadline) {
+		conditions.push(inArray(cases.status, DEADLINE_STATUSES));
+		if (filters.deadline === 'overdue') conditions.push(lt(cases.deadline, now));
+		else
+			conditions.push(
+				gte(cases.deadline, now),
+				lt(cases.deadline, new Date(now.getTime() + NEAR_DEADLINE_DAYS * 86_400_000))
+			);
+	}
+	if (filters.q) {
+		const { tokens, runs } = searchQuery(filters.q);
+		if (tokens.length) {
+			conditions.push(arrayContains(cases.searchTokens, tokens));
+			for (const run of runs) conditions.push(sql`position(${run} in ${cases.searchText}) > 0`);
+		}
+	}
+	if (filters.cursor) {
+		const cursor = decodeCursor(filters.cursor);
+		conditions.push(sql`(${cases.createdAt}, ${cases.id}) < (${cursor.createdAt}::timestamptz, ${cursor.id}::uuid)`);
+	}
+	return conditions;
+}
+
+/**
+ * One page of the cases the actor may see, newest first, narrowed by the
+ * filters; `nextCursor` continues after the last one (keyset pagination, so
+ * page 1000 costs what page 1 does).
+ */
+export async function listCases(db: Db, actor: Actor, input: unknown, now = new Date()): Promise<CasePage> {
+	authorize(actor, 'cases:list');
+	const filters = parseInput(caseListSchema, input);
+	const rows = await db
+		.select({
+			id: cases.id,
+			number: cases.number,
+			disputeType: cases.disputeType,
+			status: cases.status,
+			channel: cases.channel,
+			villageName: orgNodes.name,
+			committeeName: committees.name,
+			applicants: namesOf('applicant'),
+			respondents: namesOf('respondent'),
+			createdAt: cases.createdAt,
+			deadline: cases.deadline,
+			sortKey: sql<string>`to_char(${cases.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
+		})
+		.from(cases)
+		.innerJoin(orgNodes, eq(orgNodes.id, cases.villageId))
+		.innerJoin(committees, eq(committees.id, cases.committeeId))
+		.where(and(await visibleCases(db, actor), ...filterConditions(db, filters, now)))
+		.orderBy(desc(cases.createdAt), desc(cases.id))
+		.limit(CASE_PAGE_SIZE + 1);
+	const page = rows.slice(0, CASE_PAGE_SIZE);
+	const last = page.at(-1);
+	return {
+		cases: page.map(({ sortKey: _, ...row }) => ({
+			...row,
+			deadlineState: deadlineState(row.status, row.deadline, now)
+		})),
+		nextCursor: rows.length > CASE_PAGE_SIZE && last ? encodeCursor({ createdAt: last.sortKey, id: last.id }) : null
+	};
+}

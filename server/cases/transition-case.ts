@@ -1,0 +1,98 @@
+import { eq } from 'drizzle-orm';
+import { CASE_TRANSITIONS, canTransition } from '#shared/cases.ts';
+import { AppError } from '#shared/errors.ts';
+import type { Actor } from '#shared/roles.ts';
+import { caseIdSchema, caseTransitionSchema, type CaseTransitionInput } from '#shared/validation.ts';
+import type { AppCore } from '../app.ts';
+import { recordCaseEvent } from '../audit/record-case-event.ts';
+import { authorize } from '../auth/authorize.ts';
+import type { Db } from '../db/client.ts';
+import { caseMediators, cases } from '../db/schema.ts';
+import { parseInput } from '../parse-input.ts';
+import { findVisibleCase, type CaseRow } from './case-scope.ts';
+import { committeeById, parentCommittee } from './route-case.ts';
+
+const DAY_MS = 86_400_000;
+
+/** The changes to the case row that a transition makes besides its status. */
+async function effectsOf(
+	tx: Db,
+	row: CaseRow,
+	input: CaseTransitionInput,
+	actor: Actor,
+	now: Date
+): Promise<{ set: Partial<CaseRow>; data: Record<string, unknown> }> {
+	switch (input.transition) {
+		case 'accept': {
+			const committee = await committeeById(tx, row.committeeId);
+			const deadline = new Date(now.getTime() + committee!.deadlineDays * DAY_MS);
+			// Whoever accepts takes the case on, unless mediators are already assigned.
+			const [assigned] = await tx.select().from(caseMediators).where(eq(caseMediators.caseId, row.id)).limit(1);
+			if (!assigned) await tx.insert(caseMediators).values({ caseId: row.id, userId: actor.id });
+			return { set: { acceptedAt: now, deadline }, data: { deadline: deadline.toISOString() } };
+		}
+		case 'escalate': {
+			const parent = await parentCommittee(tx, row.committeePath);
+			if (!parent) throw new AppError('CONFLICT', { fields: { transition: ['no_parent'] } });
+			// The new tier decides who mediates and when.
+			await tx.delete(caseMediators).where(eq(caseMediators.caseId, row.id));
+			return {
+				set: { committeeId: parent.id, committeePath: parent.path, deadline: null },
+				data: { reason: input.reason, fromCommitteeId: row.committeeId, toCommitteeId: parent.id }
+			};
+		}
+		case 'fail':
+			return {
+				set: { referralTarget: input.referralTarget },
+				data: { reason: input.reason, referralTarget: input.referralTarget }
+			};
+		case 'close':
+			return { set: { closedAt: now }, data: {} };
+		case 'reject':
+		case 'withdraw':
+			return { set: {}, data: { reason: input.reason } };
+		case 'schedule':
+			return { set: {}, data: { scheduledFor: input.scheduledFor } };
+		case 'resolve':
+			return { set: {}, data: { summary: input.summary } };
+		case 'start':
+			return { set: {}, data: {} };
+	}
+}
+
+/**
+ * Moves a case along its lifecycle. The state machine is checked against the
+ * row locked in this transaction, so two mediators acting at once cannot both
+ * succeed from the same status; a transition the status does not allow is
+ * refused with INVALID_TRANSITION (409) and changes nothing.
+ */
+export async function transitionCase(
+	app: AppCore,
+	actor: Actor,
+	input: unknown,
+	ip: string | null,
+	now = new Date()
+): Promise<{ status: CaseRow['status'] }> {
+	authorize(actor, 'cases:mediate');
+	const { caseId } = parseInput(caseIdSchema, input);
+	const change = parseInput(caseTransitionSchema, input);
+	return app.db.transaction(async (tx) => {
+		const row = await findVisibleCase(tx, actor, caseId, true);
+		if (!canTransition(row.status, change.transition)) throw new AppError('INVALID_TRANSITION');
+		const to = CASE_TRANSITIONS[change.transition].to;
+		const { set, data } = await effectsOf(tx, row, change, actor, now);
+		await tx
+			.update(cases)
+			.set({ ...set, status: to, updatedAt: now })
+			.where(eq(cases.id, row.id));
+		await recordCaseEvent(tx, {
+			caseId: row.id,
+			actorId: actor.id,
+			action: `case.${change.transition}`,
+			data: { from: row.status, to, ...data },
+			ip
+		});
+		app.log.info({ caseId: row.id, actorId: actor.id, from: row.status, to }, 'case transition');
+		return { status: to };
+	});
+}
