@@ -184,7 +184,7 @@ export async function getCase(db: Db, actor: Actor, caseId: string, now = new Da
 				})
 				.from(caseParties)
 				.where(eq(caseParties.caseId, caseId))
-				.orderBy(asc(caseParties.createdAt)),
+				.orderBy(asc(caseParties.side), asc(caseParties.createdAt)),
 			db
 				.select({ id: users.id, displayName: users.displayName })
 				.from(caseMediators)

@@ -1,5 +1,5 @@
 import { asc, eq } from 'drizzle-orm';
-import { deadlineState, type DeadlineState } from '#shared/cases.ts';
+import { canTransition, deadlineState, type DeadlineState } from '#shared/cases.ts';
 import { AppError } from '#shared/errors.ts';
 import type { Db } from '../db/client.ts';
 import { caseParties, cases, committees, orgNodes } from '../db/schema.ts';
@@ -46,6 +46,8 @@ export type TrackedCase = {
 	parties: { side: 'applicant' | 'respondent'; name: string }[];
 	evidence: EvidenceItem[];
 	timeline: TimelineEvent[];
+	/** The applicant may withdraw while the mediation has not ended. */
+	canWithdraw: boolean;
 };
 
 /** What a party sees through their link: the case's progress and evidence, without the committee's internals. */
@@ -61,7 +63,7 @@ export async function getTrackedCase(db: Db, token: string, now = new Date()): P
 			.select({ side: caseParties.side, name: caseParties.name })
 			.from(caseParties)
 			.where(eq(caseParties.caseId, caseRow.id))
-			.orderBy(asc(caseParties.createdAt)),
+			.orderBy(asc(caseParties.side), asc(caseParties.createdAt)),
 		listEvidence(db, caseRow.id),
 		listTimeline(db, caseRow.id, false)
 	]);
@@ -81,6 +83,7 @@ export async function getTrackedCase(db: Db, token: string, now = new Date()): P
 		},
 		parties,
 		evidence,
-		timeline
+		timeline,
+		canWithdraw: party.side === 'applicant' && canTransition(caseRow.status, 'withdraw')
 	};
 }

@@ -19,7 +19,7 @@ async function effectsOf(
 	tx: Db,
 	row: CaseRow,
 	input: CaseTransitionInput,
-	actor: Actor,
+	actorId: string | null,
 	now: Date
 ): Promise<{ set: Partial<CaseRow>; data: Record<string, unknown> }> {
 	switch (input.transition) {
@@ -28,7 +28,7 @@ async function effectsOf(
 			const deadline = new Date(now.getTime() + committee!.deadlineDays * DAY_MS);
 			// Whoever accepts takes the case on, unless mediators are already assigned.
 			const [assigned] = await tx.select().from(caseMediators).where(eq(caseMediators.caseId, row.id)).limit(1);
-			if (!assigned) await tx.insert(caseMediators).values({ caseId: row.id, userId: actor.id });
+			if (!assigned && actorId) await tx.insert(caseMediators).values({ caseId: row.id, userId: actorId });
 			return { set: { acceptedAt: now, deadline }, data: { deadline: deadline.toISOString() } };
 		}
 		case 'escalate': {
@@ -60,12 +60,41 @@ async function effectsOf(
 	}
 }
 
+/** Who makes a transition: a mediator, or a party through their tracking link. */
+export type TransitionActor = { actorId: string } | { actorLabel: string };
+
 /**
- * Moves a case along its lifecycle. The state machine is checked against the
- * row locked in this transaction, so two mediators acting at once cannot both
- * succeed from the same status; a transition the status does not allow is
- * refused with INVALID_TRANSITION (409) and changes nothing.
+ * Applies a transition to a case row locked by the caller's transaction: the
+ * state machine is checked against that row, so two people acting at once
+ * cannot both succeed from the same status. A transition the status does not
+ * allow is refused with INVALID_TRANSITION (409) and changes nothing.
  */
+export async function applyTransition(
+	tx: Db,
+	row: CaseRow,
+	change: CaseTransitionInput,
+	by: TransitionActor,
+	ip: string | null,
+	now: Date
+): Promise<CaseRow['status']> {
+	if (!canTransition(row.status, change.transition)) throw new AppError('INVALID_TRANSITION');
+	const to = CASE_TRANSITIONS[change.transition].to;
+	const { set, data } = await effectsOf(tx, row, change, 'actorId' in by ? by.actorId : null, now);
+	await tx
+		.update(cases)
+		.set({ ...set, status: to, updatedAt: now })
+		.where(eq(cases.id, row.id));
+	await recordCaseEvent(tx, {
+		caseId: row.id,
+		...by,
+		action: `case.${change.transition}`,
+		data: { from: row.status, to, ...data },
+		ip
+	});
+	return to;
+}
+
+/** A mediator moves a case they may see along its lifecycle. */
 export async function transitionCase(
 	app: AppCore,
 	actor: Actor,
@@ -78,20 +107,7 @@ export async function transitionCase(
 	const change = parseInput(caseTransitionSchema, input);
 	return app.db.transaction(async (tx) => {
 		const row = await findVisibleCase(tx, actor, caseId, true);
-		if (!canTransition(row.status, change.transition)) throw new AppError('INVALID_TRANSITION');
-		const to = CASE_TRANSITIONS[change.transition].to;
-		const { set, data } = await effectsOf(tx, row, change, actor, now);
-		await tx
-			.update(cases)
-			.set({ ...set, status: to, updatedAt: now })
-			.where(eq(cases.id, row.id));
-		await recordCaseEvent(tx, {
-			caseId: row.id,
-			actorId: actor.id,
-			action: `case.${change.transition}`,
-			data: { from: row.status, to, ...data },
-			ip
-		});
+		const to = await applyTransition(tx, row, change, { actorId: actor.id }, ip, now);
 		app.log.info({ caseId: row.id, actorId: actor.id, from: row.status, to }, 'case transition');
 		return { status: to };
 	});

@@ -12,14 +12,17 @@ export type OrgTreeNode = {
 	name: string;
 	code: string | null;
 	depth: number;
-	committee: { id: string; name: string } | null;
+	committee: { id: string; name: string; deadlineDays: number } | null;
 };
 
 /** The actor's subtree in display order: each node followed by its children, siblings by name. */
 export async function listOrgTree(db: Db, actor: Actor): Promise<OrgTreeNode[]> {
 	const root = await scopeRoot(db, actor);
 	const rows = await db
-		.select({ node: orgNodes, committeeId: committees.id, committeeName: committees.name })
+		.select({
+			node: orgNodes,
+			committee: { id: committees.id, name: committees.name, deadlineDays: committees.deadlineDays }
+		})
 		.from(orgNodes)
 		.leftJoin(committees, eq(committees.orgNodeId, orgNodes.id))
 		.where(like(orgNodes.path, `${root.path}%`))
@@ -31,7 +34,7 @@ export async function listOrgTree(db: Db, actor: Actor): Promise<OrgTreeNode[]> 
 	}
 	const ordered: OrgTreeNode[] = [];
 	const visit = (parentId: string | null, depth: number) => {
-		for (const { node, committeeId, committeeName } of children.get(parentId) ?? []) {
+		for (const { node, committee } of children.get(parentId) ?? []) {
 			ordered.push({
 				id: node.id,
 				parentId: node.parentId,
@@ -39,7 +42,7 @@ export async function listOrgTree(db: Db, actor: Actor): Promise<OrgTreeNode[]> 
 				name: node.name,
 				code: node.code,
 				depth,
-				committee: committeeId && committeeName ? { id: committeeId, name: committeeName } : null
+				committee
 			});
 			visit(node.id, depth + 1);
 		}

@@ -1,8 +1,10 @@
-import { count, eq } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import { verifyCaseChain } from '#server/audit/verify-case-chain.ts';
 import { applyOnline } from '#server/cases/apply-online.ts';
+import { issuePartyLink } from '#server/cases/issue-party-link.ts';
 import { getTrackedCase } from '#server/cases/track-case.ts';
+import { withdrawApplication } from '#server/cases/withdraw-application.ts';
 import { registerCase } from '#server/cases/register-case.ts';
 import { reportDispute } from '#server/cases/report-dispute.ts';
 import { caseEvents, caseEvidence, caseParties, cases } from '#server/db/schema.ts';
@@ -108,6 +110,14 @@ describe('online application', () => {
 			'applicant.phone': ['required'],
 			'respondents.0.name': ['too_long']
 		});
+		// An unchosen select is a missing answer, not a wrong one.
+		await expectAppError(
+			applyOnline(app, intakeForm(network.nodes.east.id, { disputeType: '' }), [], null),
+			'VALIDATION',
+			{
+				disputeType: ['required']
+			}
+		);
 		// A well-formed id of a node where no dispute can arise (an expert roster) is refused too.
 		await expectAppError(applyOnline(app, intakeForm(network.nodes.roster.id), [], null), 'VALIDATION', {
 			villageId: ['invalid']
@@ -219,3 +229,59 @@ describe('other intake channels', () => {
 		);
 	});
 });
+
+describe('the applicant’s tracking link', () => {
+	test('withdraws the application with a reason; a respondent’s link cannot, nor can anyone twice', async ({
+		app,
+		network
+	}) => {
+		const { caseId, trackingToken } = await applyOnline(app, intakeForm(network.nodes.east.id), [], CLIENT.ip);
+		const respondentToken = await issuePartyLink(
+			app,
+			network.eastMediator,
+			{ caseId, partyId: await respondentOf(app, caseId) },
+			null
+		);
+
+		await expectAppError(withdrawApplication(app, trackingToken!, { reason: '' }, null), 'VALIDATION', {
+			reason: ['required']
+		});
+		await expectAppError(withdrawApplication(app, respondentToken, { reason: '不想调了' }, null), 'FORBIDDEN');
+		await withdrawApplication(app, trackingToken!, { reason: '双方已自行和解' }, CLIENT.ip);
+
+		expect((await caseOf(app, caseId)).status).toBe('withdrawn');
+		await expectAppError(withdrawApplication(app, trackingToken!, { reason: '再撤一次' }, null), 'INVALID_TRANSITION');
+		const tracked = await getTrackedCase(app.db, trackingToken!);
+		expect(tracked.timeline.map((e) => [e.action, e.actorName])).toEqual([
+			['case.submitted', '李秀英'],
+			['case.withdraw', '李秀英']
+		]);
+		expect(await verifyCaseChain(app.db, caseId)).toEqual({ intact: true, events: 3 });
+	});
+
+	test('a new link replaces the old one', async ({ app, network }) => {
+		const { caseId, trackingToken } = await applyOnline(app, intakeForm(network.nodes.east.id), [], null);
+		const [applicant] = await app.db
+			.select()
+			.from(caseParties)
+			.where(eq(caseParties.caseId, caseId))
+			.orderBy(caseParties.createdAt);
+
+		const fresh = await issuePartyLink(app, network.eastMediator, { caseId, partyId: applicant.id }, null);
+
+		await expectAppError(getTrackedCase(app.db, trackingToken!), 'NOT_FOUND');
+		expect((await getTrackedCase(app.db, fresh)).partyName).toBe('李秀英');
+		await expectAppError(
+			issuePartyLink(app, network.westMediator, { caseId, partyId: applicant.id }, null),
+			'NOT_FOUND'
+		);
+	});
+});
+
+async function respondentOf(app: App, caseId: string): Promise<string> {
+	const [row] = await app.db
+		.select({ id: caseParties.id })
+		.from(caseParties)
+		.where(and(eq(caseParties.caseId, caseId), eq(caseParties.side, 'respondent')));
+	return row.id;
+}

@@ -6,7 +6,8 @@ import { applyOnline } from '#server/cases/apply-online.ts';
 import { assignMediators } from '#server/cases/assign-mediators.ts';
 import { reassignCase } from '#server/cases/reassign-case.ts';
 import { transitionCase } from '#server/cases/transition-case.ts';
-import { caseEvents, caseMediators, cases, committees } from '#server/db/schema.ts';
+import { caseEvents, caseMediators, cases } from '#server/db/schema.ts';
+import { setCommitteeDeadline } from '#server/orgs/set-committee-deadline.ts';
 import { CASE_STATUSES, CASE_TRANSITION_NAMES, CASE_TRANSITIONS, type CaseStatus } from '#shared/cases.ts';
 import { intakeForm, setUpNetwork } from '../fixtures/case-network.ts';
 import { CLIENT, expectAppError, test as base } from './support.ts';
@@ -79,8 +80,19 @@ describe('case lifecycle', () => {
 		expect(await verifyCaseChain(app.db, caseId)).toEqual({ intact: true, events: 6 });
 	});
 
-	test('the deadline follows the committee’s own setting', async ({ app, network }) => {
-		await app.db.update(committees).set({ deadlineDays: 15 }).where(eq(committees.id, network.committees.east.id));
+	test('the deadline follows the committee’s own setting, which its admins set', async ({ app, network }) => {
+		await expectAppError(
+			setCommitteeDeadline(app, network.admin, { committeeId: network.committees.east.id, deadlineDays: '0' }),
+			'VALIDATION',
+			{
+				deadlineDays: ['invalid']
+			}
+		);
+		await expectAppError(
+			setCommitteeDeadline(app, network.eastAdmin, { committeeId: network.committees.west.id, deadlineDays: '15' }),
+			'NOT_FOUND'
+		);
+		await setCommitteeDeadline(app, network.eastAdmin, { committeeId: network.committees.east.id, deadlineDays: '15' });
 		const { caseId } = await applyOnline(app, intakeForm(network.nodes.east.id), [], null);
 		const now = new Date('2026-11-28T08:00:00Z');
 

@@ -1,6 +1,15 @@
-import type { CaseChannel, CaseStatus, DeadlineState, DisputeType, PartySide, ReferralTarget } from '$lib/shared/cases';
+import type {
+	CaseChannel,
+	CaseStatus,
+	CaseTransition,
+	DeadlineState,
+	DisputeType,
+	PartySide,
+	ReferralTarget
+} from '$lib/shared/cases';
 import type { CommitteePosition, OrgKind } from '$lib/shared/orgs';
 import type { Role } from '$lib/shared/roles';
+import type { ChainBreak } from '#server/audit/verify-case-chain.ts';
 import { m } from './paraglide/messages';
 
 /** Display names of the domain's enumerations, in the current language. */
@@ -73,3 +82,23 @@ export const partySideLabel = (side: PartySide): string =>
 
 export const deadlineLabel = (state: Exclude<DeadlineState, null>): string =>
 	({ overdue: m.deadline_overdue, near: m.deadline_near, on_time: m.deadline_on_time })[state]();
+
+export const transitionLabel = (transition: CaseTransition): string =>
+	({
+		accept: m.case_transition_accept,
+		reject: m.case_transition_reject,
+		schedule: m.case_transition_schedule,
+		start: m.case_transition_start,
+		resolve: m.case_transition_resolve,
+		fail: m.case_transition_fail,
+		withdraw: m.case_transition_withdraw,
+		escalate: m.case_transition_escalate,
+		close: m.case_transition_close
+	})[transition]();
+
+export const chainBreakLabel = (reason: ChainBreak): string =>
+	({
+		missing_event: m.audit_break_missing_event,
+		prev_mismatch: m.audit_break_prev_mismatch,
+		hash_mismatch: m.audit_break_hash_mismatch
+	})[reason]();

@@ -1,4 +1,4 @@
-import { listHomeCases } from '#server/cases/list-home-cases.ts';
+import { listCases } from '#server/cases/list-cases.ts';
 import { actorProfile } from '#server/users/actor-profile.ts';
 import type { Permission } from '$lib/shared/permissions';
 import { requirePermission } from './guards';
@@ -7,6 +7,6 @@ import { requirePermission } from './guards';
 export async function loadHome(event: { locals: App.Locals; url: URL }, permission: Permission) {
 	const actor = requirePermission(event, permission);
 	const { db } = event.locals.app;
-	const [profile, cases] = await Promise.all([actorProfile(db, actor), listHomeCases(db, actor)]);
-	return { profile, cases };
+	const [profile, page] = await Promise.all([actorProfile(db, actor), listCases(db, actor, {})]);
+	return { profile, cases: page.cases };
 }

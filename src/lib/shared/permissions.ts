@@ -13,6 +13,7 @@ export const PERMISSIONS = {
 	'cases:mediate': ['mediator'],
 	'cases:assign': ['admin', 'mediator'],
 	'cases:route': ['admin'],
+	'audit:verify': ['admin'],
 	'consultations:answer': ['legal_expert'],
 	'disputes:report': ['grid_worker'],
 	'cases:follow-own': ['party']

@@ -43,6 +43,9 @@ const optionalText = (max: number) =>
 		.transform((v) => (v ? v : undefined));
 const phone = optionalText(30).refine((v) => v === undefined || /^[0-9+\- ]{5,30}$/.test(v), 'invalid');
 const id = z.uuid('invalid');
+/** One of fixed values; an unchosen select (nothing, or its empty option) is "required", anything else "invalid". */
+const choice = <const T extends readonly [string, ...string[]]>(values: T) =>
+	z.enum(values, { error: (issue) => (issue.input === undefined || issue.input === '' ? 'required' : 'invalid') });
 const optionalId = z
 	.union([z.literal(''), id])
 	.optional()
@@ -90,6 +93,12 @@ export const orgNodeCreateSchema = z.object({
 export const orgNodeRenameSchema = z.object({ nodeId: id, name: text(60) });
 
 export const committeeCreateSchema = z.object({ orgNodeId: id, name: text(80) });
+
+export const MAX_DEADLINE_DAYS = 365;
+export const committeeDeadlineSchema = z.object({
+	committeeId: id,
+	deadlineDays: z.coerce.number({ error: 'invalid' }).int('invalid').min(1, 'invalid').max(MAX_DEADLINE_DAYS, 'invalid')
+});
 
 export const userCreateSchema = z.object({
 	username,
@@ -147,7 +156,7 @@ export const MAX_RESPONDENTS = 10;
  * Field names are the form's input names (`applicant.name`, `respondents.0.phone`).
  */
 export const caseIntakeSchema = z.object({
-	disputeType: z.enum(DISPUTE_TYPES, 'invalid'),
+	disputeType: choice(DISPUTE_TYPES),
 	facts: longText(10, 5000),
 	claims: longText(1, 2000),
 	amount: amountCents,
@@ -163,7 +172,7 @@ export const onlineApplicationSchema = caseIntakeSchema.extend({
 });
 
 export const caseRegistrationSchema = caseIntakeSchema.extend({
-	channel: z.enum(['walk_in', 'referral'], 'invalid')
+	channel: choice(['walk_in', 'referral'])
 });
 
 const reason = longText(2, 1000);
@@ -177,7 +186,7 @@ export const caseTransitionSchema = z.discriminatedUnion(
 		z.object({ transition: z.literal('schedule'), scheduledFor: z.iso.datetime({ local: true, error: 'invalid' }) }),
 		z.object({ transition: z.literal('start') }),
 		z.object({ transition: z.literal('resolve'), summary: longText(2, 2000) }),
-		z.object({ transition: z.literal('fail'), reason, referralTarget: z.enum(REFERRAL_TARGETS, 'invalid') }),
+		z.object({ transition: z.literal('fail'), reason, referralTarget: choice(REFERRAL_TARGETS) }),
 		z.object({ transition: z.literal('withdraw'), reason }),
 		z.object({ transition: z.literal('escalate'), reason }),
 		z.object({ transition: z.literal('close') })
@@ -187,6 +196,8 @@ export const caseTransitionSchema = z.discriminatedUnion(
 export type CaseTransitionInput = z.output<typeof caseTransitionSchema>;
 
 export const caseIdSchema = z.object({ caseId: id });
+
+export const withdrawalSchema = z.object({ reason });
 
 export const assignMediatorsSchema = z.object({
 	caseId: id,
@@ -200,6 +211,16 @@ export const caseNoteSchema = z.object({ caseId: id, body: longText(1, 5000) });
 export const inviteExpertSchema = z.object({ caseId: id, expertId: id });
 
 export const partyLinkSchema = z.object({ caseId: id, partyId: id });
+
+/** The audit page's lookup of one case's chain by its number, as typed (`2026-qsz-000123` finds `2026-QSZ-000123`). */
+export const caseChainLookupSchema = z.object({
+	number: z
+		.string()
+		.trim()
+		.max(40, 'too_long')
+		.optional()
+		.transform((v) => (v ? v.toUpperCase() : undefined))
+});
 
 export const DEADLINE_FILTERS = ['overdue', 'near'] as const;
 

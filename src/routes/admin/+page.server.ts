@@ -2,6 +2,7 @@ import { createCommittee } from '#server/orgs/create-committee.ts';
 import { createOrgNode } from '#server/orgs/create-org-node.ts';
 import { listOrgTree } from '#server/orgs/list-org-tree.ts';
 import { renameOrgNode } from '#server/orgs/rename-org-node.ts';
+import { setCommitteeDeadline } from '#server/orgs/set-committee-deadline.ts';
 import { formAction, readForm } from '$lib/server/form-action';
 import { requirePermission } from '$lib/server/guards';
 import type { Actions, PageServerLoad } from './$types';
@@ -28,5 +29,12 @@ export const actions: Actions = {
 		const values = await readForm(event.request);
 		const result = await formAction(values, () => createCommittee(event.locals.app, actor, values));
 		return 'id' in result ? { done: 'addCommittee', name: result.name } : result;
+	},
+	setDeadline: async (event) => {
+		const actor = requirePermission(event, 'org:manage');
+		const values = await readForm(event.request);
+		return (
+			(await formAction(values, () => setCommitteeDeadline(event.locals.app, actor, values))) ?? { done: 'setDeadline' }
+		);
 	}
 };

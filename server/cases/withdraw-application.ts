@@ -1,0 +1,25 @@
+import { AppError } from '#shared/errors.ts';
+import { withdrawalSchema } from '#shared/validation.ts';
+import type { AppCore } from '../app.ts';
+import { parseInput } from '../parse-input.ts';
+import { findTrackedParty } from './track-case.ts';
+import { applyTransition } from './transition-case.ts';
+
+/** The applicant withdraws their application through their tracking link, saying why. */
+export async function withdrawApplication(
+	app: AppCore,
+	token: string,
+	input: unknown,
+	ip: string | null
+): Promise<void> {
+	const { reason } = parseInput(withdrawalSchema, input);
+	await app.db.transaction(async (tx) => {
+		const { party, caseRow } = await findTrackedParty(tx, token, true);
+		if (party.side !== 'applicant') throw new AppError('FORBIDDEN');
+		await applyTransition(tx, caseRow, { transition: 'withdraw', reason }, { actorLabel: party.name }, ip, new Date());
+	});
+	app.log.info(
+		{ caseId: (await findTrackedParty(app.db, token)).caseRow.id },
+		'application withdrawn by the applicant'
+	);
+}

@@ -1,0 +1,30 @@
+import type { TimelineEvent } from '#server/cases/get-case.ts';
+import { m } from './paraglide/messages';
+
+type Sentence = (inputs: { actor: string }) => string;
+
+const SENTENCES: Record<string, Sentence> = {
+	'case.submitted': m.timeline_case_submitted,
+	'case.accept': m.timeline_case_accept,
+	'case.reject': m.timeline_case_reject,
+	'case.schedule': m.timeline_case_schedule,
+	'case.start': m.timeline_case_start,
+	'case.resolve': m.timeline_case_resolve,
+	'case.fail': m.timeline_case_fail,
+	'case.withdraw': m.timeline_case_withdraw,
+	'case.escalate': m.timeline_case_escalate,
+	'case.close': m.timeline_case_close,
+	'case.reassigned': m.timeline_case_reassigned,
+	'case.mediators_assigned': m.timeline_case_mediators_assigned,
+	'evidence.added': m.timeline_evidence_added,
+	'note.added': m.timeline_note_added,
+	'expert.invited': m.timeline_expert_invited,
+	'party.link_issued': m.timeline_party_link_issued
+};
+
+/** One audit event as a sentence in the current language: who did what. */
+export function timelineSentence(event: Pick<TimelineEvent, 'action' | 'actorName'>): string {
+	const actor = event.actorName || m.timeline_someone();
+	const sentence = SENTENCES[event.action];
+	return sentence ? sentence({ actor }) : m.timeline_other({ actor, action: event.action });
+}

@@ -1,0 +1,32 @@
+import { listCases, type CasePage } from '#server/cases/list-cases.ts';
+import { listDisputePlaces } from '#server/orgs/list-dispute-places.ts';
+import { listMediators } from '#server/users/list-mediators.ts';
+import { AppError, type FormFailure } from '$lib/shared/errors';
+import { requirePermission } from '$lib/server/guards';
+import type { PageServerLoad } from './$types';
+
+const FILTERS = ['status', 'disputeType', 'villageId', 'mediatorId', 'deadline', 'q', 'cursor'] as const;
+
+export const load: PageServerLoad = async (event) => {
+	const actor = requirePermission(event, 'cases:list');
+	const { db } = event.locals.app;
+	// Empty fields of the filter form mean "any".
+	const filters: Record<string, string> = {};
+	for (const name of FILTERS) {
+		const value = event.url.searchParams.get(name);
+		if (value) filters[name] = value;
+	}
+	const committeeView = actor.role === 'admin' || actor.role === 'mediator';
+	let page: CasePage = { cases: [], nextCursor: null };
+	let failure: FormFailure | null = null;
+	try {
+		page = await listCases(db, actor, filters);
+	} catch (error) {
+		if (!(error instanceof AppError)) throw error;
+		failure = { code: error.code, fields: error.fields, values: filters };
+	}
+	const [places, mediators] = committeeView
+		? await Promise.all([listDisputePlaces(db), listMediators(db, actor)])
+		: [[], []];
+	return { page, failure, filters, places, mediators, committeeView };
+};

@@ -1,0 +1,112 @@
+import { error } from '@sveltejs/kit';
+import { verifyCaseChain } from '#server/audit/verify-case-chain.ts';
+import { addCaseNote } from '#server/cases/add-case-note.ts';
+import { addEvidence } from '#server/cases/add-evidence.ts';
+import { assignMediators } from '#server/cases/assign-mediators.ts';
+import { getCase, type CaseDetail } from '#server/cases/get-case.ts';
+import { inviteExpert } from '#server/cases/invite-expert.ts';
+import { issuePartyLink } from '#server/cases/issue-party-link.ts';
+import { reassignCase } from '#server/cases/reassign-case.ts';
+import { timelineNames } from '#server/cases/timeline-names.ts';
+import { transitionCase } from '#server/cases/transition-case.ts';
+import { listCommittees } from '#server/orgs/list-committees.ts';
+import { m } from '$lib/i18n/paraglide/messages';
+import { clientOf, formAction, nestedValues, readUploadForm } from '$lib/server/form-action';
+import { requirePermission } from '$lib/server/guards';
+import { AppError } from '$lib/shared/errors';
+import { roleHas } from '$lib/shared/permissions';
+import type { Actor } from '$lib/shared/roles';
+import { caseIdSchema } from '$lib/shared/validation';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+function notFound(): never {
+	error(404, { message: m.error_not_found(), code: 'NOT_FOUND' });
+}
+
+export const load: PageServerLoad = async (event) => {
+	const actor = requirePermission(event, 'cases:list');
+	const { db } = event.locals.app;
+	const caseId = event.params.id;
+	// Not a case id at all: no query, the same 404 as a case one may not see.
+	if (!caseIdSchema.safeParse({ caseId }).success) notFound();
+	let detail: CaseDetail;
+	try {
+		detail = await getCase(db, actor, caseId);
+	} catch (e) {
+		if (e instanceof AppError && e.code === 'NOT_FOUND') notFound();
+		throw e;
+	}
+	const committeeView = actor.role === 'mediator' || actor.role === 'admin';
+	const [chain, names, committees] = await Promise.all([
+		committeeView ? verifyCaseChain(db, caseId) : null,
+		committeeView ? timelineNames(db, detail.timeline) : {},
+		detail.can.route ? listCommittees(db, actor) : []
+	]);
+	return {
+		detail,
+		chain,
+		names,
+		committees: committees.filter((committee) => committee.id !== detail.case.committeeId),
+		committeeView,
+		mediates: roleHas(actor.role, 'cases:mediate')
+	};
+};
+
+/** The forms of the page; a failure names its form so the page shows it there. */
+type CaseForm = 'transition' | 'assign' | 'reassign' | 'note' | 'invite' | 'link' | 'evidence';
+
+/**
+ * Every action: the actor, the submitted form with the case taken from the
+ * address (never from the form), one service call, and what to show on success.
+ */
+async function act<T extends object>(
+	event: RequestEvent,
+	form: CaseForm,
+	work: (actor: Actor, input: Record<string, unknown>, files: File[], ip: string | null) => Promise<T>
+) {
+	const actor = requirePermission(event, 'cases:list');
+	const { values, files } = await readUploadForm(event.request);
+	const input = { ...nestedValues(values), caseId: event.params.id };
+	return formAction({ ...values, form }, async () => ({
+		done: form,
+		...(await work(actor, input, files, clientOf(event).ip))
+	}));
+}
+
+/** Checkboxes named `mediatorIds.<n>` arrive with gaps where boxes were left unticked. */
+const ticked = (list: unknown) => (Array.isArray(list) ? list.filter((id) => id !== undefined) : list);
+
+export const actions: Actions = {
+	transition: (event) =>
+		act(event, 'transition', (actor, input, _files, ip) => transitionCase(event.locals.app, actor, input, ip)),
+	assign: (event) =>
+		act(event, 'assign', async (actor, input, _files, ip) => {
+			await assignMediators(event.locals.app, actor, { ...input, mediatorIds: ticked(input.mediatorIds) }, ip);
+			return {};
+		}),
+	reassign: (event) =>
+		act(event, 'reassign', async (actor, input, _files, ip) => {
+			await reassignCase(event.locals.app, actor, input, ip);
+			return {};
+		}),
+	note: (event) =>
+		act(event, 'note', async (actor, input, _files, ip) => {
+			await addCaseNote(event.locals.app, actor, input, ip);
+			return {};
+		}),
+	invite: (event) =>
+		act(event, 'invite', async (actor, input, _files, ip) => {
+			await inviteExpert(event.locals.app, actor, input, ip);
+			return {};
+		}),
+	link: (event) =>
+		act(event, 'link', async (actor, input, _files, ip) => {
+			const token = await issuePartyLink(event.locals.app, actor, input, ip);
+			return { partyId: String(input.partyId), link: `${event.url.origin}/track/${token}` };
+		}),
+	evidence: (event) =>
+		act(event, 'evidence', async (actor, input, files, ip) => {
+			await addEvidence(event.locals.app, actor, input, files, ip);
+			return {};
+		})
+};

@@ -1,0 +1,37 @@
+import { error } from '@sveltejs/kit';
+import { addTrackedEvidence } from '#server/cases/add-evidence.ts';
+import { getTrackedCase } from '#server/cases/track-case.ts';
+import { withdrawApplication } from '#server/cases/withdraw-application.ts';
+import { m } from '$lib/i18n/paraglide/messages';
+import { clientOf, formAction, readForm, readUploadForm } from '$lib/server/form-action';
+import { AppError } from '$lib/shared/errors';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, params, setHeaders }) => {
+	// The token is the key to the case: keep it out of other sites' Referer headers and out of caches.
+	setHeaders({ 'referrer-policy': 'same-origin', 'cache-control': 'private, no-store' });
+	try {
+		return { tracked: await getTrackedCase(locals.app.db, params.token) };
+	} catch (e) {
+		if (e instanceof AppError && e.code === 'NOT_FOUND')
+			error(404, { message: m.error_not_found(), code: 'NOT_FOUND' });
+		throw e;
+	}
+};
+
+export const actions: Actions = {
+	addEvidence: async (event) => {
+		const { values, files } = await readUploadForm(event.request);
+		return formAction(values, async () => {
+			await addTrackedEvidence(event.locals.app, event.params.token, files, clientOf(event).ip);
+			return { uploaded: true };
+		});
+	},
+	withdraw: async (event) => {
+		const values = await readForm(event.request);
+		return formAction(values, async () => {
+			await withdrawApplication(event.locals.app, event.params.token, values, clientOf(event).ip);
+			return { withdrawn: true };
+		});
+	}
+};
