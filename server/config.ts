@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -13,6 +14,8 @@ const size = z
 		return Number(amount) * SIZE_UNITS[unit.toUpperCase()];
 	});
 
+const port = z.coerce.number().int().min(1).max(65535);
+
 const schema = z.object({
 	NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
 	HOST: z.string().min(1).default('0.0.0.0'),
@@ -26,7 +29,13 @@ const schema = z.object({
 	SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
 	LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
 	LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
-	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
+	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+	MEDIA_WORKERS: z.coerce.number().int().min(1).max(256).default(availableParallelism()),
+	MEDIA_LISTEN_IP: z.union([z.ipv4(), z.ipv6()], { error: 'an IPv4 or IPv6 address' }).default('127.0.0.1'),
+	// What clients are told to connect to when MEDIA_LISTEN_IP is not reachable from them (NAT): an IP or a host name.
+	MEDIA_ANNOUNCED_ADDRESS: z.string().min(1).optional(),
+	MEDIA_MIN_PORT: port.default(40000),
+	MEDIA_MAX_PORT: port.default(40100)
 });
 
 export type Config = Readonly<{
@@ -42,6 +51,16 @@ export type Config = Readonly<{
 	sessionDays: number;
 	login: { maxFailures: number; windowMinutes: number };
 	logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+	media: MediaConfig;
+}>;
+
+/** mediasoup: workers in the pool, the address WebRTC listens on and announces, the UDP and TCP port range. */
+export type MediaConfig = Readonly<{
+	workers: number;
+	listenIp: string;
+	announcedAddress: string | undefined;
+	minPort: number;
+	maxPort: number;
 }>;
 
 export class ConfigError extends Error {
@@ -63,6 +82,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
 	}
 	const c = parsed.data;
+	if (c.MEDIA_MIN_PORT > c.MEDIA_MAX_PORT) throw new ConfigError(['MEDIA_MAX_PORT: must not be below MEDIA_MIN_PORT']);
 	return Object.freeze({
 		env: c.NODE_ENV,
 		host: c.HOST,
@@ -74,6 +94,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		bodySizeLimit: c.BODY_SIZE_LIMIT,
 		sessionDays: c.SESSION_DAYS,
 		login: { maxFailures: c.LOGIN_MAX_FAILURES, windowMinutes: c.LOGIN_WINDOW_MINUTES },
-		logLevel: c.LOG_LEVEL
+		logLevel: c.LOG_LEVEL,
+		media: {
+			workers: c.MEDIA_WORKERS,
+			listenIp: c.MEDIA_LISTEN_IP,
+			announcedAddress: c.MEDIA_ANNOUNCED_ADDRESS,
+			minPort: c.MEDIA_MIN_PORT,
+			maxPort: c.MEDIA_MAX_PORT
+		}
 	});
 }

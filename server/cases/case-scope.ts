@@ -43,10 +43,9 @@ export async function visibleCases(db: Db, actor: Actor): Promise<SQL> {
 			return root ? like(cases.committeePath, `${root.path}%`) : nothing;
 		}
 		case 'mediator': {
-			const assigned = inArray(
-				cases.id,
-				db.select({ id: caseMediators.caseId }).from(caseMediators).where(eq(caseMediators.userId, actor.id))
-			);
+			// Checked case by case against the key; `offset 0` keeps the planner from first collecting
+			// all of a busy mediator's assignments (tens of thousands) for every page.
+			const assigned = sql`exists (select from ${caseMediators} where ${caseMediators.caseId} = ${cases.id} and ${caseMediators.userId} = ${actor.id} offset 0)`;
 			return or(underAny(await committeePathsOf(db, actor.id)), assigned)!;
 		}
 		case 'grid_worker':

@@ -63,21 +63,24 @@ function decodeCursor(text: string): Cursor {
 const namesOf = (side: 'applicant' | 'respondent') =>
 	sql<string>`coalesce((select string_agg(${caseParties.name}, '、' order by ${caseParties.createdAt}) from ${caseParties} where ${caseParties.caseId} = ${cases.id} and ${caseParties.side} = ${side}), '')`;
 
-function filterConditions(db: Db, filters: CaseListFilters, now: Date): SQL[] {
+async function filterConditions(db: Db, filters: CaseListFilters, now: Date): Promise<SQL[]> {
 	const conditions: SQL[] = [];
 	if (filters.status) conditions.push(eq(cases.status, filters.status));
 	if (filters.disputeType) conditions.push(eq(cases.disputeType, filters.disputeType));
 	if (filters.villageId) {
-		// A village includes its groups.
+		// A village includes its groups. The ids are looked up first so that the planner sees how many cases they hold.
 		const village = db.select({ path: orgNodes.path }).from(orgNodes).where(eq(orgNodes.id, filters.villageId));
+		const places = await db
+			.select({ id: orgNodes.id })
+			.from(orgNodes)
+			.where(like(orgNodes.path, sql`(${village}) || '%'`));
 		conditions.push(
-			inArray(
-				cases.villageId,
-				db
-					.select({ id: orgNodes.id })
-					.from(orgNodes)
-					.where(like(orgNodes.path, sql`(${village}) || '%'`))
-			)
+			places.length
+				? inArray(
+						cases.villageId,
+						places.map((place) => place.id)
+					)
+				: sql`false`
 		);
 	}
 	if (filters.mediatorId)
@@ -136,7 +139,7 @@ export async function listCases(db: Db, actor: Actor, input: unknown, now = new 
 		.from(cases)
 		.innerJoin(orgNodes, eq(orgNodes.id, cases.villageId))
 		.innerJoin(committees, eq(committees.id, cases.committeeId))
-		.where(and(await visibleCases(db, actor), ...filterConditions(db, filters, now)))
+		.where(and(await visibleCases(db, actor), ...(await filterConditions(db, filters, now))))
 		.orderBy(desc(cases.createdAt), desc(cases.id))
 		.limit(CASE_PAGE_SIZE + 1);
 	const page = rows.slice(0, CASE_PAGE_SIZE);

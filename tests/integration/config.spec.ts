@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ConfigError, loadConfig } from '#server/config.ts';
@@ -27,7 +28,14 @@ describe('loadConfig', () => {
 			bodySizeLimit: 101 * 1024 * 1024,
 			sessionDays: 14,
 			login: { maxFailures: 5, windowMinutes: 15 },
-			logLevel: 'info'
+			logLevel: 'info',
+			media: {
+				workers: availableParallelism(),
+				listenIp: '127.0.0.1',
+				announcedAddress: undefined,
+				minPort: 40000,
+				maxPort: 40100
+			}
 		});
 	});
 
@@ -58,6 +66,29 @@ describe('loadConfig', () => {
 		}
 	);
 
+	test('the media settings are read from MEDIA_* variables', () => {
+		const config = loadConfig({
+			MEDIA_WORKERS: '3',
+			MEDIA_LISTEN_IP: '0.0.0.0',
+			MEDIA_ANNOUNCED_ADDRESS: 'media.town.example',
+			MEDIA_MIN_PORT: '50000',
+			MEDIA_MAX_PORT: '50000'
+		});
+		expect(config.media).toEqual({
+			workers: 3,
+			listenIp: '0.0.0.0',
+			announcedAddress: 'media.town.example',
+			minPort: 50000,
+			maxPort: 50000
+		});
+		expect(loadConfig({ MEDIA_LISTEN_IP: '::1' }).media.listenIp).toBe('::1');
+	});
+
+	test('a media port range that ends before it starts is refused', () => {
+		const error = configErrorOf({ MEDIA_MIN_PORT: '40100', MEDIA_MAX_PORT: '40000' });
+		expect(namesIn(error)).toEqual(['MEDIA_MAX_PORT']);
+	});
+
 	test('an empty DATABASE_URL means the embedded database', () => {
 		expect(loadConfig({ DATABASE_URL: '' }).databaseUrl).toBeUndefined();
 	});
@@ -82,7 +113,13 @@ describe('loadConfig', () => {
 		['NODE_ENV', 'staging'],
 		['LOG_LEVEL', 'verbose'],
 		['SESSION_DAYS', '0'],
-		['LOGIN_MAX_FAILURES', 'many']
+		['LOGIN_MAX_FAILURES', 'many'],
+		['MEDIA_WORKERS', '0'],
+		['MEDIA_WORKERS', 'all'],
+		['MEDIA_LISTEN_IP', 'localhost'],
+		['MEDIA_LISTEN_IP', '300.1.1.1'],
+		['MEDIA_MIN_PORT', '0'],
+		['MEDIA_MAX_PORT', '70000']
 	])('%s=%s is refused with a ConfigError naming the variable', (name, value) => {
 		const error = configErrorOf({ [name]: value });
 		expect(namesIn(error)).toEqual([name]);

@@ -1,0 +1,594 @@
+import { randomUUID } from 'node:crypto';
+import { errors, extras, type types } from 'mediasoup';
+import { AppError } from '#shared/errors.ts';
+import { PARTICIPANT_ROLES } from '#shared/sessions.ts';
+import {
+	Peer,
+	type CaucusId,
+	type MediaSource,
+	type PeerConsumer,
+	type PeerInfo,
+	type PeerProducer,
+	type PeerTransport,
+	type SpaceId,
+	type TransportDirection
+} from './peer.ts';
+import type { RoomRouter, WorkerPool, WorkerPoolEvents } from './worker-pool.ts';
+
+const SOURCE_KIND: Record<MediaSource, types.MediaKind> = { mic: 'audio', camera: 'video', screen: 'video' };
+/** Simulcast sends three encodings: 0 is the smallest. */
+const MAX_SPATIAL_LAYER = 2;
+/** For ids and display names. */
+const MAX_LENGTH = 100;
+
+export type PeerView = PeerInfo & { space: SpaceId };
+export type ProducerInfo = { id: string; peerId: string; kind: types.MediaKind; source: MediaSource; paused: boolean };
+export type ConsumerInfo = {
+	id: string;
+	producerId: string;
+	peerId: string;
+	source: MediaSource;
+	kind: types.MediaKind;
+	rtpParameters: types.RtpParameters;
+	type: types.ConsumerType;
+	producerPaused: boolean;
+};
+export type TransportInfo = Pick<PeerTransport, 'id' | 'iceParameters' | 'iceCandidates' | 'dtlsParameters'>;
+export type LeaveReason = 'left' | 'removed' | 'refused';
+
+/**
+ * Every event names first the peers it is for, so the socket layer forwards it without knowing the
+ * rules. Roster events go to everyone out of the lobby and to the peer concerned; media events
+ * only to the peers who may consume, or held a consumer.
+ */
+export type RoomEvents = {
+	/** Also when a peer joins again with the same id: that connection takes the place of the old one. */
+	peerJoined: [to: string[], peer: PeerView];
+	peerMoved: [to: string[], move: { peerId: string; from: SpaceId; space: SpaceId }];
+	peerLeft: [to: string[], left: { peerId: string; reason: LeaveReason }];
+	/** The peers told may consume this producer now. */
+	newProducer: [to: string[], producer: ProducerInfo];
+	/** The peers told may no longer consume this producer: it closed, or they or its owner moved apart. */
+	producerClosed: [to: string[], closed: { producerId: string; peerId: string; reason: 'closed' | 'moved' }];
+	consumerClosed: [
+		to: string[],
+		closed: { consumerId: string; producerId: string; reason: 'producerClosed' | 'moved' }
+	];
+	peerMuted: [to: string[], muted: { peerId: string; byPeerId: string; source: MediaSource; producerId: string }];
+	/** The loudest peer of a space, told to that space only: a caucus is not heard even as a level. */
+	activeSpeaker: [to: string[], speaker: { space: SpaceId; peerId: string }];
+	/** The worker died and the room has a new router: every transport, producer and consumer is gone, spaces are kept. */
+	rebuilt: [to: string[], rebuilt: { rtpCapabilities: types.RtpCapabilities }];
+	close: [];
+};
+
+/**
+ * A live mediation room: one router, a lobby, the joint space and private caucuses. The room
+ * decides who consumes what: nobody in the lobby sends or receives media, and a producer is only
+ * ever consumed by peers in its owner's space. Each method checks its arguments and that every id
+ * is this peer's, in this room, and throws an AppError the socket layer can reply with.
+ */
+export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
+	readonly id: string;
+	readonly #pool: WorkerPool;
+	readonly #peers = new Map<string, Peer>();
+	readonly #caucuses = new Set<CaucusId>();
+	/** Peers the mediator refused or removed: the same id does not get back in. */
+	readonly #turnedAway = new Set<string>();
+	/** The last loudest peer of each space, so that only a change is told. */
+	readonly #speakers = new Map<SpaceId, string>();
+	#router: RoomRouter;
+	#audioLevels: types.AudioLevelObserver;
+	/** Settles when the router is usable again after a worker death; it never rejects. */
+	#ready: Promise<void> = Promise.resolve();
+	#closed = false;
+
+	static async create(id: string, pool: WorkerPool): Promise<Room> {
+		if (typeof id !== 'string' || !id) throw new TypeError('id must be a non-empty string');
+		const router = await pool.createRouter(id);
+		try {
+			return new Room(id, pool, router, await observeAudioLevels(router));
+		} catch (error) {
+			router.close();
+			throw error;
+		}
+	}
+
+	private constructor(id: string, pool: WorkerPool, router: RoomRouter, audioLevels: types.AudioLevelObserver) {
+		super();
+		this.id = id;
+		this.#pool = pool;
+		this.#router = router;
+		this.#audioLevels = audioLevels;
+		this.#watchAudioLevels();
+		pool.on('workerDied', this.#onWorkerDied);
+		pool.on('close', this.#onPoolClose);
+	}
+
+	get closed(): boolean {
+		return this.#closed;
+	}
+
+	get rtpCapabilities(): types.RtpCapabilities {
+		return this.#router.rtpCapabilities;
+	}
+
+	/**
+	 * Mediators go straight to the joint space, everyone else waits in the lobby. The reply holds
+	 * what the peer may see now; changes come as events.
+	 */
+	join(info: PeerInfo): {
+		peer: PeerView;
+		rtpCapabilities: types.RtpCapabilities;
+		peers: PeerView[];
+		producers: ProducerInfo[];
+	} {
+		this.#assertOpen();
+		checkPeerInfo(info);
+		if (this.#turnedAway.has(info.id)) throw new AppError('FORBIDDEN');
+		const previous = this.#peers.get(info.id);
+		if (previous) this.#dropPeer(previous);
+		const space = previous?.space ?? (info.role === 'mediator' ? 'joint' : 'lobby');
+		const peer = new Peer(info, space);
+		this.#peers.set(peer.id, peer);
+		this.safeEmit('peerJoined', this.#rosterAudience(peer), peer.info);
+		const visible = peer.space === 'lobby' ? [peer] : [...this.#peers.values()];
+		return {
+			peer: peer.info,
+			rtpCapabilities: this.rtpCapabilities,
+			peers: visible.map((p) => p.info),
+			producers: this.#producers()
+				.filter(([owner]) => this.#audienceOf(owner).has(peer))
+				.map(([owner, producer]) => producerInfo(owner, producer))
+		};
+	}
+
+	leave(peerId: string): void {
+		this.#removePeer(this.#peer(peerId), 'left');
+	}
+
+	admit(byPeerId: string, peerId: string): void {
+		this.#mediator(byPeerId);
+		const peer = this.#peer(peerId);
+		if (peer.space !== 'lobby') throw new AppError('CONFLICT');
+		this.#move([peer], 'joint');
+	}
+
+	/** Only someone in the lobby can be refused; they cannot come back with the same id. */
+	refuse(byPeerId: string, peerId: string): void {
+		this.#mediator(byPeerId);
+		const peer = this.#peer(peerId);
+		if (peer.space !== 'lobby') throw new AppError('CONFLICT');
+		this.#turnedAway.add(peer.id);
+		this.#removePeer(peer, 'refused');
+	}
+
+	/** Anyone but oneself can be removed; they cannot come back with the same id. */
+	remove(byPeerId: string, peerId: string): void {
+		const mediator = this.#mediator(byPeerId);
+		const peer = this.#peer(peerId);
+		if (peer === mediator) throw invalid('peerId');
+		this.#turnedAway.add(peer.id);
+		this.#removePeer(peer, 'removed');
+	}
+
+	/** Mediators run the room and never wait in the lobby. */
+	sendToLobby(byPeerId: string, peerId: string): void {
+		this.#mediator(byPeerId);
+		const peer = this.#peer(peerId);
+		if (peer.role === 'mediator') throw new AppError('FORBIDDEN');
+		if (peer.space === 'lobby') throw new AppError('CONFLICT');
+		this.#move([peer], 'lobby');
+	}
+
+	/**
+	 * Moves the mediator and the members, from the joint space or another caucus, into a new
+	 * caucus; whoever is left behind stays where they are.
+	 */
+	openCaucus(byPeerId: string, memberIds: string[]): CaucusId {
+		const mediator = this.#mediator(byPeerId);
+		if (!Array.isArray(memberIds) || memberIds.length > this.#peers.size) throw invalid('memberIds');
+		const members = [...new Set(memberIds)].map((id) => this.#peer(id)).filter((peer) => peer !== mediator);
+		if (!members.length) throw invalid('memberIds');
+		if (members.some((peer) => peer.space === 'lobby')) throw new AppError('CONFLICT');
+		const caucusId: CaucusId = `caucus:${randomUUID()}`;
+		this.#caucuses.add(caucusId);
+		this.#move([mediator, ...members], caucusId);
+		return caucusId;
+	}
+
+	/** Everyone in the caucus goes back to the joint space. */
+	closeCaucus(byPeerId: string, caucusId: CaucusId): void {
+		this.#mediator(byPeerId);
+		if (!this.#caucuses.has(caucusId)) throw new AppError('NOT_FOUND');
+		this.#move(this.#membersOf(caucusId), 'joint');
+	}
+
+	/** One transport per direction; none in the lobby. */
+	async createTransport(peerId: string, direction: TransportDirection): Promise<TransportInfo> {
+		const peer = this.#mediaPeer(peerId);
+		if (direction !== 'send' && direction !== 'recv') throw invalid('direction');
+		if (peer.transportFor(direction)) throw new AppError('CONFLICT');
+		await this.#ready;
+		this.#assertOpen();
+		const transport = await mediasoupCall(
+			this.#router.createWebRtcTransport({
+				listenInfos: this.#pool.listenInfos,
+				preferUdp: true,
+				appData: { direction, connected: false }
+			}),
+			'direction'
+		);
+		if (peer.space === 'lobby' || peer.transportFor(direction)) {
+			transport.close();
+			throw new AppError('CONFLICT');
+		}
+		peer.addTransport(transport);
+		const { id, iceParameters, iceCandidates, dtlsParameters } = transport;
+		return { id, iceParameters, iceCandidates, dtlsParameters };
+	}
+
+	async connectTransport(peerId: string, transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {
+		const transport = this.#mediaPeer(peerId).transport(checkId(transportId, 'transportId'));
+		if (!isObject(dtlsParameters)) throw invalid('dtlsParameters');
+		if (transport.appData.connected) throw new AppError('CONFLICT');
+		transport.appData.connected = true;
+		try {
+			await mediasoupCall(transport.connect({ dtlsParameters }), 'dtlsParameters');
+		} catch (error) {
+			transport.appData.connected = false;
+			throw error;
+		}
+	}
+
+	async restartIce(peerId: string, transportId: string): Promise<types.IceParameters> {
+		const transport = this.#mediaPeer(peerId).transport(checkId(transportId, 'transportId'));
+		return mediasoupCall(transport.restartIce(), 'transportId');
+	}
+
+	/** One producer per source; observers watch and listen only. */
+	async produce(
+		peerId: string,
+		transportId: string,
+		kind: types.MediaKind,
+		rtpParameters: types.RtpParameters,
+		appData: { source: MediaSource }
+	): Promise<{ id: string }> {
+		const peer = this.#mediaPeer(peerId);
+		if (peer.role === 'observer') throw new AppError('FORBIDDEN');
+		const transport = peer.transport(checkId(transportId, 'transportId'));
+		if (transport.appData.direction !== 'send') throw invalid('transportId');
+		const source = isObject(appData) ? appData.source : undefined;
+		if (typeof source !== 'string' || !Object.hasOwn(SOURCE_KIND, source)) throw invalid('source');
+		if (SOURCE_KIND[source] !== kind) throw invalid('kind');
+		if (!isObject(rtpParameters)) throw invalid('rtpParameters');
+		if (peer.producerOf(source)) throw new AppError('CONFLICT');
+
+		const producer = await mediasoupCall(
+			transport.produce({ kind, rtpParameters, appData: { peerId: peer.id, source } }),
+			'rtpParameters'
+		);
+		try {
+			if (kind === 'audio') await mediasoupCall(this.#audioLevels.addProducer({ producerId: producer.id }), 'kind');
+			if (peer.producerOf(source)) throw new AppError('CONFLICT');
+			peer.addProducer(producer);
+		} catch (error) {
+			producer.close();
+			throw error;
+		}
+		const audience = this.#audienceOf(peer);
+		if (audience.size) this.safeEmit('newProducer', idsOf(audience), producerInfo(peer, producer));
+		return { id: producer.id };
+	}
+
+	closeProducer(peerId: string, producerId: string): void {
+		const peer = this.#peer(peerId);
+		this.#closeProducer(peer, peer.producer(checkId(producerId, 'producerId')));
+	}
+
+	/** The owner pausing or resuming their own producer, e.g. to unmute after the mediator muted them. */
+	async pauseProducer(peerId: string, producerId: string): Promise<void> {
+		const producer = this.#peer(peerId).producer(checkId(producerId, 'producerId'));
+		await mediasoupCall(producer.pause(), 'producerId');
+	}
+
+	async resumeProducer(peerId: string, producerId: string): Promise<void> {
+		const producer = this.#peer(peerId).producer(checkId(producerId, 'producerId'));
+		await mediasoupCall(producer.resume(), 'producerId');
+	}
+
+	/** The mediator pauses someone's producer on the server, whatever their client does. */
+	async mute(byPeerId: string, peerId: string, source: MediaSource): Promise<void> {
+		const mediator = this.#mediator(byPeerId);
+		const peer = this.#peer(peerId);
+		if (!Object.hasOwn(SOURCE_KIND, source)) throw invalid('source');
+		const producer = peer.producerOf(source);
+		if (!producer) throw new AppError('NOT_FOUND');
+		await mediasoupCall(producer.pause(), 'source');
+		const to = new Set([...this.#membersOf(peer.space), mediator]);
+		this.safeEmit('peerMuted', idsOf(to), { peerId: peer.id, byPeerId: mediator.id, source, producerId: producer.id });
+	}
+
+	/** Only a producer of a peer in the same space, out of the lobby; the consumer starts paused. */
+	async consume(peerId: string, producerId: string, rtpCapabilities: types.RtpCapabilities): Promise<ConsumerInfo> {
+		const peer = this.#mediaPeer(peerId);
+		const [owner, producer] = this.#producer(checkId(producerId, 'producerId'));
+		if (owner === peer) throw invalid('producerId');
+		if (!this.#audienceOf(owner).has(peer)) throw new AppError('FORBIDDEN');
+		if (peer.consumerOf(producer.id)) throw new AppError('CONFLICT');
+		const transport = peer.transportFor('recv');
+		if (!transport) throw new AppError('CONFLICT');
+		if (!isObject(rtpCapabilities) || !this.#router.canConsume({ producerId: producer.id, rtpCapabilities })) {
+			throw invalid('rtpCapabilities');
+		}
+		const { source } = producer.appData;
+		const consumer = await mediasoupCall(
+			transport.consume({
+				producerId: producer.id,
+				rtpCapabilities,
+				paused: true,
+				appData: { peerId: owner.id, source }
+			}),
+			'rtpCapabilities'
+		);
+		// Either of them may have moved meanwhile: check again, so that no consumer outlives its right.
+		if (!this.#audienceOf(owner).has(peer) || peer.consumerOf(producer.id)) {
+			consumer.close();
+			throw new AppError('FORBIDDEN');
+		}
+		peer.addConsumer(consumer);
+		const { id, kind, rtpParameters, type, producerPaused } = consumer;
+		return { id, producerId: producer.id, peerId: owner.id, source, kind, rtpParameters, type, producerPaused };
+	}
+
+	async resumeConsumer(peerId: string, consumerId: string): Promise<void> {
+		const consumer = this.#peer(peerId).consumer(checkId(consumerId, 'consumerId'));
+		await mediasoupCall(consumer.resume(), 'consumerId');
+	}
+
+	/** The client asks for the simulcast layer that fits the tile it shows the video in. */
+	async setPreferredLayers(peerId: string, consumerId: string, spatialLayer: number): Promise<void> {
+		const consumer = this.#peer(peerId).consumer(checkId(consumerId, 'consumerId'));
+		if (!Number.isInteger(spatialLayer) || spatialLayer < 0 || spatialLayer > MAX_SPATIAL_LAYER) {
+			throw invalid('spatialLayer');
+		}
+		if (consumer.kind !== 'video') throw invalid('consumerId');
+		await mediasoupCall(consumer.setPreferredLayers({ spatialLayer }), 'spatialLayer');
+	}
+
+	/** Who is where and holds what: for the mediator's view of the room, logs and tests. */
+	dump() {
+		return {
+			id: this.id,
+			routerId: this.#router.id,
+			caucuses: [...this.#caucuses],
+			peers: [...this.#peers.values()].map((peer) => peer.dump())
+		};
+	}
+
+	close(): void {
+		if (this.#closed) return;
+		this.#closed = true;
+		this.#pool.off('workerDied', this.#onWorkerDied);
+		this.#pool.off('close', this.#onPoolClose);
+		for (const peer of this.#peers.values()) peer.close();
+		this.#peers.clear();
+		this.#router.close();
+		this.safeEmit('close');
+	}
+
+	/**
+	 * Moves peers all at once, then closes and announces exactly what changed in who may consume
+	 * what, so that peers moving together keep their media between them.
+	 */
+	#move(peers: Peer[], space: SpaceId): void {
+		const before = new Map(this.#producers().map(([owner, producer]) => [producer, this.#audienceOf(owner)]));
+		const moves = peers.filter((peer) => peer.space !== space).map((peer) => ({ peer, from: peer.space }));
+		for (const { peer } of moves) peer.space = space;
+		for (const [owner, producer] of this.#producers()) {
+			const was = before.get(producer) ?? new Set<Peer>();
+			const is = this.#audienceOf(owner);
+			const lost = [...was].filter((peer) => !is.has(peer));
+			const gained = [...is].filter((peer) => !was.has(peer));
+			for (const peer of lost) this.#closeConsumerOf(peer, producer, 'moved');
+			const info = producerInfo(owner, producer);
+			if (lost.length)
+				this.safeEmit('producerClosed', idsOf(lost), { producerId: info.id, peerId: owner.id, reason: 'moved' });
+			if (gained.length) this.safeEmit('newProducer', idsOf(gained), info);
+		}
+		// The lobby holds no media at all, not even a transport; its producers were no one's to consume.
+		if (space === 'lobby') for (const { peer } of moves) peer.closeMedia();
+		for (const { peer, from } of moves) {
+			this.safeEmit('peerMoved', this.#rosterAudience(peer), { peerId: peer.id, from, space });
+		}
+		this.#forgetEmptyCaucuses();
+	}
+
+	#closeProducer(owner: Peer, producer: PeerProducer): void {
+		const audience = this.#audienceOf(owner);
+		for (const peer of audience) this.#closeConsumerOf(peer, producer, 'producerClosed');
+		producer.close();
+		if (audience.size) {
+			this.safeEmit('producerClosed', idsOf(audience), { producerId: producer.id, peerId: owner.id, reason: 'closed' });
+		}
+	}
+
+	#closeConsumerOf(peer: Peer, producer: PeerProducer, reason: 'producerClosed' | 'moved'): void {
+		const consumer: PeerConsumer | undefined = peer.consumerOf(producer.id);
+		if (!consumer) return;
+		consumer.close();
+		this.safeEmit('consumerClosed', [peer.id], { consumerId: consumer.id, producerId: producer.id, reason });
+	}
+
+	#removePeer(peer: Peer, reason: LeaveReason): void {
+		const to = this.#rosterAudience(peer);
+		this.#dropPeer(peer);
+		this.safeEmit('peerLeft', to, { peerId: peer.id, reason });
+		this.#forgetEmptyCaucuses();
+	}
+
+	#dropPeer(peer: Peer): void {
+		for (const producer of peer.producers) this.#closeProducer(peer, producer);
+		peer.close();
+		this.#peers.delete(peer.id);
+	}
+
+	#forgetEmptyCaucuses(): void {
+		for (const caucusId of this.#caucuses) {
+			if (this.#membersOf(caucusId).length) continue;
+			this.#caucuses.delete(caucusId);
+			this.#speakers.delete(caucusId);
+		}
+	}
+
+	/** The peers who may consume an owner's producers: the others in its space; nobody in the lobby. */
+	#audienceOf(owner: Peer): Set<Peer> {
+		if (owner.space === 'lobby') return new Set();
+		return new Set(this.#membersOf(owner.space).filter((peer) => peer !== owner));
+	}
+
+	/** Roster changes are told to everyone out of the lobby, and to the peer concerned. */
+	#rosterAudience(subject: Peer): string[] {
+		return [...this.#peers.values()].filter((peer) => peer.space !== 'lobby' || peer === subject).map((p) => p.id);
+	}
+
+	#membersOf(space: SpaceId): Peer[] {
+		return [...this.#peers.values()].filter((peer) => peer.space === space);
+	}
+
+	#producers(): [Peer, PeerProducer][] {
+		return [...this.#peers.values()].flatMap((peer) =>
+			peer.producers.map((producer): [Peer, PeerProducer] => [peer, producer])
+		);
+	}
+
+	/** A producer of this room, whoever owns it; ids of other rooms are not found. */
+	#producer(producerId: string): [Peer, PeerProducer] {
+		const entry = this.#producers().find(([, producer]) => producer.id === producerId);
+		if (!entry) throw new AppError('NOT_FOUND');
+		return entry;
+	}
+
+	#peer(peerId: string): Peer {
+		this.#assertOpen();
+		const peer = this.#peers.get(checkId(peerId, 'peerId'));
+		if (!peer) throw new AppError('NOT_FOUND');
+		return peer;
+	}
+
+	/** A peer out of the lobby, where no media is sent or received. */
+	#mediaPeer(peerId: string): Peer {
+		const peer = this.#peer(peerId);
+		if (peer.space === 'lobby') throw new AppError('FORBIDDEN');
+		return peer;
+	}
+
+	#mediator(peerId: string): Peer {
+		const peer = this.#peer(peerId);
+		if (peer.role !== 'mediator') throw new AppError('FORBIDDEN');
+		return peer;
+	}
+
+	#assertOpen(): void {
+		if (this.#closed) throw new AppError('NOT_FOUND');
+	}
+
+	#watchAudioLevels(): void {
+		this.#audioLevels.on('volumes', (volumes) => {
+			const loudest = new Map<SpaceId, Peer>();
+			// The loudest come first.
+			for (const { producer } of volumes) {
+				const owner = this.#peers.get((producer as PeerProducer).appData.peerId);
+				if (owner && owner.space !== 'lobby' && !loudest.has(owner.space)) loudest.set(owner.space, owner);
+			}
+			for (const [space, peer] of loudest) {
+				if (this.#speakers.get(space) === peer.id) continue;
+				this.#speakers.set(space, peer.id);
+				this.safeEmit('activeSpeaker', idsOf(this.#membersOf(space)), { space, peerId: peer.id });
+			}
+		});
+	}
+
+	readonly #onWorkerDied = ({ roomIds }: WorkerPoolEvents['workerDied'][0]): void => {
+		if (!this.#closed && roomIds.includes(this.id)) this.#ready = this.#rebuild();
+	};
+
+	readonly #onPoolClose = (): void => this.close();
+
+	/** The worker took every transport, producer and consumer with it; the peers and their spaces stay. */
+	async #rebuild(): Promise<void> {
+		this.#speakers.clear();
+		try {
+			const router = await this.#pool.createRouter(this.id);
+			const audioLevels = await observeAudioLevels(router);
+			if (this.#closed) return router.close();
+			this.#router = router;
+			this.#audioLevels = audioLevels;
+			this.#watchAudioLevels();
+			this.safeEmit('rebuilt', [...this.#peers.keys()], { rtpCapabilities: router.rtpCapabilities });
+		} catch {
+			// No worker could take the room: it ends, and its peers are told so by `close`.
+			this.close();
+		}
+	}
+}
+
+async function observeAudioLevels(router: RoomRouter): Promise<types.AudioLevelObserver> {
+	// Enough entries for every microphone of a room, so that each space finds its loudest.
+	return router.createAudioLevelObserver({ maxEntries: 64, threshold: -60, interval: 1000 });
+}
+
+function producerInfo(owner: Peer, producer: PeerProducer): ProducerInfo {
+	return {
+		id: producer.id,
+		peerId: owner.id,
+		kind: producer.kind,
+		source: producer.appData.source,
+		paused: producer.paused
+	};
+}
+
+function idsOf(peers: Iterable<Peer>): string[] {
+	return [...peers].map((peer) => peer.id);
+}
+
+function invalid(field: string): AppError {
+	return new AppError('VALIDATION', { fields: { [field]: ['invalid'] } });
+}
+
+function isObject(value: unknown): value is object {
+	return typeof value === 'object' && value !== null;
+}
+
+function checkId(id: string, field: string): string {
+	if (typeof id !== 'string' || !id || id.length > MAX_LENGTH) throw invalid(field);
+	return id;
+}
+
+function checkPeerInfo(info: PeerInfo): void {
+	if (!isObject(info)) throw invalid('peer');
+	checkId(info.id, 'id');
+	if (typeof info.displayName !== 'string' || !info.displayName.trim() || info.displayName.length > MAX_LENGTH) {
+		throw invalid('displayName');
+	}
+	if (!PARTICIPANT_ROLES.includes(info.role)) throw invalid('role');
+}
+
+/**
+ * mediasoup refuses malformed parameters with TypeError or UnsupportedError, and calls on objects
+ * that closed meanwhile with WorkerClosedError or NotFoundError: the first are the caller's
+ * mistake, the others a race the caller may retry.
+ */
+async function mediasoupCall<T>(call: Promise<T>, field: string): Promise<T> {
+	try {
+		return await call;
+	} catch (error) {
+		if (error instanceof TypeError || error instanceof errors.UnsupportedError) {
+			throw new AppError('VALIDATION', { fields: { [field]: ['invalid'] }, cause: error });
+		}
+		if (error instanceof errors.WorkerClosedError || error instanceof errors.NotFoundError) {
+			throw new AppError('CONFLICT', { cause: error });
+		}
+		throw error;
+	}
+}
