@@ -26,6 +26,7 @@ import {
 } from '#shared/cases.ts';
 import { COMMITTEE_POSITIONS, ORG_KINDS } from '#shared/orgs.ts';
 import { ROLES } from '#shared/roles.ts';
+import { PARTICIPANT_ROLES, SESSION_KINDS, SESSION_STATUSES } from '#shared/sessions.ts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -37,6 +38,9 @@ export const caseStatus = pgEnum('case_status', CASE_STATUSES);
 export const caseChannel = pgEnum('case_channel', CASE_CHANNELS);
 export const partySide = pgEnum('party_side', PARTY_SIDES);
 export const referralTarget = pgEnum('referral_target', REFERRAL_TARGETS);
+export const sessionKind = pgEnum('session_kind', SESSION_KINDS);
+export const sessionStatus = pgEnum('session_status', SESSION_STATUSES);
+export const participantRole = pgEnum('participant_role', PARTICIPANT_ROLES);
 
 /** Binary content as a Node Buffer; both drivers map bytea to and from it. */
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
@@ -326,4 +330,83 @@ export const caseEvents = pgTable(
 		check('case_events_seq_positive', sql`${t.seq} > 0`),
 		check('case_events_actor_named', sql`${t.actorId} is not null or ${t.actorLabel} is not null`)
 	]
+);
+
+/** A meeting of a case (a mediation, or a legal consultation) with its one room. */
+export const mediationSessions = pgTable(
+	'mediation_sessions',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		caseId: uuid('case_id')
+			.notNull()
+			.references(() => cases.id),
+		kind: sessionKind('kind').notNull(),
+		status: sessionStatus('status').notNull(),
+		scheduledFor: timestamp('scheduled_for', { withTimezone: true }).notNull(),
+		title: text('title'),
+		agenda: text('agenda'),
+		createdById: uuid('created_by_id')
+			.notNull()
+			.references(() => users.id),
+		createdAt: createdAt(),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [index('mediation_sessions_case_idx').on(t.caseId, t.scheduledFor)]
+);
+
+/**
+ * Who takes part in a session. Account holders (mediators, experts, parties
+ * with an account) are named by `userId`; parties and observers without one
+ * get an invitation: a link token and a PIN, both stored only as hashes.
+ */
+export const sessionParticipants = pgTable(
+	'session_participants',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		sessionId: uuid('session_id')
+			.notNull()
+			.references(() => mediationSessions.id),
+		role: participantRole('role').notNull(),
+		userId: uuid('user_id').references(() => users.id),
+		casePartyId: uuid('case_party_id').references(() => caseParties.id),
+		displayName: text('display_name').notNull(),
+		/** SHA-256 of the invitation link's token. */
+		inviteTokenHash: text('invite_token_hash').unique(),
+		/** argon2id of the PIN given separately from the link. */
+		pinHash: text('pin_hash'),
+		inviteExpiresAt: timestamp('invite_expires_at', { withTimezone: true }),
+		revokedAt: timestamp('revoked_at', { withTimezone: true }),
+		failedPinAttempts: integer('failed_pin_attempts').notNull().default(0),
+		lastJoinedAt: timestamp('last_joined_at', { withTimezone: true }),
+		createdAt: createdAt()
+	},
+	(t) => [
+		index('session_participants_user_idx').on(t.userId),
+		uniqueIndex('session_participants_session_user_idx').on(t.sessionId, t.userId),
+		uniqueIndex('session_participants_session_party_idx').on(t.sessionId, t.casePartyId),
+		check(
+			'session_participants_invitation_whole',
+			sql`(${t.inviteTokenHash} is null) = (${t.pinHash} is null) and (${t.inviteTokenHash} is null) = (${t.inviteExpiresAt} is null)`
+		),
+		check('session_participants_named', sql`${t.userId} is not null or ${t.inviteTokenHash} is not null`)
+	]
+);
+
+/**
+ * A device admitted by invitation (link and PIN): the `tj_join` cookie of
+ * someone without an account. The id is the SHA-256 of the cookie token.
+ */
+export const participantSessions = pgTable(
+	'participant_sessions',
+	{
+		id: text('id').primaryKey(),
+		participantId: uuid('participant_id')
+			.notNull()
+			.references(() => sessionParticipants.id),
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+		ip: text('ip'),
+		userAgent: text('user_agent'),
+		createdAt: createdAt()
+	},
+	(t) => [index('participant_sessions_participant_idx').on(t.participantId)]
 );

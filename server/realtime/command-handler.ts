@@ -38,7 +38,7 @@ export function onCommand<E extends CommandName>(
 			reply({ ok: true, data: await handler(parsed.data) });
 		} catch (error) {
 			if (error instanceof AppError) return reply({ ok: false, error: { code: error.code, fields: error.fields } });
-			core.log.error({ err: error, event, userId: socket.data.actor.id }, 'command failed');
+			core.log.error({ err: error, event, userId: socket.data.actor?.id }, 'command failed');
 			reply({ ok: false, error: { code: 'INTERNAL' } });
 		}
 	};

@@ -16,7 +16,12 @@ export class Realtime {
 		this.#io = new Server({ serveClient: false, maxHttpBufferSize: 1_000_000 });
 		this.#io.use(authenticateHandshake(core));
 		this.#io.on('connection', (socket) => {
-			void socket.join([`user:${socket.data.actor.id}`, `session:${socket.data.sessionId}`]);
+			const { data } = socket;
+			void socket.join(
+				data.guest
+					? [`participant:${data.guest.participantId}`]
+					: [`user:${data.actor.id}`, `session:${data.sessionId}`]
+			);
 			registerAccountHandlers(core, socket);
 		});
 	}
@@ -39,6 +44,12 @@ export class Realtime {
 	disconnectUser(userId: string): void {
 		this.#io.to(`user:${userId}`).emit('session:ended', { reason: 'revoked' });
 		this.#io.in(`user:${userId}`).disconnectSockets(true);
+	}
+
+	/** Lets out whoever joined by this participant's invitation (revoked, reissued, or its session cancelled). */
+	disconnectParticipant(participantId: string): void {
+		this.#io.to(`participant:${participantId}`).emit('session:ended', { reason: 'revoked' });
+		this.#io.in(`participant:${participantId}`).disconnectSockets(true);
 	}
 
 	/** Disconnects every client; the HTTP server is closed by its owner. */

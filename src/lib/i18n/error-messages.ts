@@ -43,7 +43,8 @@ const FIELD_MESSAGES: Record<FieldErrorCode, () => string> = {
 	file_type: m.field_file_type,
 	empty_file: m.field_empty_file,
 	no_committee: m.field_no_committee,
-	no_parent: m.field_no_parent
+	no_parent: m.field_no_parent,
+	in_past: m.field_in_past
 };
 
 export function fieldErrorMessage(code: string): string {

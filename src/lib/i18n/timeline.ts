@@ -19,7 +19,15 @@ const SENTENCES: Record<string, Sentence> = {
 	'evidence.added': m.timeline_evidence_added,
 	'note.added': m.timeline_note_added,
 	'expert.invited': m.timeline_expert_invited,
-	'party.link_issued': m.timeline_party_link_issued
+	'party.link_issued': m.timeline_party_link_issued,
+	'session.scheduled': m.timeline_session_scheduled,
+	'session.consultation_requested': m.timeline_session_consultation_requested,
+	'session.consultation_accepted': m.timeline_session_consultation_accepted,
+	'session.cancelled': m.timeline_session_cancelled,
+	'session.invitation_revoked': m.timeline_session_invitation_revoked,
+	'session.invitation_reissued': m.timeline_session_invitation_reissued,
+	'session.joined': m.timeline_session_joined,
+	'session.pin_failed': m.timeline_session_pin_failed
 };
 
 /** One audit event as a sentence in the current language: who did what. */

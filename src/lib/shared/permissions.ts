@@ -16,7 +16,9 @@ export const PERMISSIONS = {
 	'audit:verify': ['admin'],
 	'consultations:answer': ['legal_expert'],
 	'disputes:report': ['grid_worker'],
-	'cases:follow-own': ['party']
+	'cases:follow-own': ['party'],
+	'sessions:schedule': ['mediator'],
+	'consultations:request': ['mediator', 'party']
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

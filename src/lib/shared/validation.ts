@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CASE_STATUSES, DISPUTE_TYPES, REFERRAL_TARGETS } from './cases.ts';
 import { COMMITTEE_POSITIONS, ORG_KINDS } from './orgs.ts';
 import { ROLES } from './roles.ts';
+import { MAX_OBSERVERS, PIN_LENGTH, SESSION_KINDS } from './sessions.ts';
 import type { FieldErrors } from './errors.ts';
 
 /**
@@ -20,7 +21,8 @@ export const FIELD_ERRORS = [
 	'file_type',
 	'empty_file',
 	'no_committee',
-	'no_parent'
+	'no_parent',
+	'in_past'
 ] as const;
 export type FieldErrorCode = (typeof FIELD_ERRORS)[number];
 
@@ -235,6 +237,77 @@ export const caseListSchema = z.object({
 	cursor: z.string().max(200, 'invalid').optional()
 });
 export type CaseListFilters = z.output<typeof caseListSchema>;
+
+/** A time as a datetime-local input gives it: a wall-clock time of the place, with no zone. */
+const wallClock = z
+	.string({ error: 'required' })
+	.trim()
+	.min(1, { error: 'required', abort: true })
+	.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, { error: 'invalid', abort: true })
+	.pipe(z.iso.datetime({ local: true, error: 'invalid' }));
+/** The browser's offset from UTC in minutes for that wall-clock time; absent without scripts. */
+const utcOffset = z.preprocess(
+	(v) => (v === '' || v === undefined ? undefined : Number(v)),
+	z.number('invalid').int('invalid').min(-840, 'invalid').max(840, 'invalid').optional()
+);
+const ids = (max: number) => z.array(id, 'invalid').max(max, 'too_long').default([]);
+/** Observers by name, one a line. */
+const observerNames = z
+	.string('invalid')
+	.max(1000, 'too_long')
+	.optional()
+	.transform((v) =>
+		(v ?? '')
+			.split('\n')
+			.map((name) => name.trim())
+			.filter(Boolean)
+	)
+	.refine((names) => names.length <= MAX_OBSERVERS, 'too_long')
+	.refine((names) => names.every((name) => name.length <= 40), 'too_long');
+
+export const scheduleSessionSchema = z
+	.object({
+		caseId: id,
+		kind: choice(SESSION_KINDS),
+		scheduledFor: wallClock,
+		utcOffset,
+		title: optionalText(80),
+		agenda: optionalText(1000),
+		partyIds: ids(20),
+		mediatorIds: ids(10),
+		expertIds: ids(5),
+		observers: observerNames
+	})
+	.superRefine((v, ctx) => {
+		// A mediation is between parties; a consultation is with a legal expert.
+		if (v.kind === 'mediation' && !v.partyIds.length)
+			ctx.addIssue({ code: 'custom', message: 'required', path: ['partyIds'] });
+		if (v.kind === 'consultation' && !v.expertIds.length)
+			ctx.addIssue({ code: 'custom', message: 'required', path: ['expertIds'] });
+	});
+export type ScheduleSessionInput = z.output<typeof scheduleSessionSchema>;
+
+export const consultationRequestSchema = z.object({
+	caseId: id,
+	expertId: id,
+	scheduledFor: wallClock,
+	utcOffset,
+	agenda: optionalText(1000)
+});
+
+export const sessionOfCaseSchema = z.object({ caseId: id, sessionId: id });
+
+export const cancelSessionSchema = sessionOfCaseSchema.extend({ reason: optionalText(500) });
+
+export const invitationSchema = z.object({ caseId: id, participantId: id });
+
+export const joinPinSchema = z.object({
+	pin: z
+		.string({ error: 'required' })
+		.trim()
+		.min(1, { error: 'required', abort: true })
+		.regex(new RegExp(`^\\d{${PIN_LENGTH}}$`), 'invalid')
+});
 
 /** Zod issues as field → error codes, the form every boundary reports them in. */
 export function fieldErrorsOf(error: z.ZodError): FieldErrors {

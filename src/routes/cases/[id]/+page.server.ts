@@ -10,6 +10,13 @@ import { reassignCase } from '#server/cases/reassign-case.ts';
 import { timelineNames } from '#server/cases/timeline-names.ts';
 import { transitionCase } from '#server/cases/transition-case.ts';
 import { listCommittees } from '#server/orgs/list-committees.ts';
+import { acceptConsultation } from '#server/sessions/accept-consultation.ts';
+import { cancelSession } from '#server/sessions/cancel-session.ts';
+import { listCaseSessions } from '#server/sessions/list-case-sessions.ts';
+import { reissueInvitation } from '#server/sessions/reissue-invitation.ts';
+import { requestConsultation } from '#server/sessions/request-consultation.ts';
+import { revokeInvitation } from '#server/sessions/revoke-invitation.ts';
+import { scheduleSession, type IssuedInvitation } from '#server/sessions/schedule-session.ts';
 import { m } from '$lib/i18n/paraglide/messages';
 import { clientOf, formAction, nestedValues, readUploadForm } from '$lib/server/form-action';
 import { requirePermission } from '$lib/server/guards';
@@ -37,10 +44,11 @@ export const load: PageServerLoad = async (event) => {
 		throw e;
 	}
 	const committeeView = actor.role === 'mediator' || actor.role === 'admin';
-	const [chain, names, committees] = await Promise.all([
+	const [chain, names, committees, sessions] = await Promise.all([
 		committeeView ? verifyCaseChain(db, caseId) : null,
 		committeeView ? timelineNames(db, detail.timeline) : {},
-		detail.can.route ? listCommittees(db, actor) : []
+		detail.can.route ? listCommittees(db, actor) : [],
+		listCaseSessions(db, actor, caseId)
 	]);
 	return {
 		detail,
@@ -48,12 +56,26 @@ export const load: PageServerLoad = async (event) => {
 		names,
 		committees: committees.filter((committee) => committee.id !== detail.case.committeeId),
 		committeeView,
-		mediates: roleHas(actor.role, 'cases:mediate')
+		mediates: roleHas(actor.role, 'cases:mediate'),
+		sessions
 	};
 };
 
 /** The forms of the page; a failure names its form so the page shows it there. */
-type CaseForm = 'transition' | 'assign' | 'reassign' | 'note' | 'invite' | 'link' | 'evidence';
+type CaseForm =
+	| 'transition'
+	| 'assign'
+	| 'reassign'
+	| 'note'
+	| 'invite'
+	| 'link'
+	| 'evidence'
+	| 'schedule'
+	| 'consult'
+	| 'accept'
+	| 'cancel'
+	| 'revoke'
+	| 'reissue';
 
 /**
  * Every action: the actor, the submitted form with the case taken from the
@@ -75,6 +97,12 @@ async function act<T extends object>(
 
 /** Checkboxes named `mediatorIds.<n>` arrive with gaps where boxes were left unticked. */
 const ticked = (list: unknown) => (Array.isArray(list) ? list.filter((id) => id !== undefined) : list);
+
+/** An invitation to show once: its link on this site, and its PIN. */
+const shown = (origin: string, { token, ...invitation }: IssuedInvitation) => ({
+	...invitation,
+	link: `${origin}/join/${token}`
+});
 
 export const actions: Actions = {
 	transition: (event) =>
@@ -107,6 +135,43 @@ export const actions: Actions = {
 	evidence: (event) =>
 		act(event, 'evidence', async (actor, input, files, ip) => {
 			await addEvidence(event.locals.app, actor, input, files, ip);
+			return {};
+		}),
+	scheduleSession: (event) =>
+		act(event, 'schedule', async (actor, input, _files, ip) => {
+			const { partyIds, mediatorIds, expertIds } = input;
+			const fields = {
+				...input,
+				partyIds: ticked(partyIds),
+				mediatorIds: ticked(mediatorIds),
+				expertIds: ticked(expertIds)
+			};
+			const { invitations } = await scheduleSession(event.locals.app, actor, fields, ip);
+			return { invitations: invitations.map((invitation) => shown(event.url.origin, invitation)) };
+		}),
+	revokeInvitation: (event) =>
+		act(event, 'revoke', async (actor, input, _files, ip) => {
+			await revokeInvitation(event.locals.app, actor, input, ip);
+			return { participantId: String(input.participantId) };
+		}),
+	reissueInvitation: (event) =>
+		act(event, 'reissue', async (actor, input, _files, ip) => {
+			const invitation = await reissueInvitation(event.locals.app, actor, input, ip);
+			return { participantId: invitation.participantId, invitations: [shown(event.url.origin, invitation)] };
+		}),
+	requestConsultation: (event) =>
+		act(event, 'consult', async (actor, input, _files, ip) => {
+			await requestConsultation(event.locals.app, actor, input, ip);
+			return {};
+		}),
+	acceptConsultation: (event) =>
+		act(event, 'accept', async (actor, input, _files, ip) => {
+			await acceptConsultation(event.locals.app, actor, input, ip);
+			return {};
+		}),
+	cancelSession: (event) =>
+		act(event, 'cancel', async (actor, input, _files, ip) => {
+			await cancelSession(event.locals.app, actor, input, ip);
 			return {};
 		})
 };

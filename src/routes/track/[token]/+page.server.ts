@@ -2,6 +2,7 @@ import { error } from '@sveltejs/kit';
 import { addTrackedEvidence } from '#server/cases/add-evidence.ts';
 import { getTrackedCase } from '#server/cases/track-case.ts';
 import { withdrawApplication } from '#server/cases/withdraw-application.ts';
+import { listTrackedSessions } from '#server/sessions/list-tracked-sessions.ts';
 import { m } from '$lib/i18n/paraglide/messages';
 import { clientOf, formAction, readForm, readUploadForm } from '$lib/server/form-action';
 import { AppError } from '$lib/shared/errors';
@@ -11,7 +12,11 @@ export const load: PageServerLoad = async ({ locals, params, setHeaders }) => {
 	// The token is the key to the case: keep it out of other sites' Referer headers and out of caches.
 	setHeaders({ 'referrer-policy': 'same-origin', 'cache-control': 'private, no-store' });
 	try {
-		return { tracked: await getTrackedCase(locals.app.db, params.token) };
+		const [tracked, sessions] = await Promise.all([
+			getTrackedCase(locals.app.db, params.token),
+			listTrackedSessions(locals.app.db, params.token)
+		]);
+		return { tracked, sessions };
 	} catch (e) {
 		if (e instanceof AppError && e.code === 'NOT_FOUND')
 			error(404, { message: m.error_not_found(), code: 'NOT_FOUND' });

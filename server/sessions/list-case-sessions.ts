@@ -1,0 +1,162 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { roleHas } from '#shared/permissions.ts';
+import type { Actor } from '#shared/roles.ts';
+import {
+	JOINABLE_STATUSES,
+	type InvitationState,
+	MAX_PIN_FAILURES,
+	PARTICIPANT_ROLES,
+	PENDING_STATUSES,
+	type ParticipantRole,
+	type SessionKind,
+	type SessionStatus
+} from '#shared/sessions.ts';
+import { authorize } from '../auth/authorize.ts';
+import { findVisibleCase } from '../cases/case-scope.ts';
+import type { Db } from '../db/client.ts';
+import {
+	caseExperts,
+	caseMediators,
+	caseParties,
+	mediationSessions,
+	sessionParticipants,
+	users
+} from '../db/schema.ts';
+import { invitationState } from './describe-invitation.ts';
+import { CONSULTATION_STATUSES, MEDIATION_STATUSES } from './schedule-session.ts';
+
+export type SessionParticipantView = {
+	id: string;
+	role: ParticipantRole;
+	displayName: string;
+	/** Joins with an account (and no invitation is needed for that). */
+	account: boolean;
+	/** Only for the committee: where the participant's invitation stands, and when they last joined. */
+	invitation: { state: InvitationState; attemptsLeft: number; expiresAt: Date } | null;
+	lastJoinedAt: Date | null;
+};
+
+export type CaseSessionView = {
+	id: string;
+	kind: SessionKind;
+	status: SessionStatus;
+	scheduledFor: Date;
+	title: string | null;
+	agenda: string | null;
+	createdByName: string;
+	participants: SessionParticipantView[];
+	/** What the actor may do with it now. */
+	can: { enter: boolean; accept: boolean; cancel: boolean; manageInvitations: boolean };
+};
+
+export type CaseSessions = {
+	sessions: CaseSessionView[];
+	/** The kinds of session the actor may schedule now, and whether they may ask for a consultation. */
+	can: { schedule: SessionKind[]; requestConsultation: boolean };
+};
+
+/**
+ * The sessions of a case, soonest first. The committee (mediators, admins)
+ * sees them all with the state of each invitation; anyone else who may see
+ * the case sees the sessions they take part in.
+ */
+export async function listCaseSessions(db: Db, actor: Actor, caseId: string, now = new Date()): Promise<CaseSessions> {
+	authorize(actor, 'cases:list');
+	const caseRow = await findVisibleCase(db, actor, caseId);
+	const committeeView = actor.role === 'mediator' || actor.role === 'admin';
+	const creator = alias(users, 'creator');
+	const [sessions, assigned, experts] = await Promise.all([
+		db
+			.select({
+				id: mediationSessions.id,
+				kind: mediationSessions.kind,
+				status: mediationSessions.status,
+				scheduledFor: mediationSessions.scheduledFor,
+				title: mediationSessions.title,
+				agenda: mediationSessions.agenda,
+				createdByName: creator.displayName
+			})
+			.from(mediationSessions)
+			.innerJoin(creator, eq(creator.id, mediationSessions.createdById))
+			.where(eq(mediationSessions.caseId, caseId))
+			.orderBy(asc(mediationSessions.scheduledFor), asc(mediationSessions.createdAt)),
+		db
+			.select({ userId: caseMediators.userId })
+			.from(caseMediators)
+			.where(and(eq(caseMediators.caseId, caseId), eq(caseMediators.userId, actor.id))),
+		db
+			.select({ userId: caseExperts.userId })
+			.from(caseExperts)
+			.innerJoin(users, eq(users.id, caseExperts.userId))
+			.where(and(eq(caseExperts.caseId, caseId), eq(users.active, true)))
+	]);
+	const participants = sessions.length
+		? await db
+				.select({ row: sessionParticipants, partyUserId: caseParties.userId })
+				.from(sessionParticipants)
+				.leftJoin(caseParties, eq(caseParties.id, sessionParticipants.casePartyId))
+				.where(
+					inArray(
+						sessionParticipants.sessionId,
+						sessions.map((s) => s.id)
+					)
+				)
+				.orderBy(asc(sessionParticipants.createdAt))
+		: [];
+	const schedules = roleHas(actor.role, 'sessions:schedule');
+
+	const views = sessions.flatMap((session): CaseSessionView[] => {
+		const list = participants
+			.filter((p) => p.row.sessionId === session.id)
+			.sort((a, b) => PARTICIPANT_ROLES.indexOf(a.row.role) - PARTICIPANT_ROLES.indexOf(b.row.role));
+		const listed = list.some((p) => p.row.userId === actor.id || p.partyUserId === actor.id);
+		if (!committeeView && !listed) return [];
+		const pending = PENDING_STATUSES.includes(session.status);
+		return [
+			{
+				...session,
+				participants: list.map(({ row }) => ({
+					id: row.id,
+					role: row.role,
+					displayName: row.displayName,
+					account: row.userId !== null,
+					invitation:
+						committeeView && row.inviteExpiresAt
+							? {
+									state: invitationState(row, session, now),
+									attemptsLeft: Math.max(0, MAX_PIN_FAILURES - row.failedPinAttempts),
+									expiresAt: row.inviteExpiresAt
+								}
+							: null,
+					lastJoinedAt: committeeView ? row.lastJoinedAt : null
+				})),
+				can: {
+					enter:
+						JOINABLE_STATUSES.includes(session.status) &&
+						(listed || (session.kind === 'mediation' && assigned.length > 0)),
+					accept:
+						session.kind === 'consultation' &&
+						session.status === 'requested' &&
+						list.some((p) => p.row.role === 'legal_expert' && p.row.userId === actor.id),
+					cancel: pending && (schedules || (session.kind === 'consultation' && listed)),
+					manageInvitations: pending && schedules
+				}
+			}
+		];
+	});
+	return {
+		sessions: views,
+		can: {
+			schedule: schedules
+				? (['mediation', 'consultation'] as const).filter((kind) =>
+						(kind === 'mediation' ? MEDIATION_STATUSES : CONSULTATION_STATUSES).includes(caseRow.status)
+					)
+				: [],
+			requestConsultation:
+				roleHas(actor.role, 'consultations:request') &&
+				CONSULTATION_STATUSES.includes(caseRow.status) &&
+				experts.length > 0
+		}
+	};
+}

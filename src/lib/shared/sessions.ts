@@ -1,0 +1,31 @@
+/** A meeting of a case: a mediation of the parties, or a legal consultation with an expert. Both use one room. */
+export const SESSION_KINDS = ['mediation', 'consultation'] as const;
+export type SessionKind = (typeof SESSION_KINDS)[number];
+
+/** `requested`: a consultation waiting for its expert to accept; `live`: the room is in use. */
+export const SESSION_STATUSES = ['requested', 'scheduled', 'live', 'ended', 'cancelled'] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+
+/** Statuses in which people may join the room. */
+export const JOINABLE_STATUSES: readonly SessionStatus[] = ['scheduled', 'live'];
+/** Statuses in which a session can still be cancelled and its invitations managed. */
+export const PENDING_STATUSES: readonly SessionStatus[] = ['requested', 'scheduled', 'live'];
+
+export const PARTICIPANT_ROLES = ['mediator', 'party', 'legal_expert', 'observer'] as const;
+export type ParticipantRole = (typeof PARTICIPANT_ROLES)[number];
+
+export const PIN_LENGTH = 6;
+/** Wrong PINs an invitation takes before it locks; then only a new invitation from the mediator helps. */
+export const MAX_PIN_FAILURES = 5;
+/** An invitation link works until this long after the session's scheduled time. */
+export const INVITATION_HOURS_AFTER_START = 48;
+
+export const MAX_OBSERVERS = 5;
+
+/**
+ * Whether an invitation admits anyone now, and if not, why — in the order a
+ * person should hear it: revoked, the session called off or over, the link
+ * expired, locked by wrong PINs, or (a consultation) not yet accepted.
+ */
+export const INVITATION_STATES = ['open', 'revoked', 'cancelled', 'ended', 'expired', 'locked', 'pending'] as const;
+export type InvitationState = (typeof INVITATION_STATES)[number];

@@ -1,0 +1,52 @@
+import { error, redirect } from '@sveltejs/kit';
+import { enterRoom } from '#server/sessions/enter-room.ts';
+import { JOIN_COOKIE, type RoomIdentity } from '#server/sessions/participant-of.ts';
+import { m } from '$lib/i18n/paraglide/messages';
+import { clientOf } from '$lib/server/form-action';
+import { AppError } from '$lib/shared/errors';
+import type { PageServerLoad } from './$types';
+
+/** Why someone is not let in, as a page they can act on. */
+function refuse(e: AppError): never {
+	if (e.code === 'UNAUTHENTICATED') error(401, { message: m.room_join_expired(), code: e.code });
+	if (e.code === 'FORBIDDEN') error(403, { message: m.error_forbidden(), code: e.code });
+	if (e.code === 'CONFLICT') error(409, { message: m.room_not_open(), code: e.code });
+	error(404, { message: m.error_not_found(), code: 'NOT_FOUND' });
+}
+
+/**
+ * The room of a session, for its participants only: by their account, or by
+ * the join cookie of an invitation. The account is asked first; a browser
+ * holding both is let in by the invitation when the account is not on the list.
+ */
+export const load: PageServerLoad = async (event) => {
+	const { locals, cookies, params, setHeaders, url } = event;
+	setHeaders({ 'referrer-policy': 'same-origin', 'cache-control': 'private, no-store' });
+	const joinToken = cookies.get(JOIN_COOKIE);
+	if (!locals.actor && !joinToken) redirect(303, `/login?next=${encodeURIComponent(url.pathname)}`);
+	const identities: RoomIdentity[] = [
+		...(locals.actor ? [{ actor: locals.actor }] : []),
+		...(joinToken ? [{ joinToken }] : [])
+	];
+	let refusal: AppError | undefined;
+	for (const identity of identities) {
+		try {
+			const { participant, session } = await enterRoom(locals.app, params.id, identity, clientOf(event).ip);
+			return {
+				participant: { role: participant.role, displayName: participant.displayName },
+				session: {
+					id: session.id,
+					kind: session.kind,
+					status: session.status,
+					scheduledFor: session.scheduledFor,
+					title: session.title,
+					caseNumber: session.caseNumber
+				}
+			};
+		} catch (e) {
+			if (!(e instanceof AppError)) throw e;
+			refusal ??= e;
+		}
+	}
+	refuse(refusal!);
+};
