@@ -187,7 +187,14 @@ export const cases = pgTable(
 		index('cases_status_created_idx').on(t.status, t.createdAt, t.id),
 		index('cases_village_created_idx').on(t.villageId, t.createdAt, t.id),
 		index('cases_reporter_idx').on(t.reporterId),
-		index('cases_deadline_idx').on(t.deadline),
+		// Deadlines run only while a case is open (DEADLINE_STATUSES): nearly every case ever accepted has
+		// a past deadline, so only indexes over open cases serve the overdue and near-deadline filters.
+		index('cases_open_created_idx')
+			.on(t.createdAt, t.id)
+			.where(sql`${t.status} in ('accepted', 'scheduled', 'in_mediation')`),
+		index('cases_open_deadline_idx')
+			.on(t.deadline)
+			.where(sql`${t.status} in ('accepted', 'scheduled', 'in_mediation')`),
 		index('cases_search_idx').using('gin', t.searchTokens)
 	]
 );
@@ -236,7 +243,7 @@ export const caseMediators = pgTable(
 			.references(() => users.id),
 		createdAt: createdAt()
 	},
-	(t) => [primaryKey({ columns: [t.caseId, t.userId] }), index('case_mediators_user_idx').on(t.userId)]
+	(t) => [primaryKey({ columns: [t.caseId, t.userId] }), index('case_mediators_user_idx').on(t.userId, t.caseId)]
 );
 
 /** Legal experts invited to a case; they see it from then on. */

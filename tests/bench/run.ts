@@ -1,0 +1,49 @@
+/**
+ * `npm run bench`: runs every benchmark and rewrites its section of
+ * BENCHMARKS.md (found by its heading), leaving the other sections as they
+ * were. `npm run bench -- --reseed` rebuilds the seeded databases first.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, release, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { format, resolveConfig } from 'prettier';
+import { benchCases, casesSectionTitle } from './cases-bench.ts';
+
+type Bench = { title: string; run: (options: { reseed: boolean }) => Promise<string> };
+
+const benches: Bench[] = [{ title: casesSectionTitle, run: benchCases }];
+
+const file = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));
+
+const INTRO = `# Benchmarks
+
+Speed is measured here, never asserted in tests. \`npm run bench\` runs every benchmark below and rewrites its
+section; \`npm run bench -- --reseed\` rebuilds the seeded databases first. Each section says when and where it ran.
+`;
+
+const machine = () =>
+	`${cpus()[0].model.trim()}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Linux ${release()}, Node ${process.version}; load average ${loadavg()[0].toFixed(1)} when it started`;
+
+/** `text` with the section headed `## title` replaced by `body`, or appended when there is none. */
+function withSection(text: string, title: string, body: string): string {
+	const heading = `## ${title}`;
+	const [intro, ...sections] = text.split(/^(?=## )/m);
+	const fresh = `${heading}\n\n${body}\n\n`;
+	const at = sections.findIndex((section) => section.split('\n', 1)[0] === heading);
+	if (at === -1) sections.push(fresh);
+	else sections[at] = fresh;
+	return [intro.trimEnd() + '\n\n', ...sections].join('');
+}
+
+const reseed = process.argv.includes('--reseed');
+let text = existsSync(file) ? await readFile(file, 'utf8') : INTRO;
+for (const bench of benches) {
+	console.log(`\n${bench.title}`);
+	const body = await bench.run({ reseed });
+	const ran = `Last run ${new Date().toISOString().slice(0, 10)} on ${machine()}.`;
+	text = withSection(text, bench.title, `${ran}\n\n${body}`);
+	// Written after each benchmark, so a later one failing loses nothing.
+	await writeFile(file, await format(text, { ...(await resolveConfig(file)), filepath: file }));
+}
+console.log(`\nwrote ${file}`);
