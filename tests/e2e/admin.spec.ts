@@ -6,6 +6,9 @@ test('an admin builds a village committee and manages a mediator’s account fro
 	otherPage: mediatorPage,
 	loginAs
 }) => {
+	// Two browsers and a dozen steps, five of them argon2 hashes: more than the default time when the
+	// other e2e workers share the machine's two cores.
+	test.slow();
 	const suffix = Date.now().toString(36);
 	const village = `试验村${suffix}`;
 	const committee = `${village}${zh('setup_committee_default')}`;
