@@ -2,6 +2,7 @@ import type { Config } from './config.ts';
 import { openDatabase, type Database, type Db } from './db/client.ts';
 import { createLogger, type Logger } from './log.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
+import { RoomRegistry } from './media/room-registry.ts';
 import { Realtime } from './realtime/realtime.ts';
 
 /**
@@ -18,6 +19,7 @@ export type AppCore = {
 	readonly database: Database;
 	readonly db: Db;
 	readonly loginThrottle: LoginThrottle;
+	readonly rooms: RoomRegistry;
 };
 
 /** Opens (or takes) the database, brings its schema up to date and builds the services on it. */
@@ -29,12 +31,20 @@ export async function createApp(config: Config, options: { log?: Logger; databas
 		{ driver: database.driver, dataDir: database.driver === 'pglite' ? config.dataDir : undefined },
 		'database ready'
 	);
-	const core: AppCore = { config, log, database, db: database.db, loginThrottle: new LoginThrottle(config.login) };
+	const core: AppCore = {
+		config,
+		log,
+		database,
+		db: database.db,
+		loginThrottle: new LoginThrottle(config.login),
+		rooms: new RoomRegistry(config.media, log)
+	};
 	return { ...core, realtime: new Realtime(core) };
 }
 
 export async function closeApp(app: App): Promise<void> {
 	await app.realtime.close();
+	await app.rooms.closeAll();
 	await app.database.close();
 }
 

@@ -417,3 +417,24 @@ export const participantSessions = pgTable(
 	},
 	(t) => [index('participant_sessions_participant_idx').on(t.participantId)]
 );
+
+/**
+ * Text chat of a session's room, kept with the case. `space` is where it was
+ * said: `joint`, or the caucus (`caucus:<uuid>`) only its members heard.
+ */
+export const sessionMessages = pgTable(
+	'session_messages',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		sessionId: uuid('session_id')
+			.notNull()
+			.references(() => mediationSessions.id),
+		participantId: uuid('participant_id')
+			.notNull()
+			.references(() => sessionParticipants.id),
+		space: text('space').notNull(),
+		body: text('body').notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [index('session_messages_session_idx').on(t.sessionId, t.space, t.createdAt)]
+);

@@ -142,6 +142,18 @@ const CASES: DemoCase[] = [
 	},
 	{
 		form: {
+			disputeType: 'neighbour',
+			village: '东村二组',
+			facts: '楼上住户连续多日夜间装修，噪音影响楼下老人休息，双方多次争吵。',
+			claims: '晚上八点以后停止施工，赔礼道歉。',
+			applicant: '陈桂芳',
+			respondent: '林志强'
+		},
+		intake: { channel: 'walk_in', by: 'mediator' },
+		steps: [{ by: 'mediator', transition: 'accept', daysAgo: 3 }]
+	},
+	{
+		form: {
 			disputeType: 'labour',
 			village: '东村二组',
 			facts: '申请人在被申请人的养殖场务工半年，被申请人拖欠工资八千元。',

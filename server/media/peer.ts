@@ -1,11 +1,10 @@
 import type { types } from 'mediasoup';
 import { AppError } from '#shared/errors.ts';
+import type { MediaSource, SpaceId } from '#shared/realtime-events.ts';
 import type { ParticipantRole } from '#shared/sessions.ts';
 
-/** Where a peer is: waiting in the lobby, in the joint session, or in one private caucus. */
-export type SpaceId = 'lobby' | 'joint' | CaucusId;
-export type CaucusId = `caucus:${string}`;
-export type MediaSource = 'mic' | 'camera' | 'screen';
+export type { MediaSource, SpaceId };
+export type CaucusId = Extract<SpaceId, `caucus:${string}`>;
 export type TransportDirection = 'send' | 'recv';
 export type PeerInfo = { id: string; displayName: string; role: ParticipantRole };
 

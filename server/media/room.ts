@@ -34,6 +34,12 @@ export type ConsumerInfo = {
 	producerPaused: boolean;
 };
 export type TransportInfo = Pick<PeerTransport, 'id' | 'iceParameters' | 'iceCandidates' | 'dtlsParameters'>;
+export type RoomView = {
+	peer: PeerView;
+	rtpCapabilities: types.RtpCapabilities;
+	peers: PeerView[];
+	producers: ProducerInfo[];
+};
 export type LeaveReason = 'left' | 'removed' | 'refused';
 
 /**
@@ -54,6 +60,8 @@ export type RoomEvents = {
 		to: string[],
 		closed: { consumerId: string; producerId: string; reason: 'producerClosed' | 'moved' }
 	];
+	/** The owner or the mediator paused or resumed a producer: its audience shows it muted or not. */
+	producerPaused: [to: string[], change: { producerId: string; peerId: string; paused: boolean }];
 	peerMuted: [to: string[], muted: { peerId: string; byPeerId: string; source: MediaSource; producerId: string }];
 	/** The loudest peer of a space, told to that space only: a caucus is not heard even as a level. */
 	activeSpeaker: [to: string[], speaker: { space: SpaceId; peerId: string }];
@@ -75,6 +83,8 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 	readonly #caucuses = new Set<CaucusId>();
 	/** Peers the mediator refused or removed: the same id does not get back in. */
 	readonly #turnedAway = new Set<string>();
+	/** Where peers who dropped were, to return them there when they join again. */
+	readonly #away = new Map<string, SpaceId>();
 	/** The last loudest peer of each space, so that only a change is told. */
 	readonly #speakers = new Map<SpaceId, string>();
 	#router: RoomRouter;
@@ -109,29 +119,37 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 		return this.#closed;
 	}
 
+	/** Nobody is in the room. */
+	get empty(): boolean {
+		return this.#peers.size === 0;
+	}
+
 	get rtpCapabilities(): types.RtpCapabilities {
 		return this.#router.rtpCapabilities;
 	}
 
 	/**
-	 * Mediators go straight to the joint space, everyone else waits in the lobby. The reply holds
-	 * what the peer may see now; changes come as events.
+	 * Mediators go straight to the joint space, everyone else waits in the lobby; someone joining
+	 * again (another tab, a reload, a reconnection) takes the place of their previous connection
+	 * and returns to where they were. The reply holds what the peer may see now; changes come as events.
 	 */
-	join(info: PeerInfo): {
-		peer: PeerView;
-		rtpCapabilities: types.RtpCapabilities;
-		peers: PeerView[];
-		producers: ProducerInfo[];
-	} {
+	join(info: PeerInfo): RoomView {
 		this.#assertOpen();
 		checkPeerInfo(info);
 		if (this.#turnedAway.has(info.id)) throw new AppError('FORBIDDEN');
 		const previous = this.#peers.get(info.id);
 		if (previous) this.#dropPeer(previous);
-		const space = previous?.space ?? (info.role === 'mediator' ? 'joint' : 'lobby');
+		const space = previous?.space ?? this.#returningSpace(info.id) ?? (info.role === 'mediator' ? 'joint' : 'lobby');
+		this.#away.delete(info.id);
 		const peer = new Peer(info, space);
 		this.#peers.set(peer.id, peer);
 		this.safeEmit('peerJoined', this.#rosterAudience(peer), peer.info);
+		return this.view(peer.id);
+	}
+
+	/** What a peer may see now: everyone if out of the lobby, and the producers it may consume. */
+	view(peerId: string): RoomView {
+		const peer = this.#peer(peerId);
 		const visible = peer.space === 'lobby' ? [peer] : [...this.#peers.values()];
 		return {
 			peer: peer.info,
@@ -143,8 +161,22 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 		};
 	}
 
+	/** Leaving for good: a later join starts over, in the lobby. */
 	leave(peerId: string): void {
 		this.#removePeer(this.#peer(peerId), 'left');
+	}
+
+	/** The connection went away: the peer leaves, and returns to the same space if they join again soon. */
+	drop(peerId: string): void {
+		const peer = this.#peer(peerId);
+		this.#removePeer(peer, 'left');
+		this.#away.set(peer.id, peer.space);
+	}
+
+	/** Where what a peer says in chat goes: its space, heard by everyone in it. Nobody speaks from the lobby. */
+	chatScope(peerId: string): { space: SpaceId; to: string[] } {
+		const peer = this.#mediaPeer(peerId);
+		return { space: peer.space, to: idsOf(this.#membersOf(peer.space)) };
 	}
 
 	admit(byPeerId: string, peerId: string): void {
@@ -288,13 +320,11 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 
 	/** The owner pausing or resuming their own producer, e.g. to unmute after the mediator muted them. */
 	async pauseProducer(peerId: string, producerId: string): Promise<void> {
-		const producer = this.#peer(peerId).producer(checkId(producerId, 'producerId'));
-		await mediasoupCall(producer.pause(), 'producerId');
+		await this.#setPaused(this.#peer(peerId), checkId(producerId, 'producerId'), true);
 	}
 
 	async resumeProducer(peerId: string, producerId: string): Promise<void> {
-		const producer = this.#peer(peerId).producer(checkId(producerId, 'producerId'));
-		await mediasoupCall(producer.resume(), 'producerId');
+		await this.#setPaused(this.#peer(peerId), checkId(producerId, 'producerId'), false);
 	}
 
 	/** The mediator pauses someone's producer on the server, whatever their client does. */
@@ -304,7 +334,7 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 		if (!Object.hasOwn(SOURCE_KIND, source)) throw invalid('source');
 		const producer = peer.producerOf(source);
 		if (!producer) throw new AppError('NOT_FOUND');
-		await mediasoupCall(producer.pause(), 'source');
+		await this.#setPaused(peer, producer.id, true);
 		const to = new Set([...this.#membersOf(peer.space), mediator]);
 		this.safeEmit('peerMuted', idsOf(to), { peerId: peer.id, byPeerId: mediator.id, source, producerId: producer.id });
 	}
@@ -404,6 +434,13 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 		this.#forgetEmptyCaucuses();
 	}
 
+	async #setPaused(owner: Peer, producerId: string, paused: boolean): Promise<void> {
+		const producer = owner.producer(producerId);
+		await mediasoupCall(paused ? producer.pause() : producer.resume(), 'producerId');
+		const audience = this.#audienceOf(owner);
+		if (audience.size) this.safeEmit('producerPaused', idsOf(audience), { producerId, peerId: owner.id, paused });
+	}
+
 	#closeProducer(owner: Peer, producer: PeerProducer): void {
 		const audience = this.#audienceOf(owner);
 		for (const peer of audience) this.#closeConsumerOf(peer, producer, 'producerClosed');
@@ -431,6 +468,13 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 		for (const producer of peer.producers) this.#closeProducer(peer, producer);
 		peer.close();
 		this.#peers.delete(peer.id);
+	}
+
+	/** A dropped peer's space, if it still exists. */
+	#returningSpace(peerId: string): SpaceId | undefined {
+		const space = this.#away.get(peerId);
+		if (space === 'lobby' || space === 'joint') return space;
+		return space && this.#caucuses.has(space) ? space : undefined;
 	}
 
 	#forgetEmptyCaucuses(): void {

@@ -35,7 +35,8 @@ export function onCommand<E extends CommandName>(
 			return reply({ ok: false, error: { code: 'VALIDATION', fields: fieldErrorsOf(parsed.error) } });
 		}
 		try {
-			reply({ ok: true, data: await handler(parsed.data) });
+			// TypeScript cannot tie the schema picked by `event` to the handler's payload type.
+			reply({ ok: true, data: await handler(parsed.data as z.output<(typeof COMMAND_SCHEMAS)[E]>) });
 		} catch (error) {
 			if (error instanceof AppError) return reply({ ok: false, error: { code: error.code, fields: error.fields } });
 			core.log.error({ err: error, event, userId: socket.data.actor?.id }, 'command failed');

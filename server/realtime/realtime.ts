@@ -4,17 +4,36 @@ import type { ClientToServerEvents, ServerToClientEvents } from '#shared/realtim
 import type { AppCore } from '../app.ts';
 import { authenticateHandshake, type SocketData } from './authenticate-handshake.ts';
 import { registerAccountHandlers } from './account-handlers.ts';
+import { listChatMessages } from '../sessions/list-chat-messages.ts';
+import { RoomConnections } from './room-connections.ts';
+import { registerRoomHandlers } from './room-handlers.ts';
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 /** Socket.io on the app's own HTTP server: same port, same services as the pages. */
 export class Realtime {
 	readonly #io: RealtimeServer;
+	readonly #core: AppCore;
+	readonly #rooms: RoomConnections;
 	#attached = false;
 
 	constructor(core: AppCore) {
-		this.#io = new Server({ serveClient: false, maxHttpBufferSize: 1_000_000 });
+		// Pings every 10 s, so that a connection lost without a word leaves its room within 20 s.
+		this.#io = new Server({
+			serveClient: false,
+			maxHttpBufferSize: 1_000_000,
+			pingInterval: 10_000,
+			pingTimeout: 10_000
+		});
 		this.#io.use(authenticateHandshake(core));
+		this.#core = core;
+		const rooms = new RoomConnections(
+			async (sessionId, space) =>
+				(await listChatMessages(core.db, [sessionId], [space])).map(({ sessionId: _, ...m }) => m),
+			(error) => core.log.error({ err: error }, 'room relay failed')
+		);
+		core.rooms.on('opened', (room) => rooms.relay(room));
+		this.#rooms = rooms;
 		this.#io.on('connection', (socket) => {
 			const { data } = socket;
 			void socket.join(
@@ -23,6 +42,7 @@ export class Realtime {
 					: [`user:${data.actor.id}`, `session:${data.sessionId}`]
 			);
 			registerAccountHandlers(core, socket);
+			registerRoomHandlers(core, rooms, socket);
 		});
 	}
 
@@ -50,6 +70,14 @@ export class Realtime {
 	disconnectParticipant(participantId: string): void {
 		this.#io.to(`participant:${participantId}`).emit('session:ended', { reason: 'revoked' });
 		this.#io.in(`participant:${participantId}`).disconnectSockets(true);
+	}
+
+	/** The session ended or was called off: whoever is in its room is told so and let go. */
+	async endRoom(sessionId: string): Promise<void> {
+		const room = await this.#core.rooms.find(sessionId);
+		if (!room) return;
+		this.#rooms.exitAll(room, 'ended');
+		room.close();
 	}
 
 	/** Disconnects every client; the HTTP server is closed by its owner. */

@@ -61,6 +61,7 @@ export async function cancelSession(
 		});
 		return invited;
 	});
+	await app.realtime.endRoom(sessionId);
 	for (const guest of guests) app.realtime.disconnectParticipant(guest.id);
 	app.log.info({ caseId, sessionId, actorId: actor.id }, 'session cancelled');
 }

@@ -23,7 +23,9 @@ import {
 	sessionParticipants,
 	users
 } from '../db/schema.ts';
+import type { ChatMessage } from '#shared/realtime-events.ts';
 import { invitationState } from './describe-invitation.ts';
+import { listChatMessages } from './list-chat-messages.ts';
 import { CONSULTATION_STATUSES, MEDIATION_STATUSES } from './schedule-session.ts';
 
 export type SessionParticipantView = {
@@ -46,6 +48,8 @@ export type CaseSessionView = {
 	agenda: string | null;
 	createdByName: string;
 	participants: SessionParticipantView[];
+	/** What was said in its room: all of it for the committee, the joint session's for the others. */
+	chat: ChatMessage[];
 	/** What the actor may do with it now. */
 	can: { enter: boolean; accept: boolean; cancel: boolean; manageInvitations: boolean };
 };
@@ -105,6 +109,11 @@ export async function listCaseSessions(db: Db, actor: Actor, caseId: string, now
 				.orderBy(asc(sessionParticipants.createdAt))
 		: [];
 	const schedules = roleHas(actor.role, 'sessions:schedule');
+	const chat = await listChatMessages(
+		db,
+		sessions.map((s) => s.id),
+		committeeView ? undefined : ['joint']
+	);
 
 	const views = sessions.flatMap((session): CaseSessionView[] => {
 		const list = participants
@@ -116,6 +125,7 @@ export async function listCaseSessions(db: Db, actor: Actor, caseId: string, now
 		return [
 			{
 				...session,
+				chat: chat.filter((message) => message.sessionId === session.id).map(({ sessionId: _, ...message }) => message),
 				participants: list.map(({ row }) => ({
 					id: row.id,
 					role: row.role,

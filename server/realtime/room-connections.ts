@@ -1,0 +1,146 @@
+import type { ChatMessage, RoomExit, RoomSnapshot, ServerToClientEvents, SpaceId } from '#shared/realtime-events.ts';
+import type { Room, RoomView } from '../media/room.ts';
+import type { Participant, RoomSession } from '../sessions/participant-of.ts';
+import type { AppSocket } from './command-handler.ts';
+
+/** A connection's place in a room: the room, and who it is there (the peer id is the participant id). */
+export type Membership = { room: Room; participant: Participant; session: RoomSession };
+
+/**
+ * Which connection is which peer of which room, and the relay of each room's events to those
+ * connections. A peer has one connection at a time: a newer one takes the place of the old.
+ */
+export class RoomConnections {
+	/** The chat said so far in a space of a session, sent to whoever arrives there. */
+	readonly #chatOf: (sessionId: string, space: SpaceId) => Promise<ChatMessage[]>;
+	readonly #onError: (error: unknown) => void;
+	readonly #memberships = new Map<AppSocket, Membership>();
+	/** room id → peer id → its connection */
+	readonly #sockets = new Map<string, Map<string, AppSocket>>();
+
+	constructor(
+		chatOf: (sessionId: string, space: SpaceId) => Promise<ChatMessage[]>,
+		onError: (error: unknown) => void
+	) {
+		this.#chatOf = chatOf;
+		this.#onError = onError;
+	}
+
+	of(socket: AppSocket): Membership | undefined {
+		const membership = this.#memberships.get(socket);
+		return membership && !membership.room.closed ? membership : undefined;
+	}
+
+	/** Makes the socket this peer's connection; one it replaces is told so and forgotten. */
+	bind(socket: AppSocket, membership: Membership): void {
+		const previous = this.socketOf(membership.room, membership.participant.id);
+		if (previous && previous !== socket) this.#exit(previous, 'replaced');
+		// Looked up after the exit: the old connection may have been the room's last, and its map dropped with it.
+		this.#peersOf(membership.room).set(membership.participant.id, socket);
+		this.#memberships.set(socket, membership);
+	}
+
+	socketOf(room: Room, peerId: string): AppSocket | undefined {
+		return this.#sockets.get(room.id)?.get(peerId);
+	}
+
+	/** Sends the chat of the space the socket's peer is in now (none in the lobby). */
+	sendChatHistory(socket: AppSocket, space: SpaceId): void {
+		const membership = this.#memberships.get(socket);
+		if (!membership) return;
+		const messages = space === 'lobby' ? Promise.resolve([]) : this.#chatOf(membership.session.id, space);
+		messages.then((list) => socket.emit('room:chatHistory', { space, messages: list }), this.#onError);
+	}
+
+	/** Forgets the socket's membership; returns it if the socket was still the peer's connection. */
+	unbind(socket: AppSocket): Membership | undefined {
+		const membership = this.#memberships.get(socket);
+		if (!membership) return undefined;
+		this.#memberships.delete(socket);
+		const peers = this.#sockets.get(membership.room.id);
+		if (peers?.get(membership.participant.id) !== socket) return undefined;
+		peers.delete(membership.participant.id);
+		if (!peers.size) this.#sockets.delete(membership.room.id);
+		return membership;
+	}
+
+	/** Tells every connection of the room why it is let go, and forgets them. */
+	exitAll(room: Room, reason: RoomExit): void {
+		for (const socket of this.#sockets.get(room.id)?.values() ?? []) this.#exit(socket, reason);
+	}
+
+	/** Forwards the room's events to the connections of the peers each one is for. */
+	relay(room: Room): void {
+		const send = <E extends keyof ServerToClientEvents>(
+			to: string[],
+			event: E,
+			...fact: Parameters<ServerToClientEvents[E]>
+		) => {
+			const peers = this.#sockets.get(room.id);
+			for (const peerId of to) peers?.get(peerId)?.emit(event, ...fact);
+		};
+		room.on('peerJoined', (to, peer) => send(to, 'room:peerJoined', peer));
+		room.on('peerMoved', (to, move) => {
+			send(
+				to.filter((id) => id !== move.peerId),
+				'room:peerMoved',
+				move
+			);
+			// The peer who moved also learns what it may see from its new place.
+			const socket = to.includes(move.peerId) ? this.socketOf(room, move.peerId) : undefined;
+			if (socket) {
+				socket.emit('room:peerMoved', { ...move, snapshot: snapshotOf(room.view(move.peerId)) });
+				this.sendChatHistory(socket, move.space);
+			}
+		});
+		room.on('peerLeft', (to, left) => {
+			send(
+				to.filter((id) => id !== left.peerId),
+				'room:peerLeft',
+				left
+			);
+			const socket = this.socketOf(room, left.peerId);
+			if (socket && left.reason !== 'left') this.#exit(socket, left.reason);
+		});
+		room.on('newProducer', (to, producer) => send(to, 'room:newProducer', producer));
+		room.on('producerClosed', (to, closed) => send(to, 'room:producerClosed', closed));
+		room.on('consumerClosed', (to, { consumerId, producerId }) =>
+			send(to, 'room:consumerClosed', { consumerId, producerId })
+		);
+		room.on('producerPaused', (to, change) => send(to, 'room:producerPaused', change));
+		room.on('peerMuted', (to, muted) => send(to, 'room:peerMuted', muted));
+		room.on('activeSpeaker', (to, speaker) => send(to, 'room:activeSpeaker', speaker));
+		room.on('rebuilt', (to, { rtpCapabilities }) =>
+			send(to, 'room:rebuilt', { rtpCapabilities: onTheWire(rtpCapabilities) })
+		);
+		room.on('close', () => this.exitAll(room, 'failed'));
+	}
+
+	#peersOf(room: Room): Map<string, AppSocket> {
+		let peers = this.#sockets.get(room.id);
+		if (!peers) this.#sockets.set(room.id, (peers = new Map()));
+		return peers;
+	}
+
+	#exit(socket: AppSocket, reason: RoomExit): void {
+		this.unbind(socket);
+		socket.emit('room:exit', { reason });
+	}
+}
+
+export function snapshotOf(view: RoomView): RoomSnapshot {
+	return {
+		self: view.peer,
+		rtpCapabilities: onTheWire(view.rtpCapabilities),
+		peers: view.peers,
+		producers: view.producers
+	};
+}
+
+/**
+ * mediasoup and mediasoup-client each declare the RTP types, and differ in details (header
+ * extension URIs one of them knows): what the server hands over is the client's to read.
+ */
+export function onTheWire<T>(value: object): T {
+	return value as T;
+}
