@@ -92,7 +92,7 @@ test('a mediator schedules a session, a party joins on a phone with the link and
 		await expect(party.locator('[data-participant-role="party"]')).toHaveText(
 			zh('room_you_are', { name: APPLICANT, role: zh('participant_role_party') })
 		);
-		await expect(party.getByText(zh('room_placeholder'))).toBeVisible();
+		await expect(party.getByRole('heading', { name: zh('device_check_title') })).toBeVisible();
 		const cookie = (await party.context().cookies()).find((c) => c.name === 'tj_join');
 		expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
 

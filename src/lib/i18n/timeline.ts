@@ -24,6 +24,8 @@ const SENTENCES: Record<string, Sentence> = {
 	'session.consultation_requested': m.timeline_session_consultation_requested,
 	'session.consultation_accepted': m.timeline_session_consultation_accepted,
 	'session.cancelled': m.timeline_session_cancelled,
+	'session.started': m.timeline_session_started,
+	'session.ended': m.timeline_session_ended,
 	'session.invitation_revoked': m.timeline_session_invitation_revoked,
 	'session.invitation_reissued': m.timeline_session_invitation_reissued,
 	'session.joined': m.timeline_session_joined,

@@ -1,8 +1,8 @@
 import { error, redirect } from '@sveltejs/kit';
 import { enterRoom } from '#server/sessions/enter-room.ts';
-import { JOIN_COOKIE, type RoomIdentity } from '#server/sessions/participant-of.ts';
 import { m } from '$lib/i18n/paraglide/messages';
 import { clientOf } from '$lib/server/form-action';
+import { roomIdentities } from '$lib/server/room-identities';
 import { AppError } from '$lib/shared/errors';
 import type { PageServerLoad } from './$types';
 
@@ -22,12 +22,8 @@ function refuse(e: AppError): never {
 export const load: PageServerLoad = async (event) => {
 	const { locals, cookies, params, setHeaders, url } = event;
 	setHeaders({ 'referrer-policy': 'same-origin', 'cache-control': 'private, no-store' });
-	const joinToken = cookies.get(JOIN_COOKIE);
-	if (!locals.actor && !joinToken) redirect(303, `/login?next=${encodeURIComponent(url.pathname)}`);
-	const identities: RoomIdentity[] = [
-		...(locals.actor ? [{ actor: locals.actor }] : []),
-		...(joinToken ? [{ joinToken }] : [])
-	];
+	const identities = roomIdentities(locals.actor, cookies);
+	if (!identities.length) redirect(303, `/login?next=${encodeURIComponent(url.pathname)}`);
 	let refusal: AppError | undefined;
 	for (const identity of identities) {
 		try {
