@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { errors, extras, type types } from 'mediasoup';
 import { AppError } from '#shared/errors.ts';
 import { PARTICIPANT_ROLES } from '#shared/sessions.ts';
@@ -20,6 +21,9 @@ const SOURCE_KIND: Record<MediaSource, types.MediaKind> = { mic: 'audio', camera
 const MAX_SPATIAL_LAYER = 2;
 /** For ids and display names. */
 const MAX_LENGTH = 100;
+/** A room whose worker died tries this often, this far apart, to get a router on another. */
+const REBUILD_ATTEMPTS = 5;
+const REBUILD_RETRY_MS = 500;
 
 export type PeerView = PeerInfo & { space: SpaceId };
 export type ProducerInfo = { id: string; peerId: string; kind: types.MediaKind; source: MediaSource; paused: boolean };
@@ -554,25 +558,33 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 	}
 
 	readonly #onWorkerDied = ({ roomIds }: WorkerPoolEvents['workerDied'][0]): void => {
-		if (!this.#closed && roomIds.includes(this.id)) this.#ready = this.#rebuild();
+		// One rebuild after another: a second death during a rebuild rebuilds again once it is done.
+		if (!this.#closed && roomIds.includes(this.id)) this.#ready = this.#ready.then(() => this.#rebuild());
 	};
 
 	readonly #onPoolClose = (): void => this.close();
 
-	/** The worker took every transport, producer and consumer with it; the peers and their spaces stay. */
+	/**
+	 * The worker took every transport, producer and consumer with it; the peers and their spaces
+	 * stay. The new router's worker may die as well (several dying at once): the room tries again.
+	 */
 	async #rebuild(): Promise<void> {
 		this.#speakers.clear();
-		try {
-			const router = await this.#pool.createRouter(this.id);
-			const audioLevels = await observeAudioLevels(router);
-			if (this.#closed) return router.close();
-			this.#router = router;
-			this.#audioLevels = audioLevels;
-			this.#watchAudioLevels();
-			this.safeEmit('rebuilt', [...this.#peers.keys()], { rtpCapabilities: router.rtpCapabilities });
-		} catch {
-			// No worker could take the room: it ends, and its peers are told so by `close`.
-			this.close();
+		for (let attempt = 1; ; attempt++) {
+			try {
+				const router = await this.#pool.createRouter(this.id);
+				const audioLevels = await observeAudioLevels(router);
+				if (this.#closed) return router.close();
+				this.#router = router;
+				this.#audioLevels = audioLevels;
+				this.#watchAudioLevels();
+				this.safeEmit('rebuilt', [...this.#peers.keys()], { rtpCapabilities: router.rtpCapabilities });
+				return;
+			} catch {
+				// No worker could take the room: it ends, and its peers are told so by `close`.
+				if (this.#closed || this.#pool.closed || attempt === REBUILD_ATTEMPTS) return this.close();
+				await delay(REBUILD_RETRY_MS);
+			}
 		}
 	}
 }

@@ -36,12 +36,12 @@ export function registerRoomHandlers(app: AppCore, connections: RoomConnections,
 	};
 
 	onCommand(app, socket, 'room:join', async ({ sessionId }) => {
-		if (connections.of(socket)) leave('leave');
 		const { participant, session } = await participantOf(app.db, sessionId, socket.data.identity);
 		const room = await app.rooms.open(session.id);
 		if (participant.role === 'mediator') await markSessionLive(app, session, participant, ip);
-		// Meanwhile the connection may have gone, its disconnect finding no room to leave, or joined another room.
+		// Meanwhile the connection may have gone, its disconnect finding no room to leave.
 		if (socket.disconnected) throw new AppError('CONFLICT');
+		// A connection is in one room at a time; joining its own room again keeps the person's place.
 		if (connections.of(socket) && connections.of(socket)!.room !== room) leave('leave');
 		const view = room.join({ id: participant.id, displayName: participant.displayName, role: participant.role });
 		connections.bind(socket, { room, participant, session });

@@ -505,6 +505,28 @@ describe('worker pool', () => {
 		expect(await codeOf(() => consume(room, partyB.id, mic))).toBe('FORBIDDEN');
 	});
 
+	test('every worker killed at once: the room keeps trying until a replacement takes it', async () => {
+		const own = await WorkerPool.create(media(2));
+		opened.push(own);
+		const room = await jointRoom([mediator, partyA], own);
+		const pids = own.dump().map((worker) => worker.pid);
+		const [host] = own.dump().filter((worker) => worker.roomIds.includes(room.id));
+		const other = pids.find((pid) => pid !== host.pid)!;
+		const rebuilt = once(room, 'rebuilt');
+
+		// The room asks the other worker for a router just as that one dies too.
+		own.once('workerDied', () => process.kill(other, 'SIGKILL'));
+		process.kill(host.pid, 'SIGKILL');
+
+		await rebuilt;
+		await vi.waitFor(() => expect(own.dump().some((worker) => worker.roomIds.includes(room.id))).toBe(true));
+		expect(own.dump().map((worker) => worker.pid)).not.toEqual(expect.arrayContaining(pids));
+		expect(room.closed).toBe(false);
+		const { mic } = await produce(room, partyA.id, 'mic');
+		await room.createTransport(mediator.id, 'recv');
+		expect((await consume(room, mediator.id, mic)).producerId).toBe(mic);
+	});
+
 	test('closing the pool closes its rooms', async () => {
 		const own = await WorkerPool.create(media(1));
 		const room = await Room.create(randomUUID(), own);
