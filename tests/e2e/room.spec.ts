@@ -1,5 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import type { Browser, Page } from '@playwright/test';
 import { expect, logIn, test, zh } from '../fixtures/e2e-test.ts';
+
+// The recovery test kills the media workers, which the other test's media would feel.
+test.describe.configure({ mode: 'serial' });
 
 /**
  * A live mediation in Chromium with fake camera and microphone. Only this file uses the 东村
@@ -54,6 +58,46 @@ async function guest(browser: Browser, invitation: Invitation): Promise<Page> {
 	return page;
 }
 
+/** On the case page open in `page`, schedules a mediation in an hour inviting `names`; returns their invitations. */
+async function scheduleSession(page: Page, title: string, names: string[]): Promise<Record<string, Invitation>> {
+	const sessions = page.locator('section[aria-labelledby="case-sessions"]');
+	await sessions.locator('summary', { hasText: zh('session_schedule') }).click();
+	const form = sessions.locator('form[action*="scheduleSession"]');
+	const soon = new Date(Date.now() + 3_600_000);
+	const pad = (n: number) => String(n).padStart(2, '0');
+	const local = `${soon.getFullYear()}-${pad(soon.getMonth() + 1)}-${pad(soon.getDate())}T${pad(soon.getHours())}:${pad(soon.getMinutes())}`;
+	await form.getByLabel(zh('session_time'), { exact: true }).fill(local);
+	await form.getByLabel(zh('session_title')).fill(title);
+	for (const name of names) await form.locator('label.choice', { hasText: name }).locator('input').check();
+	await form.locator('button[type="submit"]').click();
+	const invitations: Record<string, Invitation> = {};
+	for (const name of names) {
+		const shown = sessions.locator(`[data-invitation="${name}"]`);
+		invitations[name] = {
+			link: await shown.locator('.invitation-link').inputValue(),
+			pin: (await shown.locator('.invitation-pin').textContent())!
+		};
+	}
+	return invitations;
+}
+
+/** Opens the land case's page and returns its URL. */
+async function openCase(page: Page): Promise<string> {
+	await page.goto('/cases');
+	await page.getByRole('row').filter({ hasText: APPLICANT }).getByRole('link').first().click();
+	await expect(page).toHaveURL(/\/cases\/[0-9a-f-]{36}$/);
+	return page.url();
+}
+
+async function enterRoom(page: Page, title: string): Promise<string> {
+	await page
+		.locator('section[aria-labelledby="case-sessions"] li[data-session]', { hasText: title })
+		.getByRole('link', { name: zh('session_enter_room') })
+		.click();
+	await joinWithDevices(page);
+	return (await page.locator('section.room').getAttribute('data-session'))!;
+}
+
 async function say(page: Page, text: string): Promise<void> {
 	await page.getByLabel(zh('room_chat_input')).fill(text);
 	await page.getByRole('button', { name: zh('room_chat_send') }).click();
@@ -67,32 +111,10 @@ test('a mediator admits two parties, all see and hear each other, a caucus isola
 }) => {
 	test.setTimeout(240_000);
 	await logIn(page, 'mediator', demo.password);
-	await page.goto('/cases');
-	await page.getByRole('row').filter({ hasText: APPLICANT }).getByRole('link').first().click();
-	await expect(page).toHaveURL(/\/cases\/[0-9a-f-]{36}$/);
-	const caseUrl = page.url();
-	const sessions = page.locator('section[aria-labelledby="case-sessions"]');
+	const caseUrl = await openCase(page);
 
-	const invitations: Record<string, Invitation> = {};
-	await test.step('schedule a mediation with both parties invited', async () => {
-		await sessions.locator('summary', { hasText: zh('session_schedule') }).click();
-		const form = sessions.locator('form[action*="scheduleSession"]');
-		const day = new Date(Date.now() + 3_600_000);
-		const pad = (n: number) => String(n).padStart(2, '0');
-		const local = `${day.getFullYear()}-${pad(day.getMonth() + 1)}-${pad(day.getDate())}T${pad(day.getHours())}:${pad(day.getMinutes())}`;
-		await form.getByLabel(zh('session_time'), { exact: true }).fill(local);
-		await form.getByLabel(zh('session_title')).fill('噪音纠纷调解');
-		for (const name of [APPLICANT, RESPONDENT])
-			await form.locator('label.choice', { hasText: name }).locator('input').check();
-		await form.locator('button[type="submit"]').click();
-		for (const name of [APPLICANT, RESPONDENT]) {
-			const shown = sessions.locator(`[data-invitation="${name}"]`);
-			invitations[name] = {
-				link: await shown.locator('.invitation-link').inputValue(),
-				pin: (await shown.locator('.invitation-pin').textContent())!
-			};
-		}
-	});
+	const invitations = await test.step('schedule a mediation with both parties invited', () =>
+		scheduleSession(page, '噪音纠纷调解', [APPLICANT, RESPONDENT]));
 
 	const applicant = await guest(browser, invitations[APPLICANT]);
 	const respondent = await guest(browser, invitations[RESPONDENT]);
@@ -106,12 +128,7 @@ test('a mediator admits two parties, all see and hear each other, a caucus isola
 
 	let sessionId = '';
 	await test.step('the mediator enters with the account, sees who waits and admits both', async () => {
-		await sessions
-			.locator('li[data-session]', { hasText: '噪音纠纷调解' })
-			.getByRole('link', { name: zh('session_enter_room') })
-			.click();
-		await joinWithDevices(page);
-		sessionId = (await page.locator('[data-session]').first().getAttribute('data-session'))!;
+		sessionId = await enterRoom(page, '噪音纠纷调解');
 		await expect(page.locator('section.room[data-space="joint"]')).toBeVisible();
 		const lobby = page.locator('.people ul.lobby');
 		for (const name of [APPLICANT, RESPONDENT]) {
@@ -194,4 +211,86 @@ test('a mediator admits two parties, all see and hear each other, a caucus isola
 	});
 
 	for (const party of [applicant, respondent]) await party.context().close();
+});
+
+/** The mediasoup workers of the demo server, the app process Playwright started. */
+function mediaWorkerPids(): number[] {
+	const list = (args: string[]) => {
+		try {
+			return execFileSync('pgrep', args, { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+		} catch {
+			return [];
+		}
+	};
+	return list(['-f', 'e2e-server.ts demo']).flatMap((pid) => list(['-P', String(pid), '-f', 'mediasoup-worker']));
+}
+
+test('the room recovers from a dead media worker and from a dropped connection, leaving no ghost', async ({
+	page,
+	demo,
+	browser
+}) => {
+	test.setTimeout(180_000);
+	await logIn(page, 'mediator', demo.password);
+	await openCase(page);
+	const invitations = await scheduleSession(page, '复会', [RESPONDENT]);
+	// Every WebSocket the party's page opens, so that the test can cut its connection.
+	const respondent = await (await browser.newContext()).newPage();
+	await respondent.addInitScript(() => {
+		const sockets: WebSocket[] = [];
+		(window as unknown as { openSockets: WebSocket[] }).openSockets = sockets;
+		const Native = window.WebSocket;
+		window.WebSocket = class extends Native {
+			constructor(...args: ConstructorParameters<typeof WebSocket>) {
+				super(...args);
+				sockets.push(this);
+			}
+		};
+	});
+	await respondent.goto(invitations[RESPONDENT].link);
+	await respondent.getByLabel(zh('join_pin')).fill(invitations[RESPONDENT].pin);
+	await respondent.getByRole('button', { name: zh('join_submit') }).click();
+	await joinWithDevices(respondent);
+	const sessionId = await enterRoom(page, '复会');
+	await page
+		.locator('.people ul.lobby li', { hasText: RESPONDENT })
+		.getByRole('button', { name: zh('room_admit') })
+		.click();
+	await expectReceiving(page, RESPONDENT);
+	await expectReceiving(respondent, MEDIATOR);
+
+	await test.step('killed media workers are replaced and media is back within 10 seconds', async () => {
+		const pids = mediaWorkerPids();
+		expect(pids.length).toBeGreaterThan(0);
+		for (const pid of pids) process.kill(pid, 'SIGKILL');
+		const killedAt = Date.now();
+		// Frames are counted afresh on the new consumers: growth shows media flowing again.
+		for (const [viewer, name] of [
+			[page, RESPONDENT],
+			[respondent, MEDIATOR]
+		] as const) {
+			const left = 10_000 - (Date.now() - killedAt);
+			await expect
+				.poll(async () => (await tile(viewer, name).count()) && numberOf(viewer, name, 'data-video-frames'), {
+					timeout: Math.max(left, 1)
+				})
+				.toBeGreaterThan(0);
+		}
+		expect(mediaWorkerPids().filter((pid) => pids.includes(pid))).toEqual([]);
+	});
+
+	await test.step('a dropped connection rejoins by itself into the same space, and the room holds the party once', async () => {
+		await respondent.evaluate(() => {
+			for (const socket of (window as unknown as { openSockets: WebSocket[] }).openSockets) socket.close();
+		});
+		await expect(respondent.locator('section.room[data-phase="joined"][data-space="joint"]')).toBeVisible({
+			timeout: 20_000
+		});
+		await expectReceiving(respondent, MEDIATOR);
+		await expectReceiving(page, RESPONDENT);
+		const dump = (await (await page.request.get(`/sessions/${sessionId}/room/state`)).json()) as RoomDump;
+		expect(dump.peers.filter((p) => p.displayName === RESPONDENT)).toHaveLength(1);
+		await expect(page.locator('.people li', { hasText: RESPONDENT })).toHaveCount(1);
+	});
+	await respondent.context().close();
 });

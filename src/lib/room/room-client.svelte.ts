@@ -230,7 +230,7 @@ export class RoomClient {
 			this.peers = this.peers.filter((p) => p.id !== peerId);
 		});
 		socket.on('room:newProducer', (producer) => {
-			this.remote.set(producer.id, { producer, consumer: null, stats: NO_STATS });
+			this.#addRemote(producer);
 			void this.#consume(producer.id);
 		});
 		socket.on('room:producerClosed', ({ producerId }) => this.#forget(producerId));
@@ -248,7 +248,11 @@ export class RoomClient {
 		socket.on('room:activeSpeaker', ({ space, peerId }) => {
 			if (space === this.self?.space) this.speakerId = peerId;
 		});
-		socket.on('room:rebuilt', () => this.#restartMedia());
+		socket.on('room:rebuilt', () => {
+			// The server lost every producer with its worker: the peers produce anew and say so.
+			for (const producerId of [...this.remote.keys()]) this.#forget(producerId);
+			this.#restartMedia();
+		});
 		socket.on('room:chat', (message) => this.#addChat(message));
 		socket.on('room:chatHistory', ({ space, messages }) => this.chat.set(space, messages));
 	}
@@ -277,9 +281,7 @@ export class RoomClient {
 				this.remote.delete(producerId);
 			}
 		}
-		for (const producer of snapshot.producers) {
-			if (!this.remote.has(producer.id)) this.remote.set(producer.id, { producer, consumer: null, stats: NO_STATS });
-		}
+		for (const producer of snapshot.producers) if (!this.remote.has(producer.id)) this.#addRemote(producer);
 		if (snapshot.self.space === 'lobby') return this.#stopMedia();
 		this.#queueMedia(() => this.#startMedia());
 	}
@@ -412,6 +414,16 @@ export class RoomClient {
 		} finally {
 			this.#consuming.delete(producerId);
 		}
+	}
+
+	/** A peer has one producer per source: a new one takes the place of any the client still holds. */
+	#addRemote(producer: ProducerView): void {
+		for (const [producerId, media] of this.remote) {
+			const { peerId, source } = media.producer;
+			if (producerId !== producer.id && peerId === producer.peerId && source === producer.source)
+				this.#forget(producerId);
+		}
+		this.remote.set(producer.id, { producer, consumer: null, stats: NO_STATS });
 	}
 
 	#forget(producerId: string): void {
