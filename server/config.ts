@@ -24,6 +24,9 @@ const schema = z.object({
 	DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'a postgres:// or postgresql:// URL' }).optional(),
 	ORIGIN: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).optional(),
 	PROTOCOL_HEADER: z.string().optional(),
+	// Serve HTTPS directly, for a site without a TLS reverse proxy: PEM files of the certificate (with its chain) and key.
+	TLS_CERT_FILE: z.string().min(1).optional(),
+	TLS_KEY_FILE: z.string().min(1).optional(),
 	// Room for a form with the most evidence files it may carry (5 × 20 MB).
 	BODY_SIZE_LIMIT: size.default(101 * 1024 * 1024),
 	SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
@@ -47,6 +50,8 @@ export type Config = Readonly<{
 	/** The app's public address, or the header a TLS proxy states the protocol in; with neither, plain HTTP. */
 	origin: string | undefined;
 	protocolHeader: string | undefined;
+	/** The app's own certificate, when it serves HTTPS itself. */
+	tls: { certFile: string; keyFile: string } | undefined;
 	bodySizeLimit: number;
 	sessionDays: number;
 	login: { maxFailures: number; windowMinutes: number };
@@ -83,6 +88,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 	}
 	const c = parsed.data;
 	if (c.MEDIA_MIN_PORT > c.MEDIA_MAX_PORT) throw new ConfigError(['MEDIA_MAX_PORT: must not be below MEDIA_MIN_PORT']);
+	if (['0.0.0.0', '::'].includes(c.MEDIA_LISTEN_IP) && !c.MEDIA_ANNOUNCED_ADDRESS) {
+		// Browsers cannot send media to "any address": they must be told a real one.
+		throw new ConfigError(['MEDIA_ANNOUNCED_ADDRESS: required when MEDIA_LISTEN_IP listens on every address']);
+	}
+	if (!c.TLS_CERT_FILE !== !c.TLS_KEY_FILE) throw new ConfigError(['TLS_CERT_FILE, TLS_KEY_FILE: set both or neither']);
 	return Object.freeze({
 		env: c.NODE_ENV,
 		host: c.HOST,
@@ -91,6 +101,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		databaseUrl: c.DATABASE_URL,
 		origin: c.ORIGIN,
 		protocolHeader: c.PROTOCOL_HEADER,
+		tls:
+			c.TLS_CERT_FILE && c.TLS_KEY_FILE
+				? { certFile: resolve(c.TLS_CERT_FILE), keyFile: resolve(c.TLS_KEY_FILE) }
+				: undefined,
 		bodySizeLimit: c.BODY_SIZE_LIMIT,
 		sessionDays: c.SESSION_DAYS,
 		login: { maxFailures: c.LOGIN_MAX_FAILURES, windowMinutes: c.LOGIN_WINDOW_MINUTES },

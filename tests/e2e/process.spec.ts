@@ -1,5 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { get } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -16,18 +17,30 @@ const base = `http://127.0.0.1:${PORT}`;
 
 type Server = { process: ChildProcess; output: () => string };
 
-async function startServer(dataDir: string): Promise<Server> {
+async function startServer(
+	dataDir: string,
+	env: Record<string, string> = {},
+	ready = async () => (await fetch(`${base}/healthz`).catch(() => null))?.status
+): Promise<Server> {
 	const child = spawn(process.execPath, ['server/index.ts'], {
-		env: { ...process.env, DATA_DIR: dataDir, PORT: String(PORT), HOST: '127.0.0.1', DATABASE_URL: '' },
+		env: { ...process.env, DATA_DIR: dataDir, PORT: String(PORT), HOST: '127.0.0.1', DATABASE_URL: '', ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let output = '';
 	child.stdout!.on('data', (chunk) => (output += chunk));
 	child.stderr!.on('data', (chunk) => (output += chunk));
-	await expect
-		.poll(async () => (await fetch(`${base}/healthz`).catch(() => null))?.status, { timeout: 30_000 })
-		.toBe(200);
+	await expect.poll(ready, { timeout: 30_000 }).toBe(200);
 	return { process: child, output: () => output };
+}
+
+/** The status of an HTTPS GET that trusts only `ca`. */
+function httpsStatus(url: string, ca: Buffer): Promise<number | undefined> {
+	return new Promise((resolve) => {
+		get(url, { ca }, (response) => {
+			response.resume();
+			resolve(response.statusCode);
+		}).on('error', () => resolve(undefined));
+	});
 }
 
 async function stop(server: Server): Promise<number | null> {
@@ -89,5 +102,41 @@ test('data survives a restart and SIGTERM shuts down cleanly', async () => {
 		// A failed step must not leave the server running on its port.
 		if (server?.process.exitCode === null) server.process.kill('SIGKILL');
 		rmSync(dataDir, { recursive: true, force: true });
+	}
+});
+
+test('with its own certificate the app serves HTTPS, where the browser offers camera and microphone', async ({
+	browser
+}) => {
+	const dir = mkdtempSync(join(tmpdir(), 'tiaojie-tls-'));
+	const [certFile, keyFile] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
+	execFileSync('openssl', [
+		...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1'],
+		...['-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyFile, '-out', certFile]
+	]);
+	const ca = readFileSync(certFile);
+	// A port of its own: the other test of this file may be running meanwhile.
+	const tlsPort = PORT + 1;
+	const secure = `https://127.0.0.1:${tlsPort}`;
+	let server: Server | undefined;
+	try {
+		server = await startServer(
+			join(dir, 'data'),
+			{ PORT: String(tlsPort), TLS_CERT_FILE: certFile, TLS_KEY_FILE: keyFile },
+			() => httpsStatus(`${secure}/healthz`, ca)
+		);
+		// Plain HTTP on the same port is not served.
+		expect(await fetch(`http://127.0.0.1:${tlsPort}/healthz`).catch(() => 'refused')).toBe('refused');
+		const context = await browser.newContext({ ignoreHTTPSErrors: true });
+		const page = await context.newPage();
+		await page.goto(`${secure}/setup`);
+		expect(await page.evaluate(() => window.isSecureContext && typeof navigator.mediaDevices?.getUserMedia)).toBe(
+			'function'
+		);
+		await context.close();
+		expect(await stop(server)).toBe(0);
+	} finally {
+		if (server?.process.exitCode === null) server.process.kill('SIGKILL');
+		rmSync(dir, { recursive: true, force: true });
 	}
 });

@@ -84,9 +84,26 @@ describe('loadConfig', () => {
 		expect(loadConfig({ MEDIA_LISTEN_IP: '::1' }).media.listenIp).toBe('::1');
 	});
 
+	test('listening on every address needs the address to announce', () => {
+		expect(namesIn(configErrorOf({ MEDIA_LISTEN_IP: '0.0.0.0' }))).toEqual(['MEDIA_ANNOUNCED_ADDRESS']);
+		expect(namesIn(configErrorOf({ MEDIA_LISTEN_IP: '::' }))).toEqual(['MEDIA_ANNOUNCED_ADDRESS']);
+		expect(loadConfig({ MEDIA_LISTEN_IP: '0.0.0.0', MEDIA_ANNOUNCED_ADDRESS: '203.0.113.7' }).media.listenIp).toBe(
+			'0.0.0.0'
+		);
+	});
+
 	test('a media port range that ends before it starts is refused', () => {
 		const error = configErrorOf({ MEDIA_MIN_PORT: '40100', MEDIA_MAX_PORT: '40000' });
 		expect(namesIn(error)).toEqual(['MEDIA_MAX_PORT']);
+	});
+
+	test('the app serves HTTPS itself with both TLS files, and refuses one without the other', () => {
+		expect(loadConfig({}).tls).toBeUndefined();
+		expect(loadConfig({ TLS_CERT_FILE: '/etc/tiaojie/cert.pem', TLS_KEY_FILE: 'key.pem' }).tls).toEqual({
+			certFile: '/etc/tiaojie/cert.pem',
+			keyFile: resolve('key.pem')
+		});
+		expect(namesIn(configErrorOf({ TLS_CERT_FILE: '/etc/tiaojie/cert.pem' }))).toEqual(['TLS_CERT_FILE, TLS_KEY_FILE']);
 	});
 
 	test('an empty DATABASE_URL means the embedded database', () => {
