@@ -152,6 +152,19 @@ test('a mediator admits two parties, all see and hear each other, a caucus isola
 		}
 	});
 
+	await test.step('each video consumer’s simulcast layer follows the size of its tile', async () => {
+		const layers = async () => {
+			const dump = (await (await page.request.get(`/sessions/${sessionId}/room/state`)).json()) as RoomDump;
+			const mediator = dump.peers.find((p) => p.displayName === MEDIATOR)!;
+			return mediator.consumers.map((c) => c.spatialLayer).filter((layer) => layer !== undefined);
+		};
+		// A phone-sized window: small tiles take the smallest layer; a wide one, a larger layer.
+		await page.setViewportSize({ width: 420, height: 800 });
+		await expect.poll(layers).toEqual([0, 0]);
+		await page.setViewportSize({ width: 1600, height: 900 });
+		await expect.poll(layers).toEqual([1, 1]);
+	});
+
 	await test.step('a caucus with the applicant: the respondent sees and holds nothing of it', async () => {
 		await page
 			.locator('.people li[data-space="joint"]', { hasText: APPLICANT })
