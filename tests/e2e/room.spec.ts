@@ -21,7 +21,7 @@ type RoomDump = {
 		displayName: string;
 		space: string;
 		producers: { id: string }[];
-		consumers: { producerId: string }[];
+		consumers: { producerId: string; spatialLayer?: number }[];
 	}[];
 };
 
