@@ -307,3 +307,37 @@ test('the room recovers from a dead media worker and from a dropped connection, 
 	});
 	await respondent.context().close();
 });
+
+test('a party whose browser refuses camera and microphone is told why and joins listen-only', async ({
+	page,
+	demo,
+	browser
+}) => {
+	test.setTimeout(120_000);
+	await logIn(page, 'mediator', demo.password);
+	await openCase(page);
+	const invitations = await scheduleSession(page, '只听不说', [APPLICANT]);
+	const applicant = await (await browser.newContext()).newPage();
+	// As when the person clicked "Block" on the browser's permission prompt.
+	await applicant.addInitScript(() => {
+		navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('denied', 'NotAllowedError'));
+	});
+	await applicant.goto(invitations[APPLICANT].link);
+	await applicant.getByLabel(zh('join_pin')).fill(invitations[APPLICANT].pin);
+	await applicant.getByRole('button', { name: zh('join_submit') }).click();
+	await expect(applicant.getByRole('alert')).toHaveText(zh('device_denied'));
+	await expect(applicant.getByRole('button', { name: zh('device_join'), exact: true })).toHaveCount(0);
+	await applicant.getByRole('button', { name: zh('device_join_listen_only') }).click();
+	await expect(applicant.locator('section.room[data-space="lobby"]')).toBeVisible();
+
+	const sessionId = await enterRoom(page, '只听不说');
+	await page
+		.locator('.people ul.lobby li', { hasText: APPLICANT })
+		.getByRole('button', { name: zh('room_admit') })
+		.click();
+	await expectReceiving(applicant, MEDIATOR);
+	await expect(tile(page, APPLICANT).getByTitle(zh('room_mic_off'))).toBeVisible();
+	const dump = (await (await page.request.get(`/sessions/${sessionId}/room/state`)).json()) as RoomDump;
+	expect(dump.peers.find((p) => p.displayName === APPLICANT)!.producers).toEqual([]);
+	await applicant.context().close();
+});
