@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
 	type AnyPgColumn,
 	bigint,
+	bigserial,
 	boolean,
 	check,
 	customType,
@@ -437,4 +438,128 @@ export const sessionMessages = pgTable(
 		createdAt: createdAt()
 	},
 	(t) => [index('session_messages_session_idx').on(t.sessionId, t.space, t.createdAt)]
+);
+
+/**
+ * An organisation's own agreement template, replacing the built-in one for
+ * the cases of its committee and of the committees below it. `body` is the
+ * editor's document (ProseMirror JSON) with {{placeholders}} for case data.
+ */
+export const agreementTemplates = pgTable('agreement_templates', {
+	orgNodeId: uuid('org_node_id')
+		.primaryKey()
+		.references(() => orgNodes.id),
+	body: jsonb('body').notNull(),
+	updatedById: uuid('updated_by_id')
+		.notNull()
+		.references(() => users.id),
+	updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+});
+
+/**
+ * The agreement drafted for a case: one collaborative document. Its content
+ * is the snapshot plus the updates after it; `frozenVersionId` is the version
+ * frozen for signing, until an edit supersedes it.
+ */
+export const agreementDrafts = pgTable('agreement_drafts', {
+	id: uuid('id').primaryKey().defaultRandom(),
+	caseId: uuid('case_id')
+		.notNull()
+		.unique()
+		.references(() => cases.id),
+	/** Parties may edit, not only comment and suggest, when the mediator allows it. */
+	partiesMayEdit: boolean('parties_may_edit').notNull().default(false),
+	frozenVersionId: uuid('frozen_version_id'),
+	createdById: uuid('created_by_id')
+		.notNull()
+		.references(() => users.id),
+	createdAt: createdAt()
+});
+
+/** Every Yjs update applied to a draft, in order, written before it is acknowledged. */
+export const draftUpdates = pgTable(
+	'draft_updates',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		draftId: uuid('draft_id')
+			.notNull()
+			.references(() => agreementDrafts.id),
+		update: bytea('update').notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [index('draft_updates_draft_idx').on(t.draftId, t.id)]
+);
+
+/** The compacted start of a draft: every update up to `uptoId` merged into one. */
+export const draftSnapshots = pgTable('draft_snapshots', {
+	draftId: uuid('draft_id')
+		.primaryKey()
+		.references(() => agreementDrafts.id),
+	state: bytea('state').notNull(),
+	uptoId: bigint('upto_id', { mode: 'number' }).notNull(),
+	updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+});
+
+/**
+ * Who wrote with which Yjs client id: recorded by the server from the
+ * updates each person sent, so that authorship cannot be claimed by another.
+ */
+export const draftAuthors = pgTable(
+	'draft_authors',
+	{
+		draftId: uuid('draft_id')
+			.notNull()
+			.references(() => agreementDrafts.id),
+		clientId: bigint('client_id', { mode: 'number' }).notNull(),
+		/** `user:<id>` or `participant:<id>`: the account or invitation behind the edits. */
+		author: text('author').notNull(),
+		authorName: text('author_name').notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [primaryKey({ columns: [t.draftId, t.clientId] })]
+);
+
+/**
+ * A named version of a draft: its whole state and its canonical text. A
+ * version frozen for signing also has the SHA-256 of that text; `supersededAt`
+ * is set when the draft is edited after it was frozen.
+ */
+export const draftVersions = pgTable(
+	'draft_versions',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		draftId: uuid('draft_id')
+			.notNull()
+			.references(() => agreementDrafts.id),
+		seq: integer('seq').notNull(),
+		name: text('name').notNull(),
+		state: bytea('state').notNull(),
+		text: text('text').notNull(),
+		sha256: text('sha256'),
+		frozenAt: timestamp('frozen_at', { withTimezone: true }),
+		supersededAt: timestamp('superseded_at', { withTimezone: true }),
+		createdById: uuid('created_by_id').references(() => users.id),
+		createdByName: text('created_by_name').notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [uniqueIndex('draft_versions_seq_idx').on(t.draftId, t.seq)]
+);
+
+/** What parties and others say about the draft: a comment, or a suggested wording, on a quoted passage. */
+export const draftComments = pgTable(
+	'draft_comments',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		draftId: uuid('draft_id')
+			.notNull()
+			.references(() => agreementDrafts.id),
+		kind: text('kind', { enum: ['comment', 'suggestion'] }).notNull(),
+		quote: text('quote'),
+		body: text('body').notNull(),
+		author: text('author').notNull(),
+		authorName: text('author_name').notNull(),
+		resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+		createdAt: createdAt()
+	},
+	(t) => [index('draft_comments_draft_idx').on(t.draftId, t.createdAt)]
 );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_TEMPLATE_BYTES } from './agreement-template.ts';
 import { CASE_STATUSES, DISPUTE_TYPES, REFERRAL_TARGETS } from './cases.ts';
 import { COMMITTEE_POSITIONS, ORG_KINDS } from './orgs.ts';
 import { ROLES } from './roles.ts';
@@ -308,6 +309,17 @@ export const joinPinSchema = z.object({
 		.min(1, { error: 'required', abort: true })
 		.regex(new RegExp(`^\\d{${PIN_LENGTH}}$`), 'invalid')
 });
+
+/** An organisation's agreement template as the admin page posts it: the editor's document as JSON text. */
+export const agreementTemplateSchema = z.object({
+	orgNodeId: id,
+	body: z
+		.string({ error: 'required' })
+		.min(1, { error: 'required', abort: true })
+		.refine((body) => new TextEncoder().encode(body).length <= MAX_TEMPLATE_BYTES, 'too_long')
+});
+
+export const orgNodeIdSchema = z.object({ orgNodeId: id });
 
 /** Zod issues as field → error codes, the form every boundary reports them in. */
 export function fieldErrorsOf(error: z.ZodError): FieldErrors {
