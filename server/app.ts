@@ -2,6 +2,7 @@ import type { Config } from './config.ts';
 import { openDatabase, type Database, type Db } from './db/client.ts';
 import { createLogger, type Logger } from './log.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
+import { DraftStore } from './agreements/draft-store.ts';
 import { RoomRegistry } from './media/room-registry.ts';
 import { Realtime } from './realtime/realtime.ts';
 
@@ -20,6 +21,7 @@ export type AppCore = {
 	readonly db: Db;
 	readonly loginThrottle: LoginThrottle;
 	readonly rooms: RoomRegistry;
+	readonly drafts: DraftStore;
 };
 
 /** Opens (or takes) the database, brings its schema up to date and builds the services on it. */
@@ -37,9 +39,12 @@ export async function createApp(config: Config, options: { log?: Logger; databas
 		database,
 		db: database.db,
 		loginThrottle: new LoginThrottle(config.login),
-		rooms: new RoomRegistry(config.media, log)
+		rooms: new RoomRegistry(config.media, log),
+		drafts: new DraftStore(database.db, log)
 	};
-	return { ...core, realtime: new Realtime(core) };
+	const realtime = new Realtime(core);
+	if (config.redisUrl) await realtime.joinCluster(config.redisUrl);
+	return { ...core, realtime };
 }
 
 export async function closeApp(app: App): Promise<void> {

@@ -33,6 +33,8 @@ const schema = z.object({
 	LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
 	LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+	// Several app processes share rooms' and drafts' messages through Redis.
+	REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL' }).optional(),
 	MEDIA_WORKERS: z.coerce.number().int().min(1).max(256).default(availableParallelism()),
 	MEDIA_LISTEN_IP: z.union([z.ipv4(), z.ipv6()], { error: 'an IPv4 or IPv6 address' }).default('127.0.0.1'),
 	// What clients are told to connect to when MEDIA_LISTEN_IP is not reachable from them (NAT): an IP or a host name.
@@ -47,6 +49,8 @@ export type Config = Readonly<{
 	port: number;
 	dataDir: string;
 	databaseUrl: string | undefined;
+	/** Redis, when more than one app process serves the same database. */
+	redisUrl: string | undefined;
 	/** The app's public address, or the header a TLS proxy states the protocol in; with neither, plain HTTP. */
 	origin: string | undefined;
 	protocolHeader: string | undefined;
@@ -99,6 +103,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		port: c.PORT,
 		dataDir: resolve(c.DATA_DIR),
 		databaseUrl: c.DATABASE_URL,
+		redisUrl: c.REDIS_URL,
 		origin: c.ORIGIN,
 		protocolHeader: c.PROTOCOL_HEADER,
 		tls:

@@ -1,4 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { createClient } from 'redis';
 import { Server } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '#shared/realtime-events.ts';
 import type { AppCore } from '../app.ts';
@@ -7,8 +9,16 @@ import { registerAccountHandlers } from './account-handlers.ts';
 import { listChatMessages } from '../sessions/list-chat-messages.ts';
 import { RoomConnections } from './room-connections.ts';
 import { registerRoomHandlers } from './room-handlers.ts';
+import { registerDraftHandlers, type ShareStored } from './draft-handlers.ts';
+import type { DraftAuthor } from '../agreements/draft-role.ts';
 
-export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** What the app processes of a cluster tell each other. */
+type ClusterEvents = {
+	/** An update one process stored: the others apply it to their copy of the draft. */
+	'draft:stored': (draftId: string, update: Uint8Array, authors: [number, DraftAuthor][]) => void;
+};
+
+export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, ClusterEvents, SocketData>;
 
 /** Socket.io on the app's own HTTP server: same port, same services as the pages. */
 export class Realtime {
@@ -16,6 +26,8 @@ export class Realtime {
 	readonly #core: AppCore;
 	readonly #rooms: RoomConnections;
 	#attached = false;
+	/** The Redis connections of a cluster; none when alone. */
+	#redis: { quit(): Promise<unknown> }[] = [];
 
 	constructor(core: AppCore) {
 		// Pings every 10 s, so that a connection lost without a word leaves its room within 20 s.
@@ -43,8 +55,28 @@ export class Realtime {
 			);
 			registerAccountHandlers(core, socket);
 			registerRoomHandlers(core, rooms, socket);
+			registerDraftHandlers(core, socket, this.#shareStored);
 		});
 	}
+
+	/**
+	 * Shares broadcasts with the other app processes on the same Redis, so that people connected to
+	 * different processes are in the same draft (live rooms stay with the process that hosts them).
+	 */
+	async joinCluster(redisUrl: string): Promise<void> {
+		const publisher = createClient({ url: redisUrl });
+		const subscriber = publisher.duplicate();
+		await Promise.all([publisher.connect(), subscriber.connect()]);
+		this.#redis = [publisher, subscriber];
+		this.#io.adapter(createAdapter(publisher, subscriber));
+		this.#io.on('draft:stored', (draftId, update, authors) =>
+			this.#core.drafts.applyStored(draftId, new Uint8Array(update), authors)
+		);
+	}
+
+	readonly #shareStored: ShareStored = (draftId, update, authors) => {
+		if (this.#redis.length) this.#io.serverSideEmit('draft:stored', draftId, update, authors);
+	};
 
 	attach(httpServer: HttpServer): void {
 		this.#io.attach(httpServer);
@@ -85,5 +117,7 @@ export class Realtime {
 		this.#io.disconnectSockets(true);
 		if (this.#attached) this.#io.engine.close();
 		this.#attached = false;
+		await Promise.all(this.#redis.map((client) => client.quit()));
+		this.#redis = [];
 	}
 }

@@ -2,6 +2,13 @@ import { z } from 'zod';
 import type { types } from 'mediasoup-client';
 import type { Reply } from './errors.ts';
 import type { Actor } from './roles.ts';
+import {
+	MAX_AWARENESS_BYTES,
+	MAX_COMMENT_LENGTH,
+	MAX_DRAFT_UPDATE_BYTES,
+	MAX_VERSION_NAME_LENGTH,
+	type DraftRole
+} from './agreement.ts';
 import type { ParticipantRole } from './sessions.ts';
 
 /** For ids of transports, producers, consumers and peers: mediasoup's are UUIDs, caucuses prefix one. */
@@ -13,6 +20,12 @@ const peerIdOnly = z.object({ peerId: id }).strict();
 export const MEDIA_SOURCES = ['mic', 'camera', 'screen'] as const;
 export type MediaSource = (typeof MEDIA_SOURCES)[number];
 export const MAX_CHAT_LENGTH = 2000;
+
+/** Binary payloads arrive on the server as Buffers, which are Uint8Arrays. */
+const bytes = (max: number) =>
+	z
+		.custom<Uint8Array>((value) => value instanceof Uint8Array, 'invalid')
+		.refine((value) => value.length <= max, 'too_large');
 
 /**
  * The realtime protocol. Commands (client → server) carry one payload and an
@@ -49,7 +62,26 @@ export const COMMAND_SCHEMAS = {
 	'room:consume': z.object({ producerId: id, rtpCapabilities: mediaObject }).strict(),
 	'room:resumeConsumer': z.object({ consumerId: id }).strict(),
 	'room:setLayers': z.object({ consumerId: id, spatialLayer: z.int().min(0).max(2) }).strict(),
-	'room:chat': z.object({ body: z.string().trim().min(1).max(MAX_CHAT_LENGTH) }).strict()
+	'room:chat': z.object({ body: z.string().trim().min(1).max(MAX_CHAT_LENGTH) }).strict(),
+	'draft:open': z.object({ caseId: z.uuid() }).strict(),
+	'draft:close': z.object({ draftId: z.uuid() }).strict(),
+	'draft:sync': z.object({ draftId: z.uuid(), message: bytes(MAX_DRAFT_UPDATE_BYTES + 64) }).strict(),
+	'draft:awareness': z.object({ draftId: z.uuid(), update: bytes(MAX_AWARENESS_BYTES) }).strict(),
+	'draft:setPartiesMayEdit': z.object({ draftId: z.uuid(), allowed: z.boolean() }).strict(),
+	'draft:saveVersion': z
+		.object({ draftId: z.uuid(), name: z.string().trim().min(1).max(MAX_VERSION_NAME_LENGTH) })
+		.strict(),
+	'draft:restoreVersion': z.object({ draftId: z.uuid(), versionId: z.uuid() }).strict(),
+	'draft:freeze': z.object({ draftId: z.uuid(), versionId: z.uuid() }).strict(),
+	'draft:comment': z
+		.object({
+			draftId: z.uuid(),
+			kind: z.enum(['comment', 'suggestion']),
+			quote: z.string().max(MAX_COMMENT_LENGTH).optional(),
+			body: z.string().trim().min(1).max(MAX_COMMENT_LENGTH)
+		})
+		.strict(),
+	'draft:resolveComment': z.object({ draftId: z.uuid(), commentId: z.uuid() }).strict()
 } as const;
 
 export type CommandName = keyof typeof COMMAND_SCHEMAS;
@@ -94,6 +126,40 @@ export type RoomSnapshot = {
 	producers: ProducerView[];
 };
 
+/** A named version of the agreement draft; `sha256` and `frozenAt` when frozen for signing. */
+export type DraftVersionView = {
+	id: string;
+	seq: number;
+	name: string;
+	text: string;
+	sha256: string | null;
+	frozenAt: string | null;
+	supersededAt: string | null;
+	createdByName: string;
+	createdAt: string;
+};
+export type DraftCommentView = {
+	id: string;
+	kind: 'comment' | 'suggestion';
+	quote: string | null;
+	body: string;
+	authorName: string;
+	resolvedAt: string | null;
+	createdAt: string;
+};
+/** What opening a draft tells: who the person is to it, its settings, versions, comments and who wrote with which Yjs client. */
+export type DraftSnapshot = {
+	draftId: string;
+	role: DraftRole;
+	/** The person's name and colour, for their cursor. */
+	me: { name: string; color: string };
+	partiesMayEdit: boolean;
+	frozenVersionId: string | null;
+	versions: DraftVersionView[];
+	comments: DraftCommentView[];
+	authors: Record<string, string>;
+};
+
 type Empty = Record<string, never>;
 export type CommandResults = {
 	'account:whoami': { actor: Actor };
@@ -118,6 +184,17 @@ export type CommandResults = {
 	'room:resumeConsumer': Empty;
 	'room:setLayers': Empty;
 	'room:chat': ChatMessage;
+	'draft:open': DraftSnapshot;
+	'draft:close': Empty;
+	/** The server's answers: to a sync step 1, its step 2 and its own step 1; to an update, nothing. */
+	'draft:sync': { messages: Uint8Array[] };
+	'draft:awareness': Empty;
+	'draft:setPartiesMayEdit': Empty;
+	'draft:saveVersion': DraftVersionView;
+	'draft:restoreVersion': Empty;
+	'draft:freeze': DraftVersionView;
+	'draft:comment': DraftCommentView;
+	'draft:resolveComment': Empty;
 };
 
 export type ClientToServerEvents = {
@@ -144,6 +221,15 @@ export type ServerToClientEvents = {
 	'room:rebuilt': (fact: { rtpCapabilities: types.RtpCapabilities }) => void;
 	'room:chat': (fact: ChatMessage) => void;
 	'room:chatHistory': (fact: { space: SpaceId; messages: ChatMessage[] }) => void;
+	/** A y-protocols sync message (an update) from someone else's edit. */
+	'draft:sync': (fact: { draftId: string; message: Uint8Array }) => void;
+	'draft:awareness': (fact: { draftId: string; update: Uint8Array }) => void;
+	/** Settings, versions, comments or authors changed; `unfrozen` when an edit superseded the frozen version. */
+	'draft:changed': (fact: {
+		draftId: string;
+		snapshot: Omit<DraftSnapshot, 'role' | 'me'>;
+		unfrozen?: DraftVersionView;
+	}) => void;
 	/** This connection is no longer in the room. */
 	'room:exit': (fact: { reason: RoomExit }) => void;
 };

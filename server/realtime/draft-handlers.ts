@@ -1,0 +1,221 @@
+import { createHash } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import {
+	applyAwarenessUpdate,
+	encodeAwarenessUpdate,
+	modifyAwarenessUpdate,
+	removeAwarenessStates
+} from 'y-protocols/awareness';
+import * as sync from 'y-protocols/sync';
+import * as Y from 'yjs';
+import { draftAccess, type DraftRole } from '#shared/agreement.ts';
+import { AppError } from '#shared/errors.ts';
+import type { AppCore } from '../app.ts';
+import { addDraftComment, resolveDraftComment } from '../agreements/draft-comments.ts';
+import { describeDraft } from '../agreements/describe-draft.ts';
+import type { DraftAuthor } from '../agreements/draft-role.ts';
+import { freezeDraftVersion, restoreDraftVersion, saveDraftVersion } from '../agreements/draft-versions.ts';
+import type { Applied } from '../agreements/draft-store.ts';
+import { openDraft } from '../agreements/open-draft.ts';
+import { agreementDrafts } from '../db/schema.ts';
+import { onCommand, type AppSocket } from './command-handler.ts';
+import { RateLimit } from './rate-limit.ts';
+
+/** Cursor colours, picked by author so that a person keeps theirs. */
+const COLORS = ['#b3261e', '#1e6b3a', '#1f5fa8', '#8a4baf', '#b06000', '#00796b', '#c2185b', '#5d4037'];
+const colorOf = (key: string) => COLORS[createHash('sha256').update(key).digest()[0] % COLORS.length];
+
+/** Tells the other processes of a cluster about an update stored here (nothing when alone). */
+export type ShareStored = (draftId: string, update: Uint8Array, authors: [number, DraftAuthor][]) => void;
+
+type OpenDraft = { role: DraftRole; author: DraftAuthor; userId: string | null; awarenessClients: Set<number> };
+
+const roomOf = (draftId: string) => `draft:${draftId}`;
+const syncMessage = (write: (encoder: encoding.Encoder) => void) => {
+	const encoder = encoding.createEncoder();
+	write(encoder);
+	return encoding.toUint8Array(encoder);
+};
+
+/**
+ * The `draft:*` commands of one connection: y-protocols sync and awareness over Socket.io, per
+ * case draft, for those with a part in the case. Content from someone who may not write is
+ * refused before it is stored; everything stored is acknowledged only once it is in PostgreSQL.
+ */
+export function registerDraftHandlers(app: AppCore, socket: AppSocket, shareStored: ShareStored): void {
+	const ip = socket.handshake.address || null;
+	const opened = new Map<string, OpenDraft>();
+	const limit = new RateLimit(200, 60);
+	const open = (draftId: string) => {
+		const entry = opened.get(draftId);
+		if (!entry) throw new AppError('CONFLICT');
+		if (!limit.take()) throw new AppError('RATE_LIMITED');
+		return entry;
+	};
+	const mediator = (draftId: string) => {
+		const entry = open(draftId);
+		if (entry.role !== 'mediator') throw new AppError('FORBIDDEN');
+		return entry;
+	};
+	const by = (entry: OpenDraft) => ({ author: entry.author, userId: entry.userId, ip });
+
+	/** Everyone else in the draft gets the update; the other processes store nothing, they only follow. */
+	const shareUpdate = async (draftId: string, update: Uint8Array, applied: Applied) => {
+		if (!applied.applied) return;
+		const draft = await app.drafts.live(draftId);
+		const clients = Y.decodeUpdate(update).structs.map((s) => s.id.client);
+		const authors = [...new Set(clients)].flatMap((c) => (draft.authors.has(c) ? [[c, draft.authors.get(c)!]] : []));
+		socket
+			.to(roomOf(draftId))
+			.emit('draft:sync', { draftId, message: syncMessage((e) => sync.writeUpdate(e, update)) });
+		shareStored(draftId, update, authors as [number, DraftAuthor][]);
+		if (applied.superseded) await announce(draftId, true);
+	};
+	/** The draft's settings, versions and comments changed: everyone in it, here too, gets them anew. */
+	const announce = async (draftId: string, unfrozen = false) => {
+		const draft = await app.drafts.live(draftId);
+		const snapshot = await describeDraft(app.db, draft);
+		const superseded = unfrozen ? snapshot.versions.findLast((v) => v.supersededAt && v.sha256) : undefined;
+		socket.nsp.to(roomOf(draftId)).emit('draft:changed', { draftId, snapshot, unfrozen: superseded });
+	};
+	const leave = async (draftId: string) => {
+		const entry = opened.get(draftId);
+		if (!entry) return;
+		opened.delete(draftId);
+		await socket.leave(roomOf(draftId));
+		const clients = [...entry.awarenessClients];
+		if (!clients.length) return;
+		const draft = await app.drafts.live(draftId);
+		removeAwarenessStates(draft.awareness, clients, 'left');
+		socket
+			.to(roomOf(draftId))
+			.emit('draft:awareness', { draftId, update: encodeAwarenessUpdate(draft.awareness, clients) });
+	};
+
+	onCommand(app, socket, 'draft:open', async ({ caseId }) => {
+		const { draft: row, role, author } = await openDraft(app, socket.data.identity, caseId, ip);
+		const draft = await app.drafts.live(row.id);
+		opened.set(row.id, { role, author, userId: socket.data.actor?.id ?? null, awarenessClients: new Set() });
+		await socket.join(roomOf(row.id));
+		const present = [...draft.awareness.getStates().keys()];
+		if (present.length) {
+			socket.emit('draft:awareness', { draftId: row.id, update: encodeAwarenessUpdate(draft.awareness, present) });
+		}
+		return { ...(await describeDraft(app.db, draft)), role, me: { name: author.name, color: colorOf(author.key) } };
+	});
+	onCommand(app, socket, 'draft:close', async ({ draftId }) => {
+		open(draftId);
+		await leave(draftId);
+		return {};
+	});
+	socket.on('disconnect', () => {
+		for (const draftId of [...opened.keys()]) void leave(draftId).catch(() => {});
+	});
+
+	onCommand(app, socket, 'draft:sync', async ({ draftId, message }) => {
+		const entry = open(draftId);
+		const draft = await app.drafts.live(draftId);
+		let type: number;
+		let payload: Uint8Array;
+		try {
+			const decoder = decoding.createDecoder(message);
+			type = decoding.readVarUint(decoder);
+			payload = decoding.readVarUint8Array(decoder);
+		} catch {
+			throw new AppError('VALIDATION', { fields: { message: ['invalid'] } });
+		}
+		if (type === sync.messageYjsSyncStep1) {
+			try {
+				return {
+					messages: [
+						syncMessage((e) => sync.writeSyncStep2(e, draft.doc, payload)),
+						syncMessage((e) => sync.writeSyncStep1(e, draft.doc))
+					]
+				};
+			} catch {
+				throw new AppError('VALIDATION', { fields: { message: ['invalid'] } });
+			}
+		}
+		if (type !== sync.messageYjsSyncStep2 && type !== sync.messageYjsUpdate) {
+			throw new AppError('VALIDATION', { fields: { message: ['invalid'] } });
+		}
+		const access = draftAccess(entry.role, entry.role === 'party' && (await partiesMayEdit(app, draftId)));
+		const author = access === 'edit' ? entry.author : null;
+		// Someone who may not write may still send an empty answer to the server's step 1.
+		const applied = await app.drafts.apply(draftId, payload, author);
+		await shareUpdate(draftId, payload, applied);
+		return { messages: [] };
+	});
+
+	onCommand(app, socket, 'draft:awareness', async ({ draftId, update }) => {
+		const entry = open(draftId);
+		const draft = await app.drafts.live(draftId);
+		let checked: Uint8Array;
+		try {
+			// People are shown by the name the server knows them by, whatever their client says.
+			checked = modifyAwarenessUpdate(update, (state) =>
+				state === null ? null : { ...state, user: { name: entry.author.name, color: colorOf(entry.author.key) } }
+			);
+			const track = ({ added, updated }: { added: number[]; updated: number[] }, origin: unknown) => {
+				if (origin === socket.id) for (const client of [...added, ...updated]) entry.awarenessClients.add(client);
+			};
+			draft.awareness.on('update', track);
+			applyAwarenessUpdate(draft.awareness, checked, socket.id);
+			draft.awareness.off('update', track);
+		} catch {
+			throw new AppError('VALIDATION', { fields: { update: ['invalid'] } });
+		}
+		socket.to(roomOf(draftId)).emit('draft:awareness', { draftId, update: checked });
+		return {};
+	});
+
+	onCommand(app, socket, 'draft:setPartiesMayEdit', async ({ draftId, allowed }) => {
+		mediator(draftId);
+		await app.db.update(agreementDrafts).set({ partiesMayEdit: allowed }).where(eq(agreementDrafts.id, draftId));
+		await announce(draftId);
+		return {};
+	});
+	onCommand(app, socket, 'draft:saveVersion', async ({ draftId, name }) => {
+		const version = await saveDraftVersion(app, app.drafts, draftId, name, by(mediator(draftId)));
+		await announce(draftId);
+		return version;
+	});
+	onCommand(app, socket, 'draft:restoreVersion', async ({ draftId, versionId }) => {
+		const { update, applied } = await restoreDraftVersion(app, app.drafts, draftId, versionId, by(mediator(draftId)));
+		await shareUpdate(draftId, update, applied);
+		// The restoring client has no other way to hear of its own restore.
+		socket.emit('draft:sync', { draftId, message: syncMessage((e) => sync.writeUpdate(e, update)) });
+		return {};
+	});
+	onCommand(app, socket, 'draft:freeze', async ({ draftId, versionId }) => {
+		const { version, restored } = await freezeDraftVersion(app, app.drafts, draftId, versionId, by(mediator(draftId)));
+		if (restored) {
+			await shareUpdate(draftId, restored.update, restored.applied);
+			socket.emit('draft:sync', { draftId, message: syncMessage((e) => sync.writeUpdate(e, restored.update)) });
+		}
+		await announce(draftId);
+		return version;
+	});
+	onCommand(app, socket, 'draft:comment', async ({ draftId, ...comment }) => {
+		const entry = open(draftId);
+		const saved = await addDraftComment(app.db, draftId, comment, entry.author);
+		await announce(draftId);
+		return saved;
+	});
+	onCommand(app, socket, 'draft:resolveComment', async ({ draftId, commentId }) => {
+		mediator(draftId);
+		await resolveDraftComment(app.db, draftId, commentId);
+		await announce(draftId);
+		return {};
+	});
+}
+
+async function partiesMayEdit(app: AppCore, draftId: string): Promise<boolean> {
+	const [row] = await app.db
+		.select({ allowed: agreementDrafts.partiesMayEdit })
+		.from(agreementDrafts)
+		.where(eq(agreementDrafts.id, draftId));
+	return row?.allowed ?? false;
+}
