@@ -50,6 +50,7 @@ export async function createApp(config: Config, options: { log?: Logger; databas
 export async function closeApp(app: App): Promise<void> {
 	await app.realtime.close();
 	await app.rooms.closeAll();
+	await app.drafts.close();
 	await app.database.close();
 }
 

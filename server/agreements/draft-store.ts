@@ -70,7 +70,9 @@ export class DraftStore {
 	 */
 	apply(draftId: string, update: Uint8Array, author: DraftAuthor | null): Promise<Applied> {
 		return this.serially(draftId, async (draft) => {
-			const { clients, empty } = inspectUpdate(update, Y.decodeStateVector(Y.encodeStateVector(draft.doc)));
+			const { clients, empty } = inspectUpdate(update, Y.decodeStateVector(Y.encodeStateVector(draft.doc)), () =>
+				Y.createDeleteSetFromStructStore(draft.doc.store)
+			);
 			if (empty) return { applied: false, superseded: null };
 			if (!author) throw new AppError('FORBIDDEN');
 			const fresh = clients.filter((client) => !draft.authors.has(client));
@@ -78,17 +80,19 @@ export class DraftStore {
 				throw new AppError('FORBIDDEN');
 			}
 			const superseded = await this.#db.transaction(async (tx) => {
+				// The draft's row lock first: the inserts below take a key-share lock on it, and two
+				// processes upgrading theirs to this one at once would deadlock.
+				const [row] = await tx
+					.select({ frozenVersionId: agreementDrafts.frozenVersionId })
+					.from(agreementDrafts)
+					.where(eq(agreementDrafts.id, draftId))
+					.for('update');
 				await tx.insert(draftUpdates).values({ draftId, update: Buffer.from(update) });
 				if (fresh.length) {
 					await tx
 						.insert(draftAuthors)
 						.values(fresh.map((clientId) => ({ draftId, clientId, author: author.key, authorName: author.name })));
 				}
-				const [row] = await tx
-					.select({ frozenVersionId: agreementDrafts.frozenVersionId })
-					.from(agreementDrafts)
-					.where(eq(agreementDrafts.id, draftId))
-					.for('update');
 				if (!row?.frozenVersionId) return null;
 				await tx.update(agreementDrafts).set({ frozenVersionId: null }).where(eq(agreementDrafts.id, draftId));
 				const [version] = await tx
@@ -109,10 +113,21 @@ export class DraftStore {
 	applyStored(draftId: string, update: Uint8Array, authors: [number, DraftAuthor][]): void {
 		const loaded = this.#drafts.get(draftId);
 		if (!loaded) return;
-		void loaded.then((draft) => {
-			for (const [client, author] of authors) draft.authors.set(client, author);
-			Y.applyUpdate(draft.doc, update, 'remote');
-		});
+		loaded
+			.then((draft) => {
+				for (const [client, author] of authors) draft.authors.set(client, author);
+				Y.applyUpdate(draft.doc, update, 'remote');
+			})
+			.catch((error) => this.#log.error({ err: error, draftId }, 'update from another process not applied'));
+	}
+
+	/** Lets go of every draft held, and of their awareness timers: the app is closing. */
+	async close(): Promise<void> {
+		const loaded = [...this.#drafts.values()];
+		this.#drafts.clear();
+		for (const draft of await Promise.allSettled(loaded)) {
+			if (draft.status === 'fulfilled') draft.value.doc.destroy();
+		}
 	}
 
 	/** Runs `change` on the draft after every change before it, and before any after it. */

@@ -4,9 +4,11 @@ import { AppError } from '#shared/errors.ts';
 export type InspectedUpdate = {
 	/** The Yjs client ids whose content the update carries: whose writing it is. */
 	clients: number[];
-	/** Nothing to apply: no content and no deletions (a reader's answer to a sync step 1). */
+	/** Nothing to apply: no content, and no deletions but of what `deleted` has (a reader's answer to a sync step 1). */
 	empty: boolean;
 };
+
+type DeleteSet = ReturnType<typeof Y.createDeleteSetFromStructStore>;
 
 const malformed = () => new AppError('VALIDATION', { fields: { message: ['invalid'] } });
 
@@ -14,9 +16,13 @@ const malformed = () => new AppError('VALIDATION', { fields: { message: ['invali
  * Reads an update a client sent, before anything is stored or applied: refuses bytes that are
  * not an update, and an update that builds on content the document does not have (a gap in a
  * client's history, or an item next to one that does not exist), which Yjs would otherwise keep
- * pending for ever. `known` is the document's state vector.
+ * pending for ever. `known` is the document's state vector, `deleted` its delete set.
  */
-export function inspectUpdate(update: Uint8Array, known: Map<number, number>): InspectedUpdate {
+export function inspectUpdate(
+	update: Uint8Array,
+	known: Map<number, number>,
+	deleted?: () => DeleteSet
+): InspectedUpdate {
 	let decoded: ReturnType<typeof Y.decodeUpdate>;
 	try {
 		decoded = Y.decodeUpdate(update);
@@ -36,12 +42,31 @@ export function inspectUpdate(update: Uint8Array, known: Map<number, number>): I
 		clients.add(client);
 		reach.set(client, Math.max(reach.get(client) ?? 0, clock + struct.length));
 	}
-	// ... then that every item sits next to, and inside, content that is there.
-	const exists = (id: Y.ID | null) => id === null || id.clock < (reach.get(id.client) ?? 0);
+	// ... then that every item sits next to, and inside, content that is there. A client writes
+	// only next to what it already had: its own content it builds on is older than the item
+	// (Yjs would fail on anything else, after the update was stored).
 	for (const struct of decoded.structs) {
 		if (!(struct instanceof Y.Item)) continue;
+		const exists = (id: Y.ID | null) =>
+			id === null ||
+			(id.clock < (reach.get(id.client) ?? 0) && (id.client !== struct.id.client || id.clock < struct.id.clock));
 		const parent = struct.parent instanceof Y.ID ? struct.parent : null;
 		if (!exists(struct.origin) || !exists(struct.rightOrigin) || !exists(parent)) throw malformed();
 	}
-	return { clients: [...clients], empty: decoded.structs.length === 0 && decoded.ds.clients.size === 0 };
+	const empty = decoded.structs.length === 0 && (decoded.ds.clients.size === 0 || covered(decoded.ds, deleted));
+	return { clients: [...clients], empty };
+}
+
+/**
+ * Whether everything `ds` deletes is deleted already. A client's answer to the server's sync step
+ * 1 always carries its whole delete set: from someone with nothing new, it changes nothing.
+ */
+function covered(ds: DeleteSet, deleted: (() => DeleteSet) | undefined): boolean {
+	if (!deleted) return false;
+	const known = deleted();
+	return [...ds.clients].every(([client, ranges]) => {
+		const mine = known.clients.get(client) ?? [];
+		// The document's ranges are whole runs of deleted content: each deletion falls in one of them.
+		return ranges.every((r) => mine.some((d) => d.clock <= r.clock && r.clock + r.len <= d.clock + d.len));
+	});
 }

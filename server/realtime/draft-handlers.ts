@@ -48,6 +48,7 @@ export function registerDraftHandlers(app: AppCore, socket: AppSocket, shareStor
 	const ip = socket.handshake.address || null;
 	const opened = new Map<string, OpenDraft>();
 	const limit = new RateLimit(200, 60);
+	let updates: Promise<unknown> = Promise.resolve();
 	const open = (draftId: string) => {
 		const entry = opened.get(draftId);
 		if (!entry) throw new AppError('CONFLICT');
@@ -141,11 +142,17 @@ export function registerDraftHandlers(app: AppCore, socket: AppSocket, shareStor
 		if (type !== sync.messageYjsSyncStep2 && type !== sync.messageYjsUpdate) {
 			throw new AppError('VALIDATION', { fields: { message: ['invalid'] } });
 		}
-		const access = draftAccess(entry.role, entry.role === 'party' && (await partiesMayEdit(app, draftId)));
-		const author = access === 'edit' ? entry.author : null;
-		// Someone who may not write may still send an empty answer to the server's step 1.
-		const applied = await app.drafts.apply(draftId, payload, author);
-		await shareUpdate(draftId, payload, applied);
+		// A connection's updates are taken in the order sent, each building on the one before: the
+		// look-up of a party's permission must not let a later update overtake an earlier one.
+		const taken = updates.then(async () => {
+			const access = draftAccess(entry.role, entry.role === 'party' && (await partiesMayEdit(app, draftId)));
+			const author = access === 'edit' ? entry.author : null;
+			// Someone who may not write may still send an empty answer to the server's step 1.
+			const applied = await app.drafts.apply(draftId, payload, author);
+			await shareUpdate(draftId, payload, applied);
+		});
+		updates = taken.catch(() => undefined);
+		await taken;
 		return { messages: [] };
 	});
 

@@ -14,8 +14,11 @@ import type { DraftAuthor } from '../agreements/draft-role.ts';
 
 /** What the app processes of a cluster tell each other. */
 type ClusterEvents = {
-	/** An update one process stored: the others apply it to their copy of the draft. */
-	'draft:stored': (draftId: string, update: Uint8Array, authors: [number, DraftAuthor][]) => void;
+	/**
+	 * An update one process stored: the others apply it to their copy of the draft. In base64:
+	 * the Redis adapter sends these as JSON, which would turn bytes into an object of numbers.
+	 */
+	'draft:stored': (draftId: string, update: string, authors: [number, DraftAuthor][]) => void;
 };
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, ClusterEvents, SocketData>;
@@ -70,12 +73,14 @@ export class Realtime {
 		this.#redis = [publisher, subscriber];
 		this.#io.adapter(createAdapter(publisher, subscriber));
 		this.#io.on('draft:stored', (draftId, update, authors) =>
-			this.#core.drafts.applyStored(draftId, new Uint8Array(update), authors)
+			this.#core.drafts.applyStored(draftId, new Uint8Array(Buffer.from(update, 'base64')), authors)
 		);
 	}
 
 	readonly #shareStored: ShareStored = (draftId, update, authors) => {
-		if (this.#redis.length) this.#io.serverSideEmit('draft:stored', draftId, update, authors);
+		if (this.#redis.length) {
+			this.#io.serverSideEmit('draft:stored', draftId, Buffer.from(update).toString('base64'), authors);
+		}
 	};
 
 	attach(httpServer: HttpServer): void {
@@ -117,6 +122,9 @@ export class Realtime {
 		this.#io.disconnectSockets(true);
 		if (this.#attached) this.#io.engine.close();
 		this.#attached = false;
+		// Those leaving a draft are announced to the other processes: let that go out through Redis
+		// before it is closed (a publish after would be an unhandled rejection).
+		if (this.#redis.length) await new Promise((resolve) => setImmediate(resolve));
 		await Promise.all(this.#redis.map((client) => client.quit()));
 		this.#redis = [];
 	}

@@ -1,0 +1,837 @@
+/**
+ * The live agreement draft over real sockets: who may open it and as what, concurrent editing that
+ * converges everywhere (clients, the server's document, a reload from the database), who may
+ * write, persistence before acknowledgement, authorship of Yjs client ids, hostile input,
+ * offline editing, versions and freezing, compaction, and awareness.
+ */
+import { createHash } from 'node:crypto';
+import { and, asc, eq } from 'drizzle-orm';
+import * as encoding from 'lib0/encoding';
+import { describe, expect, vi } from 'vitest';
+import { encodeAwarenessUpdate } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { DraftStore } from '#server/agreements/draft-store.ts';
+import type { App } from '#server/app.ts';
+import { reportDispute } from '#server/cases/report-dispute.ts';
+import { transitionCase } from '#server/cases/transition-case.ts';
+import {
+	agreementDrafts,
+	caseEvents,
+	draftAuthors,
+	draftSnapshots,
+	draftUpdates,
+	draftVersions
+} from '#server/db/schema.ts';
+import { MAX_AWARENESS_BYTES, MAX_DRAFT_UPDATE_BYTES } from '#shared/agreement.ts';
+import { intakeForm } from '../fixtures/case-network.ts';
+import {
+	ask,
+	askRaw,
+	codeOf,
+	covers,
+	DraftClient,
+	fingerprint,
+	ok,
+	paragraph,
+	paragraphText,
+	roundTrip,
+	setUpDraftCase,
+	syncMessage,
+	updateMessage,
+	type DraftCase
+} from './draft-client.ts';
+import { connected, socketTest } from './socket-client.ts';
+
+type NewClient = (cookie: string, doc?: Y.Doc) => Promise<DraftClient>;
+
+const test = socketTest
+	.extend('appEnv', { MEDIA_WORKERS: '1' } as Record<string, string>)
+	.extend('world', async ({ app }) => setUpDraftCase(app))
+	.extend('client', async ({ connect }, { onCleanup }): Promise<NewClient> => {
+		const clients: DraftClient[] = [];
+		onCleanup(() => {
+			clients.forEach((client) => client.destroy());
+			// Side clients share a connection: only their documents (and awareness timers) go.
+			sides.splice(0).forEach((side) => side.doc.destroy());
+		});
+		return async (cookie, doc) => {
+			const socket = connect({ cookie });
+			await connected(socket);
+			const client = new DraftClient(socket, doc);
+			clients.push(client);
+			return client;
+		};
+	});
+
+// ---------------------------------------------------------------------------------------------
+// Helpers.
+
+/** Connects, opens the case's draft and syncs: a client with the draft's content. */
+async function opened(client: NewClient, cookie: string, caseId: string, doc?: Y.Doc): Promise<DraftClient> {
+	const c = await client(cookie, doc);
+	const reply = await c.open(caseId);
+	if (!reply.ok) throw new Error(`draft:open refused: ${reply.error.code}`);
+	const answer = await c.sync();
+	if (!answer.ok) throw new Error(`sync step 2 refused: ${answer.error.code}`);
+	return c;
+}
+
+/** The mediator (who starts the draft) and the invited legal expert, both in sync. */
+async function editors(client: NewClient, world: DraftCase): Promise<[DraftClient, DraftClient]> {
+	const mediator = await opened(client, world.cookies.mediator, world.caseId);
+	const expert = await opened(client, world.cookies.expert, world.caseId);
+	return [mediator, expert];
+}
+
+const serverDoc = async (app: App, draftId: string) => (await app.drafts.live(draftId)).doc;
+
+/** The draft as a new process would load it from the database: snapshot plus updates. */
+async function reloaded(app: App, draftId: string) {
+	const draft = await new DraftStore(app.db, app.log).live(draftId);
+	const print = fingerprint(draft.doc);
+	draft.doc.destroy();
+	return print;
+}
+
+const storedUpdates = (app: App, draftId: string) =>
+	app.db
+		.select({ id: draftUpdates.id, update: draftUpdates.update })
+		.from(draftUpdates)
+		.where(eq(draftUpdates.draftId, draftId))
+		.orderBy(asc(draftUpdates.id));
+
+/** Everyone has the same document: the clients, the server's copy, and a reload from the database. */
+async function expectConverged(app: App, clients: DraftClient[]) {
+	await Promise.all(clients.map((c) => c.settled()));
+	await roundTrip(...clients.map((c) => c.socket));
+	const draftId = clients[0].draftId;
+	const expected = fingerprint(await serverDoc(app, draftId));
+	for (const c of clients) expect(fingerprint(c.doc)).toEqual(expected);
+	expect(await reloaded(app, draftId)).toEqual(expected);
+	return expected;
+}
+
+const sides: DraftClient[] = [];
+
+/** A second editor on the same connection: a copy of the client's document (or `from`) under a new Yjs client id. */
+function sideClient(of: DraftClient, from = of.doc): DraftClient {
+	const doc = new Y.Doc();
+	Y.applyUpdate(doc, Y.encodeStateAsUpdate(from));
+	const side = new DraftClient(of.socket, doc);
+	side.draftId = of.draftId;
+	sides.push(side);
+	return side;
+}
+
+/** Deterministic bytes that are no Yjs update. */
+function noise(seed: number, length: number): Uint8Array {
+	let state = seed;
+	const bytes = new Uint8Array(length);
+	for (let i = 0; i < length; i++) {
+		state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+		bytes[i] = state >>> 24;
+	}
+	return bytes;
+}
+
+type CraftedItem = {
+	text: string;
+	origin?: [number, number];
+	rightOrigin?: [number, number];
+	parent?: [number, number];
+};
+
+/**
+ * An update written by hand (Yjs update format v1): string items of one client from `clock` on,
+ * each placed by its origins or in a parent item (or the root type `agreement`).
+ */
+function craftUpdate(client: number, clock: number, items: CraftedItem[]): Uint8Array {
+	const e = encoding.createEncoder();
+	encoding.writeVarUint(e, 1);
+	encoding.writeVarUint(e, items.length);
+	encoding.writeVarUint(e, client);
+	encoding.writeVarUint(e, clock);
+	const id = ([c, k]: [number, number]) => {
+		encoding.writeVarUint(e, c);
+		encoding.writeVarUint(e, k);
+	};
+	for (const item of items) {
+		// ContentString, with bits for the origins that follow.
+		encoding.writeUint8(e, 4 | (item.origin ? 0x80 : 0) | (item.rightOrigin ? 0x40 : 0));
+		if (item.origin) id(item.origin);
+		if (item.rightOrigin) id(item.rightOrigin);
+		if (!item.origin && !item.rightOrigin) {
+			if (item.parent) {
+				encoding.writeVarUint(e, 0);
+				id(item.parent);
+			} else {
+				encoding.writeVarUint(e, 1);
+				encoding.writeVarString(e, 'agreement');
+			}
+		}
+		encoding.writeVarString(e, item.text);
+	}
+	encoding.writeVarUint(e, 0);
+	return encoding.toUint8Array(e);
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+// ---------------------------------------------------------------------------------------------
+
+describe('opening a draft', () => {
+	test("the mediator's first open starts it from the template, filled in with the case; others find it only then", async ({
+		app,
+		world,
+		client
+	}) => {
+		const expert = await client(world.cookies.expert);
+		const applicant = await client(world.applicant.cookie);
+		expect(codeOf(await expert.open(world.caseId))).toBe('CONFLICT');
+		expect(codeOf(await applicant.open(world.caseId))).toBe('CONFLICT');
+		expect(await app.db.select().from(agreementDrafts)).toEqual([]);
+
+		const mediator = await client(world.cookies.mediator);
+		const first = await mediator.open(world.caseId);
+		if (!first.ok) throw new Error(first.error.code);
+		expect(first.data).toMatchObject({
+			role: 'mediator',
+			me: { name: 'east-mediator-名', color: expect.stringMatching(/^#[0-9a-f]{6}$/) },
+			partiesMayEdit: false,
+			frozenVersionId: null,
+			versions: [],
+			comments: []
+		});
+		// The template was written under a client id of the mediator's.
+		expect(Object.values(first.data.authors)).toEqual(['east-mediator-名']);
+		expect((await mediator.sync()).ok).toBe(true);
+		for (const part of ['人民调解协议书', world.caseNumber, '申请人：李秀英', '被申请人：王建国', '排水沟']) {
+			expect(mediator.text).toContain(part);
+		}
+		const draftId = mediator.draftId;
+		expect(await storedUpdates(app, draftId)).toHaveLength(1);
+		const events = await app.db.select().from(caseEvents).where(eq(caseEvents.caseId, world.caseId));
+		expect(events.filter((e) => e.action === 'agreement.drafted').map((e) => e.data)).toEqual([{ draftId }]);
+
+		// Now everyone with a part in the case opens the same draft, each as what they are to it.
+		const roles: [string, string][] = [
+			[world.cookies.expert, 'expert'],
+			[world.applicant.cookie, 'party'],
+			[world.respondent.cookie, 'party'],
+			[world.cookies.admin, 'reader'],
+			[world.cookies.mediator2, 'mediator'],
+			[world.cookies.townMediator, 'mediator']
+		];
+		for (const [cookie, role] of roles) {
+			const other = await client(cookie);
+			const reply = await other.open(world.caseId);
+			expect(reply.ok && [reply.data.draftId, reply.data.role]).toEqual([draftId, role]);
+			expect((await other.sync()).ok).toBe(true);
+			expect(fingerprint(other.doc)).toEqual(fingerprint(mediator.doc));
+		}
+		const applicantAgain = await applicant.open(world.caseId);
+		expect(applicantAgain.ok && applicantAgain.data.me.name).toBe('李秀英');
+		// Opening again created nothing.
+		expect(await app.db.select().from(agreementDrafts)).toHaveLength(1);
+		expect(await storedUpdates(app, draftId)).toHaveLength(1);
+	});
+
+	test('no part in the case: other committees, grid workers, guests of another case', async ({
+		app,
+		world,
+		client
+	}) => {
+		const mediator = await opened(client, world.cookies.mediator, world.caseId);
+		const outsiders: [string, string][] = [
+			[world.cookies.westMediator, 'NOT_FOUND'],
+			[world.cookies.gridWorker, 'NOT_FOUND'],
+			[world.otherGuest.cookie, 'FORBIDDEN']
+		];
+		for (const [cookie, code] of outsiders) {
+			const outsider = await client(cookie);
+			expect(codeOf(await outsider.open(world.caseId))).toBe(code);
+			// Knowing the draft's id gives nothing either.
+			const message = syncMessage((e) => encoding.writeVarUint(e, 0));
+			expect(codeOf(await ask(outsider.socket, 'draft:sync', { draftId: mediator.draftId, message }))).toBe('CONFLICT');
+		}
+
+		// A grid worker sees a dispute they reported, but has no part in its agreement.
+		const { network } = world;
+		const { caseId } = await reportDispute(app, network.gridWorker, intakeForm(network.nodes.east.id), [], null);
+		await transitionCase(app, network.eastMediator, { caseId, transition: 'accept' }, null);
+		expect((await mediator.open(caseId)).ok).toBe(true);
+		const reporter = await client(world.cookies.gridWorker);
+		expect(codeOf(await reporter.open(caseId))).toBe('FORBIDDEN');
+	});
+
+	test('two mediators opening at once start one draft', async ({ app, world, client }) => {
+		const [a, b] = await Promise.all([client(world.cookies.mediator), client(world.cookies.mediator2)]);
+		const [ra, rb] = await Promise.all([a.open(world.caseId), b.open(world.caseId)]);
+		expect(ra.ok && rb.ok && ra.data.draftId === rb.data.draftId).toBe(true);
+		expect(await app.db.select().from(agreementDrafts)).toHaveLength(1);
+		expect(await storedUpdates(app, a.draftId)).toHaveLength(1);
+		await Promise.all([a.sync(), b.sync()]);
+		expect(fingerprint(a.doc)).toEqual(fingerprint(b.doc));
+	});
+});
+
+describe('editing together', () => {
+	test('two editors typing at once converge on the same document everywhere', async ({ app, world, client }) => {
+		const [mediator, expert] = await editors(client, world);
+		await Promise.all([mediator.append('【调解员】'), expert.append('【专家】')]);
+		await roundTrip(mediator.socket, expert.socket);
+
+		// Both type into the same paragraph without waiting for each other; the expert also deletes
+		// in their own paragraph, the mediator a paragraph of the template.
+		const sends = [];
+		for (let i = 0; i < 25; i++) {
+			sends.push(mediator.type('【调解员】', `m${i} `), expert.type('【调解员】', `e${i} `));
+			sends.push(expert.type('【专家】', 'zz'));
+			if (i % 5 === 4) sends.push(expert.edit((f) => paragraphText(f, '【专家】').delete('【专家】'.length, 1)));
+			if (i === 10) sends.push(mediator.edit((f) => f.delete(1, 1)));
+		}
+		const replies = await Promise.all(sends);
+		expect(replies.filter((r) => !r.ok)).toEqual([]);
+
+		const converged = await expectConverged(app, [mediator, expert]);
+		const typed = converged.text.split('\n').find((line) => line.startsWith('【调解员】'))!;
+		expect(typed.slice('【调解员】'.length).split(' ').sort()).toEqual(
+			Array.from({ length: 25 }, (_, i) => [`m${i}`, `e${i}`])
+				.flat()
+				.sort()
+		);
+		expect(converged.text).toContain(`【专家】${'z'.repeat(45)}\n`);
+		expect(converged.text).not.toContain('编号');
+		expect(converged.xml).toContain('<paragraph>【专家】');
+		// Someone opening later gets the same, from nothing.
+		const late = await opened(client, world.cookies.admin, world.caseId);
+		expect(fingerprint(late.doc)).toEqual(converged);
+	});
+
+	test('a party only suggests until the mediator lets parties edit; a reader never writes', async ({
+		app,
+		world,
+		client
+	}) => {
+		const [mediator, expert] = await editors(client, world);
+		const party = await opened(client, world.applicant.cookie, world.caseId);
+		const reader = await opened(client, world.cookies.admin, world.caseId);
+		const draftId = mediator.draftId;
+		const before = fingerprint(await serverDoc(app, draftId));
+		const rows = (await storedUpdates(app, draftId)).length;
+
+		expect(codeOf(await party.append('【申请人】要求赔偿'))).toBe('FORBIDDEN');
+		expect(codeOf(await reader.append('【管理员】改一改'))).toBe('FORBIDDEN');
+		await roundTrip(mediator.socket, expert.socket);
+		expect(fingerprint(await serverDoc(app, draftId))).toEqual(before);
+		expect(await storedUpdates(app, draftId)).toHaveLength(rows);
+		expect(await app.db.select().from(draftAuthors).where(eq(draftAuthors.clientId, party.doc.clientID))).toEqual([]);
+		expect([mediator.received, expert.received]).toEqual([0, 0]);
+
+		// Only a mediator decides.
+		expect(codeOf(await ask(expert.socket, 'draft:setPartiesMayEdit', { draftId, allowed: true }))).toBe('FORBIDDEN');
+		expect(codeOf(await ask(party.socket, 'draft:setPartiesMayEdit', { draftId, allowed: true }))).toBe('FORBIDDEN');
+		await ok(mediator.socket, 'draft:setPartiesMayEdit', { draftId, allowed: true });
+		await roundTrip(party.socket);
+		expect(party.changed.at(-1)?.snapshot.partiesMayEdit).toBe(true);
+
+		// The party's client sends what the server lacks again, as any client does after a refusal.
+		expect((await party.sync()).ok).toBe(true);
+		expect((await party.type('【申请人】', '，并恢复排水沟')).ok).toBe(true);
+		// (A new document: this one's own history already has the refused change in it.)
+		expect(codeOf(await sideClient(reader, mediator.doc).append('【管理员】改一改'))).toBe('FORBIDDEN');
+		const converged = await expectConverged(app, [mediator, expert, party]);
+		expect(converged.text).toContain('【申请人】要求赔偿，并恢复排水沟\n');
+		expect(converged.text).not.toContain('【管理员】');
+		const reopened = await mediator.open(world.caseId);
+		expect(reopened.ok && reopened.data.authors[String(party.doc.clientID)]).toBe('李秀英');
+
+		await ok(mediator.socket, 'draft:setPartiesMayEdit', { draftId, allowed: false });
+		expect(codeOf(await party.type('【申请人】', '！'))).toBe('FORBIDDEN');
+		expect(fingerprint(await serverDoc(app, draftId))).toEqual(converged);
+	});
+
+	test('someone who may not write still syncs a draft with deletions in it, and stores nothing', async ({
+		app,
+		world,
+		client
+	}) => {
+		const [mediator] = await editors(client, world);
+		expect((await mediator.append('【将删除】')).ok).toBe(true);
+		expect((await mediator.edit((f) => f.delete(f.length - 1, 1))).ok).toBe(true);
+		const rows = (await storedUpdates(app, mediator.draftId)).length;
+
+		// Their answer to the server's step 1 carries their whole delete set, which the server has.
+		const party = await client(world.applicant.cookie);
+		const reader = await client(world.cookies.admin);
+		for (const c of [party, reader]) {
+			expect((await c.open(world.caseId)).ok).toBe(true);
+			expect(codeOf(await c.sync())).toBe('ok');
+		}
+		// So does an editor's when it reconnects with nothing new.
+		expect(codeOf(await mediator.sync())).toBe('ok');
+		expect(await storedUpdates(app, mediator.draftId)).toHaveLength(rows);
+		await expectConverged(app, [mediator, party, reader]);
+	});
+
+	test('a party allowed to edit may send many updates without waiting for each answer', async ({
+		app,
+		world,
+		client
+	}) => {
+		const mediator = await opened(client, world.cookies.mediator, world.caseId);
+		await ok(mediator.socket, 'draft:setPartiesMayEdit', { draftId: mediator.draftId, allowed: true });
+		const party = await opened(client, world.respondent.cookie, world.caseId);
+		expect((await party.append('【被申请人】')).ok).toBe(true);
+		const replies = await Promise.all(Array.from({ length: 40 }, (_, i) => party.type('【被申请人】', `${i},`)));
+		expect(replies.map(codeOf)).toEqual(replies.map(() => 'ok'));
+		const converged = await expectConverged(app, [mediator, party]);
+		expect(converged.text).toContain(`【被申请人】${Array.from({ length: 40 }, (_, i) => `${i},`).join('')}\n`);
+	});
+});
+
+describe('storage', () => {
+	test('every acknowledged update is already in PostgreSQL when the acknowledgement arrives', async ({
+		app,
+		world,
+		client
+	}) => {
+		const [mediator, expert] = await editors(client, world);
+		await Promise.all([mediator.append('【甲】'), expert.append('【乙】')]);
+		const checks: Promise<void>[] = [];
+		const sendAndCheck = (c: DraftClient, marker: string, text: string) => {
+			const update = c.change((f) => {
+				const node = paragraphText(f, marker);
+				node.insert(node.length, text);
+			})!;
+			return c.send(update).then((reply) => {
+				expect(reply.ok).toBe(true);
+				// Checked the moment the acknowledgement is in, before anything else is sent.
+				const check = storedUpdates(app, c.draftId).then((rows) => {
+					expect(rows.some((row) => Buffer.compare(row.update, update) === 0)).toBe(true);
+				});
+				checks.push(check);
+				return check;
+			});
+		};
+		const sends = [];
+		for (let i = 0; i < 20; i++)
+			sends.push(sendAndCheck(mediator, '【甲】', `a${i}`), sendAndCheck(expert, '【乙】', `b${i}`));
+		await Promise.all(sends);
+		await Promise.all(checks);
+		expect(checks).toHaveLength(40);
+		await expectConverged(app, [mediator, expert]);
+	});
+
+	test('an update the database fails to store is neither applied, acknowledged nor passed on', async ({
+		app,
+		world,
+		client
+	}) => {
+		const [mediator, expert] = await editors(client, world);
+		const before = fingerprint(await serverDoc(app, mediator.draftId));
+		const rows = (await storedUpdates(app, mediator.draftId)).length;
+		const transaction = vi
+			.spyOn(app.db, 'transaction')
+			.mockImplementationOnce(() => Promise.reject(new Error('could not extend file: No space left on device')));
+		expect(codeOf(await mediator.append('【未保存】'))).toBe('INTERNAL');
+		transaction.mockRestore();
+		await roundTrip(expert.socket);
+		expect(expert.received).toBe(0);
+		expect(fingerprint(await serverDoc(app, mediator.draftId))).toEqual(before);
+		expect(await storedUpdates(app, mediator.draftId)).toHaveLength(rows);
+
+		// The client's next sync sends it again, and this time it is kept.
+		expect((await mediator.sync()).ok).toBe(true);
+		expect((await expectConverged(app, [mediator, expert])).text).toContain('【未保存】');
+	});
+
+	test('compaction: past 200 updates a snapshot replaces them, and a reload reads the same', async ({
+		app,
+		world,
+		client
+	}) => {
+		const [mediator, expert] = await editors(client, world);
+		await Promise.all([mediator.append('【甲】'), expert.append('【乙】')]);
+		const type = async (c: DraftClient, marker: string, count: number) => {
+			for (let i = 0; i < count; i++) expect((await c.type(marker, `${i % 10}`)).ok).toBe(true);
+		};
+		await Promise.all([type(mediator, '【甲】', 105), type(expert, '【乙】', 100)]);
+		const draftId = mediator.draftId;
+		let snapshot: typeof draftSnapshots.$inferSelect | undefined;
+		await vi.waitFor(
+			async () => {
+				[snapshot] = await app.db.select().from(draftSnapshots).where(eq(draftSnapshots.draftId, draftId));
+				expect(snapshot).toBeDefined();
+			},
+			{ timeout: 10_000, interval: 50 }
+		);
+		const rows = await storedUpdates(app, draftId);
+		// Of the 208 updates stored, only those after the snapshot are left.
+		expect(rows.length).toBeLessThan(20);
+		expect(rows.every((row) => row.id > snapshot!.uptoId)).toBe(true);
+		const converged = await expectConverged(app, [mediator, expert]);
+		expect(converged.text).toContain(`【甲】${'0123456789'.repeat(10)}01234\n`);
+		// Every acknowledged update is in the snapshot or after it.
+		const fromDatabase = await new DraftStore(app.db, app.log).live(draftId);
+		expect([...mediator.acked, ...expert.acked].filter((update) => !covers(fromDatabase.doc, update))).toEqual([]);
+		fromDatabase.doc.destroy();
+
+		// Editing goes on after it, and reloads still agree.
+		expect((await expert.type('【甲】', '！')).ok).toBe(true);
+		expect((await expectConverged(app, [mediator, expert])).text).toContain('01234！\n');
+	});
+});
+
+describe('authorship', () => {
+	test("writing under another author's Yjs client id is refused; the authors are named by client id", async ({
+		app,
+		world,
+		client
+	}) => {
+		const [mediator, expert] = await editors(client, world);
+		await Promise.all([mediator.append('【调解员】'), expert.append('【专家】')]);
+		const draftId = mediator.draftId;
+		const reopened = await ok(mediator.socket, 'draft:open', { caseId: world.caseId });
+		const [template] = Object.keys(mediator.snapshot!.authors).map(Number);
+		expect(reopened.authors).toEqual({
+			[template]: 'east-mediator-名',
+			[mediator.doc.clientID]: 'east-mediator-名',
+			[expert.doc.clientID]: 'expert-名'
+		});
+		const rows = (await storedUpdates(app, draftId)).length;
+		const before = fingerprint(await serverDoc(app, draftId));
+
+		/** The expert's connection writing on a copy of the draft under `clientId`. */
+		const forge = (clientId: number) => {
+			const forger = sideClient(expert);
+			forger.doc.clientID = clientId;
+			return forger.type('【调解员】', '（专家冒名改的）');
+		};
+		expect(codeOf(await forge(mediator.doc.clientID))).toBe('FORBIDDEN');
+		expect(codeOf(await forge(template))).toBe('FORBIDDEN');
+		// Another mediator is another author too.
+		const mediator2 = await opened(client, world.cookies.mediator2, world.caseId);
+		const forged = sideClient(mediator2);
+		forged.doc.clientID = mediator.doc.clientID;
+		expect(codeOf(await forged.append('冒名'))).toBe('FORBIDDEN');
+		expect(await storedUpdates(app, draftId)).toHaveLength(rows);
+		expect(fingerprint(await serverDoc(app, draftId))).toEqual(before);
+
+		// The author of each client id is in the database: a reloaded draft refuses the same.
+		const store = new DraftStore(app.db, app.log);
+		const expertAuthor = { key: `user:${world.network.expert.id}`, name: 'expert-名' };
+		const copy = sideClient(expert);
+		copy.doc.clientID = mediator.doc.clientID;
+		const update = copy.change((f) => f.push([paragraph('冒名')]))!;
+		await expect(store.apply(draftId, update, expertAuthor)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+		(await store.live(draftId)).doc.destroy();
+
+		// Their own ids stay theirs.
+		expect((await mediator.type('【调解员】', '本人')).ok).toBe(true);
+		expect((await expert.type('【专家】', '本人')).ok).toBe(true);
+	});
+});
+
+describe('hostile input', () => {
+	test('malformed, inconsistent or oversized messages are refused as VALIDATION; the draft and socket go on', async ({
+		app,
+		world,
+		client
+	}) => {
+		const [mediator, expert] = await editors(client, world);
+		const draftId = mediator.draftId;
+		const logged = vi.spyOn(app.log, 'error');
+		const before = fingerprint(await serverDoc(app, draftId));
+		const rows = (await storedUpdates(app, draftId)).length;
+		const sendRaw = (message: unknown) => askRaw(mediator.socket, 'draft:sync', { draftId, message });
+		const refusals: [string, unknown][] = [];
+		const expectRefused = async (what: string, message: unknown) => {
+			const reply = await sendRaw(message);
+			if (codeOf(reply) !== 'VALIDATION') refusals.push([what, reply]);
+		};
+
+		for (let seed = 1; seed <= 10; seed++) await expectRefused(`noise ${seed}`, updateMessage(noise(seed, 64)));
+		await expectRefused('noise as the message', noise(99, 64));
+		await expectRefused('no payload', new Uint8Array([2, 200]));
+		await expectRefused('an empty message', new Uint8Array(0));
+		await expectRefused(
+			'unknown message type 3',
+			syncMessage((e) => {
+				encoding.writeVarUint(e, 3);
+				encoding.writeVarUint8Array(e, new Uint8Array([0, 0]));
+			})
+		);
+		await expectRefused('unknown message type 7', new Uint8Array([7]));
+		await expectRefused('a string', 'AAEC');
+		await expectRefused('numbers', [2, 0, 0]);
+
+		const side = sideClient(mediator);
+		const whole = side.change((f) => f.push([paragraph('完整的一段'.repeat(20))]))!;
+		await expectRefused('a truncated update', updateMessage(whole.subarray(0, Math.floor(whole.length / 2))));
+		// A clock jump: the second of two changes, without the first.
+		side.change((f) => f.push([paragraph('先')]));
+		const gap = side.change((f) => f.push([paragraph('后')]))!;
+		await expectRefused('a gap in a client clock', updateMessage(gap));
+		// Written next to, or inside, content the server never got.
+		const ghost = sideClient(mediator);
+		ghost.change((f) => f.push([paragraph('幽灵')]));
+		const after = sideClient(ghost);
+		await expectRefused('a dangling origin', updateMessage(after.change((f) => f.push([paragraph('之后')]))!));
+		const inside = sideClient(ghost);
+		const insideUpdate = inside.change((f) => paragraphText(f, '幽灵').insert(0, '在'))!;
+		await expectRefused('a dangling parent', updateMessage(insideUpdate));
+		const stranger = 987_654_321;
+		await expectRefused('a made-up origin', updateMessage(craftUpdate(stranger, 0, [{ text: 'x', origin: [123, 5] }])));
+		// Items that build on the same client's later items, or on themselves.
+		await expectRefused(
+			'a forward origin',
+			updateMessage(craftUpdate(stranger, 0, [{ text: 'a', origin: [stranger, 1] }, { text: 'b' }]))
+		);
+		await expectRefused(
+			'a forward right origin',
+			updateMessage(craftUpdate(stranger, 0, [{ text: 'a', rightOrigin: [stranger, 1] }, { text: 'b' }]))
+		);
+		await expectRefused(
+			'a forward parent',
+			updateMessage(craftUpdate(stranger, 0, [{ text: 'a', parent: [stranger, 1] }, { text: 'b' }]))
+		);
+		await expectRefused(
+			'its own origin',
+			updateMessage(craftUpdate(stranger, 0, [{ text: 'a', origin: [stranger, 0] }]))
+		);
+
+		// Over the limit: a paste of more than MAX_DRAFT_UPDATE_BYTES.
+		const huge = sideClient(mediator).change((f) => f.push([paragraph('a'.repeat(MAX_DRAFT_UPDATE_BYTES + 1000))]))!;
+		expect(huge.length).toBeGreaterThan(MAX_DRAFT_UPDATE_BYTES);
+		const tooLarge = await sendRaw(updateMessage(huge));
+		expect(tooLarge).toEqual({ ok: false, error: { code: 'VALIDATION', fields: { message: ['too_large'] } } });
+
+		// Awareness that is not awareness.
+		const sendAwareness = (update: unknown) => askRaw(mediator.socket, 'draft:awareness', { draftId, update });
+		const badJson = syncMessage((e) => {
+			encoding.writeVarUint(e, 1);
+			encoding.writeVarUint(e, mediator.doc.clientID);
+			encoding.writeVarUint(e, 1);
+			encoding.writeVarString(e, '{"cursor": ');
+		});
+		for (const [what, update] of [
+			['noise', noise(7, 64)],
+			['bad JSON', badJson],
+			['truncated', badJson.subarray(0, 3)],
+			['too large', new Uint8Array(MAX_AWARENESS_BYTES + 1)],
+			['a string', 'hello']
+		] as const) {
+			const reply = await sendAwareness(update);
+			if (codeOf(reply) !== 'VALIDATION') refusals.push([`awareness: ${what}`, reply]);
+		}
+		expect(refusals).toEqual([]);
+
+		// Nothing reached the draft or anyone in it; nothing went wrong inside the server.
+		await roundTrip(expert.socket);
+		expect(expert.received).toBe(0);
+		expect(fingerprint(await serverDoc(app, draftId))).toEqual(before);
+		expect(await storedUpdates(app, draftId)).toHaveLength(rows);
+		expect(await reloaded(app, draftId)).toEqual(before);
+		expect(logged).not.toHaveBeenCalled();
+		expect(mediator.socket.connected).toBe(true);
+
+		// A pasted agreement just under the limit is taken; and typing goes on.
+		const big = mediator.change((f) => f.push([paragraph('条'.repeat(MAX_DRAFT_UPDATE_BYTES / 3 - 200))]))!;
+		expect(big.length).toBeLessThanOrEqual(MAX_DRAFT_UPDATE_BYTES);
+		expect((await mediator.send(big)).ok).toBe(true);
+		expect((await mediator.append('【仍可编辑】')).ok).toBe(true);
+		expect((await expectConverged(app, [mediator, expert])).text).toContain('【仍可编辑】');
+	});
+
+	// Found while writing these tests, not fixed: an editor can send a well-formed update that puts
+	// content other than XML elements and text into the agreement (e.g. a Y.Array item under the
+	// root name `agreement`); it is stored, and from then on DraftStore.contentOf throws, so saving
+	// and freezing versions fail with INTERNAL for good.
+	test.todo('an update that puts non-XML content into the agreement is refused as VALIDATION');
+
+	test('a flood beyond the bucket is RATE_LIMITED, for that connection only, and passes', async ({ world, client }) => {
+		const [mediator, expert] = await editors(client, world);
+		await mediator.setAwareness({ cursor: null });
+		const { draftId } = mediator;
+		const update = encodeAwarenessUpdate(mediator.awareness, [mediator.doc.clientID]);
+		const replies = await Promise.all(
+			Array.from({ length: 300 }, () => ask(mediator.socket, 'draft:awareness', { draftId, update }))
+		);
+		const codes = replies.map(codeOf);
+		expect(new Set(codes)).toEqual(new Set(['ok', 'RATE_LIMITED']));
+		expect(codes.filter((c) => c === 'ok').length).toBeGreaterThanOrEqual(190);
+		expect(codes.filter((c) => c === 'RATE_LIMITED').length).toBeGreaterThanOrEqual(50);
+		// Others are not held back; the flooder is served again once the bucket refills.
+		expect((await expert.append('【专家】')).ok).toBe(true);
+		expect(mediator.socket.connected).toBe(true);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		expect((await mediator.append('【调解员】')).ok).toBe(true);
+	});
+});
+
+describe('offline', () => {
+	test('edits made offline and meanwhile by others all end up everywhere after reconnecting', async ({
+		app,
+		world,
+		client,
+		connect
+	}) => {
+		const [mediator, expert] = await editors(client, world);
+		await Promise.all([mediator.append('【共同段落】'), expert.append('【专家段落】')]);
+		await roundTrip(mediator.socket, expert.socket);
+		const rows = (await storedUpdates(app, mediator.draftId)).length;
+
+		mediator.socket.disconnect();
+		for (const text of ['离线一', '离线二', '离线三'])
+			mediator.change((f) => paragraphText(f, '【共同段落】').insert(6, text));
+		mediator.change((f) => f.push([paragraph('【离线新段】')]));
+		for (const text of ['在线一', '在线二']) expect((await expert.type('【共同段落】', text)).ok).toBe(true);
+		expect((await expert.type('【专家段落】', '在线三')).ok).toBe(true);
+		expect(mediator.text).not.toContain('在线');
+
+		// A new connection: open, then sync both ways.
+		const socket = connect({ cookie: world.cookies.mediator });
+		await connected(socket);
+		mediator.attach(socket);
+		expect((await mediator.open(world.caseId)).ok).toBe(true);
+		expect((await mediator.sync()).ok).toBe(true);
+		const converged = await expectConverged(app, [mediator, expert]);
+		for (const text of ['离线一', '离线二', '离线三', '【离线新段】', '在线一', '在线二', '在线三']) {
+			expect(converged.text).toContain(text);
+		}
+		// The offline edits went in as one update (the answer to the server's step 1).
+		expect(await storedUpdates(app, mediator.draftId)).toHaveLength(rows + 3 + 1);
+	});
+});
+
+describe('versions', () => {
+	test('save, restore as a new change, freeze with the SHA-256 of the text; an edit supersedes the frozen version', async ({
+		app,
+		world,
+		client
+	}) => {
+		const [mediator, expert] = await editors(client, world);
+		const party = await opened(client, world.applicant.cookie, world.caseId);
+		const { draftId } = mediator;
+		expect((await mediator.append('【第一版】')).ok).toBe(true);
+		const v1 = await ok(mediator.socket, 'draft:saveVersion', { draftId, name: '初稿' });
+		expect(v1).toMatchObject({
+			seq: 1,
+			name: '初稿',
+			text: mediator.text,
+			sha256: null,
+			createdByName: 'east-mediator-名'
+		});
+		expect((await expert.append('【第二版追加】')).ok).toBe(true);
+		await roundTrip(mediator.socket);
+		const v2 = await ok(mediator.socket, 'draft:saveVersion', { draftId, name: '二稿' });
+		expect(v2.seq).toBe(2);
+		expect(v2.text).toContain('【第二版追加】');
+
+		for (const [event, payload] of [
+			['draft:saveVersion', { draftId, name: '专家版' }],
+			['draft:restoreVersion', { draftId, versionId: v1.id }],
+			['draft:freeze', { draftId, versionId: v1.id }]
+		] as const) {
+			expect(codeOf(await askRaw(expert.socket, event, payload))).toBe('FORBIDDEN');
+		}
+
+		// Restoring is a change like any other: the history grows.
+		const rows = (await storedUpdates(app, draftId)).length;
+		await ok(mediator.socket, 'draft:restoreVersion', { draftId, versionId: v1.id });
+		expect(await storedUpdates(app, draftId)).toHaveLength(rows + 1);
+		const restored = await expectConverged(app, [mediator, expert, party]);
+		expect(restored.text).toBe(v1.text);
+
+		// Freezing the version the draft reads as changes nothing in it.
+		const frozen = await ok(mediator.socket, 'draft:freeze', { draftId, versionId: v1.id });
+		expect(frozen).toMatchObject({
+			id: v1.id,
+			sha256: sha256(v1.text),
+			frozenAt: expect.any(String),
+			supersededAt: null
+		});
+		expect(await storedUpdates(app, draftId)).toHaveLength(rows + 1);
+		const [draft] = await app.db.select().from(agreementDrafts).where(eq(agreementDrafts.id, draftId));
+		expect(draft.frozenVersionId).toBe(v1.id);
+		await roundTrip(mediator.socket, expert.socket, party.socket);
+		for (const c of [mediator, expert, party]) expect(c.changed.at(-1)?.snapshot.frozenVersionId).toBe(v1.id);
+
+		const actions = async () =>
+			(
+				await app.db
+					.select({ action: caseEvents.action, data: caseEvents.data })
+					.from(caseEvents)
+					.where(and(eq(caseEvents.caseId, world.caseId)))
+					.orderBy(asc(caseEvents.seq))
+			).filter((e) => e.action.startsWith('agreement.'));
+		expect(await actions()).toEqual([
+			{ action: 'agreement.drafted', data: { draftId } },
+			{ action: 'agreement.version_saved', data: { draftId, versionId: v1.id, name: '初稿' } },
+			{ action: 'agreement.version_saved', data: { draftId, versionId: v2.id, name: '二稿' } },
+			{ action: 'agreement.version_restored', data: { draftId, versionId: v1.id, name: '初稿' } },
+			{ action: 'agreement.frozen', data: { draftId, versionId: v1.id, name: '初稿', sha256: sha256(v1.text) } }
+		]);
+
+		// An edit after freezing supersedes the frozen version, and everyone is told.
+		const seen = [mediator, expert, party].map((c) => c.changed.length);
+		expect((await expert.type('【第一版】', '（改）')).ok).toBe(true);
+		await roundTrip(mediator.socket, expert.socket, party.socket);
+		for (const [i, c] of [mediator, expert, party].entries()) {
+			const unfrozen = c.changed.slice(seen[i]).find((fact) => fact.unfrozen);
+			expect(unfrozen?.unfrozen).toMatchObject({
+				id: v1.id,
+				sha256: sha256(v1.text),
+				supersededAt: expect.any(String)
+			});
+			expect(unfrozen?.snapshot.frozenVersionId).toBeNull();
+		}
+		const [v1Row] = await app.db.select().from(draftVersions).where(eq(draftVersions.id, v1.id));
+		expect(v1Row.supersededAt).not.toBeNull();
+		expect(
+			(await app.db.select().from(agreementDrafts).where(eq(agreementDrafts.id, draftId)))[0].frozenVersionId
+		).toBeNull();
+
+		// Freezing a version the draft does not read as first makes it read so, for everyone.
+		const frozen2 = await ok(mediator.socket, 'draft:freeze', { draftId, versionId: v2.id });
+		expect(frozen2.sha256).toBe(sha256(v2.text));
+		expect((await expectConverged(app, [mediator, expert, party])).text).toBe(v2.text);
+		expect((await actions()).at(-1)).toMatchObject({ action: 'agreement.frozen', data: { versionId: v2.id } });
+	});
+});
+
+describe('awareness', () => {
+	test('people are shown by their real names; closing the draft takes them away', async ({ world, client }) => {
+		const [mediator, expert] = await editors(client, world);
+		const party = await opened(client, world.applicant.cookie, world.caseId);
+		expect(
+			(await mediator.setAwareness({ user: { name: '冒充的名字', color: '#000000' }, cursor: { anchor: 1, head: 3 } }))
+				.ok
+		).toBe(true);
+		expect((await party.setAwareness({ user: { name: '法官' }, cursor: null })).ok).toBe(true);
+		await roundTrip(expert.socket, party.socket, mediator.socket);
+		expect(expert.others().get(mediator.doc.clientID)).toEqual({
+			user: { name: 'east-mediator-名', color: mediator.snapshot!.me.color },
+			cursor: { anchor: 1, head: 3 }
+		});
+		expect(expert.others().get(party.doc.clientID)).toMatchObject({ user: { name: '李秀英' } });
+		expect(mediator.others().get(party.doc.clientID)).toMatchObject({ user: { name: '李秀英' } });
+
+		// Someone opening later is told who is there.
+		const late = await opened(client, world.cookies.admin, world.caseId);
+		expect([...late.others().keys()].sort()).toEqual([mediator.doc.clientID, party.doc.clientID].sort());
+		expect(late.others().get(mediator.doc.clientID)).toMatchObject({ user: { name: 'east-mediator-名' } });
+
+		await ok(mediator.socket, 'draft:close', { draftId: mediator.draftId });
+		await roundTrip(expert.socket, party.socket, late.socket);
+		for (const c of [expert, party, late]) expect(c.others().has(mediator.doc.clientID)).toBe(false);
+		expect(codeOf(await mediator.append('关闭之后'))).toBe('CONFLICT');
+
+		// Leaving without a word (the connection drops) does the same.
+		party.socket.disconnect();
+		await vi.waitFor(() => {
+			for (const c of [expert, late]) expect(c.others().has(party.doc.clientID)).toBe(false);
+		});
+	});
+});
