@@ -28,8 +28,13 @@ export type LiveDraft = {
 	queue: Promise<unknown>;
 };
 
-/** What applying an update did: nothing (empty), or stored and applied; and the frozen version it superseded. */
-export type Applied = { applied: boolean; superseded: { id: string; name: string } | null };
+/** What applying an update did: nothing (empty), or stored and applied; the frozen version it superseded. */
+export type Applied = {
+	applied: boolean;
+	superseded: { id: string; name: string } | null;
+	/** Someone wrote with a client id new to the draft: the list of who wrote what changed. */
+	newAuthors: boolean;
+};
 
 /**
  * The drafts this process holds, each loaded once from PostgreSQL (snapshot plus later updates).
@@ -73,7 +78,7 @@ export class DraftStore {
 			const { clients, empty } = inspectUpdate(update, Y.decodeStateVector(Y.encodeStateVector(draft.doc)), () =>
 				Y.createDeleteSetFromStructStore(draft.doc.store)
 			);
-			if (empty) return { applied: false, superseded: null };
+			if (empty) return { applied: false, superseded: null, newAuthors: false };
 			if (!author) throw new AppError('FORBIDDEN');
 			const fresh = clients.filter((client) => !draft.authors.has(client));
 			if (clients.some((client) => draft.authors.get(client)?.key !== author.key && !fresh.includes(client))) {
@@ -105,7 +110,7 @@ export class DraftStore {
 			for (const client of fresh) draft.authors.set(client, author);
 			Y.applyUpdate(draft.doc, update, author);
 			if (++draft.stored >= COMPACT_AFTER) this.#compact(draft);
-			return { applied: true, superseded };
+			return { applied: true, superseded, newAuthors: fresh.length > 0 };
 		});
 	}
 

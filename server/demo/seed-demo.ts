@@ -170,6 +170,20 @@ const CASES: DemoCase[] = [
 			{ by: 'mediator', transition: 'resolve', summary: '被申请人当场支付五千元，余款三千元于月底前付清。' },
 			{ by: 'mediator', transition: 'close' }
 		]
+	},
+	{
+		form: {
+			disputeType: 'contract',
+			village: '南湾社区',
+			facts: '申请人委托被申请人装修其位于南湾社区的门面房，约定工期六十天，被申请人逾期一个月仍未完工，部分墙面开裂。',
+			claims: '完成剩余工程，修复开裂墙面，赔偿逾期损失一千五百元。',
+			amount: '1500',
+			applicant: '刘大伟',
+			respondent: '黄志明'
+		},
+		intake: { channel: 'online' },
+		partyUser: 'party',
+		steps: [{ by: 'mediator2', transition: 'accept', daysAgo: 5 }]
 	}
 ];
 

@@ -72,7 +72,7 @@ export function registerDraftHandlers(app: AppCore, socket: AppSocket, shareStor
 			.to(roomOf(draftId))
 			.emit('draft:sync', { draftId, message: syncMessage((e) => sync.writeUpdate(e, update)) });
 		shareStored(draftId, update, authors as [number, DraftAuthor][]);
-		if (applied.superseded) await announce(draftId, true);
+		if (applied.superseded || applied.newAuthors) await announce(draftId, applied.superseded !== null);
 	};
 	/** The draft's settings, versions and comments changed: everyone in it, here too, gets them anew. */
 	const announce = async (draftId: string, unfrozen = false) => {

@@ -29,7 +29,11 @@ export function draftAccess(role: DraftRole, partiesMayEdit: boolean): DraftAcce
 	return 'read';
 }
 
-/** The editor's extensions; the collaborative editor adds its own on top, and turns local undo history off. */
+/**
+ * The editor's extensions; the collaborative editor adds its own on top, and turns off local undo
+ * history and the trailing paragraph, which every client would add on its own (a read-only one
+ * too, whose change the server refuses).
+ */
 export function agreementExtensions(options: { collaborative: boolean }): AnyExtension[] {
 	return [
 		StarterKit.configure({
@@ -39,7 +43,7 @@ export function agreementExtensions(options: { collaborative: boolean }): AnyExt
 			blockquote: false,
 			horizontalRule: false,
 			link: false,
-			...(options.collaborative ? { undoRedo: false } : {})
+			...(options.collaborative ? { undoRedo: false, trailingNode: false } : {})
 		})
 	];
 }

@@ -36,6 +36,7 @@ export const load: PageServerLoad = async (event) => {
 					status: session.status,
 					scheduledFor: session.scheduledFor,
 					title: session.title,
+					caseId: session.caseId,
 					caseNumber: session.caseNumber
 				}
 			};
