@@ -29,7 +29,8 @@ async function startServer(
 	let output = '';
 	child.stdout!.on('data', (chunk) => (output += chunk));
 	child.stderr!.on('data', (chunk) => (output += chunk));
-	await expect.poll(ready, { timeout: 30_000 }).toBe(200);
+	// A first start migrates a new PGlite database: on a loaded machine that takes a while.
+	await expect.poll(ready, { timeout: 60_000 }).toBe(200);
 	return { process: child, output: () => output };
 }
 
@@ -70,6 +71,7 @@ async function logIn(): Promise<string> {
 }
 
 test('data survives a restart and SIGTERM shuts down cleanly', async () => {
+	test.slow();
 	const dataDir = mkdtempSync(join(tmpdir(), 'tiaojie-process-'));
 	let server: Server | undefined;
 	try {
@@ -108,6 +110,7 @@ test('data survives a restart and SIGTERM shuts down cleanly', async () => {
 test('with its own certificate the app serves HTTPS, where the browser offers camera and microphone', async ({
 	browser
 }) => {
+	test.slow();
 	const dir = mkdtempSync(join(tmpdir(), 'tiaojie-tls-'));
 	const [certFile, keyFile] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
 	execFileSync('openssl', [
