@@ -260,10 +260,17 @@ export class RoomClient {
 	async #join(): Promise<void> {
 		try {
 			const snapshot = await this.#ask('room:join', { sessionId: this.#sessionId });
-			this.#device ??= await loadedDevice(snapshot.rtpCapabilities);
 			this.phase = 'joined';
 			// Whatever media the previous connection had, the server let go with it.
 			this.#stopMedia();
+			// The snapshot is taken at once: a fact that follows it (an admit) must not be overtaken
+			// by it. Media waits for the device, which loads first in the media queue.
+			if (!this.#device) {
+				const device = loadedDevice(snapshot.rtpCapabilities);
+				this.#queueMedia(async () => {
+					this.#device = await device;
+				});
+			}
 			this.#arrive(snapshot);
 		} catch (error) {
 			this.#exit(error instanceof RoomCommandError ? error.code : 'failed');
