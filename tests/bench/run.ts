@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: runs every benchmark and rewrites its section of
  * BENCHMARKS.md (found by its heading), leaving the other sections as they
- * were. `npm run bench -- --reseed` rebuilds the seeded databases first.
+ * were. `npm run bench -- --reseed` rebuilds the seeded databases first;
+ * `npm run bench -- --only <word>` runs only the benchmarks whose title has
+ * that word (case-insensitive).
  */
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -9,10 +11,14 @@ import { cpus, loadavg, release, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
 import { benchCases, casesSectionTitle } from './cases-bench.ts';
+import { benchRoom, roomSectionTitle } from './room-bench.ts';
 
 type Bench = { title: string; run: (options: { reseed: boolean }) => Promise<string> };
 
-const benches: Bench[] = [{ title: casesSectionTitle, run: benchCases }];
+const benches: Bench[] = [
+	{ title: casesSectionTitle, run: benchCases },
+	{ title: roomSectionTitle, run: benchRoom }
+];
 
 const file = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));
 
@@ -37,8 +43,13 @@ function withSection(text: string, title: string, body: string): string {
 }
 
 const reseed = process.argv.includes('--reseed');
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt === -1 ? null : process.argv[onlyAt + 1]?.toLowerCase();
+if (only === undefined) throw new Error('--only needs a word: npm run bench -- --only drafting');
+const chosen = only === null ? benches : benches.filter((bench) => bench.title.toLowerCase().includes(only));
+if (!chosen.length) throw new Error(`no benchmark's title has "${only}": ${benches.map((b) => b.title).join('; ')}`);
 let text = existsSync(file) ? await readFile(file, 'utf8') : INTRO;
-for (const bench of benches) {
+for (const bench of chosen) {
 	console.log(`\n${bench.title}`);
 	const body = await bench.run({ reseed });
 	const ran = `Last run ${new Date().toISOString().slice(0, 10)} on ${machine()}.`;
