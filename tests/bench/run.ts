@@ -12,11 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
 import { benchCases, casesSectionTitle } from './cases-bench.ts';
 import { benchRoom, roomSectionTitle } from './room-bench.ts';
+import { benchDrafting, draftingSectionTitle } from './drafting-bench.ts';
 
 type Bench = { title: string; run: (options: { reseed: boolean }) => Promise<string> };
 
 const benches: Bench[] = [
 	{ title: casesSectionTitle, run: benchCases },
+	{ title: draftingSectionTitle, run: benchDrafting },
 	{ title: roomSectionTitle, run: benchRoom }
 ];
 
