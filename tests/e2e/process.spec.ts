@@ -30,7 +30,12 @@ async function startServer(
 	child.stdout!.on('data', (chunk) => (output += chunk));
 	child.stderr!.on('data', (chunk) => (output += chunk));
 	// A first start migrates a new PGlite database: on a loaded machine that takes a while.
-	await expect.poll(ready, { timeout: 60_000 }).toBe(200);
+	try {
+		await expect.poll(ready, { timeout: 60_000 }).toBe(200);
+	} catch (error) {
+		child.kill('SIGKILL');
+		throw new Error(`the server did not come up; it said:\n${output}`, { cause: error });
+	}
 	return { process: child, output: () => output };
 }
 
