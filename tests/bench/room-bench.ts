@@ -11,7 +11,8 @@ import {
 	benchForwarding,
 	CONSUMED_LAYER,
 	CPU_LIMIT,
-	MIN_DELIVERED,
+	DELIVERY_TOLERANCE,
+	isSteady,
 	PARTIES_PER_ROOM,
 	ROOM_PARTY,
 	SETTLE_MS,
@@ -19,6 +20,7 @@ import {
 	SRTP_SUITE,
 	WINDOW_MS,
 	CAPACITY_BUDGET_MS,
+	REQUEST_TIMEOUT_MS,
 	type Capacity,
 	type CapacityStep,
 	type ForwardingStep
@@ -74,7 +76,7 @@ const slope = (points: [number, number][]) => fitLine(points).slope;
 
 function section(joins: JoinResult, forwarding: ForwardingStep[], capacity: Capacity, minutes: number): string {
 	return [
-		`Reproduce: \`npm run bench -- --only room\` (${minutes.toFixed(1)} min this time). Chromium ${joins.chromium}, mediasoup ${mediasoupVersion} and mediasoup-client ${clientVersion()}; every worker here is the same binary, the one \`node server/cli/ensure-media-worker.ts\` put in node_modules. The machine is shared: the _machine busy_ columns give how busy its two cores were during each window, other people's work included, and a window in which a worker carried less than ${pct(MIN_DELIVERED)} % of its load (it was starved of CPU) is measured again, up to three times, keeping the best.`,
+		`Reproduce: \`npm run bench -- --only room\` (${minutes.toFixed(1)} min this time). Chromium ${joins.chromium}, mediasoup ${mediasoupVersion} and mediasoup-client ${clientVersion()}; every worker here is the same binary, the one \`node server/cli/ensure-media-worker.ts\` put in node_modules. The machine is shared: the _machine busy_ columns give how busy its two cores were during each window, other people's work included, and a window in which a worker carried its load less or more than ±${pct(DELIVERY_TOLERANCE)} % (it was starved of CPU, during the window or just before it, catching up then) is measured again, up to three times, keeping the steadiest. _Delivered_ is what the worker received or sent, from its own statistics, against what it should have, whichever is further off.`,
 		joinSection(joins),
 		forwardingSection(forwarding),
 		capacitySection(capacity)
@@ -130,7 +132,7 @@ function forwardingSection(steps: ForwardingStep[]): string {
 		pct(s.project.cpu),
 		pct(s.bare.cpu),
 		s.bare.cpu > 0.01 ? (s.project.cpu / s.bare.cpu).toFixed(2) : '—',
-		pct(Math.min(s.project.delivered, s.bare.delivered)),
+		pct([s.project.delivered, s.bare.delivered].reduce((a, b) => (Math.abs(b - 1) > Math.abs(a - 1) ? b : a))),
 		pct(s.project.machineBusy)
 	];
 	return [
@@ -154,11 +156,11 @@ function forwardingSection(steps: ForwardingStep[]): string {
 	].join('\n\n');
 }
 
-function capacitySection({ steps, outOfTime }: Capacity): string {
+function capacitySection({ steps, stop }: Capacity): string {
 	const rates = packetsPerSecond(ROOM_PARTY);
 	const below = steps.filter((s) => s.window.cpu < CPU_LIMIT).at(-1);
 	const crossed = steps.find((s) => s.window.cpu >= CPU_LIMIT);
-	const starved = steps.filter((s) => s.window.delivered < MIN_DELIVERED);
+	const starved = steps.filter((s) => !isSteady(s.window));
 	const row = ({ rooms, consumers, window: w }: CapacityStep) => [
 		rooms,
 		consumers,
@@ -172,15 +174,19 @@ function capacitySection({ steps, outOfTime }: Capacity): string {
 	];
 	const verdict = crossed
 		? `**One worker holds ${below?.rooms ?? 0} four-party rooms below ${pct(CPU_LIMIT)} % of a core** (${pct(below?.window.cpu ?? 0)} %); at ${crossed.rooms} it used ${pct(crossed.window.cpu)} %.`
-		: `The worker stayed below ${pct(CPU_LIMIT)} % up to the last step${outOfTime ? `, where the ramp ran out of its ${CAPACITY_BUDGET_MS / 60_000} minutes` : ''}: **at least ${below?.rooms ?? 0} rooms**.`;
-	// One window near the limit is noisy on a shared machine: a line through every well-fed step is steadier.
-	const fed = steps.filter((s) => s.window.delivered >= MIN_DELIVERED);
+		: `The worker stayed below ${pct(CPU_LIMIT)} % up to the last step${stop.reason === 'time' ? `, where the ramp ran out of its ${CAPACITY_BUDGET_MS / 60_000} minutes` : ''}: **at least ${below?.rooms ?? 0} rooms**.`;
+	const unresponsive =
+		stop.reason === 'unresponsive'
+			? ` **At ${stop.rooms} rooms the worker stopped answering requests on its channel** (none answered within ${REQUEST_TIMEOUT_MS / 1000} s) while it went on forwarding: overloaded (the machine was short of CPU), it no longer served its control channel, and the ramp stopped there.`
+			: '';
+	// One window near the limit is noisy on a shared machine: a line through every steady step is steadier.
+	const fed = steps.filter((s) => isSteady(s.window));
 	const line = fed.length > 1 ? fitLine(fed.map((s) => [s.rooms, s.window.cpu])) : null;
 	const fitted = line
-		? ` A straight line through the well-fed steps (${pct(line.slope)} % of a core per room) reaches ${pct(CPU_LIMIT)} % at ${((CPU_LIMIT - line.intercept) / line.slope).toFixed(1)} rooms.`
+		? ` A straight line through the steady steps (${pct(line.slope)} % of a core per room) reaches ${pct(CPU_LIMIT)} % at ${((CPU_LIMIT - line.intercept) / line.slope).toFixed(1)} rooms.`
 		: '';
 	const caveat = starved.length
-		? ` In ${starved.length} step(s) the worker carried less than ${pct(MIN_DELIVERED)} % of its load even at the best of three windows (the _delivered_ column): the machine was short of CPU then, and those steps understate the worker's CPU.`
+		? ` In ${starved.length} step(s) the worker was off its load by more than ${pct(DELIVERY_TOLERANCE)} % even at the steadiest of three windows (the _delivered_ column): the machine was short of CPU then, and those steps' CPU is not to be trusted.`
 		: '';
 	return [
 		'### Capacity: four-party rooms on one worker',
@@ -199,6 +205,6 @@ function capacitySection({ steps, outOfTime }: Capacity): string {
 			],
 			steps.map(row)
 		),
-		verdict + fitted + caveat
+		verdict + unresponsive + fitted + caveat
 	].join('\n\n');
 }

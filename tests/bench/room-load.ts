@@ -47,9 +47,17 @@ const SOURCES = 8;
 /** Long enough for every new consumer to get a keyframe (one every 2 s) and start forwarding. */
 export const SETTLE_MS = 3000;
 export const WINDOW_MS = 8000;
-/** A window in which the worker forwarded less than this share of what it should is measured again. */
-export const MIN_DELIVERED = 0.97;
+/**
+ * A window in which a worker carried more or less than its load by this share is measured again:
+ * it was starved of CPU, during the window (less) or before it, catching up then (more).
+ */
+export const DELIVERY_TOLERANCE = 0.04;
 const ATTEMPTS = 3;
+/**
+ * How long a worker may take over the requests of one step. mediasoup's requests have no
+ * timeout of their own, and an overloaded worker can stop answering altogether.
+ */
+export const REQUEST_TIMEOUT_MS = 30_000;
 const POOL_CONFIG: MediaConfig = {
 	workers: 1,
 	listenIp: '127.0.0.1',
@@ -66,7 +74,7 @@ export type Window = {
 	cpu: number;
 	packetsIn: number;
 	packetsOut: number;
-	/** The lower of in and out against what the sender and the consumers should have carried. */
+	/** In or out against what the sender and the consumers should have carried, whichever is further off. */
 	delivered: number;
 	/** Of the benchmark's own process (the sender). */
 	benchCpu: number;
@@ -79,8 +87,14 @@ export type Window = {
 export type ForwardingStep = { viewers: number; consumers: number; project: Window; bare: Window };
 
 export type CapacityStep = { rooms: number; consumers: number; window: Window };
-/** The steps, and whether the time ran out before the worker reached the limit. */
-export type Capacity = { steps: CapacityStep[]; outOfTime: boolean };
+/**
+ * The steps, and why the ramp stopped: the worker passed the limit; the time ran out; or the
+ * worker stopped answering requests on its channel (at `rooms`), overloaded.
+ */
+export type Capacity = {
+	steps: CapacityStep[];
+	stop: { reason: 'limit' | 'time' | 'max' } | { reason: 'unresponsive'; rooms: number };
+};
 
 /** What a worker carries: its producers and consumers (on one router or more), and the packets per second they should carry. */
 type Load = {
@@ -168,27 +182,51 @@ export async function benchCapacity(): Promise<Capacity> {
 			const add = last
 				? Math.max(1, Math.floor((CPU_LIMIT - last.window.cpu) / (last.window.cpu / last.rooms) / 2))
 				: 1;
-			for (let i = 0; i < add && rooms < MAX_ROOMS; i++, rooms++) {
-				const { target: room } = await projectRoom(pool, `bench-capacity-${rooms}`);
-				await fourPartyRoom(room, feeder, sink.address);
-				all.producers.push(...room.producers);
-				all.consumers.push(...room.consumers);
+			const wanted = Math.min(MAX_ROOMS, rooms + add);
+			let window: Window;
+			try {
+				for (; rooms < wanted; rooms++) {
+					const { target: room } = await answered(projectRoom(pool, `bench-capacity-${rooms}`));
+					await answered(fourPartyRoom(room, feeder, sink.address));
+					all.producers.push(...room.producers);
+					all.consumers.push(...room.consumers);
+				}
+				const parties = rooms * PARTIES_PER_ROOM;
+				all.expected = { in: parties * partyIn, out: parties * partyOut };
+				await sleep(SETTLE_MS);
+				[window] = await measure([all], feeder.pid);
+			} catch (error) {
+				if (!(error instanceof Unanswered)) throw error;
+				console.log(`  ${rooms} rooms: the worker stopped answering requests`);
+				return { steps, stop: { reason: 'unresponsive', rooms } };
 			}
-			const parties = rooms * PARTIES_PER_ROOM;
-			all.expected = { in: parties * partyIn, out: parties * partyOut };
-			await sleep(SETTLE_MS);
-			const [window] = await measure([all], feeder.pid);
 			steps.push({ rooms, consumers: all.consumers.length, window });
 			console.log(`  ${rooms} rooms: worker ${percent(window.cpu)} of a core, ${percent(window.delivered)} delivered`);
-			if (window.cpu >= CPU_LIMIT) return { steps, outOfTime: false };
-			if (performance.now() > deadline) return { steps, outOfTime: true };
+			if (window.cpu >= CPU_LIMIT) return { steps, stop: { reason: 'limit' } };
+			if (performance.now() > deadline) return { steps, stop: { reason: 'time' } };
 		}
-		return { steps, outOfTime: false };
+		return { steps, stop: { reason: 'max' } };
 	} finally {
 		pool.pool.close();
 		feeder.close();
 		sink.stop();
 		await sender.stop();
+	}
+}
+
+/** A worker did not answer within REQUEST_TIMEOUT_MS. */
+class Unanswered extends Error {}
+
+/** The promise, or an Unanswered error once REQUEST_TIMEOUT_MS have passed. */
+async function answered<T>(promise: Promise<T>): Promise<T> {
+	let timer: NodeJS.Timeout | undefined;
+	const timeout = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => reject(new Unanswered('the worker did not answer')), REQUEST_TIMEOUT_MS);
+	});
+	try {
+		return await Promise.race([promise, timeout]);
+	} finally {
+		clearTimeout(timer);
 	}
 }
 
@@ -402,25 +440,30 @@ async function packetCounts(t: Load): Promise<{ in: number; out: number; at: num
 	return { in: sum(received, 'inbound-rtp'), out: sum(sent, 'outbound-rtp'), at: performance.now() };
 }
 
+/** How far a window's packets were from its load. */
+const offBy = (window: Window) => Math.abs(window.delivered - 1);
+
+/** The worker carried its load, give or take the tolerance: the window shows it in a steady state. */
+export const isSteady = (window: Window) => offBy(window) <= DELIVERY_TOLERANCE;
+
 /**
  * CPU time of each target's worker over one window, and the packets it carried, counted from its
- * statistics just before and just after the window (the requests stay out of it). A window in
- * which a worker carried less than MIN_DELIVERED of its load is measured again, as the machine
- * is shared: the best of ATTEMPTS is kept.
+ * statistics just before and just after the window (the requests stay out of it). As the machine
+ * is shared, a window that is not steady is measured again: the steadiest of ATTEMPTS is kept.
  */
 async function measure(targets: Load[], helperPid: number | null): Promise<Window[]> {
 	let best: Window[] = [];
+	const worst = (windows: Window[]) => Math.max(...windows.map(offBy));
 	for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
 		const windows = await measureOnce(targets, helperPid);
-		if (!best.length || Math.min(...windows.map((w) => w.delivered)) > Math.min(...best.map((w) => w.delivered)))
-			best = windows;
-		if (windows.every((w) => w.delivered >= MIN_DELIVERED)) break;
+		if (!best.length || worst(windows) < worst(best)) best = windows;
+		if (windows.every(isSteady)) break;
 	}
 	return best;
 }
 
 async function measureOnce(targets: Load[], helperPid: number | null): Promise<Window[]> {
-	const countsBefore = await Promise.all(targets.map(packetCounts));
+	const countsBefore = await answered(Promise.all(targets.map(packetCounts)));
 	const cpuBefore = targets.map((t) => cpuSeconds(t.pid));
 	const helperBefore = helperPid ? cpuSeconds(helperPid) : 0;
 	const bench = process.cpuUsage();
@@ -432,18 +475,19 @@ async function measureOnce(targets: Load[], helperPid: number | null): Promise<W
 	const helperCpu = helperPid ? (cpuSeconds(helperPid) - helperBefore) / seconds : 0;
 	const benchUsage = process.cpuUsage(bench);
 	const machineNow = machineTicks();
-	const countsAfter = await Promise.all(targets.map(packetCounts));
+	const countsAfter = await answered(Promise.all(targets.map(packetCounts)));
 	return targets.map((t, i) => {
 		const countSeconds = (countsAfter[i].at - countsBefore[i].at) / 1000;
 		const packetsIn = (countsAfter[i].in - countsBefore[i].in) / countSeconds;
 		const packetsOut = (countsAfter[i].out - countsBefore[i].out) / countSeconds;
 		const share = (value: number, expected: number) => (expected ? value / expected : 1);
+		const shares = [share(packetsIn, t.expected.in), share(packetsOut, t.expected.out)];
 		return {
 			seconds,
 			cpu: (cpuAfter[i] - cpuBefore[i]) / seconds,
 			packetsIn,
 			packetsOut,
-			delivered: Math.min(share(packetsIn, t.expected.in), share(packetsOut, t.expected.out)),
+			delivered: shares.reduce((a, b) => (Math.abs(b - 1) > Math.abs(a - 1) ? b : a)),
 			benchCpu: (benchUsage.user + benchUsage.system) / 1e6 / seconds,
 			helperCpu,
 			machineBusy: (machineNow.busy - machine.busy) / (machineNow.total - machine.total)
