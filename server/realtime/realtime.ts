@@ -113,8 +113,7 @@ export class Realtime {
 	async endRoom(sessionId: string): Promise<void> {
 		const room = await this.#core.rooms.find(sessionId);
 		if (!room) return;
-		this.#rooms.exitAll(room, 'ended');
-		room.close();
+		this.#rooms.end(room);
 	}
 
 	/** Disconnects every client; the HTTP server is closed by its owner. */

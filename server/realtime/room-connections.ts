@@ -64,6 +64,12 @@ export class RoomConnections {
 		return membership;
 	}
 
+	/** The room's session ended or was called off: its connections are told so, then the room closes. */
+	end(room: Room): void {
+		this.exitAll(room, 'ended');
+		room.close();
+	}
+
 	/** Tells every connection of the room why it is let go, and forgets them. */
 	exitAll(room: Room, reason: RoomExit): void {
 		for (const socket of this.#sockets.get(room.id)?.values() ?? []) this.#exit(socket, reason);

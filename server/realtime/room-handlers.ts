@@ -94,8 +94,7 @@ export function registerRoomHandlers(app: AppCore, connections: RoomConnections,
 		const { room, participant, session } = member();
 		if (participant.role !== 'mediator') throw new AppError('FORBIDDEN');
 		await endSession(app, session, participant, ip);
-		connections.exitAll(room, 'ended');
-		room.close();
+		connections.end(room);
 		return EMPTY;
 	});
 
