@@ -27,6 +27,9 @@ export default defineConfig({
 	forbidOnly: !!process.env.CI,
 	retries: 0,
 	workers: 2,
+	// Two workers share two cores with the app servers, and the process tests start servers of
+	// their own: a navigation into the room (its media and editor code) can take over 5 s then.
+	expect: { timeout: 10_000 },
 	reporter: process.env.CI ? 'list' : [['list'], ['html', { open: 'never' }]],
 	use: {
 		headless: true,
