@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { AGREEMENT_FIELD, canonicalText } from '#shared/agreement.ts';
@@ -14,6 +14,19 @@ import { inspectUpdate } from './inspect-update.ts';
 /** Updates stored after the snapshot before the draft is compacted in the background. */
 const COMPACT_AFTER = 200;
 
+/** A frozen version an edit superseded. */
+export type Superseded = { id: string; name: string } | null;
+
+/** An update applied in memory and waiting for its turn to be written. */
+type Unstored = {
+	update: Uint8Array;
+	author: DraftAuthor;
+	/** Client ids first seen in this update: they become the author's. */
+	fresh: number[];
+	resolve: (superseded: Superseded) => void;
+	reject: (error: unknown) => void;
+};
+
 /** A draft held in memory: the authoritative document, who is in it, and who wrote with which client. */
 export type LiveDraft = {
 	readonly id: string;
@@ -24,22 +37,34 @@ export type LiveDraft = {
 	readonly authors: Map<number, DraftAuthor>;
 	/** Updates stored since the last compaction. */
 	stored: number;
-	/** Changes to one draft are stored and applied one after another, in the order they came. */
+	/** Changes to one draft are checked and applied one after another, in the order they came. */
 	queue: Promise<unknown>;
+	/** Applied updates not written yet, and the write of those before them under way. */
+	unstored: Unstored[];
+	storing: Promise<void> | null;
+	/** A write failed: this copy holds what the database does not, and is let go. */
+	lost: boolean;
 };
 
-/** What applying an update did: nothing (empty), or stored and applied; the frozen version it superseded. */
+/** What applying an update did: nothing (empty), or applied; `stored` settles once it is in PostgreSQL. */
 export type Applied = {
 	applied: boolean;
-	superseded: { id: string; name: string } | null;
 	/** Someone wrote with a client id new to the draft: the list of who wrote what changed. */
 	newAuthors: boolean;
+	/** The update's client ids and their authors. */
+	authors: [number, DraftAuthor][];
+	/** Resolves once the update is committed, with the frozen version it superseded. */
+	stored: Promise<Superseded>;
 };
+
+const NOTHING: Applied = { applied: false, newAuthors: false, authors: [], stored: Promise.resolve(null) };
 
 /**
  * The drafts this process holds, each loaded once from PostgreSQL (snapshot plus later updates).
- * Every change goes through `apply`: checked, written to the database, and only then applied in
- * memory, so what a client is told was taken survives a crash of the process.
+ * Every change goes through `apply`: checked and applied in memory (later updates are checked
+ * against it), then written together with whatever else arrived while the write before it was
+ * under way, one transaction for them all (group commit). Nobody hears of an update before it is
+ * committed; a failed write lets go of the copy in memory, so the draft is read anew.
  */
 export class DraftStore {
 	readonly #db: Db;
@@ -68,54 +93,34 @@ export class DraftStore {
 	}
 
 	/**
-	 * Stores and applies an update someone sent. Their client ids become theirs; an update
-	 * carrying another author's client id is refused. The first edit after a version was frozen
-	 * for signing supersedes that version. Without an author (someone who may not write) only an
-	 * empty update is taken, as nothing.
+	 * Applies an update someone sent and queues it to be stored. Their client ids become theirs; an
+	 * update carrying another author's client id is refused. The first edit after a version was
+	 * frozen for signing supersedes that version. Without an author (someone who may not write)
+	 * only an empty update is taken, as nothing.
 	 */
 	apply(draftId: string, update: Uint8Array, author: DraftAuthor | null): Promise<Applied> {
-		return this.serially(draftId, async (draft) => {
-			const { clients, empty } = inspectUpdate(update, Y.decodeStateVector(Y.encodeStateVector(draft.doc)), () =>
-				Y.createDeleteSetFromStructStore(draft.doc.store)
-			);
-			if (empty) return { applied: false, superseded: null, newAuthors: false };
+		return this.#inOrder(draftId, async (draft) => {
+			const { clients, empty } = inspectUpdate(update, draft.doc);
+			if (empty) return NOTHING;
 			if (!author) throw new AppError('FORBIDDEN');
 			const fresh = clients.filter((client) => !draft.authors.has(client));
 			if (clients.some((client) => draft.authors.get(client)?.key !== author.key && !fresh.includes(client))) {
 				throw new AppError('FORBIDDEN');
 			}
-			const superseded = await this.#db.transaction(async (tx) => {
-				// The draft's row lock first: the inserts below take a key-share lock on it, and two
-				// processes upgrading theirs to this one at once would deadlock.
-				const [row] = await tx
-					.select({ frozenVersionId: agreementDrafts.frozenVersionId })
-					.from(agreementDrafts)
-					.where(eq(agreementDrafts.id, draftId))
-					.for('update');
-				await tx.insert(draftUpdates).values({ draftId, update: Buffer.from(update) });
-				if (fresh.length) {
-					await tx
-						.insert(draftAuthors)
-						.values(fresh.map((clientId) => ({ draftId, clientId, author: author.key, authorName: author.name })));
-				}
-				if (!row?.frozenVersionId) return null;
-				await tx.update(agreementDrafts).set({ frozenVersionId: null }).where(eq(agreementDrafts.id, draftId));
-				const [version] = await tx
-					.update(draftVersions)
-					.set({ supersededAt: new Date() })
-					.where(eq(draftVersions.id, row.frozenVersionId))
-					.returning({ id: draftVersions.id, name: draftVersions.name });
-				return version ?? null;
-			});
 			for (const client of fresh) draft.authors.set(client, author);
 			Y.applyUpdate(draft.doc, update, author);
-			if (++draft.stored >= COMPACT_AFTER) this.#compact(draft);
-			return { applied: true, superseded, newAuthors: fresh.length > 0 };
+			const stored = new Promise<Superseded>((resolve, reject) =>
+				draft.unstored.push({ update, author, fresh, resolve, reject })
+			);
+			// Whoever applies it awaits this; a failure nobody awaited must not end the process.
+			stored.catch(() => undefined);
+			draft.storing ??= this.#storeAll(draft);
+			return { applied: true, newAuthors: fresh.length > 0, authors: clients.map((c) => [c, author]), stored };
 		});
 	}
 
-	/** An update another process stored and applied: this process's copy follows. */
-	applyStored(draftId: string, update: Uint8Array, authors: [number, DraftAuthor][]): void {
+	/** An update another process applied: this process's copy follows. */
+	follow(draftId: string, update: Uint8Array, authors: [number, DraftAuthor][]): void {
 		const loaded = this.#drafts.get(draftId);
 		if (!loaded) return;
 		loaded
@@ -135,12 +140,78 @@ export class DraftStore {
 		}
 	}
 
-	/** Runs `change` on the draft after every change before it, and before any after it. */
+	/**
+	 * Runs `change` on the draft after every change before it is applied and stored, and before
+	 * any after it is applied: what it reads of the document is in the database.
+	 */
 	serially<T>(draftId: string, change: (draft: LiveDraft) => Promise<T>): Promise<T> {
+		return this.#inOrder(draftId, async (draft) => {
+			while (draft.storing) await draft.storing;
+			if (draft.lost) throw new AppError('UNAVAILABLE');
+			return change(draft);
+		});
+	}
+
+	#inOrder<T>(draftId: string, change: (draft: LiveDraft) => Promise<T>): Promise<T> {
 		return this.live(draftId).then((draft) => {
-			const run = draft.queue.then(() => change(draft));
+			const run = draft.queue.then(() => {
+				if (draft.lost) throw new AppError('UNAVAILABLE');
+				return change(draft);
+			});
 			draft.queue = run.catch(() => undefined);
 			return run;
+		});
+	}
+
+	/** Writes the draft's unstored updates, a transaction for all that queued up during the one before. */
+	async #storeAll(draft: LiveDraft): Promise<void> {
+		while (draft.unstored.length && !draft.lost) {
+			const batch = draft.unstored.splice(0);
+			try {
+				const superseded = await this.#write(draft.id, batch);
+				// Told once: the first update of the batch is the edit that superseded the version.
+				batch.forEach((unstored, index) => unstored.resolve(index === 0 ? superseded : null));
+				draft.stored += batch.length;
+				if (draft.stored >= COMPACT_AFTER) this.#compact(draft);
+			} catch (error) {
+				this.#log.error({ err: error, draftId: draft.id }, 'draft updates not stored; the draft is reloaded');
+				// Later updates may build on these: none of them can be stored now. The next use of
+				// the draft loads it from the database, and the clients' handshakes send what it lacks.
+				draft.lost = true;
+				this.#drafts.delete(draft.id);
+				for (const unstored of [...batch, ...draft.unstored.splice(0)]) unstored.reject(new AppError('UNAVAILABLE'));
+			}
+		}
+		draft.storing = null;
+	}
+
+	async #write(draftId: string, batch: Unstored[]): Promise<Superseded> {
+		return this.#db.transaction(async (tx) => {
+			// Committed without waiting for the disk: a crash of this process loses nothing
+			// committed, one of PostgreSQL or the machine at most the last moment of typing (see
+			// the README). Waiting for the flush would put the disk's slowest moments into every
+			// keystroke; versions, freezing and signatures are committed the usual way.
+			await tx.execute(sql`set local synchronous_commit = off`);
+			// The draft's row lock first: the inserts below take a key-share lock on it, and two
+			// processes upgrading theirs to this one at once would deadlock.
+			const [row] = await tx
+				.select({ frozenVersionId: agreementDrafts.frozenVersionId })
+				.from(agreementDrafts)
+				.where(eq(agreementDrafts.id, draftId))
+				.for('update');
+			await tx.insert(draftUpdates).values(batch.map(({ update }) => ({ draftId, update: Buffer.from(update) })));
+			const authors = batch.flatMap(({ fresh, author }) =>
+				fresh.map((clientId) => ({ draftId, clientId, author: author.key, authorName: author.name }))
+			);
+			if (authors.length) await tx.insert(draftAuthors).values(authors);
+			if (!row?.frozenVersionId) return null;
+			await tx.update(agreementDrafts).set({ frozenVersionId: null }).where(eq(agreementDrafts.id, draftId));
+			const [version] = await tx
+				.update(draftVersions)
+				.set({ supersededAt: new Date() })
+				.where(eq(draftVersions.id, row.frozenVersionId))
+				.returning({ id: draftVersions.id, name: draftVersions.name });
+			return version ?? null;
 		});
 	}
 
@@ -181,7 +252,10 @@ export class DraftStore {
 			awareness: new Awareness(doc),
 			authors: new Map(authors.map((a) => [a.clientId, { key: a.author, name: a.authorName }])),
 			stored: updates.length,
-			queue: Promise.resolve()
+			queue: Promise.resolve(),
+			unstored: [],
+			storing: null,
+			lost: false
 		};
 		// The server's own awareness state would show it as a person in the document.
 		draft.awareness.setLocalState(null);

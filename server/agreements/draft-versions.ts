@@ -113,6 +113,7 @@ export async function restoreDraftVersion(
 	const version = await versionOf(app, draftId, versionId);
 	const update = await restoreUpdate(store, draftId, version.state);
 	const applied = await store.apply(draftId, update, by.author);
+	await applied.stored;
 	const draft = await store.live(draftId);
 	await app.db.transaction((tx) =>
 		recordCaseEvent(tx, {
@@ -145,8 +146,10 @@ export async function freezeDraftVersion(
 			? null
 			: await restoreDraftVersion(app, store, draftId, versionId, by);
 	const sha256 = createHash('sha256').update(version.text, 'utf8').digest('hex');
-	const frozen = await store.serially(draftId, () =>
-		app.db.transaction(async (tx) => {
+	const frozen = await store.serially(draftId, (live) => {
+		// Someone wrote between the restore and now: what would be signed is no longer what they see.
+		if (DraftStore.contentOf(live.doc).text !== version.text) throw new AppError('CONFLICT');
+		return app.db.transaction(async (tx) => {
 			const now = new Date();
 			await tx
 				.update(draftVersions)
@@ -174,7 +177,7 @@ export async function freezeDraftVersion(
 				ip: by.ip
 			});
 			return row;
-		})
-	);
+		});
+	});
 	return { version: versionView(frozen), restored };
 }

@@ -1,10 +1,11 @@
 import * as Y from 'yjs';
+import { AGREEMENT_FIELD, agreementSchema } from '#shared/agreement.ts';
 import { AppError } from '#shared/errors.ts';
 
 export type InspectedUpdate = {
 	/** The Yjs client ids whose content the update carries: whose writing it is. */
 	clients: number[];
-	/** Nothing to apply: no content, and no deletions but of what `deleted` has (a reader's answer to a sync step 1). */
+	/** Nothing to apply: no content, and no deletions but of what the document has deleted (a reader's answer to a sync step 1). */
 	empty: boolean;
 };
 
@@ -14,21 +15,18 @@ const malformed = () => new AppError('VALIDATION', { fields: { message: ['invali
 
 /**
  * Reads an update a client sent, before anything is stored or applied: refuses bytes that are
- * not an update, and an update that builds on content the document does not have (a gap in a
+ * not an update, an update that builds on content the document does not have (a gap in a
  * client's history, or an item next to one that does not exist), which Yjs would otherwise keep
- * pending for ever. `known` is the document's state vector, `deleted` its delete set.
+ * pending for ever, and content the agreement's editor could not show (see `checkShape`).
  */
-export function inspectUpdate(
-	update: Uint8Array,
-	known: Map<number, number>,
-	deleted?: () => DeleteSet
-): InspectedUpdate {
+export function inspectUpdate(update: Uint8Array, doc: Y.Doc): InspectedUpdate {
 	let decoded: ReturnType<typeof Y.decodeUpdate>;
 	try {
 		decoded = Y.decodeUpdate(update);
 	} catch {
 		throw malformed();
 	}
+	const known = Y.decodeStateVector(Y.encodeStateVector(doc));
 	// First what the document will have once the update is in, client by client, with no gaps ...
 	const reach = new Map(known);
 	const clients = new Set<number>();
@@ -53,17 +51,113 @@ export function inspectUpdate(
 		const parent = struct.parent instanceof Y.ID ? struct.parent : null;
 		if (!exists(struct.origin) || !exists(struct.rightOrigin) || !exists(parent)) throw malformed();
 	}
-	const empty = decoded.structs.length === 0 && (decoded.ds.clients.size === 0 || covered(decoded.ds, deleted));
+	checkShape(byClock, doc, known);
+	const empty =
+		decoded.structs.length === 0 &&
+		(decoded.ds.clients.size === 0 || covered(decoded.ds, Y.createDeleteSetFromStructStore(doc.store)));
 	return { clients: [...clients], empty };
+}
+
+/** Where an item goes: into the agreement, an element, a text, or somewhere gone (it ends up collected). */
+type Place = { kind: 'fragment' | 'element' | 'text' | 'gone'; key: string | null };
+
+let schemaNames: { nodes: Set<string>; marks: Set<string> } | undefined;
+const schema = () =>
+	(schemaNames ??= (() => {
+		const { nodes, marks } = agreementSchema();
+		// The document itself and its text are not elements of it.
+		const elements = Object.keys(nodes).filter((name) => name !== 'doc' && name !== 'text');
+		return { nodes: new Set(elements), marks: new Set(Object.keys(marks)) };
+	})());
+
+/**
+ * Everything new goes where the editor can show it, as y-prosemirror writes it: elements of the
+ * schema's nodes in the agreement and its elements, texts in elements, characters and marks of the
+ * schema in texts, plain values as element attributes. Anything else (another root, an array, a
+ * map, binary data, a subdocument) would be stored and break every later reading of the draft.
+ */
+/** `structs` sorted by client and clock. */
+function checkShape(structs: (Y.Item | Y.GC | Y.Skip)[], doc: Y.Doc, known: Map<number, number>): void {
+	const places = new Map<Y.Item, Place>();
+	const byClient = Map.groupBy(structs, (s) => s.id.client);
+	/** The update's struct holding `id`: by halves, as a pasted document has thousands. */
+	const inUpdate = (id: Y.ID) => {
+		const own = byClient.get(id.client) ?? [];
+		let [low, high] = [0, own.length - 1];
+		while (low <= high) {
+			const middle = (low + high) >> 1;
+			const { clock } = own[middle].id;
+			if (id.clock < clock) high = middle - 1;
+			else if (id.clock >= clock + own[middle].length) low = middle + 1;
+			else return own[middle];
+		}
+		return undefined;
+	};
+	const inDoc = (id: Y.ID) => (id.clock < (known.get(id.client) ?? 0) ? Y.getItem(doc.store, id) : undefined);
+	const typeKind = (content: unknown): Place['kind'] | null => {
+		if (!(content instanceof Y.ContentType)) return null;
+		if (content.type instanceof Y.XmlElement) return 'element';
+		if (content.type instanceof Y.XmlText) return 'text';
+		return null;
+	};
+	/** What a reference to `id` as a parent makes of the item: inside that type. */
+	const inside = (id: Y.ID): Place => {
+		const struct = inUpdate(id) ?? inDoc(id);
+		if (!(struct instanceof Y.Item) || struct.deleted) return { kind: 'gone', key: null };
+		const kind = typeKind(struct.content);
+		if (!kind) throw malformed();
+		return { kind, key: null };
+	};
+	/** An item next to `id` goes where that one is. */
+	const beside = (id: Y.ID, visiting: Set<Y.Item>): Place => {
+		const mine = inUpdate(id);
+		if (mine instanceof Y.Item) return placeOf(mine, visiting);
+		if (mine) return { kind: 'gone', key: null };
+		const there = inDoc(id);
+		if (!(there instanceof Y.Item) || !there.parent) return { kind: 'gone', key: null };
+		const parent = there.parent as Y.AbstractType<unknown>;
+		if (parent._item) return { ...inside(parent._item.id), key: there.parentSub };
+		return { kind: doc.share.get(AGREEMENT_FIELD) === parent ? 'fragment' : 'gone', key: there.parentSub };
+	};
+	const placeOf = (item: Y.Item, visiting = new Set<Y.Item>()): Place => {
+		const found = places.get(item);
+		if (found) return found;
+		if (visiting.has(item)) throw malformed();
+		visiting.add(item);
+		let place: Place;
+		if (typeof item.parent === 'string') {
+			if (item.parent !== AGREEMENT_FIELD) throw malformed();
+			place = { kind: 'fragment', key: item.parentSub };
+		} else if (item.parent instanceof Y.ID) place = { ...inside(item.parent), key: item.parentSub };
+		else if (item.origin) place = beside(item.origin, visiting);
+		else if (item.rightOrigin) place = beside(item.rightOrigin, visiting);
+		else throw malformed();
+		places.set(item, place);
+		return place;
+	};
+	for (const struct of structs) {
+		if (!(struct instanceof Y.Item)) continue;
+		const { kind, key } = placeOf(struct);
+		const content = struct.content;
+		if (kind === 'gone' || content instanceof Y.ContentDeleted) continue;
+		const fits =
+			key !== null
+				? kind === 'element' && content instanceof Y.ContentAny
+				: kind === 'text'
+					? content instanceof Y.ContentString ||
+						(content instanceof Y.ContentFormat && schema().marks.has(content.key))
+					: (kind === 'element' && typeKind(content) === 'text') ||
+						(typeKind(content) === 'element' &&
+							schema().nodes.has(((content as Y.ContentType).type as Y.XmlElement).nodeName));
+		if (!fits) throw malformed();
+	}
 }
 
 /**
  * Whether everything `ds` deletes is deleted already. A client's answer to the server's sync step
  * 1 always carries its whole delete set: from someone with nothing new, it changes nothing.
  */
-function covered(ds: DeleteSet, deleted: (() => DeleteSet) | undefined): boolean {
-	if (!deleted) return false;
-	const known = deleted();
+function covered(ds: DeleteSet, known: DeleteSet): boolean {
 	return [...ds.clients].every(([client, ranges]) => {
 		const mine = known.clients.get(client) ?? [];
 		// The document's ranges are whole runs of deleted content: each deletion falls in one of them.

@@ -9,7 +9,6 @@ import {
 	removeAwarenessStates
 } from 'y-protocols/awareness';
 import * as sync from 'y-protocols/sync';
-import * as Y from 'yjs';
 import { draftAccess, type DraftRole } from '#shared/agreement.ts';
 import { AppError } from '#shared/errors.ts';
 import type { AppCore } from '../app.ts';
@@ -27,8 +26,8 @@ import { RateLimit } from './rate-limit.ts';
 const COLORS = ['#b3261e', '#1e6b3a', '#1f5fa8', '#8a4baf', '#b06000', '#00796b', '#c2185b', '#5d4037'];
 const colorOf = (key: string) => COLORS[createHash('sha256').update(key).digest()[0] % COLORS.length];
 
-/** Tells the other processes of a cluster about an update stored here (nothing when alone). */
-export type ShareStored = (draftId: string, update: Uint8Array, authors: [number, DraftAuthor][]) => void;
+/** Tells the other processes of a cluster about an update applied here (nothing when alone). */
+export type ShareApplied = (draftId: string, update: Uint8Array, authors: [number, DraftAuthor][]) => void;
 
 type OpenDraft = { role: DraftRole; author: DraftAuthor; userId: string | null; awarenessClients: Set<number> };
 
@@ -44,7 +43,7 @@ const syncMessage = (write: (encoder: encoding.Encoder) => void) => {
  * case draft, for those with a part in the case. Content from someone who may not write is
  * refused before it is stored; everything stored is acknowledged only once it is in PostgreSQL.
  */
-export function registerDraftHandlers(app: AppCore, socket: AppSocket, shareStored: ShareStored): void {
+export function registerDraftHandlers(app: AppCore, socket: AppSocket, shareApplied: ShareApplied): void {
 	const ip = socket.handshake.address || null;
 	const opened = new Map<string, OpenDraft>();
 	const limit = new RateLimit(200, 60);
@@ -62,17 +61,18 @@ export function registerDraftHandlers(app: AppCore, socket: AppSocket, shareStor
 	};
 	const by = (entry: OpenDraft) => ({ author: entry.author, userId: entry.userId, ip });
 
-	/** Everyone else in the draft gets the update; the other processes store nothing, they only follow. */
+	/**
+	 * Once stored, everyone else in the draft gets the update, the other processes too (they store
+	 * nothing, they only follow), and a version it superseded or a new author is told.
+	 */
 	const shareUpdate = async (draftId: string, update: Uint8Array, applied: Applied) => {
 		if (!applied.applied) return;
-		const draft = await app.drafts.live(draftId);
-		const clients = Y.decodeUpdate(update).structs.map((s) => s.id.client);
-		const authors = [...new Set(clients)].flatMap((c) => (draft.authors.has(c) ? [[c, draft.authors.get(c)!]] : []));
+		const superseded = await applied.stored;
 		socket
 			.to(roomOf(draftId))
 			.emit('draft:sync', { draftId, message: syncMessage((e) => sync.writeUpdate(e, update)) });
-		shareStored(draftId, update, authors as [number, DraftAuthor][]);
-		if (applied.superseded || applied.newAuthors) await announce(draftId, applied.superseded !== null);
+		shareApplied(draftId, update, applied.authors);
+		if (superseded || applied.newAuthors) await announce(draftId, superseded !== null);
 	};
 	/** The draft's settings, versions and comments changed: everyone in it, here too, gets them anew. */
 	const announce = async (draftId: string, unfrozen = false) => {
@@ -117,7 +117,6 @@ export function registerDraftHandlers(app: AppCore, socket: AppSocket, shareStor
 
 	onCommand(app, socket, 'draft:sync', async ({ draftId, message }) => {
 		const entry = open(draftId);
-		const draft = await app.drafts.live(draftId);
 		let type: number;
 		let payload: Uint8Array;
 		try {
@@ -128,16 +127,19 @@ export function registerDraftHandlers(app: AppCore, socket: AppSocket, shareStor
 			throw new AppError('VALIDATION', { fields: { message: ['invalid'] } });
 		}
 		if (type === sync.messageYjsSyncStep1) {
-			try {
-				return {
-					messages: [
-						syncMessage((e) => sync.writeSyncStep2(e, draft.doc, payload)),
-						syncMessage((e) => sync.writeSyncStep1(e, draft.doc))
-					]
-				};
-			} catch {
-				throw new AppError('VALIDATION', { fields: { message: ['invalid'] } });
-			}
+			// Answered from what is stored: nobody gets content a failed write would take back.
+			return app.drafts.serially(draftId, async ({ doc }) => {
+				try {
+					return {
+						messages: [
+							syncMessage((e) => sync.writeSyncStep2(e, doc, payload)),
+							syncMessage((e) => sync.writeSyncStep1(e, doc))
+						]
+					};
+				} catch {
+					throw new AppError('VALIDATION', { fields: { message: ['invalid'] } });
+				}
+			});
 		}
 		if (type !== sync.messageYjsSyncStep2 && type !== sync.messageYjsUpdate) {
 			throw new AppError('VALIDATION', { fields: { message: ['invalid'] } });

@@ -9,16 +9,16 @@ import { registerAccountHandlers } from './account-handlers.ts';
 import { listChatMessages } from '../sessions/list-chat-messages.ts';
 import { RoomConnections } from './room-connections.ts';
 import { registerRoomHandlers } from './room-handlers.ts';
-import { registerDraftHandlers, type ShareStored } from './draft-handlers.ts';
+import { registerDraftHandlers, type ShareApplied } from './draft-handlers.ts';
 import type { DraftAuthor } from '../agreements/draft-role.ts';
 
 /** What the app processes of a cluster tell each other. */
 type ClusterEvents = {
 	/**
-	 * An update one process stored: the others apply it to their copy of the draft. In base64:
+	 * An update one process applied: the others apply it to their copy of the draft. In base64:
 	 * the Redis adapter sends these as JSON, which would turn bytes into an object of numbers.
 	 */
-	'draft:stored': (draftId: string, update: string, authors: [number, DraftAuthor][]) => void;
+	'draft:applied': (draftId: string, update: string, authors: [number, DraftAuthor][]) => void;
 };
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, ClusterEvents, SocketData>;
@@ -58,7 +58,7 @@ export class Realtime {
 			);
 			registerAccountHandlers(core, socket);
 			registerRoomHandlers(core, rooms, socket);
-			registerDraftHandlers(core, socket, this.#shareStored);
+			registerDraftHandlers(core, socket, this.#shareApplied);
 		});
 	}
 
@@ -72,14 +72,14 @@ export class Realtime {
 		await Promise.all([publisher.connect(), subscriber.connect()]);
 		this.#redis = [publisher, subscriber];
 		this.#io.adapter(createAdapter(publisher, subscriber));
-		this.#io.on('draft:stored', (draftId, update, authors) =>
-			this.#core.drafts.applyStored(draftId, new Uint8Array(Buffer.from(update, 'base64')), authors)
+		this.#io.on('draft:applied', (draftId, update, authors) =>
+			this.#core.drafts.follow(draftId, new Uint8Array(Buffer.from(update, 'base64')), authors)
 		);
 	}
 
-	readonly #shareStored: ShareStored = (draftId, update, authors) => {
+	readonly #shareApplied: ShareApplied = (draftId, update, authors) => {
 		if (this.#redis.length) {
-			this.#io.serverSideEmit('draft:stored', draftId, Buffer.from(update).toString('base64'), authors);
+			this.#io.serverSideEmit('draft:applied', draftId, Buffer.from(update).toString('base64'), authors);
 		}
 	};
 

@@ -22,7 +22,7 @@ import {
 	draftUpdates,
 	draftVersions
 } from '#server/db/schema.ts';
-import { MAX_AWARENESS_BYTES, MAX_DRAFT_UPDATE_BYTES } from '#shared/agreement.ts';
+import { AGREEMENT_FIELD, MAX_AWARENESS_BYTES, MAX_DRAFT_UPDATE_BYTES } from '#shared/agreement.ts';
 import { intakeForm } from '../fixtures/case-network.ts';
 import {
 	ask,
@@ -423,7 +423,7 @@ describe('storage', () => {
 		await expectConverged(app, [mediator, expert]);
 	});
 
-	test('an update the database fails to store is neither applied, acknowledged nor passed on', async ({
+	test('an update the database fails to store is neither acknowledged nor passed on; a resync stores it', async ({
 		app,
 		world,
 		client
@@ -431,11 +431,14 @@ describe('storage', () => {
 		const [mediator, expert] = await editors(client, world);
 		const before = fingerprint(await serverDoc(app, mediator.draftId));
 		const rows = (await storedUpdates(app, mediator.draftId)).length;
+		const logged = vi.spyOn(app.log, 'error');
 		const transaction = vi
 			.spyOn(app.db, 'transaction')
 			.mockImplementationOnce(() => Promise.reject(new Error('could not extend file: No space left on device')));
-		expect(codeOf(await mediator.append('【未保存】'))).toBe('INTERNAL');
+		expect(codeOf(await mediator.append('【未保存】'))).toBe('UNAVAILABLE');
 		transaction.mockRestore();
+		expect(logged).toHaveBeenCalledWith(expect.anything(), 'draft updates not stored; the draft is reloaded');
+		// Nobody heard of it, and the server's copy is the database's again.
 		await roundTrip(expert.socket);
 		expect(expert.received).toBe(0);
 		expect(fingerprint(await serverDoc(app, mediator.draftId))).toEqual(before);
@@ -644,11 +647,75 @@ describe('hostile input', () => {
 		expect((await expectConverged(app, [mediator, expert])).text).toContain('【仍可编辑】');
 	});
 
-	// Found while writing these tests, not fixed: an editor can send a well-formed update that puts
-	// content other than XML elements and text into the agreement (e.g. a Y.Array item under the
-	// root name `agreement`); it is stored, and from then on DraftStore.contentOf throws, so saving
-	// and freezing versions fail with INTERNAL for good.
-	test.todo('an update that puts non-XML content into the agreement is refused as VALIDATION');
+	test('content the editor could not show is refused as VALIDATION; versions can still be saved', async ({
+		app,
+		world,
+		client
+	}) => {
+		const [mediator, expert] = await editors(client, world);
+		const { draftId } = mediator;
+		const before = fingerprint(await serverDoc(app, draftId));
+		const rows = (await storedUpdates(app, draftId)).length;
+		/** What a client with a copy of the draft (or of `from`) under a new client id sends after `change`. */
+		const written = (change: (doc: Y.Doc) => void, from = mediator.doc) => {
+			const doc = new Y.Doc();
+			Y.applyUpdate(doc, Y.encodeStateAsUpdate(from));
+			const updates: Uint8Array[] = [];
+			doc.on('update', (update: Uint8Array) => updates.push(update));
+			change(doc);
+			return Y.mergeUpdates(updates);
+		};
+		const firstText = (doc: Y.Doc) => paragraphText(doc.getXmlFragment(AGREEMENT_FIELD), '');
+		const hostile: [string, Uint8Array][] = [
+			// On a document of its own: one cannot hold two types under one name.
+			['an array under the name of the agreement', written((d) => d.getArray(AGREEMENT_FIELD).push([1]), new Y.Doc())],
+			['another root', written((d) => d.getText('notes').insert(0, '旁注'))],
+			[
+				'a map in the agreement',
+				written((d) => d.getXmlFragment(AGREEMENT_FIELD).insert(0, [new Y.XmlHook('x') as never]))
+			],
+			[
+				'an element the schema lacks',
+				written((d) => d.getXmlFragment(AGREEMENT_FIELD).insert(0, [new Y.XmlElement('script')]))
+			],
+			[
+				'text straight in the agreement',
+				written((d) => d.getXmlFragment(AGREEMENT_FIELD).insert(0, [new Y.XmlText('裸')]))
+			],
+			['an embed in a text', written((d) => firstText(d).insertEmbed(0, { image: 'x' }))],
+			['a mark the schema lacks', written((d) => firstText(d).format(0, 1, { blink: true }))],
+			[
+				'a type as an attribute',
+				written((d) =>
+					(d.getXmlFragment(AGREEMENT_FIELD).get(0) as Y.XmlElement).setAttribute('x', new Y.XmlText() as never)
+				)
+			]
+		];
+		const refusals: [string, string][] = [];
+		for (const [what, update] of hostile) {
+			const reply = await mediator.send(update);
+			if (codeOf(reply) !== 'VALIDATION') refusals.push([what, codeOf(reply)]);
+		}
+		expect(refusals).toEqual([]);
+		await roundTrip(expert.socket);
+		expect(expert.received).toBe(0);
+		expect(fingerprint(await serverDoc(app, draftId))).toEqual(before);
+		expect(await storedUpdates(app, draftId)).toHaveLength(rows);
+
+		// What the editor itself writes is taken: a bold word, an ordered list, a heading's level.
+		const fine = written((d) => {
+			firstText(d).format(0, 1, { bold: {} });
+			const list = new Y.XmlElement('orderedList');
+			list.setAttribute('start', 1 as never);
+			const item = new Y.XmlElement('listItem');
+			item.insert(0, [paragraph('新条款')]);
+			list.insert(0, [item]);
+			d.getXmlFragment(AGREEMENT_FIELD).push([list]);
+		});
+		expect(codeOf(await mediator.send(fine))).toBe('ok');
+		expect(DraftStore.contentOf((await app.drafts.live(draftId)).doc).text).toContain('1. 新条款');
+		expect(codeOf(await ask(mediator.socket, 'draft:saveVersion', { draftId, name: '第二稿' }))).toBe('ok');
+	});
 
 	test('a flood beyond the bucket is RATE_LIMITED, for that connection only, and passes', async ({ world, client }) => {
 		const [mediator, expert] = await editors(client, world);

@@ -28,6 +28,8 @@ export function errorMessage(code: ErrorCode, retryAfterSeconds = 0): string {
 			return m.error_rate_limited({ minutes: Math.max(1, Math.ceil(retryAfterSeconds / 60)) });
 		case 'INTERNAL':
 			return m.error_internal();
+		case 'UNAVAILABLE':
+			return m.error_unavailable();
 	}
 }
 

@@ -13,7 +13,9 @@ export const ERROR_STATUS = {
 	SETUP_COMPLETE: 409,
 	PAYLOAD_TOO_LARGE: 413,
 	RATE_LIMITED: 429,
-	INTERNAL: 500
+	INTERNAL: 500,
+	/** Could not be done just now (the database failed to store it): trying again may work. */
+	UNAVAILABLE: 503
 } as const;
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
