@@ -1,0 +1,60 @@
+import type { AgreementLanguage } from './agreement-pdf-input.ts';
+
+/** The fixed words printed on an agreement, in the agreement's language. */
+export type AgreementLabels = {
+	caseNumber: string;
+	committee: string;
+	parties: string;
+	signatures: string;
+	signedOn: string;
+	certificateTitle: string;
+	certificateIntro: string;
+	signer: string;
+	signedAt: string;
+	ip: string;
+	userAgent: string;
+	textSha256: string;
+	verification: string;
+	sealReason: string;
+	page: (page: number, pages: number) => string;
+};
+
+const LABELS: Record<AgreementLanguage, AgreementLabels> = {
+	'zh-CN': {
+		caseNumber: '案号',
+		committee: '调解组织',
+		parties: '当事人',
+		signatures: '签名',
+		signedOn: '签署日期',
+		certificateTitle: '签署证书',
+		certificateIntro: '本协议由以下各方以电子方式签署，并由调解组织加盖电子印章。',
+		signer: '签署人',
+		signedAt: '签署时间',
+		ip: 'IP 地址',
+		userAgent: '设备',
+		textSha256: '协议文本 SHA-256',
+		verification: '扫码或访问以下地址验证本协议',
+		sealReason: '人民调解协议书',
+		page: (page, pages) => `第 ${page} 页 / 共 ${pages} 页`
+	},
+	en: {
+		caseNumber: 'Case number',
+		committee: 'Mediation committee',
+		parties: 'Parties',
+		signatures: 'Signatures',
+		signedOn: 'Signed on',
+		certificateTitle: 'Signing certificate',
+		certificateIntro:
+			'This agreement was signed electronically by the signers below and sealed by the mediation committee.',
+		signer: 'Signer',
+		signedAt: 'Signed at',
+		ip: 'IP address',
+		userAgent: 'Device',
+		textSha256: 'SHA-256 of the agreement text',
+		verification: 'Scan the code or open this address to verify the agreement',
+		sealReason: 'Mediation agreement',
+		page: (page, pages) => `Page ${page} of ${pages}`
+	}
+};
+
+export const agreementLabels = (language: AgreementLanguage): AgreementLabels => LABELS[language];

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+/** Largest agreement text: about a hundred pages. */
+export const MAX_AGREEMENT_TEXT_LENGTH = 100_000;
+/** Largest signature image; a drawn signature is a few tens of kilobytes. */
+export const MAX_SIGNATURE_BYTES = 512 * 1024;
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+const line = (max: number) =>
+	z
+		.string()
+		.trim()
+		.min(1)
+		.max(max)
+		.refine((value) => !/[\r\n]/.test(value), 'invalid');
+
+const png = z
+	.custom<Uint8Array>((value) => value instanceof Uint8Array)
+	.refine((bytes) => bytes.byteLength <= MAX_SIGNATURE_BYTES, 'too_large')
+	.refine((bytes) => PNG_SIGNATURE.every((byte, index) => bytes[index] === byte), 'file_type');
+
+export const agreementPdfInputSchema = z.object({
+	language: z.enum(['zh-CN', 'en']),
+	title: line(100),
+	caseNumber: line(40),
+	committee: line(100),
+	parties: z
+		.array(z.object({ name: line(100), role: line(40) }))
+		.min(1)
+		.max(50),
+	/** The frozen agreement as `canonicalText` gives it: one block a line, clauses numbered "1. ". */
+	text: z.string().min(1).max(MAX_AGREEMENT_TEXT_LENGTH),
+	signers: z
+		.array(
+			z.object({
+				name: line(100),
+				role: line(40),
+				signature: png,
+				signedAt: z.date(),
+				ip: line(45),
+				userAgent: z.string().max(500)
+			})
+		)
+		.min(1)
+		.max(20),
+	/** SHA-256 of the agreement text, lower-case hex. */
+	textSha256: z.string().regex(/^[0-9a-f]{64}$/),
+	verificationUrl: z.url({ protocol: /^https?$/ }).max(500),
+	/** Where the times on the certificate are given; the committee's zone. */
+	timeZone: z
+		.string()
+		.default('Asia/Shanghai')
+		.refine((zone) => {
+			try {
+				new Intl.DateTimeFormat('en', { timeZone: zone });
+				return true;
+			} catch {
+				return false;
+			}
+		}, 'invalid')
+});
+
+export type AgreementPdfInput = z.input<typeof agreementPdfInputSchema>;
+export type AgreementPdf = z.output<typeof agreementPdfInputSchema>;
+export type AgreementLanguage = AgreementPdf['language'];

@@ -1,0 +1,108 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+/** poppler-utils on a PDF held in memory: what CI checks agreements with. */
+
+const run = promisify(execFile);
+
+async function withFile<T>(pdf: Uint8Array, use: (file: string, dir: string) => Promise<T>): Promise<T> {
+	const dir = await mkdtemp(join(tmpdir(), 'tiaojie-pdf-'));
+	try {
+		const file = join(dir, 'doc.pdf');
+		await writeFile(file, pdf);
+		return await use(file, dir);
+	} finally {
+		await rm(dir, { recursive: true, force: true });
+	}
+}
+
+/** A poppler tool's output; a failing exit (pdfsig on a broken file) still gives its output. */
+async function poppler(tool: string, args: string[]): Promise<string> {
+	try {
+		const { stdout } = await run(tool, args, { maxBuffer: 64 * 1024 * 1024 });
+		return stdout;
+	} catch (error) {
+		const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+		return stdout + stderr;
+	}
+}
+
+export type PdfFont = { name: string; type: string; embedded: boolean; subset: boolean; unicode: boolean };
+
+export const pdffonts = (pdf: Uint8Array): Promise<PdfFont[]> =>
+	withFile(pdf, async (file) => {
+		const lines = (await poppler('pdffonts', [file])).split('\n').slice(2).filter(Boolean);
+		return lines.map((line) => {
+			// name, type (may hold spaces), encoding, then emb sub uni object ID.
+			const columns = line.trim().split(/\s+/);
+			const [embedded, subset, unicode] = columns.slice(-5, -2).map((flag) => flag === 'yes');
+			return { name: columns[0], type: line.slice(37, 55).trim(), embedded, subset, unicode };
+		});
+	});
+
+export const pdftotext = (pdf: Uint8Array, options: { layout?: boolean; page?: number } = {}): Promise<string> =>
+	withFile(pdf, (file) =>
+		poppler('pdftotext', [
+			...(options.layout ? ['-layout'] : []),
+			...(options.page ? ['-f', String(options.page), '-l', String(options.page)] : []),
+			file,
+			'-'
+		])
+	);
+
+export type Word = { page: number; text: string; xMin: number; yMin: number; xMax: number; yMax: number };
+
+/** Every word with its box in points, from the top-left of its page. */
+export const pdfWords = (pdf: Uint8Array): Promise<{ pages: { width: number; height: number }[]; words: Word[] }> =>
+	withFile(pdf, async (file) => {
+		const html = await poppler('pdftotext', ['-bbox', file, '-']);
+		const pages: { width: number; height: number }[] = [];
+		const words: Word[] = [];
+		for (const match of html.matchAll(
+			/<page width="([\d.]+)" height="([\d.]+)">|<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g
+		)) {
+			if (match[1]) pages.push({ width: Number(match[1]), height: Number(match[2]) });
+			else
+				words.push({
+					page: pages.length,
+					text: match[7],
+					xMin: Number(match[3]),
+					yMin: Number(match[4]),
+					xMax: Number(match[5]),
+					yMax: Number(match[6])
+				});
+		}
+		return { pages, words };
+	});
+
+export const pdfinfoPages = (pdf: Uint8Array): Promise<number> =>
+	withFile(pdf, async (file) => Number(/^Pages:\s+(\d+)/m.exec(await poppler('pdfinfo', [file]))?.[1]));
+
+export const pdfsig = (pdf: Uint8Array): Promise<string> => withFile(pdf, (file) => poppler('pdfsig', [file]));
+
+/** Dark pixels (below half grey) of each page rendered in grey at `dpi`. */
+export const inkPerPage = (pdf: Uint8Array, dpi = 100): Promise<number[]> =>
+	withFile(pdf, async (file, dir) => {
+		await poppler('pdftoppm', ['-gray', '-r', String(dpi), file, join(dir, 'page')]);
+		const pages = await pdfinfoPages(pdf);
+		const counts: number[] = [];
+		for (let page = 1; page <= pages; page++) {
+			const digits = String(pages).length;
+			const image = await readFile(join(dir, `page-${String(page).padStart(digits, '0')}.pgm`));
+			counts.push(darkPixels(image));
+		}
+		return counts;
+	});
+
+/** Dark pixels of a binary PGM (P5, 8 bits). */
+function darkPixels(pgm: Buffer): number {
+	// The header: P5, width, height, maxval, then one whitespace byte.
+	const header = /^P5\s+\d+\s+\d+\s+\d+\s/.exec(pgm.toString('latin1', 0, 64));
+	if (!header) throw new Error('not a binary PGM');
+	let dark = 0;
+	for (let index = header[0].length; index < pgm.length; index++) if (pgm[index] < 128) dark++;
+	return dark;
+}
