@@ -94,3 +94,5 @@ export function agreementInput(overrides: Partial<AgreementPdfInput> = {}): Agre
 		...overrides
 	};
 }
+
+export const SEAL_PASSPHRASE = 'correct horse battery staple';

@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import fontkit from '@pdf-lib/fontkit';
+import { describe, expect, it } from 'vitest';
+import { breakLines, CLOSING_PUNCTUATION, OPENING_PUNCTUATION } from '#server/signing/break-lines.ts';
+import { collectionFaceNames, extractCollectionFace } from '#server/signing/font-collection.ts';
+import { FontPlan, REPLACEMENT_CHARACTER } from '#server/signing/font-runs.ts';
+
+/** Each character one unit wide, a Latin letter or digit half a unit: a monospaced stand-in for a font. */
+const measure = (text: string) => [...text].reduce((width, char) => width + (/[\x20-\x7e]/.test(char) ? 0.5 : 1), 0);
+
+describe('Chinese line breaking', () => {
+	it('fills lines to the width, dropping nothing', () => {
+		const text = '经调解，双方自愿达成如下协议。被申请人于本月底前支付赔偿款。';
+		const lines = breakLines(text, 10, measure);
+		expect(lines.join('')).toBe(text);
+		for (const line of lines) expect(measure(line)).toBeLessThanOrEqual(10);
+	});
+
+	it('never starts a line with closing punctuation: the character before comes down with it', () => {
+		// Ten characters fill the line exactly; the comma would start the next one.
+		const lines = breakLines('一二三四五六七八九十，甲乙。', 10, measure);
+		expect(lines).toEqual(['一二三四五六七八九', '十，甲乙。']);
+		for (const closing of CLOSING_PUNCTUATION) {
+			for (const line of breakLines(`一二三四五六七八九十${closing}甲乙`, 10, measure).slice(1)) {
+				expect(line[0]).not.toBe(closing);
+			}
+		}
+	});
+
+	it('never ends a line with opening punctuation: it goes down with what it opens', () => {
+		const lines = breakLines('一二三四五六七八九（甲乙）', 10, measure);
+		expect(lines).toEqual(['一二三四五六七八九', '（甲乙）']);
+		for (const opening of OPENING_PUNCTUATION) {
+			for (const line of breakLines(`一二三四五六七八九${opening}甲乙`, 10, measure)) {
+				expect(line.at(-1)).not.toBe(opening);
+			}
+		}
+	});
+
+	it('keeps Latin words and numbers whole, with the punctuation that follows them', () => {
+		const lines = breakLines('支付人民币12,000.50元，合同编号HT-2026-0042，见https://example.org/a', 10, measure);
+		expect(lines.join('')).toBe('支付人民币12,000.50元，合同编号HT-2026-0042，见https://example.org/a');
+		expect(lines.some((line) => line.includes('12,000.50'))).toBe(true);
+		expect(lines.some((line) => line.includes('HT-2026-0042，'))).toBe(true);
+	});
+
+	it('breaks Latin text at spaces and drops the space at the break', () => {
+		expect(breakLines('the parties agree to pay', 4, measure)).toEqual(['the', 'parties', 'agree to', 'pay']);
+	});
+
+	it('cuts a word wider than a whole line rather than letting it run over', () => {
+		const lines = breakLines('https://example.org/verify?sha256=0123456789abcdef', 10, measure);
+		expect(lines.join('')).toBe('https://example.org/verify?sha256=0123456789abcdef');
+		for (const line of lines) expect(measure(line)).toBeLessThanOrEqual(10);
+	});
+
+	it('keeps an emoji with its modifiers on one line', () => {
+		const lines = breakLines('一二三四五六七八九👍🏽十', 10, measure);
+		expect(lines.join('')).toBe('一二三四五六七八九👍🏽十');
+		expect(lines.some((line) => line.includes('👍🏽'))).toBe(true);
+	});
+});
+
+describe('the font plan', () => {
+	const plan = () =>
+		new FontPlan({
+			main: (codePoint) => codePoint < 0x20000 && codePoint !== 0x1f600,
+			rare: (codePoint) => codePoint >= 0x20000 && codePoint < 0x30000
+		});
+
+	it('runs characters in the font that has them and replaces, once each, those none has', () => {
+		const fonts = plan();
+		expect(fonts.runs('甲𠀀乙😀丙😀')).toEqual([
+			{ font: 'main', text: '甲' },
+			{ font: 'rare', text: '𠀀' },
+			{ font: 'main', text: `乙${REPLACEMENT_CHARACTER}丙${REPLACEMENT_CHARACTER}` }
+		]);
+		expect(fonts.replaced()).toEqual(['😀']);
+		expect(fonts.characters('rare')).toBe('𠀀');
+		expect(fonts.characters('main')).toContain(REPLACEMENT_CHARACTER);
+	});
+
+	it('refuses, once frozen, a character it did not plan: the fonts were cut without it', () => {
+		const fonts = plan();
+		fonts.runs('甲乙');
+		fonts.freeze();
+		expect(fonts.runs('乙甲')).toHaveLength(1);
+		expect(() => fonts.runs('丙')).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
+	});
+});
+
+describe('faces of a font collection', () => {
+	const collection = readFileSync('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc');
+
+	it('lists the faces by PostScript name', () => {
+		const names = collectionFaceNames(collection);
+		expect(names).toContain('NotoSansCJKsc-Regular');
+		expect(names).toContain('NotoSansCJKjp-Regular');
+	});
+
+	it('copies a face out as a font of its own, every table intact and aligned', () => {
+		const face = extractCollectionFace(collection, 'NotoSansCJKsc-Regular');
+		const font = fontkit.create(face);
+		expect(font.postscriptName).toBe('NotoSansCJKsc-Regular');
+		expect(font.hasGlyphForCodePoint('调'.codePointAt(0) ?? 0)).toBe(true);
+		const data = new DataView(face.buffer, face.byteOffset, face.byteLength);
+		const tables = data.getUint16(4);
+		for (let index = 0; index < tables; index++) {
+			const record = 12 + index * 16;
+			const tag = String.fromCharCode(...face.subarray(record, record + 4));
+			const [checksum, offset, length] = [4, 8, 12].map((field) => data.getUint32(record + field));
+			expect(offset % 4).toBe(0);
+			// head's checksum skips its own checkSumAdjustment field, which the table sum includes.
+			if (tag === 'head') continue;
+			let sum = 0;
+			for (let at = offset; at < offset + length; at += 4) {
+				const word = [0, 1, 2, 3].reduce(
+					(value, byte) => value * 256 + (at + byte < offset + length ? face[at + byte] : 0),
+					0
+				);
+				sum = (sum + word) >>> 0;
+			}
+			expect(sum, `checksum of ${tag}`).toBe(checksum);
+		}
+	});
+
+	it('refuses a file that is no collection, a face it lacks, and a cut-off file', () => {
+		expect(() => extractCollectionFace(new Uint8Array(100), 'NotoSansCJKsc-Regular')).toThrow(
+			expect.objectContaining({ code: 'VALIDATION', fields: { font: ['not_a_font_collection'] } })
+		);
+		expect(() => extractCollectionFace(collection, 'NotoSansCJKxx-Regular')).toThrow(
+			expect.objectContaining({ fields: { font: ['face_not_found'] } })
+		);
+		expect(() => extractCollectionFace(collection.subarray(0, 4000), 'NotoSansCJKsc-Regular')).toThrow(
+			expect.objectContaining({ fields: { font: ['truncated'] } })
+		);
+	});
+});
