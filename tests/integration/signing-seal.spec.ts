@@ -18,7 +18,10 @@ function p12Of(
 	certificates: forge.pki.Certificate[] | null,
 	passphrase = SEAL_PASSPHRASE
 ) {
-	const asn1 = forge.pkcs12.toPkcs12Asn1(key, certificates, passphrase, { algorithm: '3des' });
+	// forge takes null for "no certificate", though its types do not say so.
+	const asn1 = forge.pkcs12.toPkcs12Asn1(key, certificates as forge.pki.Certificate[], passphrase, {
+		algorithm: '3des'
+	});
 	return forge.util.binary.raw.decode(forge.asn1.toDer(asn1).getBytes());
 }
 

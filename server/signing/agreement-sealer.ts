@@ -1,0 +1,110 @@
+import { Worker } from 'node:worker_threads';
+import { AppError, type ErrorCode, type FieldErrors } from '#shared/errors.ts';
+import type { Logger } from '../log.ts';
+import type { AgreementPdfInput } from './agreement-pdf-input.ts';
+import type { SealedAgreement, SealOptions } from './seal-agreement.ts';
+import type { SealKey } from './seal-key.ts';
+
+export type SealRequest = { id: number; input: AgreementPdfInput; key: SealKey; options: SealOptions };
+export type SealResponse =
+	| { id: number; ok: true; result: SealedAgreement }
+	| { id: number; ok: false; error: { code: ErrorCode; fields?: FieldErrors; detail: string } };
+
+type Pending = { resolve: (result: SealedAgreement) => void; reject: (error: AppError) => void };
+
+/*
+ * The worker runs from source, as the server does (`node server/index.ts`, Node's type
+ * stripping), so this path holds in development, in tests and in production alike. Keep the
+ * sealer on the app's services (server/app.ts), not in code that Vite bundles.
+ */
+const WORKER_FILE = new URL('./signing-worker.ts', import.meta.url);
+/** A runaway build ends the worker, not the server. */
+const WORKER_HEAP_MB = 512;
+
+/**
+ * Builds and seals agreements on one long-lived worker thread, one at a time in order of call.
+ * A failure comes back as a rejected AppError; a worker that dies takes its pending jobs with it
+ * (rejected as INTERNAL) and the next call starts a fresh one.
+ */
+export class AgreementSealer {
+	readonly #log: Logger;
+	readonly #pending = new Map<number, Pending>();
+	#worker: Worker | null = null;
+	#nextId = 1;
+	#closed = false;
+
+	constructor(options: { log: Logger }) {
+		this.#log = options.log;
+	}
+
+	/** The agreement as a sealed PDF with its SHA-256, page count and any characters printed as 〓. */
+	sealAgreement(input: AgreementPdfInput, key: SealKey, options: SealOptions = {}): Promise<SealedAgreement> {
+		if (this.#closed) return Promise.reject(new AppError('INTERNAL', { cause: new Error('sealer closed') }));
+		const id = this.#nextId++;
+		const worker = this.#ensureWorker();
+		return new Promise<SealedAgreement>((resolve, reject) => {
+			try {
+				worker.postMessage({ id, input, key, options } satisfies SealRequest);
+			} catch (error) {
+				// Only values that survive structured cloning cross to the worker.
+				reject(new AppError('VALIDATION', { fields: { input: ['not_cloneable'] }, cause: error }));
+				return;
+			}
+			this.#pending.set(id, { resolve, reject });
+			worker.ref();
+		}).then((result) => {
+			if (result.replacedCharacters.length) {
+				this.#log.warn(
+					{ caseNumber: input.caseNumber, characters: result.replacedCharacters },
+					'agreement PDF: characters no font has were printed as 〓'
+				);
+			}
+			return result;
+		});
+	}
+
+	#ensureWorker(): Worker {
+		if (this.#worker) return this.#worker;
+		const worker = new Worker(WORKER_FILE, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+		worker.unref();
+		worker.on('message', (response: SealResponse) => this.#settle(response));
+		worker.on('error', (error: Error) => {
+			this.#log.error({ err: error }, 'signing worker failed');
+			this.#abandon(worker, error);
+		});
+		worker.on('exit', (code) => this.#abandon(worker, new Error(`signing worker exited with code ${code}`)));
+		this.#worker = worker;
+		return worker;
+	}
+
+	#settle(response: SealResponse): void {
+		const pending = this.#pending.get(response.id);
+		if (!pending) return;
+		this.#pending.delete(response.id);
+		if (this.#pending.size === 0) this.#worker?.unref();
+		if (response.ok) return pending.resolve(response.result);
+		if (response.error.code === 'INTERNAL')
+			this.#log.error({ detail: response.error.detail }, 'sealing an agreement failed');
+		pending.reject(
+			new AppError(response.error.code, { fields: response.error.fields, cause: new Error(response.error.detail) })
+		);
+	}
+
+	/** Rejects every job the worker held, and forgets the worker. */
+	#abandon(worker: Worker, cause: Error): void {
+		if (this.#worker !== worker) return;
+		this.#worker = null;
+		for (const pending of this.#pending.values()) pending.reject(new AppError('INTERNAL', { cause }));
+		this.#pending.clear();
+	}
+
+	/** Ends the worker; jobs still running are rejected. Calling it again does nothing. */
+	async close(): Promise<void> {
+		if (this.#closed) return;
+		this.#closed = true;
+		const worker = this.#worker;
+		if (!worker) return;
+		await worker.terminate();
+		this.#abandon(worker, new Error('sealer closed'));
+	}
+}

@@ -1,0 +1,89 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AgreementSealer } from '#server/signing/agreement-sealer.ts';
+import { createSealKey } from '#server/signing/create-seal-key.ts';
+import { readPdfSeal } from '#server/signing/read-pdf-seal.ts';
+import { agreementInput, agreementText, SEAL_PASSPHRASE, sha256 } from './signing-samples.ts';
+
+/** A logger whose lines the test can read. */
+function capturingLogger() {
+	const lines: Record<string, unknown>[] = [];
+	const stream = new Writable({
+		write(chunk, _encoding, done) {
+			lines.push(JSON.parse(String(chunk)));
+			done();
+		}
+	});
+	return { log: pino({ level: 'debug' }, stream), lines };
+}
+
+const seal = createSealKey({ organisation: '青山镇人民调解委员会', passphrase: SEAL_PASSPHRASE });
+
+describe('sealing on the worker thread', () => {
+	const { log, lines } = capturingLogger();
+	const sealer = new AgreementSealer({ log });
+	afterAll(() => sealer.close());
+
+	it('builds and seals the agreement off the event loop, which keeps turning meanwhile', async () => {
+		let ticks = 0;
+		const timer = setInterval(() => ticks++, 5);
+		const sealed = await sealer.sealAgreement(agreementInput(), seal);
+		clearInterval(timer);
+		expect(ticks).toBeGreaterThan(2);
+		expect(sealed.sha256).toBe(sha256(sealed.pdf));
+		expect(sealed.pages).toBe(3);
+		expect(sealed.replacedCharacters).toEqual([]);
+		expect(readPdfSeal(sealed.pdf)).toMatchObject({
+			intact: true,
+			organisation: '青山镇人民调解委员会',
+			certificateFingerprint: seal.certificate.fingerprint
+		});
+	});
+
+	it('runs calls made together one after another, each getting its own agreement', async () => {
+		const numbers = ['2026-QSZ-000201', '2026-QSZ-000202', '2026-QSZ-000203'];
+		const results = await Promise.all(
+			numbers.map((caseNumber) => sealer.sealAgreement(agreementInput({ caseNumber }), seal))
+		);
+		expect(new Set(results.map((result) => result.sha256)).size).toBe(3);
+		for (const result of results) expect(readPdfSeal(result.pdf).intact).toBe(true);
+	});
+
+	it('rejects bad input and a wrong passphrase with field codes, and goes on working', async () => {
+		await expect(sealer.sealAgreement(agreementInput({ signers: [] }), seal)).rejects.toMatchObject({
+			code: 'VALIDATION',
+			fields: { signers: expect.any(Array) }
+		});
+		await expect(sealer.sealAgreement(agreementInput(), { ...seal, passphrase: 'not it' })).rejects.toMatchObject({
+			code: 'VALIDATION',
+			fields: { passphrase: ['wrong_passphrase'] }
+		});
+		const notCloneable = { ...agreementInput(), title: (() => '标题') as unknown as string };
+		await expect(sealer.sealAgreement(notCloneable, seal)).rejects.toMatchObject({
+			code: 'VALIDATION',
+			fields: { input: ['not_cloneable'] }
+		});
+		expect((await sealer.sealAgreement(agreementInput(), seal)).pages).toBe(3);
+	});
+
+	it('reports and logs the characters no font has', async () => {
+		const text = agreementText(['附言：😀']);
+		const sealed = await sealer.sealAgreement(agreementInput({ text, textSha256: sha256(text) }), seal);
+		expect(sealed.replacedCharacters).toEqual(['😀']);
+		expect(lines).toContainEqual(
+			expect.objectContaining({ level: 40, caseNumber: '2026-QSZ-000123', characters: ['😀'] })
+		);
+	});
+});
+
+describe('closing the sealer', () => {
+	it('rejects the job in progress and every later one, and may be called twice', async () => {
+		const sealer = new AgreementSealer({ log: capturingLogger().log });
+		const running = sealer.sealAgreement(agreementInput(), seal);
+		await sealer.close();
+		await expect(running).rejects.toMatchObject({ code: 'INTERNAL' });
+		await expect(sealer.sealAgreement(agreementInput(), seal)).rejects.toMatchObject({ code: 'INTERNAL' });
+		await sealer.close();
+	});
+});
