@@ -3,6 +3,7 @@ import { openDatabase, type Database, type Db } from './db/client.ts';
 import { createLogger, type Logger } from './log.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
 import { DraftStore } from './agreements/draft-store.ts';
+import { Insight } from './insight/insight.ts';
 import { RoomRegistry } from './media/room-registry.ts';
 import { Realtime } from './realtime/realtime.ts';
 
@@ -22,6 +23,7 @@ export type AppCore = {
 	readonly loginThrottle: LoginThrottle;
 	readonly rooms: RoomRegistry;
 	readonly drafts: DraftStore;
+	readonly insight: Insight;
 };
 
 /** Opens (or takes) the database, brings its schema up to date and builds the services on it. */
@@ -40,8 +42,10 @@ export async function createApp(config: Config, options: { log?: Logger; databas
 		db: database.db,
 		loginThrottle: new LoginThrottle(config.login),
 		rooms: new RoomRegistry(config.media, log),
-		drafts: new DraftStore(database.db, log)
+		drafts: new DraftStore(database.db, log),
+		insight: new Insight(database.db, log)
 	};
+	core.insight.start();
 	const realtime = new Realtime(core);
 	if (config.redisUrl) await realtime.joinCluster(config.redisUrl);
 	return { ...core, realtime };
@@ -51,6 +55,7 @@ export async function closeApp(app: App): Promise<void> {
 	await app.realtime.close();
 	await app.rooms.closeAll();
 	await app.drafts.close();
+	await app.insight.close();
 	await app.database.close();
 }
 

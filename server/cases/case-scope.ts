@@ -15,7 +15,7 @@ import {
 export type CaseRow = typeof cases.$inferSelect;
 
 /** The org paths of the committees the user sits on: a committee sees its cases and its children's. */
-async function committeePathsOf(db: Db, userId: string): Promise<string[]> {
+export async function committeePathsOf(db: Db, userId: string): Promise<string[]> {
 	const rows = await db
 		.select({ path: orgNodes.path })
 		.from(committeeMembers)

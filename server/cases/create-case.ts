@@ -107,5 +107,6 @@ export async function createCase(app: AppCore, fresh: NewCase, uploads: Upload[]
 		return { caseId: row.id, number };
 	});
 	app.log.info({ caseId: created.caseId, channel: fresh.channel, committeeId: committee.id }, 'case created');
+	await app.insight.caseChanged(created.caseId);
 	return { ...created, trackingToken: link?.token ?? null };
 }

@@ -3,7 +3,9 @@ import {
 	DEADLINE_STATUSES,
 	deadlineState,
 	NEAR_DEADLINE_DAYS,
+	OPEN_STATUSES,
 	type CaseChannel,
+	type CaseOutcome,
 	type CaseStatus,
 	type DeadlineState,
 	type DisputeType
@@ -15,6 +17,7 @@ import { authorize } from '../auth/authorize.ts';
 import type { Db } from '../db/client.ts';
 import { caseMediators, caseParties, cases, committees, orgNodes } from '../db/schema.ts';
 import { parseInput } from '../parse-input.ts';
+import { withinPeriod } from '../insight/period.ts';
 import { visibleCases } from './case-scope.ts';
 import { searchQuery } from './search-tokens.ts';
 
@@ -25,6 +28,7 @@ export type CaseListItem = {
 	number: string;
 	disputeType: DisputeType;
 	status: CaseStatus;
+	outcome: CaseOutcome | null;
 	channel: CaseChannel;
 	villageName: string;
 	committeeName: string;
@@ -32,6 +36,7 @@ export type CaseListItem = {
 	respondents: string;
 	createdAt: Date;
 	deadline: Date | null;
+	endedAt: Date | null;
 	deadlineState: DeadlineState;
 };
 
@@ -99,6 +104,14 @@ async function filterConditions(db: Db, filters: CaseListFilters, now: Date): Pr
 				lt(cases.deadline, new Date(now.getTime() + NEAR_DEADLINE_DAYS * 86_400_000))
 			);
 	}
+	if (filters.open) conditions.push(inArray(cases.status, OPEN_STATUSES));
+	if (filters.outcome) conditions.push(eq(cases.outcome, filters.outcome));
+	if (filters.org) {
+		// The path is looked up first so that the prefix match can use the committee path index.
+		const [node] = await db.select({ path: orgNodes.path }).from(orgNodes).where(eq(orgNodes.id, filters.org));
+		conditions.push(node ? like(cases.committeePath, `${node.path}%`) : sql`false`);
+	}
+	conditions.push(...withinPeriod(cases.createdAt, filters));
 	if (filters.q) {
 		const { tokens, runs } = searchQuery(filters.q);
 		if (tokens.length) {
@@ -113,6 +126,40 @@ async function filterConditions(db: Db, filters: CaseListFilters, now: Date): Pr
 	return conditions;
 }
 
+/** The cases the actor may see that match the filters, newest first, at most `limit` of them. */
+async function selectCases(db: Db, actor: Actor, filters: CaseListFilters, now: Date, limit: number) {
+	return db
+		.select({
+			id: cases.id,
+			number: cases.number,
+			disputeType: cases.disputeType,
+			status: cases.status,
+			outcome: cases.outcome,
+			channel: cases.channel,
+			villageName: orgNodes.name,
+			committeeName: committees.name,
+			applicants: namesOf('applicant'),
+			respondents: namesOf('respondent'),
+			createdAt: cases.createdAt,
+			deadline: cases.deadline,
+			endedAt: cases.endedAt,
+			sortKey: sql<string>`to_char(${cases.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
+		})
+		.from(cases)
+		.innerJoin(orgNodes, eq(orgNodes.id, cases.villageId))
+		.innerJoin(committees, eq(committees.id, cases.committeeId))
+		.where(and(await visibleCases(db, actor), ...(await filterConditions(db, filters, now))))
+		.orderBy(desc(cases.createdAt), desc(cases.id))
+		.limit(limit);
+}
+
+type SelectedCase = Awaited<ReturnType<typeof selectCases>>[number];
+
+const itemOf = ({ sortKey: _, ...row }: SelectedCase, now: Date): CaseListItem => ({
+	...row,
+	deadlineState: deadlineState(row.status, row.deadline, now)
+});
+
 /**
  * One page of the cases the actor may see, newest first, narrowed by the
  * filters; `nextCursor` continues after the last one (keyset pagination, so
@@ -121,34 +168,28 @@ async function filterConditions(db: Db, filters: CaseListFilters, now: Date): Pr
 export async function listCases(db: Db, actor: Actor, input: unknown, now = new Date()): Promise<CasePage> {
 	authorize(actor, 'cases:list');
 	const filters = parseInput(caseListSchema, input);
-	const rows = await db
-		.select({
-			id: cases.id,
-			number: cases.number,
-			disputeType: cases.disputeType,
-			status: cases.status,
-			channel: cases.channel,
-			villageName: orgNodes.name,
-			committeeName: committees.name,
-			applicants: namesOf('applicant'),
-			respondents: namesOf('respondent'),
-			createdAt: cases.createdAt,
-			deadline: cases.deadline,
-			sortKey: sql<string>`to_char(${cases.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
-		})
-		.from(cases)
-		.innerJoin(orgNodes, eq(orgNodes.id, cases.villageId))
-		.innerJoin(committees, eq(committees.id, cases.committeeId))
-		.where(and(await visibleCases(db, actor), ...(await filterConditions(db, filters, now))))
-		.orderBy(desc(cases.createdAt), desc(cases.id))
-		.limit(CASE_PAGE_SIZE + 1);
+	const rows = await selectCases(db, actor, filters, now, CASE_PAGE_SIZE + 1);
 	const page = rows.slice(0, CASE_PAGE_SIZE);
 	const last = page.at(-1);
 	return {
-		cases: page.map(({ sortKey: _, ...row }) => ({
-			...row,
-			deadlineState: deadlineState(row.status, row.deadline, now)
-		})),
+		cases: page.map((row) => itemOf(row, now)),
 		nextCursor: rows.length > CASE_PAGE_SIZE && last ? encodeCursor({ createdAt: last.sortKey, id: last.id }) : null
 	};
+}
+
+/** The most cases one export holds: a town's several years. A larger list must be narrowed first. */
+export const CASE_EXPORT_MAX = 20_000;
+
+/** Every case of the filtered list (from its first page, whatever the cursor), for an export. */
+export async function listCasesForExport(
+	db: Db,
+	actor: Actor,
+	input: unknown,
+	now = new Date()
+): Promise<CaseListItem[]> {
+	authorize(actor, 'cases:export');
+	const { cursor: _, ...filters } = parseInput(caseListSchema, input);
+	const rows = await selectCases(db, actor, filters, now, CASE_EXPORT_MAX + 1);
+	if (rows.length > CASE_EXPORT_MAX) throw new AppError('VALIDATION', { fields: { export: ['too_many'] } });
+	return rows.map((row) => itemOf(row, now));
 }

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { CASE_TRANSITIONS, canTransition } from '#shared/cases.ts';
+import { CASE_TRANSITIONS, canTransition, isOutcome } from '#shared/cases.ts';
 import { AppError } from '#shared/errors.ts';
 import type { Actor } from '#shared/roles.ts';
 import { caseIdSchema, caseTransitionSchema, type CaseTransitionInput } from '#shared/validation.ts';
@@ -80,9 +80,11 @@ export async function applyTransition(
 	if (!canTransition(row.status, change.transition)) throw new AppError('INVALID_TRANSITION');
 	const to = CASE_TRANSITIONS[change.transition].to;
 	const { set, data } = await effectsOf(tx, row, change, 'actorId' in by ? by.actorId : null, now);
+	// The outcome outlives the status, which `close` replaces: the statistics count by it.
+	const ending = isOutcome(to) ? { outcome: to, endedAt: now } : {};
 	await tx
 		.update(cases)
-		.set({ ...set, status: to, updatedAt: now })
+		.set({ ...set, ...ending, status: to, updatedAt: now })
 		.where(eq(cases.id, row.id));
 	await recordCaseEvent(tx, {
 		caseId: row.id,
@@ -105,10 +107,12 @@ export async function transitionCase(
 	authorize(actor, 'cases:mediate');
 	const { caseId } = parseInput(caseIdSchema, input);
 	const change = parseInput(caseTransitionSchema, input);
-	return app.db.transaction(async (tx) => {
+	const status = await app.db.transaction(async (tx) => {
 		const row = await findVisibleCase(tx, actor, caseId, true);
 		const to = await applyTransition(tx, row, change, { actorId: actor.id }, ip, now);
 		app.log.info({ caseId: row.id, actorId: actor.id, from: row.status, to }, 'case transition');
-		return { status: to };
+		return to;
 	});
+	await app.insight.caseChanged(caseId);
+	return { status };
 }

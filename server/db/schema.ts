@@ -6,6 +6,8 @@ import {
 	boolean,
 	check,
 	customType,
+	date,
+	doublePrecision,
 	index,
 	integer,
 	jsonb,
@@ -19,6 +21,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import {
 	CASE_CHANNELS,
+	CASE_OUTCOMES,
 	CASE_STATUSES,
 	DISPUTE_TYPES,
 	DEFAULT_DEADLINE_DAYS,
@@ -28,6 +31,7 @@ import {
 import { COMMITTEE_POSITIONS, ORG_KINDS } from '#shared/orgs.ts';
 import { ROLES } from '#shared/roles.ts';
 import { PARTICIPANT_ROLES, SESSION_KINDS, SESSION_STATUSES } from '#shared/sessions.ts';
+import { WARNING_RULES, WARNING_SEVERITIES, WARNING_STATUSES } from '#shared/warnings.ts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -39,6 +43,7 @@ export const caseStatus = pgEnum('case_status', CASE_STATUSES);
 export const caseChannel = pgEnum('case_channel', CASE_CHANNELS);
 export const partySide = pgEnum('party_side', PARTY_SIDES);
 export const referralTarget = pgEnum('referral_target', REFERRAL_TARGETS);
+export const caseOutcome = pgEnum('case_outcome', CASE_OUTCOMES);
 export const sessionKind = pgEnum('session_kind', SESSION_KINDS);
 export const sessionStatus = pgEnum('session_status', SESSION_STATUSES);
 export const participantRole = pgEnum('participant_role', PARTICIPANT_ROLES);
@@ -175,6 +180,9 @@ export const cases = pgTable(
 		acceptedAt: timestamp('accepted_at', { withTimezone: true }),
 		deadline: timestamp('deadline', { withTimezone: true }),
 		closedAt: timestamp('closed_at', { withTimezone: true }),
+		/** How the mediation ended (resolved, failed, withdrawn, rejected), kept after the case is closed. */
+		outcome: caseOutcome('outcome'),
+		endedAt: timestamp('ended_at', { withTimezone: true }),
 		/** Facts and party names, lowercased: what the text search matches against. */
 		searchText: text('search_text').notNull(),
 		/** The characters and character pairs of `searchText`, so that Chinese text (no spaces between words) is searchable by index. */
@@ -196,6 +204,10 @@ export const cases = pgTable(
 		index('cases_open_deadline_idx')
 			.on(t.deadline)
 			.where(sql`${t.status} in ('accepted', 'scheduled', 'in_mediation')`),
+		// The dashboard's live count of open cases (OPEN_STATUSES) by period and subtree, read from the index alone.
+		index('cases_unfinished_created_idx')
+			.on(t.createdAt, t.committeePath)
+			.where(sql`${t.status} in ('submitted', 'accepted', 'scheduled', 'in_mediation', 'escalated')`),
 		index('cases_search_idx').using('gin', t.searchTokens)
 	]
 );
@@ -230,7 +242,13 @@ export const caseParties = pgTable(
 		trackingTokenHash: text('tracking_token_hash').unique(),
 		createdAt: createdAt()
 	},
-	(t) => [index('case_parties_case_idx').on(t.caseId), index('case_parties_user_idx').on(t.userId)]
+	(t) => [
+		index('case_parties_case_idx').on(t.caseId),
+		index('case_parties_user_idx').on(t.userId),
+		// The early-warning rules look for the same person (phone) and household (address) in other cases.
+		index('case_parties_phone_idx').on(t.phone),
+		index('case_parties_address_idx').on(t.address)
+	]
 );
 
 export const caseMediators = pgTable(
@@ -562,4 +580,148 @@ export const draftComments = pgTable(
 		createdAt: createdAt()
 	},
 	(t) => [index('draft_comments_draft_idx').on(t.draftId, t.createdAt)]
+);
+
+export const warningRule = pgEnum('warning_rule', WARNING_RULES);
+export const warningSeverity = pgEnum('warning_severity', WARNING_SEVERITIES);
+export const warningStatus = pgEnum('warning_status', WARNING_STATUSES);
+
+/** What the statistics tables count for each group of cases. */
+const statisticsMeasures = () => ({
+	cases: integer('cases').notNull(),
+	/** Days from filing to the end of the mediation, summed over the ended cases. */
+	durationDays: doublePrecision('duration_days').notNull(),
+	/** Cases with a deadline, and those that ended after it or are still open past it. */
+	withDeadline: integer('with_deadline').notNull(),
+	overdue: integer('overdue').notNull()
+});
+
+/**
+ * Case counts by creation month, handling committee, village, type, status
+ * and outcome: the dashboard reads these instead of a million cases. Rebuilt
+ * as a whole in one transaction (server/insight/refresh-statistics.ts), so
+ * readers see either the old figures or the new ones.
+ */
+export const caseStatistics = pgTable(
+	'case_statistics',
+	{
+		month: date('month').notNull(),
+		committeeId: uuid('committee_id').notNull(),
+		committeePath: text('committee_path').notNull(),
+		/** The village or community (a group counts with its village). */
+		villageId: uuid('village_id').notNull(),
+		disputeType: disputeType('dispute_type').notNull(),
+		status: caseStatus('status').notNull(),
+		outcome: caseOutcome('outcome'),
+		...statisticsMeasures()
+	},
+	(t) => [index('case_statistics_path_month_idx').on(sql`${t.committeePath} text_pattern_ops`, t.month)]
+);
+
+/** The same counts per mediator assigned to the cases, for the assessment of each mediator. */
+export const mediatorStatistics = pgTable(
+	'mediator_statistics',
+	{
+		month: date('month').notNull(),
+		mediatorId: uuid('mediator_id').notNull(),
+		committeePath: text('committee_path').notNull(),
+		outcome: caseOutcome('outcome'),
+		...statisticsMeasures()
+	},
+	(t) => [index('mediator_statistics_path_month_idx').on(sql`${t.committeePath} text_pattern_ops`, t.month)]
+);
+
+/** When the statistics tables were last rebuilt: one row. */
+export const statisticsRefresh = pgTable(
+	'statistics_refresh',
+	{
+		id: integer('id').primaryKey().default(1),
+		refreshedAt: timestamp('refreshed_at', { withTimezone: true }).notNull()
+	},
+	(t) => [check('statistics_refresh_single_row', sql`${t.id} = 1`)]
+);
+
+/** A party's answer to the satisfaction survey on their tracking page, once per party. */
+export const satisfactionSurveys = pgTable(
+	'satisfaction_surveys',
+	{
+		partyId: uuid('party_id')
+			.primaryKey()
+			.references(() => caseParties.id),
+		caseId: uuid('case_id')
+			.notNull()
+			.references(() => cases.id),
+		/** 1 (very dissatisfied) to 5 (very satisfied). */
+		score: integer('score').notNull(),
+		comment: text('comment'),
+		createdAt: createdAt()
+	},
+	(t) => [
+		index('satisfaction_surveys_case_idx').on(t.caseId),
+		check('satisfaction_surveys_score_range', sql`${t.score} between 1 and 5`)
+	]
+);
+
+/** Early-warning thresholds and risk words of an organisation node and the nodes below it (the nearest one counts). */
+export const warningSettings = pgTable('warning_settings', {
+	orgNodeId: uuid('org_node_id')
+		.primaryKey()
+		.references(() => orgNodes.id),
+	settings: jsonb('settings').notNull(),
+	updatedById: uuid('updated_by_id')
+		.notNull()
+		.references(() => users.id),
+	updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+});
+
+/**
+ * A warning raised by a rule. `subjectKey` names what it is about (a case, a
+ * person in a new case, a village in a month), and one rule raises at most
+ * one warning per subject, however often it runs.
+ */
+export const warnings = pgTable(
+	'warnings',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		rule: warningRule('rule').notNull(),
+		subjectKey: text('subject_key').notNull(),
+		severity: warningSeverity('severity').notNull(),
+		status: warningStatus('status').notNull().default('open'),
+		/** Who sees it: the org path of the case's committee, or of the village. */
+		orgPath: text('org_path').notNull(),
+		caseId: uuid('case_id').references(() => cases.id),
+		villageId: uuid('village_id').references(() => orgNodes.id),
+		/** What the rule found: the other cases, the counts, the words. */
+		details: jsonb('details').notNull(),
+		assigneeId: uuid('assignee_id').references(() => users.id),
+		createdAt: createdAt(),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		uniqueIndex('warnings_rule_subject_idx').on(t.rule, t.subjectKey),
+		index('warnings_path_created_idx').on(sql`${t.orgPath} text_pattern_ops`, t.createdAt),
+		index('warnings_case_idx').on(t.caseId)
+	]
+);
+
+/** What people did with a warning: append-only and hash-chained per warning, like the case audit log. */
+export const warningEvents = pgTable(
+	'warning_events',
+	{
+		id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+		warningId: uuid('warning_id')
+			.notNull()
+			.references(() => warnings.id),
+		seq: integer('seq').notNull(),
+		actorId: uuid('actor_id')
+			.notNull()
+			.references(() => users.id),
+		action: text('action').notNull(),
+		data: jsonb('data').notNull(),
+		ip: text('ip'),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+		prevHash: text('prev_hash').notNull(),
+		hash: text('hash').notNull()
+	},
+	(t) => [uniqueIndex('warning_events_warning_seq_idx').on(t.warningId, t.seq)]
 );

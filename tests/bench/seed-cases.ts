@@ -13,7 +13,13 @@ import { hashPassword } from '#server/auth/password.ts';
 import { caseSearchText, searchTokens } from '#server/cases/search-tokens.ts';
 import { openDatabase, type Database, type Db } from '#server/db/client.ts';
 import { caseNumberCounters, committeeMembers, committees, installation, orgNodes, users } from '#server/db/schema.ts';
-import { DEFAULT_DEADLINE_DAYS, type CaseChannel, type CaseStatus, type DisputeType } from '#shared/cases.ts';
+import {
+	DEFAULT_DEADLINE_DAYS,
+	type CaseChannel,
+	type CaseOutcome,
+	type CaseStatus,
+	type DisputeType
+} from '#shared/cases.ts';
 import { caseFacts, clanSurnamesFor, personName, Random } from './case-text.ts';
 
 export const BENCH_CASES = 1_000_000;
@@ -246,7 +252,7 @@ async function loadCases(pg: postgres.Sql, town: Town, random: Random, now: numb
 	const streams = await Promise.all([
 		pg`copy cases (id, number, dispute_type, status, channel, facts, claims, amount_cents, village_id, committee_id,
 			committee_path, reporter_id, registered_by_id, referred_from_committee_id, referral_target, accepted_at, deadline,
-			closed_at, search_text, search_tokens, created_at, updated_at) from stdin`.writable(),
+			closed_at, outcome, ended_at, search_text, search_tokens, created_at, updated_at) from stdin`.writable(),
 		pg`copy case_parties (id, case_id, side, name, phone, address, tracking_token_hash, created_at) from stdin`.writable(),
 		pg`copy case_mediators (case_id, user_id, created_at) from stdin`.writable()
 	]);
@@ -353,6 +359,8 @@ function caseRows(town: Town, random: Random, createdAt: number, now: number, nu
 		iso(life.acceptedAt),
 		iso(life.deadline),
 		iso(life.closedAt),
+		life.outcome,
+		iso(life.endedAt),
 		searchText,
 		`{${searchTokens(searchText)
 			.map((token) => `"${token}"`)
@@ -389,6 +397,8 @@ type Lifecycle = {
 	acceptedAt: number | null;
 	deadline: number | null;
 	closedAt: number | null;
+	outcome: CaseOutcome | null;
+	endedAt: number | null;
 	updatedAt: number;
 	escalated: boolean;
 	failed: boolean;
@@ -405,6 +415,8 @@ function lifecycle(random: Random, createdAt: number, now: number): Lifecycle {
 		acceptedAt: null,
 		deadline: null,
 		closedAt: null,
+		outcome: null,
+		endedAt: null,
 		updatedAt: createdAt,
 		escalated: false,
 		failed: false
@@ -419,6 +431,10 @@ function lifecycle(random: Random, createdAt: number, now: number): Lifecycle {
 		life.updatedAt = next;
 		return true;
 	};
+	const end = (outcome: CaseOutcome) => {
+		life.outcome = outcome;
+		life.endedAt = at;
+	};
 	const close = () => {
 		if (random.chance(0.93) && step('closed', 1, 15)) life.closedAt = at;
 	};
@@ -431,7 +447,11 @@ function lifecycle(random: Random, createdAt: number, now: number): Lifecycle {
 
 	const opening = random.next();
 	if (opening < 0.09) {
-		if (step(opening < 0.06 ? 'rejected' : 'withdrawn', 0.2, 5)) close();
+		const outcome = opening < 0.06 ? 'rejected' : 'withdrawn';
+		if (step(outcome, 0.2, 5)) {
+			end(outcome);
+			close();
+		}
 		return life;
 	}
 	if (!accept()) return life;
@@ -447,9 +467,10 @@ function lifecycle(random: Random, createdAt: number, now: number): Lifecycle {
 		life.deadline = null;
 		if (!accept() || !step('scheduled', 1, 5) || !step('in_mediation', 1, 5)) return life;
 	}
-	const ending: CaseStatus = outcome < 0.84 ? 'resolved' : outcome < 0.94 ? 'failed' : 'withdrawn';
+	const ending: CaseOutcome = outcome < 0.84 ? 'resolved' : outcome < 0.94 ? 'failed' : 'withdrawn';
 	if (step(ending, 0.1, 20)) {
 		life.failed = ending === 'failed';
+		end(ending);
 		close();
 	}
 	return life;

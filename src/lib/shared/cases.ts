@@ -29,6 +29,14 @@ export type CaseChannel = (typeof CASE_CHANNELS)[number];
 export const PARTY_SIDES = ['applicant', 'respondent'] as const;
 export type PartySide = (typeof PARTY_SIDES)[number];
 
+/** How a mediation ended: the status a case had before it was closed. */
+export const CASE_OUTCOMES = ['resolved', 'failed', 'withdrawn', 'rejected'] as const;
+export type CaseOutcome = (typeof CASE_OUTCOMES)[number];
+
+export function isOutcome(status: CaseStatus): status is CaseOutcome {
+	return (CASE_OUTCOMES as readonly string[]).includes(status);
+}
+
 /** Where a failed mediation sends the parties next. */
 export const REFERRAL_TARGETS = ['court', 'arbitration', 'petition_office', 'other'] as const;
 export type ReferralTarget = (typeof REFERRAL_TARGETS)[number];

@@ -18,7 +18,11 @@ export const PERMISSIONS = {
 	'disputes:report': ['grid_worker'],
 	'cases:follow-own': ['party'],
 	'sessions:schedule': ['mediator'],
-	'consultations:request': ['mediator', 'party']
+	'consultations:request': ['mediator', 'party'],
+	'statistics:view': ['admin', 'mediator'],
+	'cases:export': ['admin', 'mediator'],
+	'warnings:handle': ['admin', 'mediator'],
+	'warnings:configure': ['admin']
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

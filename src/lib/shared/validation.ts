@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { MAX_TEMPLATE_BYTES } from './agreement-template.ts';
-import { CASE_STATUSES, DISPUTE_TYPES, REFERRAL_TARGETS } from './cases.ts';
+import { CASE_OUTCOMES, CASE_STATUSES, DISPUTE_TYPES, REFERRAL_TARGETS } from './cases.ts';
 import { COMMITTEE_POSITIONS, ORG_KINDS } from './orgs.ts';
 import { ROLES } from './roles.ts';
+import { monthSchema } from './statistics.ts';
 import { MAX_OBSERVERS, PIN_LENGTH, SESSION_KINDS } from './sessions.ts';
 import type { FieldErrors } from './errors.ts';
 
@@ -235,7 +236,13 @@ export const caseListSchema = z.object({
 	mediatorId: id.optional(),
 	deadline: z.enum(DEADLINE_FILTERS, 'invalid').optional(),
 	q: z.string().trim().max(50, 'too_long').optional(),
-	cursor: z.string().max(200, 'invalid').optional()
+	cursor: z.string().max(200, 'invalid').optional(),
+	/** From the dashboard's drill-down: still open, how the cases ended, the handling committee's subtree, the months filed in. */
+	open: z.literal('1', 'invalid').optional(),
+	outcome: z.enum(CASE_OUTCOMES, 'invalid').optional(),
+	org: id.optional(),
+	from: monthSchema.optional(),
+	to: monthSchema.optional()
 });
 export type CaseListFilters = z.output<typeof caseListSchema>;
 

@@ -1,0 +1,77 @@
+import type { Db } from '../db/client.ts';
+import { statisticsRefresh } from '../db/schema.ts';
+import type { Logger } from '../log.ts';
+import { raiseCaseWarnings } from './raise-case-warnings.ts';
+import { refreshStatistics } from './refresh-statistics.ts';
+import { sweepWarnings } from './sweep-warnings.ts';
+
+/** How often the statistics are rebuilt and the time-driven warning rules run. */
+export const SWEEP_INTERVAL_MS = 10 * 60_000;
+/** The dashboard asks for a rebuild in the background when the figures are older than this. */
+export const STALE_AFTER_MS = 2 * 60_000;
+/** The first sweep of a process also looks at the cases of the day before it started. */
+const FIRST_LOOK_BACK_MS = 24 * 3_600_000;
+
+/**
+ * The process's statistics and early-warning upkeep: the per-case rules when
+ * a case is filed or changes, and a periodic sweep (rebuild the statistics,
+ * then the rules that time alone sets off). Failures are logged, never passed
+ * on: a case is filed or moved whether or not its warnings could be checked.
+ */
+export class Insight {
+	readonly #db: Db;
+	readonly #log: Logger;
+	#timer: NodeJS.Timeout | undefined;
+	#running: Promise<void> | null = null;
+	#sweptUntil = new Date(Date.now() - FIRST_LOOK_BACK_MS);
+
+	constructor(db: Db, log: Logger) {
+		this.#db = db;
+		this.#log = log;
+	}
+
+	start(): void {
+		this.#timer ??= setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS).unref();
+	}
+
+	/** Runs the per-case warning rules for a case just filed or changed. */
+	async caseChanged(caseId: string): Promise<void> {
+		try {
+			await raiseCaseWarnings(this.#db, caseId);
+		} catch (error) {
+			this.#log.error({ err: error, caseId }, 'warning rules failed for a case');
+		}
+	}
+
+	/** Rebuilds the statistics and runs the time-driven rules; a sweep already under way is joined, not doubled. */
+	sweep(): Promise<void> {
+		this.#running ??= this.#sweep().finally(() => (this.#running = null));
+		return this.#running;
+	}
+
+	async #sweep(): Promise<void> {
+		const started = new Date();
+		try {
+			await refreshStatistics(this.#db, started);
+			const raised = await sweepWarnings(this.#db, this.#sweptUntil, started);
+			this.#sweptUntil = started;
+			this.#log.info({ ms: Date.now() - started.getTime(), raised }, 'statistics and warnings swept');
+		} catch (error) {
+			this.#log.error({ err: error }, 'statistics and warnings sweep failed');
+		}
+	}
+
+	/** Makes sure there are figures: waits for the first rebuild, starts a background one when they are stale. */
+	async ensureFresh(): Promise<void> {
+		const [row] = await this.#db.select().from(statisticsRefresh);
+		const refreshedAt = row?.refreshedAt;
+		if (!refreshedAt) return this.sweep();
+		if (Date.now() - refreshedAt.getTime() > STALE_AFTER_MS) void this.sweep();
+	}
+
+	async close(): Promise<void> {
+		clearInterval(this.#timer);
+		this.#timer = undefined;
+		await this.#running;
+	}
+}
