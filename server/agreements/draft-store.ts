@@ -6,7 +6,8 @@ import { AppError } from '#shared/errors.ts';
 import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
 import type { Db } from '../db/client.ts';
 import type { Logger } from '../log.ts';
-import { agreementDrafts, draftAuthors, draftSnapshots, draftUpdates, draftVersions } from '../db/schema.ts';
+import { rowsOf } from '../db/rows-of.ts';
+import { agreementDrafts, draftAuthors, draftSnapshots, draftUpdates } from '../db/schema.ts';
 import { compactDraft } from './compact-draft.ts';
 import type { DraftAuthor } from './draft-role.ts';
 import { inspectUpdate } from './inspect-update.ts';
@@ -185,34 +186,38 @@ export class DraftStore {
 		draft.storing = null;
 	}
 
+	/**
+	 * One statement, so one round trip and its own transaction: the draft's row lock, the updates,
+	 * their new authors, and the frozen version the first edit after freezing supersedes.
+	 */
 	async #write(draftId: string, batch: Unstored[]): Promise<Superseded> {
-		return this.#db.transaction(async (tx) => {
-			// Committed without waiting for the disk: a crash of this process loses nothing
-			// committed, one of PostgreSQL or the machine at most the last moment of typing (see
-			// the README). Waiting for the flush would put the disk's slowest moments into every
-			// keystroke; versions, freezing and signatures are committed the usual way.
-			await tx.execute(sql`set local synchronous_commit = off`);
-			// The draft's row lock first: the inserts below take a key-share lock on it, and two
-			// processes upgrading theirs to this one at once would deadlock.
-			const [row] = await tx
-				.select({ frozenVersionId: agreementDrafts.frozenVersionId })
-				.from(agreementDrafts)
-				.where(eq(agreementDrafts.id, draftId))
-				.for('update');
-			await tx.insert(draftUpdates).values(batch.map(({ update }) => ({ draftId, update: Buffer.from(update) })));
-			const authors = batch.flatMap(({ fresh, author }) =>
-				fresh.map((clientId) => ({ draftId, clientId, author: author.key, authorName: author.name }))
-			);
-			if (authors.length) await tx.insert(draftAuthors).values(authors);
-			if (!row?.frozenVersionId) return null;
-			await tx.update(agreementDrafts).set({ frozenVersionId: null }).where(eq(agreementDrafts.id, draftId));
-			const [version] = await tx
-				.update(draftVersions)
-				.set({ supersededAt: new Date() })
-				.where(eq(draftVersions.id, row.frozenVersionId))
-				.returning({ id: draftVersions.id, name: draftVersions.name });
-			return version ?? null;
-		});
+		const updates = batch.map(({ update }) => sql`(${draftId}::uuid, ${Buffer.from(update)}::bytea)`);
+		const authors = batch.flatMap(({ fresh, author }) =>
+			fresh.map((client) => sql`(${draftId}::uuid, ${client}::bigint, ${author.key}, ${author.name})`)
+		);
+		const [superseded] = await rowsOf<{ id: string; name: string }>(
+			this.#db,
+			sql`
+				with draft as (
+					-- The row lock first: the inserts' foreign keys take a key-share lock on the row, and
+					-- two processes upgrading theirs to this one at once would deadlock. The commit does
+					-- not wait for the disk: a crash of this process loses nothing committed, one of
+					-- PostgreSQL or the machine at most the last moment of typing (see the README).
+					select frozen_version_id, set_config('synchronous_commit', 'off', true)
+					from agreement_drafts where id = ${draftId} for update
+				),
+				stored as (insert into draft_updates (draft_id, update) values ${sql.join(updates, sql`, `)}),
+				${authors.length ? sql`authored as (insert into draft_authors (draft_id, client_id, author, author_name) values ${sql.join(authors, sql`, `)}),` : sql``}
+				unfrozen as (
+					update agreement_drafts set frozen_version_id = null from draft
+					where agreement_drafts.id = ${draftId} and draft.frozen_version_id is not null
+					returning draft.frozen_version_id as version_id
+				)
+				update draft_versions set superseded_at = now() from unfrozen
+				where draft_versions.id = unfrozen.version_id
+				returning draft_versions.id, draft_versions.name`
+		);
+		return superseded ?? null;
 	}
 
 	#compact(draft: LiveDraft): void {

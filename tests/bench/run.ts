@@ -13,13 +13,15 @@ import { format, resolveConfig } from 'prettier';
 import { benchCases, casesSectionTitle } from './cases-bench.ts';
 import { benchRoom, roomSectionTitle } from './room-bench.ts';
 import { benchDrafting, draftingSectionTitle } from './drafting-bench.ts';
+import { benchSigning, signingSectionTitle } from './signing-bench.ts';
 
 type Bench = { title: string; run: (options: { reseed: boolean }) => Promise<string> };
 
 const benches: Bench[] = [
 	{ title: casesSectionTitle, run: benchCases },
 	{ title: draftingSectionTitle, run: benchDrafting },
-	{ title: roomSectionTitle, run: benchRoom }
+	{ title: roomSectionTitle, run: benchRoom },
+	{ title: signingSectionTitle, run: benchSigning }
 ];
 
 const file = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));

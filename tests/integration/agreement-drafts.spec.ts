@@ -432,11 +432,13 @@ describe('storage', () => {
 		const before = fingerprint(await serverDoc(app, mediator.draftId));
 		const rows = (await storedUpdates(app, mediator.draftId)).length;
 		const logged = vi.spyOn(app.log, 'error');
-		const transaction = vi
-			.spyOn(app.db, 'transaction')
-			.mockImplementationOnce(() => Promise.reject(new Error('could not extend file: No space left on device')));
+		const write = vi
+			.spyOn(app.db, 'execute')
+			.mockImplementationOnce(
+				() => Promise.reject(new Error('could not extend file: No space left on device')) as never
+			);
 		expect(codeOf(await mediator.append('【未保存】'))).toBe('UNAVAILABLE');
-		transaction.mockRestore();
+		write.mockRestore();
 		expect(logged).toHaveBeenCalledWith(expect.anything(), 'draft updates not stored; the draft is reloaded');
 		// Nobody heard of it, and the server's copy is the database's again.
 		await roundTrip(expert.socket);
