@@ -53,8 +53,14 @@ export function subsetName(face: FontFace, characters: string): string {
 	return `${tag}+${face.name}`;
 }
 
-/** The face cut down to exactly `characters` (HarfBuzz's subsetter; pdf-lib's own corrupts CJK fonts). */
+/**
+ * The face cut down to exactly `characters` (HarfBuzz's subsetter; pdf-lib's own corrupts CJK
+ * fonts). Without layout features and hints: the PDF draws one glyph per character, and the
+ * alternates that features reach (vertical, proportional, full-width forms) would more than
+ * double the file.
+ */
 export function subsetFace(face: FontFace, characters: string): Promise<Uint8Array> {
 	// subset-font tells font formats apart with Buffer methods.
-	return subsetFont(Buffer.from(face.bytes.buffer, face.bytes.byteOffset, face.bytes.byteLength), characters);
+	const bytes = Buffer.from(face.bytes.buffer, face.bytes.byteOffset, face.bytes.byteLength);
+	return subsetFont(bytes, characters, { keepFeatures: [], noHinting: true });
 }

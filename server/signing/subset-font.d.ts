@@ -3,6 +3,6 @@ declare module 'subset-font' {
 	export default function subsetFont(
 		font: Uint8Array,
 		text: string,
-		options?: { targetFormat?: 'sfnt' | 'truetype' }
+		options?: { keepFeatures?: string[]; noHinting?: boolean }
 	): Promise<Uint8Array>;
 }
