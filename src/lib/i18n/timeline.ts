@@ -33,7 +33,8 @@ const SENTENCES: Record<string, Sentence> = {
 	'session.invitation_revoked': m.timeline_session_invitation_revoked,
 	'session.invitation_reissued': m.timeline_session_invitation_reissued,
 	'session.joined': m.timeline_session_joined,
-	'session.pin_failed': m.timeline_session_pin_failed
+	'session.pin_failed': m.timeline_session_pin_failed,
+	'survey.answered': m.timeline_survey_answered
 };
 
 /** One audit event as a sentence in the current language: who did what. */

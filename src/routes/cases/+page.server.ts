@@ -1,11 +1,25 @@
 import { listCases, type CasePage } from '#server/cases/list-cases.ts';
 import { listDisputePlaces } from '#server/orgs/list-dispute-places.ts';
+import { nodeInScope } from '#server/orgs/subtree.ts';
 import { listMediators } from '#server/users/list-mediators.ts';
 import { AppError, type FormFailure } from '$lib/shared/errors';
 import { requirePermission } from '$lib/server/guards';
 import type { PageServerLoad } from './$types';
 
-const FILTERS = ['status', 'disputeType', 'villageId', 'mediatorId', 'deadline', 'q', 'cursor'] as const;
+const FILTERS = [
+	'status',
+	'disputeType',
+	'villageId',
+	'mediatorId',
+	'deadline',
+	'q',
+	'cursor',
+	'open',
+	'outcome',
+	'org',
+	'from',
+	'to'
+] as const;
 
 export const load: PageServerLoad = async (event) => {
 	const actor = requirePermission(event, 'cases:list');
@@ -28,5 +42,12 @@ export const load: PageServerLoad = async (event) => {
 	const [places, mediators] = committeeView
 		? await Promise.all([listDisputePlaces(db), listMediators(db, actor)])
 		: [[], []];
-	return { page, failure, filters, places, mediators, committeeView };
+	// The drill-down's subtree, named for the hint above the list (only a node the actor may see).
+	const orgName = filters.org
+		? await nodeInScope(db, actor, filters.org).then(
+				(node) => node.name,
+				() => null
+			)
+		: null;
+	return { page, failure, filters, places, mediators, committeeView, orgName };
 };

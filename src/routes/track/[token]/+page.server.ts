@@ -1,5 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { addTrackedEvidence } from '#server/cases/add-evidence.ts';
+import { answerSurvey, getTrackedSurvey } from '#server/cases/answer-survey.ts';
 import { getTrackedCase } from '#server/cases/track-case.ts';
 import { withdrawApplication } from '#server/cases/withdraw-application.ts';
 import { listTrackedSessions } from '#server/sessions/list-tracked-sessions.ts';
@@ -12,11 +13,12 @@ export const load: PageServerLoad = async ({ locals, params, setHeaders }) => {
 	// The token is the key to the case: keep it out of other sites' Referer headers and out of caches.
 	setHeaders({ 'referrer-policy': 'same-origin', 'cache-control': 'private, no-store' });
 	try {
-		const [tracked, sessions] = await Promise.all([
+		const [tracked, sessions, survey] = await Promise.all([
 			getTrackedCase(locals.app.db, params.token),
-			listTrackedSessions(locals.app.db, params.token)
+			listTrackedSessions(locals.app.db, params.token),
+			getTrackedSurvey(locals.app.db, params.token)
 		]);
-		return { tracked, sessions };
+		return { tracked, sessions, survey };
 	} catch (e) {
 		if (e instanceof AppError && e.code === 'NOT_FOUND')
 			error(404, { message: m.error_not_found(), code: 'NOT_FOUND' });
@@ -30,6 +32,13 @@ export const actions: Actions = {
 		return formAction(values, async () => {
 			await addTrackedEvidence(event.locals.app, event.params.token, files, clientOf(event).ip);
 			return { uploaded: true };
+		});
+	},
+	survey: async (event) => {
+		const values = await readForm(event.request);
+		return formAction(values, async () => {
+			await answerSurvey(event.locals.app, event.params.token, values, clientOf(event).ip);
+			return { answered: true };
 		});
 	},
 	withdraw: async (event) => {
