@@ -725,3 +725,94 @@ export const warningEvents = pgTable(
 	},
 	(t) => [uniqueIndex('warning_events_warning_seq_idx').on(t.warningId, t.seq)]
 );
+
+/**
+ * An organisation's seal: the certificate and key that seal its agreements, as PKCS #12 with the
+ * passphrase that opens it (whoever reads this table can seal; keep the database's access narrow).
+ * The newest one not retired seals; retired ones stay, so that what they sealed still verifies.
+ */
+export const sealKeys = pgTable(
+	'seal_keys',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		orgNodeId: uuid('org_node_id')
+			.notNull()
+			.references(() => orgNodes.id),
+		p12: bytea('p12').notNull(),
+		passphrase: text('passphrase').notNull(),
+		/** SHA-256 of the certificate, lower-case hex. */
+		fingerprint: text('fingerprint').notNull().unique(),
+		organisation: text('organisation'),
+		commonName: text('common_name'),
+		notBefore: timestamp('not_before', { withTimezone: true }).notNull(),
+		notAfter: timestamp('not_after', { withTimezone: true }).notNull(),
+		/** `generated` by the app, or `imported` by an admin. */
+		source: text('source').notNull(),
+		createdById: uuid('created_by_id').references(() => users.id),
+		createdAt: createdAt(),
+		retiredAt: timestamp('retired_at', { withTimezone: true })
+	},
+	(t) => [
+		index('seal_keys_org_idx').on(t.orgNodeId),
+		check('seal_keys_source', sql`${t.source} in ('generated', 'imported')`)
+	]
+);
+
+/**
+ * A signature on the version of an agreement frozen for signing. `signer` is who signed:
+ * `party:<case party id>` for a party (by account or invitation), `user:<id>` for a mediator
+ * or legal expert. An edit after freezing supersedes the version, and with it its signatures.
+ */
+export const agreementSignatures = pgTable(
+	'agreement_signatures',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		versionId: uuid('version_id')
+			.notNull()
+			.references(() => draftVersions.id),
+		signer: text('signer').notNull(),
+		/** party, mediator or expert. */
+		role: text('role').notNull(),
+		name: text('name').notNull(),
+		/** The drawn signature, PNG. */
+		image: bytea('image').notNull(),
+		signedAt: timestamp('signed_at', { withTimezone: true }).notNull(),
+		ip: text('ip'),
+		userAgent: text('user_agent'),
+		createdAt: createdAt()
+	},
+	(t) => [
+		uniqueIndex('agreement_signatures_version_signer_idx').on(t.versionId, t.signer),
+		check('agreement_signatures_role', sql`${t.role} in ('party', 'mediator', 'expert')`)
+	]
+);
+
+/**
+ * The sealed agreement of a case: the PDF every required signer signed, sealed with its
+ * organisation's key. A later one for the same case supersedes it.
+ */
+export const sealedAgreements = pgTable(
+	'sealed_agreements',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		caseId: uuid('case_id')
+			.notNull()
+			.references(() => cases.id),
+		versionId: uuid('version_id')
+			.notNull()
+			.unique()
+			.references(() => draftVersions.id),
+		pdf: bytea('pdf').notNull(),
+		/** SHA-256 of the PDF file, lower-case hex: what the verification page looks up. */
+		sha256: text('sha256').notNull().unique(),
+		/** SHA-256 of the agreement text the parties signed. */
+		textSha256: text('text_sha256').notNull(),
+		sealKeyId: uuid('seal_key_id')
+			.notNull()
+			.references(() => sealKeys.id),
+		pages: integer('pages').notNull(),
+		sealedAt: timestamp('sealed_at', { withTimezone: true }).notNull(),
+		supersededAt: timestamp('superseded_at', { withTimezone: true })
+	},
+	(t) => [index('sealed_agreements_case_idx').on(t.caseId)]
+);
