@@ -125,6 +125,10 @@ class PageWriter {
 	): void {
 		const indent = options.indent ?? 0;
 		const leadWidth = options.lead ? (options.leadWidth ?? this.width(options.lead, options.size)) : 0;
+		// A lead as wide as half the line (a long role before a name) runs on with the text instead.
+		if (options.lead && leadWidth > (TEXT_WIDTH - indent) / 2) {
+			return this.paragraph(options.lead + text, { ...options, lead: undefined, leadWidth: undefined });
+		}
 		const lineHeight = options.size * LEADING;
 		const lines = this.lines(text, options.size, TEXT_WIDTH - indent - leadWidth);
 		if (lines.length === 0) lines.push('');
@@ -192,9 +196,10 @@ function bodyLines(agreement: AgreementPdf): string[] {
 }
 
 function writeHeader(writer: PageWriter, agreement: AgreementPdf, labels: AgreementLabels): void {
-	const titleWidth = writer.width(agreement.title, SIZE.title);
-	writer.y -= SIZE.title * 1.2;
-	writer.drawLine(agreement.title, (PAGE.width - titleWidth) / 2, SIZE.title);
+	for (const line of writer.lines(agreement.title, SIZE.title, TEXT_WIDTH)) {
+		writer.y -= SIZE.title * 1.3;
+		writer.drawLine(line, (PAGE.width - writer.width(line, SIZE.title)) / 2, SIZE.title);
+	}
 	writer.space(SIZE.title * 0.6);
 	const separator = colon(agreement);
 	writer.paragraph(agreement.caseNumber, { size: SIZE.body, lead: labels.caseNumber + separator });
@@ -244,10 +249,13 @@ async function writeSignatures(writer: PageWriter, doc: PDFDocument, agreement: 
 			throw new AppError('VALIDATION', { fields: { [`signers.${index}.signature`]: ['file_type'] }, cause: error });
 		}
 		const label = `${signer.role}${separator}${signer.name}`;
-		const labelWidth = Math.min(writer.width(label, SIZE.body) + 12, TEXT_WIDTH - SIGNATURE_BOX.width);
+		// The name stands before the signature line, or above it when the two do not fit side by side.
+		const besideLine = writer.width(label, SIZE.body) + 12 <= TEXT_WIDTH - SIGNATURE_BOX.width - 8;
+		if (!besideLine) writer.paragraph(label, { size: SIZE.body, keep: 2 });
+		const labelWidth = besideLine ? writer.width(label, SIZE.body) + 12 : 0;
 		writer.ensure(SIGNATURE_BOX.height + SIZE.small * LEADING + 8);
 		writer.y -= SIGNATURE_BOX.height;
-		writer.drawLine(label, PAGE.marginX, SIZE.body);
+		if (besideLine) writer.drawLine(label, PAGE.marginX, SIZE.body);
 		const lineStart = PAGE.marginX + labelWidth;
 		writer.image(image, lineStart + 4, SIGNATURE_BOX);
 		writer.page.drawLine({
@@ -267,10 +275,13 @@ async function writeSignatures(writer: PageWriter, doc: PDFDocument, agreement: 
 	}
 	const lastSigned = new Date(Math.max(...agreement.signers.map((signer) => signer.signedAt.getTime())));
 	writer.space(SIZE.body);
-	writer.ensure(SIZE.body * LEADING * 2);
-	for (const text of [agreement.committee, dates.format(lastSigned)]) {
+	const closing = [agreement.committee, dates.format(lastSigned)].flatMap((text) =>
+		writer.lines(text, SIZE.body, TEXT_WIDTH)
+	);
+	writer.ensure(SIZE.body * LEADING * closing.length);
+	for (const line of closing) {
 		writer.y -= SIZE.body * LEADING;
-		writer.drawLine(text, PAGE.width - PAGE.marginX - writer.width(text, SIZE.body), SIZE.body);
+		writer.drawLine(line, PAGE.width - PAGE.marginX - writer.width(line, SIZE.body), SIZE.body);
 	}
 }
 

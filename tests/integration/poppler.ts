@@ -83,26 +83,32 @@ export const pdfinfoPages = (pdf: Uint8Array): Promise<number> =>
 
 export const pdfsig = (pdf: Uint8Array): Promise<string> => withFile(pdf, (file) => poppler('pdfsig', [file]));
 
-/** Dark pixels (below half grey) of each page rendered in grey at `dpi`. */
-export const inkPerPage = (pdf: Uint8Array, dpi = 100): Promise<number[]> =>
+type GreyImage = { width: number; height: number; pixels: Buffer; pixel: (x: number, y: number) => number };
+
+/** A binary PGM (P5, 8 bits): its header is P5, width, height, maxval, then one whitespace byte. */
+function readPgm(pgm: Buffer): GreyImage {
+	const header = /^P5\s+(\d+)\s+(\d+)\s+\d+\s/.exec(pgm.toString('latin1', 0, 64));
+	if (!header) throw new Error('not a binary PGM');
+	const [width, height] = [Number(header[1]), Number(header[2])];
+	const pixels = pgm.subarray(header[0].length);
+	return { width, height, pixels, pixel: (x, y) => pixels[y * width + x] };
+}
+
+const pageImages = (pdf: Uint8Array, dpi: number): Promise<GreyImage[]> =>
 	withFile(pdf, async (file, dir) => {
 		await poppler('pdftoppm', ['-gray', '-r', String(dpi), file, join(dir, 'page')]);
 		const pages = await pdfinfoPages(pdf);
-		const counts: number[] = [];
+		const digits = String(pages).length;
+		const images: GreyImage[] = [];
 		for (let page = 1; page <= pages; page++) {
-			const digits = String(pages).length;
-			const image = await readFile(join(dir, `page-${String(page).padStart(digits, '0')}.pgm`));
-			counts.push(darkPixels(image));
+			images.push(readPgm(await readFile(join(dir, `page-${String(page).padStart(digits, '0')}.pgm`))));
 		}
-		return counts;
+		return images;
 	});
 
-/** Dark pixels of a binary PGM (P5, 8 bits). */
-function darkPixels(pgm: Buffer): number {
-	// The header: P5, width, height, maxval, then one whitespace byte.
-	const header = /^P5\s+\d+\s+\d+\s+\d+\s/.exec(pgm.toString('latin1', 0, 64));
-	if (!header) throw new Error('not a binary PGM');
-	let dark = 0;
-	for (let index = header[0].length; index < pgm.length; index++) if (pgm[index] < 128) dark++;
-	return dark;
-}
+/** Dark pixels (below half grey) of each page rendered in grey at `dpi`. */
+export const inkPerPage = async (pdf: Uint8Array, dpi = 100): Promise<number[]> =>
+	(await pageImages(pdf, dpi)).map(({ pixels }) => pixels.filter((value) => value < 128).length);
+
+/** The first page rendered in grey at `dpi`. */
+export const renderGrey = async (pdf: Uint8Array, dpi: number): Promise<GreyImage> => (await pageImages(pdf, dpi))[0];

@@ -1,8 +1,11 @@
+import { PDFDocument } from 'pdf-lib';
+import QRCode from 'qrcode';
 import { describe, expect, it } from 'vitest';
 import { buildAgreementPdf, isHeadingLine, PAGE } from '#server/signing/build-agreement-pdf.ts';
 import { CLOSING_PUNCTUATION, OPENING_PUNCTUATION } from '#server/signing/break-lines.ts';
+import { drawQrCode } from '#server/signing/draw-qr-code.ts';
 import { REPLACEMENT_CHARACTER } from '#server/signing/font-runs.ts';
-import { inkPerPage, pdffonts, pdfinfoPages, pdftotext, pdfWords } from './poppler.ts';
+import { inkPerPage, pdffonts, pdfinfoPages, pdftotext, pdfWords, renderGrey, type Word } from './poppler.ts';
 import { agreementInput, agreementText, sha256 } from './signing-samples.ts';
 
 const FOOTER = /^(第\s*\d+\s*页\s*\/\s*共\s*\d+\s*页|Page \d+ of \d+)$/;
@@ -24,6 +27,28 @@ function longAgreementText(sections: number): string {
 		for (let n = 1; n <= 4; n++) blocks.push(paragraph(section * 10 + n));
 	}
 	return agreementText(blocks);
+}
+
+/**
+ * Every page A4 with its footer, and every other word inside the margins (the last baseline sits
+ * on the bottom margin; descenders may dip below it). The words, for further checks.
+ */
+async function expectInsideMargins(pdf: Uint8Array, pages: number): Promise<Word[]> {
+	const { pages: sizes, words } = await pdfWords(pdf);
+	expect(sizes).toHaveLength(pages);
+	for (const size of sizes) expect(size).toEqual({ width: PAGE.width, height: PAGE.height });
+	for (let page = 1; page <= pages; page++) {
+		const onPage = words.filter((word) => word.page === page);
+		const footer = onPage.filter((word) => word.yMin > PAGE.height - PAGE.marginBottom);
+		expect(footer.map((word) => word.text).join(' ')).toBe(`第 ${page} 页 / 共 ${pages} 页`);
+		for (const word of onPage.filter((word) => !footer.includes(word))) {
+			expect(word.xMin, word.text).toBeGreaterThanOrEqual(PAGE.marginX - 0.5);
+			expect(word.xMax, word.text).toBeLessThanOrEqual(PAGE.width - PAGE.marginX + 0.5);
+			expect(word.yMin, word.text).toBeGreaterThanOrEqual(PAGE.marginTop - 0.5);
+			expect(word.yMax, word.text).toBeLessThanOrEqual(PAGE.height - PAGE.marginBottom + 5);
+		}
+	}
+	return words;
 }
 
 describe('the agreement PDF', () => {
@@ -119,25 +144,56 @@ describe('the agreement PDF', () => {
 
 		const headings = new Set(text.split('\n').filter(isHeadingLine));
 		expect(headings.size).toBeGreaterThan(14);
-		const { pages: sizes, words } = await pdfWords(pdf);
-		expect(sizes).toHaveLength(pages);
-		for (const size of sizes) expect(size).toEqual({ width: PAGE.width, height: PAGE.height });
+		const words = await expectInsideMargins(pdf, pages);
 		for (let page = 1; page <= pages; page++) {
-			const onPage = words.filter((word) => word.page === page);
-			const footer = onPage.filter((word) => word.yMin > PAGE.height - PAGE.marginBottom);
-			expect(footer.map((word) => word.text).join(' ')).toBe(`第 ${page} 页 / 共 ${pages} 页`);
-			for (const word of onPage.filter((word) => !footer.includes(word))) {
-				expect(word.xMin).toBeGreaterThanOrEqual(PAGE.marginX - 0.5);
-				expect(word.xMax).toBeLessThanOrEqual(PAGE.width - PAGE.marginX + 0.5);
-				expect(word.yMin).toBeGreaterThanOrEqual(PAGE.marginTop - 0.5);
-				// The last baseline sits on the bottom margin; descenders may dip below it.
-				expect(word.yMax).toBeLessThanOrEqual(PAGE.height - PAGE.marginBottom + 5);
-			}
-			const lastLine = onPage.filter((word) => !footer.includes(word)).sort((a, b) => b.yMin - a.yMin)[0];
+			const body = words.filter((word) => word.page === page && word.yMin <= PAGE.height - PAGE.marginBottom);
+			const lastLine = body.sort((a, b) => b.yMin - a.yMin)[0];
 			expect(headings.has(lastLine.text), `page ${page} ends with the heading ${lastLine.text}`).toBe(false);
 		}
 		const extracted = squeeze(textLines(await pdftotext(pdf)).join(''));
 		expect(extracted).toContain(squeeze(text.split('\n').slice(1).join('')));
+	});
+
+	it('keeps the longest title, names and twenty signers inside the margins', async () => {
+		const long = (unit: string, length: number) => unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
+		const [signer] = agreementInput().signers;
+		const signers = Array.from({ length: 20 }, (_, index) => ({
+			...signer,
+			name: `${index + 1}号${long('欧阳诸葛司马', 97)}`,
+			role: long('委托代理人', 40),
+			userAgent: long('Mozilla/5.0 (Linux; Android 14) ', 500)
+		}));
+		const input = agreementInput({
+			title: long('关于宅基地边界及排水沟纠纷的人民调解协议书', 100),
+			committee: long('青山镇人民调解委员会第一调解室', 100),
+			parties: Array.from({ length: 50 }, (_, index) => ({
+				name: `${long('张', 98)}${index}`,
+				role: long('申请人', 40)
+			})),
+			signers
+		});
+		const { pdf, pages } = await buildAgreementPdf(input);
+		await expectInsideMargins(pdf, pages);
+		const text = squeeze(await pdftotext(pdf));
+		for (const { name } of signers) expect(text).toContain(name);
+	});
+
+	it('draws the QR code of the verification link module by module', async () => {
+		const url = 'https://tiaojie.example.org/verify?sha256=' + 'ab'.repeat(32);
+		const doc = await PDFDocument.create();
+		const page = doc.addPage([200, 200]);
+		// 0.5 inch a module at 72 dpi: 36 points, placed from the top-left corner of the page.
+		const modules = QRCode.create(url, { errorCorrectionLevel: 'M' }).modules;
+		const size = (modules.size + 8) * 4;
+		drawQrCode(page, url, { x: 0, top: 200, size });
+		const image = await renderGrey(await doc.save(), 72);
+		for (let row = 0; row < modules.size; row++) {
+			for (let column = 0; column < modules.size; column++) {
+				const centre = (4 + row) * 4 + 2;
+				const pixel = image.pixel((4 + column) * 4 + 2, centre);
+				expect(pixel < 128, `module ${row},${column}`).toBe(Boolean(modules.get(row, column)));
+			}
+		}
 	});
 
 	it('breaks lines by the Chinese rules: no line starts with closing or ends with opening punctuation', async () => {
