@@ -10,7 +10,9 @@ export const CLOSING_PUNCTUATION = '，。、；：？！）」』》〉】〕�
 export const OPENING_PUNCTUATION = '（「『《〈【〔〖｛［“‘([{';
 
 const segmenter = new Intl.Segmenter('zh', { granularity: 'grapheme' });
-const isSpace = (cluster: string) => /^\s+$/u.test(cluster);
+// Only the ASCII space breaks and is dropped at a break; an ideographic space (U+3000) is a character like any other.
+const isSpace = (cluster: string) => /^ +$/.test(cluster);
+const withoutTrailingSpaces = (text: string) => text.replace(/ +$/, '');
 // Letters and digits outside the CJK scripts, and what joins them inside a word (e-mail, 1.5, 2026-11-29).
 const isWordPart = (cluster: string) =>
 	/^[\p{L}\p{N}\p{M}@#&_'/\\=+*<>|^$-]+$/u.test(cluster) &&
@@ -70,13 +72,13 @@ export function breakLines(text: string, width: number, measure: Measure): strin
 	const lines: string[] = [];
 	let line = '';
 	const finish = () => {
-		const trimmed = line.trimEnd();
+		const trimmed = withoutTrailingSpaces(line);
 		if (trimmed) lines.push(trimmed);
 		line = '';
 	};
 	for (const unit of unitsOf(text)) {
 		if (isSpace(unit) && !line) continue;
-		if (measure(line + unit.trimEnd()) <= width) {
+		if (measure(line + withoutTrailingSpaces(unit)) <= width) {
 			line += unit;
 			continue;
 		}

@@ -48,6 +48,12 @@ describe('Chinese line breaking', () => {
 		expect(breakLines('the parties agree to pay', 4, measure)).toEqual(['the', 'parties', 'agree to', 'pay']);
 	});
 
+	it('keeps ideographic spaces, which hold places for dates and sums to be written in', () => {
+		const text = '被申请人于　　年　　月　　日前支付人民币　　元。';
+		const lines = breakLines(text, 10, measure);
+		expect(lines.join('')).toBe(text);
+	});
+
 	it('cuts a word wider than a whole line rather than letting it run over', () => {
 		const lines = breakLines('https://example.org/verify?sha256=0123456789abcdef', 10, measure);
 		expect(lines.join('')).toBe('https://example.org/verify?sha256=0123456789abcdef');
