@@ -157,3 +157,31 @@ test('grid workers and parties get no dashboard, warnings or exports', async ({ 
 		expect(response?.status(), path).toBe(403);
 	}
 });
+
+test('a party rates a mediation that has ended through their tracking link', async ({ page, otherPage, loginAs }) => {
+	test.slow();
+	// The demo's 东村二组 wage case (钱小兵 v 冯老板) was resolved and closed: its mediator issues the applicant a link.
+	await loginAs('mediator');
+	await page.goto('/cases?disputeType=labour');
+	await page.getByRole('row').filter({ hasText: '钱小兵' }).getByRole('link').first().click();
+	const party = page.locator('li[data-party="钱小兵"]');
+	await party.getByRole('button', { name: zh('case_issue_link') }).click();
+	const link = await party.getByRole('textbox').inputValue();
+
+	await otherPage.goto(link);
+	const survey = otherPage.locator('.survey');
+	await expect(survey.getByRole('heading', { name: zh('survey_title') })).toBeVisible();
+	await survey.getByRole('button', { name: zh('survey_submit') }).click();
+	await expect(survey.getByRole('alert')).toHaveText(zh('error_validation'));
+	await expect(survey.locator('.errors')).toHaveText(zh('field_required'));
+	await survey.getByRole('radio', { name: zh('survey_score_4'), exact: true }).check();
+	await survey.getByLabel(zh('survey_comment')).fill('调解员很耐心');
+	await survey.getByRole('button', { name: zh('survey_submit') }).click();
+	await expect(survey.getByRole('status')).toHaveText(zh('survey_thanks', { score: zh('survey_score_4') }));
+	await otherPage.reload();
+	await expect(survey.getByRole('button', { name: zh('survey_submit') })).toHaveCount(0);
+	await expect(survey.getByRole('status')).toBeVisible();
+	// The committee sees the answer in the case's audit log.
+	await page.reload();
+	await expect(page.locator('.case-timeline')).toContainText(zh('timeline_survey_answered', { actor: '钱小兵' }));
+});
