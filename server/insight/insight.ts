@@ -7,8 +7,8 @@ import { sweepWarnings } from './sweep-warnings.ts';
 
 /** How often the statistics are rebuilt and the time-driven warning rules run. */
 export const SWEEP_INTERVAL_MS = 10 * 60_000;
-/** The dashboard asks for a rebuild in the background when the figures are older than this. */
-export const STALE_AFTER_MS = 2 * 60_000;
+/** The dashboard asks for a rebuild of the statistics in the background when they are older than this. */
+export const STALE_AFTER_MS = 5 * 60_000;
 /** The first sweep of a process also looks at the cases of the day before it started. */
 const FIRST_LOOK_BACK_MS = 24 * 3_600_000;
 
@@ -22,7 +22,8 @@ export class Insight {
 	readonly #db: Db;
 	readonly #log: Logger;
 	#timer: NodeJS.Timeout | undefined;
-	#running: Promise<void> | null = null;
+	#sweeping: Promise<void> | null = null;
+	#refreshing: Promise<void> | null = null;
 	#sweptUntil = new Date(Date.now() - FIRST_LOOK_BACK_MS);
 
 	constructor(db: Db, log: Logger) {
@@ -45,33 +46,43 @@ export class Insight {
 
 	/** Rebuilds the statistics and runs the time-driven rules; a sweep already under way is joined, not doubled. */
 	sweep(): Promise<void> {
-		this.#running ??= this.#sweep().finally(() => (this.#running = null));
-		return this.#running;
+		this.#sweeping ??= this.#sweep().finally(() => (this.#sweeping = null));
+		return this.#sweeping;
 	}
 
 	async #sweep(): Promise<void> {
 		const started = new Date();
+		await this.refresh();
 		try {
-			await refreshStatistics(this.#db, started);
 			const raised = await sweepWarnings(this.#db, this.#sweptUntil, started);
 			this.#sweptUntil = started;
 			this.#log.info({ ms: Date.now() - started.getTime(), raised }, 'statistics and warnings swept');
 		} catch (error) {
-			this.#log.error({ err: error }, 'statistics and warnings sweep failed');
+			this.#log.error({ err: error }, 'warning sweep failed');
 		}
+	}
+
+	/** Rebuilds the statistics tables; a rebuild already under way is joined. */
+	refresh(): Promise<void> {
+		this.#refreshing ??= refreshStatistics(this.#db)
+			.then(
+				() => {},
+				(error: unknown) => this.#log.error({ err: error }, 'statistics rebuild failed')
+			)
+			.finally(() => (this.#refreshing = null));
+		return this.#refreshing;
 	}
 
 	/** Makes sure there are figures: waits for the first rebuild, starts a background one when they are stale. */
 	async ensureFresh(): Promise<void> {
 		const [row] = await this.#db.select().from(statisticsRefresh);
-		const refreshedAt = row?.refreshedAt;
-		if (!refreshedAt) return this.sweep();
-		if (Date.now() - refreshedAt.getTime() > STALE_AFTER_MS) void this.sweep();
+		if (!row) return this.refresh();
+		if (Date.now() - row.refreshedAt.getTime() > STALE_AFTER_MS) void this.refresh();
 	}
 
 	async close(): Promise<void> {
 		clearInterval(this.#timer);
 		this.#timer = undefined;
-		await this.#running;
+		await Promise.all([this.#sweeping, this.#refreshing]);
 	}
 }

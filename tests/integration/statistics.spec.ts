@@ -3,6 +3,7 @@ import { describe, expect } from 'vitest';
 import type { App } from '#server/app.ts';
 import { answerSurvey, getTrackedSurvey } from '#server/cases/answer-survey.ts';
 import { CASE_EXPORT_MAX, listCases, listCasesForExport } from '#server/cases/list-cases.ts';
+import { warnings } from '#server/db/schema.ts';
 import { getAssessment } from '#server/insight/get-assessment.ts';
 import { getDashboard } from '#server/insight/get-dashboard.ts';
 import { getMonthlyReport } from '#server/insight/monthly-report.ts';
@@ -197,6 +198,27 @@ describe('dashboard', () => {
 		expect((await getDashboard(app.db, network.admin, {}, now)).totals.cases).toBe(before.totals.cases);
 		await refreshStatistics(app.db, new Date());
 		expect((await getDashboard(app.db, network.admin, {}, new Date())).totals.cases).toBe(before.totals.cases + 1);
+	});
+});
+
+describe('upkeep', () => {
+	test('the app builds the figures when there are none, and its sweep raises what time alone sets off', async ({
+		app,
+		network
+	}) => {
+		const late = await fileCase(app, network.nodes.east.id);
+		await walkCase(app, network.eastMediator, late.caseId, daysBefore(new Date(), 45), 'accepted');
+		expect((await getDashboard(app.db, network.admin, {})).refreshedAt).toBeNull();
+		await app.insight.ensureFresh();
+		const dashboard = await getDashboard(app.db, network.admin, {});
+		expect(dashboard.refreshedAt).toBeInstanceOf(Date);
+		expect(dashboard.totals.cases).toBe(1);
+		// As if the warning had never been raised: the next sweep finds the overdue case.
+		await app.db.delete(warnings);
+		await app.insight.sweep();
+		expect((await app.db.select().from(warnings)).map((w) => [w.rule, w.caseId])).toEqual([
+			['deadline_overdue', late.caseId]
+		]);
 	});
 });
 
