@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import forge from 'node-forge';
 import { z } from 'zod';
 import { parseInput } from '../parse-input.ts';
-import { describeCertificate, encodeSealKey, type SealCertificate, type SealKey } from './seal-key.ts';
+import { encodeSealKey, type NewSealKey } from './seal-key.ts';
 
 const VALID_YEARS = 10;
 
@@ -17,7 +17,7 @@ const optionsSchema = z.object({
  * A new self-signed seal certificate for a committee, valid for ten years, with an RSA-2048 key,
  * as a passphrase-protected .p12. Node makes the key: forge's own RSA in JavaScript takes seconds.
  */
-export function createSealKey(options: z.input<typeof optionsSchema>): SealKey & { certificate: SealCertificate } {
+export function createSealKey(options: z.input<typeof optionsSchema>): NewSealKey {
 	const { organisation, passphrase, now = new Date() } = parseInput(optionsSchema, options);
 	const { privateKey: privatePem, publicKey: publicPem } = generateKeyPairSync('rsa', {
 		modulusLength: 2048,
@@ -49,8 +49,5 @@ export function createSealKey(options: z.input<typeof optionsSchema>): SealKey &
 		{ name: 'subjectKeyIdentifier' }
 	]);
 	certificate.sign(privateKey, forge.md.sha256.create());
-	return {
-		...encodeSealKey({ privateKey, certificate, chain: [] }, passphrase),
-		certificate: describeCertificate(certificate)
-	};
+	return encodeSealKey({ privateKey, certificate, chain: [] }, passphrase);
 }

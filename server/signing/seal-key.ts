@@ -5,6 +5,8 @@ import { parseInput } from '../parse-input.ts';
 
 /** The committee's seal: its certificate and private key as PKCS #12, and the passphrase that opens it. */
 export type SealKey = { p12: Uint8Array; passphrase: string };
+/** A seal key as this module writes it, with its certificate described: ready to store (a Buffer fits a bytea column). */
+export type NewSealKey = { p12: Buffer; passphrase: string; certificate: SealCertificate };
 
 /** What a seal certificate says, for the admin's page and the verification page. */
 export type SealCertificate = {
@@ -118,10 +120,11 @@ export function openSealKey(key: SealKey, now = new Date()): OpenedSealKey {
 }
 
 /** A .p12 in the one form the sealer reads: key shrouded with AES-256, certificate first, then its chain. */
-export function encodeSealKey(opened: OpenedSealKey, passphrase: string): SealKey {
+export function encodeSealKey(opened: OpenedSealKey, passphrase: string): NewSealKey {
 	const asn1 = forge.pkcs12.toPkcs12Asn1(opened.privateKey, [opened.certificate, ...opened.chain], passphrase, {
 		algorithm: 'aes256',
 		friendlyName: 'seal'
 	});
-	return { p12: forge.util.binary.raw.decode(forge.asn1.toDer(asn1).getBytes()), passphrase };
+	const p12 = Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
+	return { p12, passphrase, certificate: describeCertificate(opened.certificate) };
 }
