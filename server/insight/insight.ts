@@ -9,8 +9,11 @@ import { sweepWarnings } from './sweep-warnings.ts';
 export const SWEEP_INTERVAL_MS = 10 * 60_000;
 /** The dashboard asks for a rebuild of the statistics in the background when they are older than this. */
 export const STALE_AFTER_MS = 5 * 60_000;
-/** The first sweep of a process also looks at the cases of the day before it started. */
-const FIRST_LOOK_BACK_MS = 24 * 3_600_000;
+/**
+ * The first sweep of a process also runs the per-case rules over the cases of
+ * the hour before it started: any that a crash kept from being checked.
+ */
+const FIRST_LOOK_BACK_MS = 3_600_000;
 
 /**
  * The process's statistics and early-warning upkeep: the per-case rules when

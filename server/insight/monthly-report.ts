@@ -1,8 +1,7 @@
 import { and, count, eq } from 'drizzle-orm';
 import type { Actor } from '#shared/roles.ts';
-import { monthSchema } from '#shared/statistics.ts';
+import { monthlyReportSchema } from '#shared/statistics.ts';
 import type { WarningRule, WarningSeverity } from '#shared/warnings.ts';
-import { z } from 'zod';
 import { authorize } from '../auth/authorize.ts';
 import type { Db } from '../db/client.ts';
 import { orgNodes, warnings } from '../db/schema.ts';
@@ -11,17 +10,6 @@ import { getAssessment, type Assessment } from './get-assessment.ts';
 import { getDashboard, type Dashboard } from './get-dashboard.ts';
 import { monthOf, withinPeriod } from './period.ts';
 import { statisticsPaths, underPaths } from './statistics-scope.ts';
-
-const monthlyReportSchema = z.object({
-	month: z
-		.union([z.literal(''), monthSchema])
-		.optional()
-		.transform((v) => v || undefined),
-	org: z
-		.union([z.literal(''), z.uuid('invalid')])
-		.optional()
-		.transform((v) => v || undefined)
-});
 
 export type MonthlyReport = {
 	month: string;

@@ -14,11 +14,13 @@ import { benchCases, casesSectionTitle } from './cases-bench.ts';
 import { benchRoom, roomSectionTitle } from './room-bench.ts';
 import { benchDrafting, draftingSectionTitle } from './drafting-bench.ts';
 import { benchSigning, signingSectionTitle } from './signing-bench.ts';
+import { benchStatistics, statisticsSectionTitle } from './statistics-bench.ts';
 
 type Bench = { title: string; run: (options: { reseed: boolean }) => Promise<string> };
 
 const benches: Bench[] = [
 	{ title: casesSectionTitle, run: benchCases },
+	{ title: statisticsSectionTitle, run: benchStatistics },
 	{ title: draftingSectionTitle, run: benchDrafting },
 	{ title: roomSectionTitle, run: benchRoom },
 	{ title: signingSectionTitle, run: benchSigning }

@@ -19,6 +19,12 @@ const optionalMonth = z
 	.optional()
 	.transform((v) => v || undefined);
 
+/** A node of the organisation tree whose subtree the figures cover; none (or an empty select) means all. */
+const optionalOrg = z
+	.union([z.literal(''), z.uuid('invalid')])
+	.optional()
+	.transform((v) => v || undefined);
+
 /** `YYYY-MM` months apart: 0 for the same month. */
 export function monthsBetween(from: string, to: string): number {
 	const [fromYear, fromMonth] = from.split('-').map(Number);
@@ -35,17 +41,22 @@ export const statisticsFilterSchema = z
 	.object({
 		from: optionalMonth,
 		to: optionalMonth,
-		org: z
-			.union([z.literal(''), z.uuid('invalid')])
-			.optional()
-			.transform((v) => v || undefined)
+		org: optionalOrg
 	})
 	.refine((v) => !bothMonths(v) || monthsBetween(v.from, v.to) >= 0, { message: 'invalid', path: ['to'] })
 	.refine((v) => !bothMonths(v) || monthsBetween(v.from, v.to) < MAX_PERIOD_MONTHS, {
 		message: 'too_long',
 		path: ['from']
 	});
-export type StatisticsFilterInput = z.output<typeof statisticsFilterSchema>;
+
+/** The monthly report's month (this month by default) and subtree. */
+export const monthlyReportSchema = z.object({
+	month: optionalMonth,
+	org: optionalOrg
+});
+
+/** The formats the case list exports to. */
+export const exportFormatSchema = z.enum(['csv', 'xlsx'], 'invalid');
 
 export const SATISFACTION_SCORES = [1, 2, 3, 4, 5] as const;
 
