@@ -267,7 +267,8 @@ async function seedCase(app: App, demo: DemoCase, { admin, actors, nodeIds, comm
 		claims: form.claims,
 		amount: form.amount,
 		villageId: nodeIds.get(form.village),
-		applicant: { name: form.applicant, phone: '13900000001' },
+		// Each applicant a number of their own: the early-warning rules would take one shared number for one person.
+		applicant: { name: form.applicant, phone: `139${String(CASES.indexOf(demo) + 1).padStart(8, '0')}` },
 		respondents: [{ name: form.respondent }]
 	};
 	const { caseId } =
