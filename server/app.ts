@@ -6,6 +6,7 @@ import { DraftStore } from './agreements/draft-store.ts';
 import { Insight } from './insight/insight.ts';
 import { RoomRegistry } from './media/room-registry.ts';
 import { Realtime } from './realtime/realtime.ts';
+import { VerifyThrottle } from './signing/verify-throttle.ts';
 
 /**
  * Everything with state lives here, created once per process by the process
@@ -21,6 +22,7 @@ export type AppCore = {
 	readonly database: Database;
 	readonly db: Db;
 	readonly loginThrottle: LoginThrottle;
+	readonly verifyThrottle: VerifyThrottle;
 	readonly rooms: RoomRegistry;
 	readonly drafts: DraftStore;
 	readonly insight: Insight;
@@ -41,6 +43,7 @@ export async function createApp(config: Config, options: { log?: Logger; databas
 		database,
 		db: database.db,
 		loginThrottle: new LoginThrottle(config.login),
+		verifyThrottle: new VerifyThrottle(),
 		rooms: new RoomRegistry(config.media, log),
 		drafts: new DraftStore(database.db, log),
 		insight: new Insight(database.db, log)

@@ -5,13 +5,14 @@ import type { AppCore } from '../app.ts';
 import { hashPassword } from '../auth/password.ts';
 import { committees, installation, orgNodes, users } from '../db/schema.ts';
 import { parseInput } from '../parse-input.ts';
+import { sealKeyFor } from '../signing/seal-key-for.ts';
 import { isSetupComplete } from './is-setup-complete.ts';
 
 export type SetupResult = { adminId: string; townId: string };
 
 /**
  * First run: creates the town (under an optional county), its mediation
- * committee and the first admin. The installation row has a fixed key, so of
+ * committee with its seal certificate, and the first admin. The installation row has a fixed key, so of
  * two racing setups one fails and nothing of it remains.
  */
 export async function completeSetup(app: AppCore, input: unknown): Promise<SetupResult> {
@@ -36,6 +37,7 @@ export async function completeSetup(app: AppCore, input: unknown): Promise<Setup
 				path: `${parent?.path ?? '/'}${townId}/`
 			});
 			await tx.insert(committees).values({ orgNodeId: townId, name: data.committeeName });
+			await sealKeyFor(tx, townId);
 			const [admin] = await tx
 				.insert(users)
 				.values({

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/**
+ * What the public verification page says of a PDF, a SHA-256 or a QR code's agreement:
+ * - `authentic`: a sealed agreement in this system's records, in force;
+ * - `superseded`: in the records, but a later agreement of the same case replaced it;
+ * - `unrecorded`: the file carries an intact seal of one of this system's organisations, yet no
+ *   agreement in the records is this file;
+ * - `altered`: the file carries a seal that no longer matches its bytes (changed after sealing);
+ * - `not_sealed`: a PDF without a seal;
+ * - `unknown`: no agreement in the records has this SHA-256 or id (nor does an intact seal of ours
+ *   vouch for the file).
+ */
+export const VERIFICATION_STATUSES = [
+	'authentic',
+	'superseded',
+	'unrecorded',
+	'altered',
+	'not_sealed',
+	'unknown'
+] as const;
+export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
+
+/**
+ * The verification's answer, also the JSON body of `/verify` (dates as ISO 8601). It names the
+ * sealing organisation and never anything of the agreement itself: no parties, no text, no case.
+ */
+export type Verification = {
+	status: VerificationStatus;
+	/** SHA-256 of the file (of the uploaded one, or of the recorded one), lower-case hex. */
+	sha256: string | null;
+	/** The seal certificate's organisation (O) and common name (CN). */
+	organisation: string | null;
+	commonName: string | null;
+	/** The org node whose seal it is, e.g. the town. */
+	orgNodeName: string | null;
+	sealedAt: Date | null;
+	pages: number | null;
+	supersededAt: Date | null;
+};
+
+/** Largest PDF the page checks; an agreement is well under a megabyte. */
+export const VERIFY_MAX_BYTES = 20 * 1024 * 1024;
+
+const sha256 = z
+	.string()
+	.trim()
+	.regex(/^[0-9a-fA-F]{64}$/, 'invalid')
+	.transform((hex) => hex.toLowerCase());
+
+/** A SHA-256 typed in on the verification page. */
+export const sha256QuerySchema = z.object({ sha256 });
+
+/** The agreement's id, from the QR code on its certificate page. */
+export const agreementQuerySchema = z.object({ agreement: z.uuid('invalid') });
