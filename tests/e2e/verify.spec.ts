@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createSealKey } from '../../server/signing/create-seal-key.ts';
 import { readPdfSeal } from '../../server/signing/read-pdf-seal.ts';
@@ -28,6 +29,13 @@ test('an anonymous visitor verifies a sealed agreement, and an altered copy is r
 		// Nothing of the agreement itself: no party, no case number.
 		await expect(result).not.toContainText('张三');
 		await expect(result).not.toContainText('2026-QSZ');
+	});
+
+	await test.step('its SHA-256 typed in finds it too', async () => {
+		await page.getByLabel(zh('verify_sha256')).fill(createHash('sha256').update(sealed).digest('hex'));
+		await page.getByRole('button', { name: zh('verify_hash_submit') }).click();
+		await expect(page.getByRole('status')).toHaveAttribute('data-status', 'authentic');
+		await expect(page.getByRole('status')).toContainText(TOWN_COMMITTEE);
 	});
 
 	await test.step('a copy with one byte changed is not authentic', async () => {

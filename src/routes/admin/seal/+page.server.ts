@@ -25,12 +25,12 @@ export const actions: Actions = {
 		// Only the node goes back with a failure: never the passphrase.
 		const kept: Record<string, string> = typeof orgNodeId === 'string' ? { orgNodeId } : {};
 		const result = await formAction(kept, () => importSeal(event.locals.app, actor, input));
-		return 'certificate' in result ? { done: 'import' as const, orgNodeId } : result;
+		return 'certificate' in result ? { done: 'import' as const } : result;
 	},
 	generate: async (event) => {
 		const actor = requirePermission(event, 'org:manage');
 		const values = await readForm(event.request);
 		const result = await formAction(values, () => renewSeal(event.locals.app, actor, values));
-		return 'id' in result ? { done: 'generate' as const, orgNodeId: values.orgNodeId } : result;
+		return 'id' in result ? { done: 'generate' as const } : result;
 	}
 };
