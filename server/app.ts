@@ -3,6 +3,7 @@ import { openDatabase, type Database, type Db } from './db/client.ts';
 import { createLogger, type Logger } from './log.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
 import { DraftStore } from './agreements/draft-store.ts';
+import { AgreementSealer } from './signing/agreement-sealer.ts';
 import { Insight } from './insight/insight.ts';
 import { RoomRegistry } from './media/room-registry.ts';
 import { Realtime } from './realtime/realtime.ts';
@@ -26,6 +27,8 @@ export type AppCore = {
 	readonly rooms: RoomRegistry;
 	readonly drafts: DraftStore;
 	readonly insight: Insight;
+	/** Builds and seals agreement PDFs on a worker thread of its own. */
+	readonly sealer: AgreementSealer;
 };
 
 /** Opens (or takes) the database, brings its schema up to date and builds the services on it. */
@@ -46,7 +49,8 @@ export async function createApp(config: Config, options: { log?: Logger; databas
 		verifyThrottle: new VerifyThrottle(),
 		rooms: new RoomRegistry(config.media, log),
 		drafts: new DraftStore(database.db, log),
-		insight: new Insight(database.db, log)
+		insight: new Insight(database.db, log),
+		sealer: new AgreementSealer({ log })
 	};
 	core.insight.start();
 	const realtime = new Realtime(core);
@@ -59,6 +63,7 @@ export async function closeApp(app: App): Promise<void> {
 	await app.rooms.closeAll();
 	await app.drafts.close();
 	await app.insight.close();
+	await app.sealer.close();
 	await app.database.close();
 }
 

@@ -2,6 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { DraftCommentView, DraftSnapshot } from '#shared/realtime-events.ts';
 import type { Db } from '../db/client.ts';
 import { agreementDrafts, draftComments, draftVersions } from '../db/schema.ts';
+import { describeSigning } from '../signing/describe-signing.ts';
 import type { LiveDraft } from './draft-store.ts';
 import { versionView } from './draft-versions.ts';
 
@@ -30,6 +31,7 @@ export async function describeDraft(db: Db, draft: LiveDraft): Promise<Omit<Draf
 		frozenVersionId: row.frozenVersionId,
 		versions: versions.map(versionView),
 		comments: comments.map(commentView),
-		authors: Object.fromEntries([...draft.authors].map(([client, author]) => [String(client), author.name]))
+		authors: Object.fromEntries([...draft.authors].map(([client, author]) => [String(client), author.name])),
+		signing: await describeSigning(db, draft.id, draft.caseId)
 	};
 }

@@ -18,6 +18,9 @@ import type { DraftAuthor } from '../agreements/draft-role.ts';
 import { freezeDraftVersion, restoreDraftVersion, saveDraftVersion } from '../agreements/draft-versions.ts';
 import type { Applied } from '../agreements/draft-store.ts';
 import { openDraft } from '../agreements/open-draft.ts';
+import { signerFor } from '../signing/case-signers.ts';
+import { sealCaseAgreement } from '../signing/seal-case-agreement.ts';
+import { signAgreement } from '../signing/sign-agreement.ts';
 import { agreementDrafts } from '../db/schema.ts';
 import { onCommand, type AppSocket } from './command-handler.ts';
 import { RateLimit } from './rate-limit.ts';
@@ -81,6 +84,10 @@ export function registerDraftHandlers(app: AppCore, socket: AppSocket, shareAppl
 		const superseded = unfrozen ? snapshot.versions.findLast((v) => v.supersededAt && v.sha256) : undefined;
 		socket.nsp.to(roomOf(draftId)).emit('draft:changed', { draftId, snapshot, unfrozen: superseded });
 	};
+	/** Seals the agreement if every signature is in, and tells everyone. */
+	const seal = async (draftId: string) => {
+		if (await sealCaseAgreement(app, draftId, app.config.origin ?? originOf(socket))) await announce(draftId);
+	};
 	const leave = async (draftId: string) => {
 		const entry = opened.get(draftId);
 		if (!entry) return;
@@ -104,7 +111,12 @@ export function registerDraftHandlers(app: AppCore, socket: AppSocket, shareAppl
 		if (present.length) {
 			socket.emit('draft:awareness', { draftId: row.id, update: encodeAwarenessUpdate(draft.awareness, present) });
 		}
-		return { ...(await describeDraft(app.db, draft)), role, me: { name: author.name, color: colorOf(author.key) } };
+		const signer = await signerFor(app.db, socket.data.identity, row.caseId);
+		return {
+			...(await describeDraft(app.db, draft)),
+			role,
+			me: { name: author.name, color: colorOf(author.key), signer: signer && { key: signer.key, proof: signer.proof } }
+		};
 	});
 	onCommand(app, socket, 'draft:close', async ({ draftId }) => {
 		open(draftId);
@@ -207,6 +219,20 @@ export function registerDraftHandlers(app: AppCore, socket: AppSocket, shareAppl
 		await announce(draftId);
 		return version;
 	});
+	onCommand(app, socket, 'draft:sign', async ({ draftId, versionId, signature, secret }) => {
+		open(draftId);
+		const userAgent = socket.handshake.headers['user-agent']?.slice(0, 500) ?? null;
+		await signAgreement(app, draftId, { versionId, signature, secret }, socket.data.identity, { ip, userAgent });
+		await announce(draftId);
+		await seal(draftId);
+		return {};
+	});
+	// Sealing again, should it have failed after the last signature.
+	onCommand(app, socket, 'draft:seal', async ({ draftId }) => {
+		mediator(draftId);
+		await seal(draftId);
+		return {};
+	});
 	onCommand(app, socket, 'draft:comment', async ({ draftId, ...comment }) => {
 		const entry = open(draftId);
 		const saved = await addDraftComment(app.db, draftId, comment, entry.author);
@@ -227,4 +253,11 @@ async function partiesMayEdit(app: AppCore, draftId: string): Promise<boolean> {
 		.from(agreementDrafts)
 		.where(eq(agreementDrafts.id, draftId));
 	return row?.allowed ?? false;
+}
+
+/** The page's origin the connection came from, for links printed in an agreement. */
+function originOf(socket: AppSocket): string {
+	const origin = socket.handshake.headers.origin;
+	if (origin && /^https?:\/\/[^/\s]+$/.test(origin)) return origin;
+	return `http://${socket.handshake.headers.host ?? 'localhost'}`;
 }

@@ -348,7 +348,7 @@ export class DraftClient {
 // ---------------------------------------------------------------------------------------------
 // The world.
 
-export type Guest = { participantId: string; name: string; cookie: string };
+export type Guest = { participantId: string; name: string; cookie: string; pin: string };
 
 /** A log-in session of a fixture account (they have no password to log in with). */
 export async function accountCookie(app: AppCore, actor: Actor): Promise<string> {
@@ -385,7 +385,8 @@ async function invitedGuests(app: AppCore, network: Network, caseId: string): Pr
 		guests.push({
 			participantId: invitation.participantId,
 			name: party.name,
-			cookie: `${JOIN_COOKIE}=${outcome.joinToken}`
+			cookie: `${JOIN_COOKIE}=${outcome.joinToken}`,
+			pin: invitation.pin
 		});
 	}
 	return guests;

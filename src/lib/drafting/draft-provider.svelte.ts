@@ -137,6 +137,9 @@ export class DraftProvider {
 	comment = (comment: { kind: 'comment' | 'suggestion'; quote?: string; body: string }) =>
 		this.#command('draft:comment', comment);
 	resolveComment = (commentId: string) => this.#command('draft:resolveComment', { commentId });
+	sign = (versionId: string, signature: Uint8Array, secret: string) =>
+		this.#command('draft:sign', { versionId, signature, secret });
+	seal = () => this.#command('draft:seal', {});
 
 	/** Leaves the draft: the server drops this person's presence with the connection. */
 	destroy(): void {

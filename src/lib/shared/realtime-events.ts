@@ -10,6 +10,7 @@ import {
 	type DraftRole
 } from './agreement.ts';
 import type { ParticipantRole } from './sessions.ts';
+import { MAX_SIGNATURE_BYTES, type SignerProof, type SigningView } from './signing.ts';
 
 /** For ids of transports, producers, consumers and peers: mediasoup's are UUIDs, caucuses prefix one. */
 const id = z.string().min(1).max(100);
@@ -73,6 +74,16 @@ export const COMMAND_SCHEMAS = {
 		.strict(),
 	'draft:restoreVersion': z.object({ draftId: z.uuid(), versionId: z.uuid() }).strict(),
 	'draft:freeze': z.object({ draftId: z.uuid(), versionId: z.uuid() }).strict(),
+	'draft:sign': z
+		.object({
+			draftId: z.uuid(),
+			versionId: z.uuid(),
+			signature: bytes(MAX_SIGNATURE_BYTES),
+			/** The signer's account password, or the PIN of their invitation. */
+			secret: z.string().min(1).max(200)
+		})
+		.strict(),
+	'draft:seal': z.object({ draftId: z.uuid() }).strict(),
 	'draft:comment': z
 		.object({
 			draftId: z.uuid(),
@@ -151,13 +162,14 @@ export type DraftCommentView = {
 export type DraftSnapshot = {
 	draftId: string;
 	role: DraftRole;
-	/** The person's name and colour, for their cursor. */
-	me: { name: string; color: string };
+	/** The person's name and colour, for their cursor, and whether and how they sign. */
+	me: { name: string; color: string; signer: { key: string; proof: SignerProof } | null };
 	partiesMayEdit: boolean;
 	frozenVersionId: string | null;
 	versions: DraftVersionView[];
 	comments: DraftCommentView[];
 	authors: Record<string, string>;
+	signing: SigningView;
 };
 
 type Empty = Record<string, never>;
@@ -193,6 +205,8 @@ export type CommandResults = {
 	'draft:saveVersion': DraftVersionView;
 	'draft:restoreVersion': Empty;
 	'draft:freeze': DraftVersionView;
+	'draft:sign': Empty;
+	'draft:seal': Empty;
 	'draft:comment': DraftCommentView;
 	'draft:resolveComment': Empty;
 };

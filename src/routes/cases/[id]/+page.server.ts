@@ -17,6 +17,7 @@ import { reissueInvitation } from '#server/sessions/reissue-invitation.ts';
 import { requestConsultation } from '#server/sessions/request-consultation.ts';
 import { revokeInvitation } from '#server/sessions/revoke-invitation.ts';
 import { scheduleSession, type IssuedInvitation } from '#server/sessions/schedule-session.ts';
+import { sealedAgreementShownTo } from '#server/signing/download-sealed-agreement.ts';
 import { m } from '$lib/i18n/paraglide/messages';
 import { clientOf, formAction, nestedValues, readUploadForm } from '$lib/server/form-action';
 import { requirePermission } from '$lib/server/guards';
@@ -44,11 +45,12 @@ export const load: PageServerLoad = async (event) => {
 		throw e;
 	}
 	const committeeView = actor.role === 'mediator' || actor.role === 'admin';
-	const [chain, names, committees, sessions] = await Promise.all([
+	const [chain, names, committees, sessions, sealedAgreement] = await Promise.all([
 		committeeView ? verifyCaseChain(db, caseId) : null,
 		committeeView ? timelineNames(db, detail.timeline) : {},
 		detail.can.route ? listCommittees(db, actor) : [],
-		listCaseSessions(db, actor, caseId)
+		listCaseSessions(db, actor, caseId),
+		sealedAgreementShownTo(db, caseId, [{ actor }])
 	]);
 	return {
 		detail,
@@ -57,7 +59,8 @@ export const load: PageServerLoad = async (event) => {
 		committees: committees.filter((committee) => committee.id !== detail.case.committeeId),
 		committeeView,
 		mediates: roleHas(actor.role, 'cases:mediate'),
-		sessions
+		sessions,
+		sealedAgreement
 	};
 };
 

@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, isNull } from 'drizzle-orm';
+import { AppError } from '#shared/errors.ts';
+import type { SealedAgreementView } from '#shared/signing.ts';
+import type { AppCore } from '../app.ts';
+import { recordCaseEvent } from '../audit/record-case-event.ts';
+import { applyTransition } from '../cases/transition-case.ts';
+import {
+	agreementDrafts,
+	agreementSignatures,
+	caseParties,
+	cases,
+	committees,
+	draftVersions,
+	sealedAgreements
+} from '../db/schema.ts';
+import { caseSigners } from './case-signers.ts';
+import { describeSigning } from './describe-signing.ts';
+import { sealKeyFor } from './seal-key-for.ts';
+
+/** How the agreement names people: it is printed in Chinese, as the committee's records are. */
+const SIDE_LABELS = { applicant: '申请人', respondent: '被申请人' } as const;
+const SIGNER_LABELS = { party: '当事人', mediator: '调解员', expert: '法律专家' } as const;
+
+/**
+ * Once every party and a mediator have signed the frozen version: builds the agreement PDF with
+ * their signatures, seals it with the committee's key (both on the signing worker), stores it
+ * with its SHA-256, supersedes the case's earlier sealed agreement and moves a case scheduled or
+ * in mediation to resolved. Nothing when signatures are missing, or the version is sealed already.
+ * `origin` is where the verification link on the certificate page points.
+ */
+export async function sealCaseAgreement(
+	app: AppCore,
+	draftId: string,
+	origin: string
+): Promise<SealedAgreementView | null> {
+	const [draft] = await app.db
+		.select({ caseId: agreementDrafts.caseId, versionId: agreementDrafts.frozenVersionId })
+		.from(agreementDrafts)
+		.where(eq(agreementDrafts.id, draftId));
+	if (!draft?.versionId) return null;
+	const signing = await describeSigning(app.db, draftId, draft.caseId);
+	if (!signing.complete || signing.versionId !== draft.versionId) return null;
+	const versionId = draft.versionId;
+	const [[version], [kase], parties, signatures, signers] = await Promise.all([
+		app.db.select().from(draftVersions).where(eq(draftVersions.id, versionId)),
+		app.db
+			.select({ id: cases.id, number: cases.number, committee: committees.name, orgNodeId: committees.orgNodeId })
+			.from(cases)
+			.innerJoin(committees, eq(committees.id, cases.committeeId))
+			.where(eq(cases.id, draft.caseId)),
+		app.db.select().from(caseParties).where(eq(caseParties.caseId, draft.caseId)),
+		app.db.select().from(agreementSignatures).where(eq(agreementSignatures.versionId, versionId)),
+		caseSigners(app.db, draft.caseId)
+	]);
+	if (!version?.sha256 || !kase) throw new AppError('CONFLICT');
+	const order = new Map(signers.map((s, i) => [s.key, i]));
+	const id = randomUUID();
+	const seal = await sealKeyFor(app.db, kase.orgNodeId);
+	const sealed = await app.sealer.sealAgreement(
+		{
+			language: 'zh-CN',
+			title: '人民调解协议书',
+			caseNumber: kase.number,
+			committee: kase.committee,
+			parties: parties.map((p) => ({ name: p.name, role: SIDE_LABELS[p.side] })),
+			text: version.text,
+			signers: signatures
+				.toSorted((a, b) => (order.get(a.signer) ?? 99) - (order.get(b.signer) ?? 99))
+				.map((s) => ({
+					name: s.name,
+					role: SIGNER_LABELS[s.role as keyof typeof SIGNER_LABELS],
+					signature: new Uint8Array(s.image),
+					signedAt: s.signedAt,
+					ip: s.ip ?? '—',
+					userAgent: s.userAgent ?? ''
+				})),
+			textSha256: version.sha256,
+			verificationUrl: `${origin}/verify?agreement=${id}`
+		},
+		seal.key
+	);
+	const now = new Date();
+	return app.db.transaction(async (tx) => {
+		const [row] = await tx.select().from(cases).where(eq(cases.id, kase.id)).for('no key update');
+		// Another signer's request sealed it meanwhile.
+		const [already] = await tx
+			.select({ id: sealedAgreements.id })
+			.from(sealedAgreements)
+			.where(eq(sealedAgreements.versionId, versionId));
+		if (already) return null;
+		await tx
+			.update(sealedAgreements)
+			.set({ supersededAt: now })
+			.where(and(eq(sealedAgreements.caseId, kase.id), isNull(sealedAgreements.supersededAt)));
+		await tx.insert(sealedAgreements).values({
+			id,
+			caseId: kase.id,
+			versionId,
+			pdf: Buffer.from(sealed.pdf),
+			sha256: sealed.sha256,
+			textSha256: version.sha256!,
+			sealKeyId: seal.id,
+			pages: sealed.pages,
+			sealedAt: now
+		});
+		await recordCaseEvent(tx, {
+			caseId: kase.id,
+			actorLabel: kase.committee,
+			action: 'agreement.sealed',
+			data: {
+				sealedAgreementId: id,
+				versionId,
+				sha256: sealed.sha256,
+				textSha256: version.sha256,
+				pages: sealed.pages
+			},
+			ip: null
+		});
+		// A signed agreement is the mediation's outcome: a case still scheduled had its mediation.
+		const by = { actorLabel: kase.committee };
+		const status =
+			row.status === 'scheduled' ? await applyTransition(tx, row, { transition: 'start' }, by, null, now) : row.status;
+		if (status === 'in_mediation') {
+			const summary = '人民调解协议书已由各方签署并盖章。';
+			await applyTransition(tx, { ...row, status }, { transition: 'resolve', summary }, by, null, now);
+		}
+		return { id, sha256: sealed.sha256, sealedAt: now.toISOString(), pages: sealed.pages };
+	});
+}

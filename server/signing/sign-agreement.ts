@@ -1,0 +1,132 @@
+import { createHash } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { AppError } from '#shared/errors.ts';
+import { MAX_PIN_FAILURES } from '#shared/sessions.ts';
+import type { AppCore } from '../app.ts';
+import { recordCaseEvent } from '../audit/record-case-event.ts';
+import { verifyPassword } from '../auth/password.ts';
+import { agreementDrafts, agreementSignatures, sessionParticipants } from '../db/schema.ts';
+import type { RoomIdentity } from '../sessions/participant-of.ts';
+import { signerFor, type SignerIdentity } from './case-signers.ts';
+
+const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+export type SignatureInput = { versionId: string; signature: Uint8Array; secret: string };
+export type SigningClient = { ip: string | null; userAgent: string | null };
+
+/** A drawn signature: a PNG whose header names a size a signature pad gives. */
+function checkSignatureImage(png: Uint8Array): void {
+	const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+	const isPng = png.length > 24 && PNG_MAGIC.every((byte, i) => png[i] === byte);
+	// The first chunk of a PNG is IHDR: width and height at bytes 16 and 20.
+	const width = isPng ? view.getUint32(16) : 0;
+	const height = isPng ? view.getUint32(20) : 0;
+	if (!isPng || width < 40 || width > 4000 || height < 20 || height > 2000) {
+		throw new AppError('VALIDATION', { fields: { signature: ['invalid'] } });
+	}
+}
+
+/**
+ * Someone signs the version of a case's agreement frozen for signing: they must be one of its
+ * signers and prove it (account password, or the PIN of their invitation); their drawn
+ * signature, the time, address and browser are kept and recorded in the case's audit log. Runs in
+ * the draft's order, so an edit that supersedes the version cannot slip between the check and the
+ * signature. Returns the signer as recorded.
+ */
+export async function signAgreement(
+	app: AppCore,
+	draftId: string,
+	input: SignatureInput,
+	identity: RoomIdentity,
+	client: SigningClient
+): Promise<{ caseId: string; signer: SignerIdentity }> {
+	checkSignatureImage(input.signature);
+	return app.drafts.serially(draftId, async (draft) => {
+		const [row] = await app.db
+			.select({ frozenVersionId: agreementDrafts.frozenVersionId })
+			.from(agreementDrafts)
+			.where(eq(agreementDrafts.id, draftId));
+		// Not frozen, or an edit superseded it: there is nothing, or something else, to sign.
+		if (row?.frozenVersionId !== input.versionId) throw new AppError('CONFLICT');
+		const signer = await signerFor(app.db, identity, draft.caseId);
+		if (!signer) throw new AppError('FORBIDDEN');
+		await prove(app, draft.caseId, signer, input.secret, client);
+		const signedAt = new Date();
+		await app.db.transaction(async (tx) => {
+			const [stored] = await tx
+				.insert(agreementSignatures)
+				.values({
+					versionId: input.versionId,
+					signer: signer.key,
+					role: signer.role,
+					name: signer.name,
+					image: Buffer.from(input.signature),
+					signedAt,
+					ip: client.ip,
+					userAgent: client.userAgent
+				})
+				.onConflictDoNothing()
+				.returning({ id: agreementSignatures.id });
+			if (!stored) throw new AppError('CONFLICT', { fields: { signature: ['already_signed'] } });
+			await recordCaseEvent(tx, {
+				caseId: draft.caseId,
+				actorId: 'actor' in identity ? identity.actor.id : null,
+				actorLabel: signer.name,
+				action: 'agreement.signed',
+				data: {
+					draftId,
+					versionId: input.versionId,
+					signer: signer.key,
+					role: signer.role,
+					signedAt: signedAt.toISOString(),
+					userAgent: client.userAgent,
+					imageSha256: createHash('sha256').update(input.signature).digest('hex')
+				},
+				ip: client.ip
+			});
+		});
+		return { caseId: draft.caseId, signer };
+	});
+}
+
+/**
+ * The signer's password or PIN, refused as INVALID_CREDENTIALS when wrong. Wrong PINs count
+ * against the invitation as at joining (after MAX_PIN_FAILURES it is locked); wrong passwords
+ * count like failed log-ins.
+ */
+async function prove(app: AppCore, caseId: string, signer: SignerIdentity, secret: string, client: SigningClient) {
+	const ip = client.ip ?? 'unknown';
+	const throttleKey = `sign:${signer.key}`;
+	if (signer.proof === 'password') {
+		const retryAfterSeconds = app.loginThrottle.retryAfter(ip, throttleKey);
+		if (retryAfterSeconds) throw new AppError('RATE_LIMITED', { retryAfterSeconds });
+		if (await verifyPassword(signer.passwordHash, secret)) return app.loginThrottle.recordSuccess(ip, throttleKey);
+		app.loginThrottle.recordFailure(ip, throttleKey);
+	} else {
+		const failures = await app.db.transaction(async (tx) => {
+			const [participant] = await tx
+				.select({ failed: sessionParticipants.failedPinAttempts })
+				.from(sessionParticipants)
+				.where(eq(sessionParticipants.id, signer.participantId))
+				.for('update');
+			if (participant.failed >= MAX_PIN_FAILURES) throw new AppError('FORBIDDEN', { fields: { secret: ['locked'] } });
+			if (await verifyPassword(signer.pinHash, secret)) return null;
+			await tx
+				.update(sessionParticipants)
+				.set({ failedPinAttempts: participant.failed + 1 })
+				.where(eq(sessionParticipants.id, signer.participantId));
+			return participant.failed + 1;
+		});
+		if (failures === null) return;
+	}
+	await app.db.transaction((tx) =>
+		recordCaseEvent(tx, {
+			caseId,
+			actorLabel: signer.name,
+			action: 'agreement.sign_refused',
+			data: { signer: signer.key, proof: signer.proof },
+			ip: client.ip
+		})
+	);
+	throw new AppError('INVALID_CREDENTIALS', { fields: { secret: ['wrong'] } });
+}

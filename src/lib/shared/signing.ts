@@ -1,0 +1,40 @@
+/**
+ * Signing the agreement: who signs the frozen version, and what everyone sees of it. Every party
+ * and one of the case's mediators must sign; an invited legal expert may.
+ */
+export type SignerRole = 'party' | 'mediator' | 'expert';
+
+export type SignerView = {
+	/** `party:<case party id>` or `user:<id>`. */
+	key: string;
+	name: string;
+	role: SignerRole;
+	/** ISO time of their signature on the frozen version, if they signed it. */
+	signedAt: string | null;
+};
+
+export type SealedAgreementView = { id: string; sha256: string; sealedAt: string; pages: number };
+
+export type SigningView = {
+	/** The frozen version being signed, or none when nothing is frozen. */
+	versionId: string | null;
+	signers: SignerView[];
+	/** Every party and a mediator signed. */
+	complete: boolean;
+	/** The newest sealed agreement of the case, if any. */
+	sealed: SealedAgreementView | null;
+};
+
+/** Largest drawn signature (PNG) the server takes. */
+export const MAX_SIGNATURE_BYTES = 512 * 1024;
+
+/** What confirms a signer is who they say: their account password, or the PIN of their invitation. */
+export type SignerProof = 'password' | 'pin';
+
+/** Whether the signatures in `signers` complete the agreement: every party, and a mediator. */
+export function signaturesComplete(signers: SignerView[]): boolean {
+	const signed = (role: SignerRole) => signers.filter((s) => s.role === role);
+	return (
+		signed('party').length > 0 && signed('party').every((s) => s.signedAt) && signed('mediator').some((s) => s.signedAt)
+	);
+}
