@@ -61,7 +61,10 @@ const USERS: DemoUser[] = [
 	},
 	{ role: 'legal_expert', username: 'expert', displayName: '陈律师', node: '青石镇法律顾问库', phone: '13800000003' },
 	{ role: 'grid_worker', username: 'grid', displayName: '赵网格', node: '东村一组', phone: '13800000004' },
-	{ role: 'party', username: 'party', displayName: '刘大伟', node: '东村', phone: '13800000005' }
+	{ role: 'party', username: 'party', displayName: '刘大伟', node: '东村', phone: '13800000005' },
+	// The two sides of the case the signing test signs from their own accounts.
+	{ role: 'party', username: 'party2', displayName: '周晓梅', node: '东村', phone: '13800000006' },
+	{ role: 'party', username: 'party3', displayName: '吴国庆', node: '东村', phone: '13800000007' }
 ];
 
 type DemoCase = {
@@ -79,6 +82,8 @@ type DemoCase = {
 		{ channel: 'online' } | { channel: 'grid_report'; by: string } | { channel: 'walk_in' | 'referral'; by: string };
 	/** The applicant's party account, to show the party's view. */
 	partyUser?: string;
+	/** The respondent's party account. */
+	respondentUser?: string;
 	/** Handed to another committee by the admin. */
 	reassignTo?: string;
 	/** Lifecycle steps by a mediator, as the case page would send them; `daysAgo` backdates the step. */
@@ -184,6 +189,21 @@ const CASES: DemoCase[] = [
 		intake: { channel: 'online' },
 		partyUser: 'party',
 		steps: [{ by: 'mediator2', transition: 'accept', daysAgo: 5 }]
+	},
+	{
+		form: {
+			disputeType: 'neighbour',
+			village: '东村二组',
+			facts: '被申请人家空调外机正对申请人卧室窗户，夜间噪音和热风影响申请人休息，双方多次沟通未果。',
+			claims: '移装空调外机，赔偿损失八百元。',
+			amount: '800',
+			applicant: '周晓梅',
+			respondent: '吴国庆'
+		},
+		intake: { channel: 'online' },
+		partyUser: 'party2',
+		respondentUser: 'party3',
+		steps: [{ by: 'mediator', transition: 'accept', daysAgo: 2 }]
 	}
 ];
 
@@ -277,11 +297,16 @@ async function seedCase(app: App, demo: DemoCase, { admin, actors, nodeIds, comm
 			: demo.intake.channel === 'grid_report'
 				? await reportDispute(app, actors.get(demo.intake.by)!, intake, [], null)
 				: await registerCase(app, actors.get(demo.intake.by)!, { ...intake, channel: demo.intake.channel }, [], null);
-	if (demo.partyUser)
+	for (const [side, user] of [
+		['applicant', demo.partyUser],
+		['respondent', demo.respondentUser]
+	] as const) {
+		if (!user) continue;
 		await app.db
 			.update(caseParties)
-			.set({ userId: actors.get(demo.partyUser)!.id })
-			.where(and(eq(caseParties.caseId, caseId), eq(caseParties.side, 'applicant')));
+			.set({ userId: actors.get(user)!.id })
+			.where(and(eq(caseParties.caseId, caseId), eq(caseParties.side, side)));
+	}
 	if (demo.reassignTo)
 		await reassignCase(
 			app,
