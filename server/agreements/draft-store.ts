@@ -1,5 +1,5 @@
 import { asc, eq, sql } from 'drizzle-orm';
-import { Awareness } from 'y-protocols/awareness';
+import { applyAwarenessUpdate, Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { AGREEMENT_FIELD, canonicalText } from '#shared/agreement.ts';
 import { AppError } from '#shared/errors.ts';
@@ -130,6 +130,14 @@ export class DraftStore {
 				Y.applyUpdate(draft.doc, update, 'remote');
 			})
 			.catch((error) => this.#log.error({ err: error, draftId }, 'update from another process not applied'));
+	}
+
+	/** Someone's presence changed in another process: this process's copy follows, for newcomers here. */
+	followAwareness(draftId: string, update: Uint8Array): void {
+		this.#drafts
+			.get(draftId)
+			?.then((draft) => applyAwarenessUpdate(draft.awareness, update, 'remote'))
+			.catch((error) => this.#log.error({ err: error, draftId }, 'presence from another process not applied'));
 	}
 
 	/** Lets go of every draft held, and of their awareness timers: the app is closing. */

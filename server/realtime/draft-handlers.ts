@@ -29,8 +29,13 @@ import { RateLimit } from './rate-limit.ts';
 const COLORS = ['#b3261e', '#1e6b3a', '#1f5fa8', '#8a4baf', '#b06000', '#00796b', '#c2185b', '#5d4037'];
 const colorOf = (key: string) => COLORS[createHash('sha256').update(key).digest()[0] % COLORS.length];
 
-/** Tells the other processes of a cluster about an update applied here (nothing when alone). */
-export type ShareApplied = (draftId: string, update: Uint8Array, authors: [number, DraftAuthor][]) => void;
+/** Tells the other processes of a cluster what changed in a draft here (nothing when alone). */
+export type DraftCluster = {
+	/** An update stored and applied here, with its authors. */
+	applied(draftId: string, update: Uint8Array, authors: [number, DraftAuthor][]): void;
+	/** Someone's presence here changed, so that newcomers there are shown it too. */
+	awareness(draftId: string, update: Uint8Array): void;
+};
 
 type OpenDraft = { role: DraftRole; author: DraftAuthor; userId: string | null; awarenessClients: Set<number> };
 
@@ -46,7 +51,7 @@ const syncMessage = (write: (encoder: encoding.Encoder) => void) => {
  * case draft, for those with a part in the case. Content from someone who may not write is
  * refused before it is stored; everything stored is acknowledged only once it is in PostgreSQL.
  */
-export function registerDraftHandlers(app: AppCore, socket: AppSocket, shareApplied: ShareApplied): void {
+export function registerDraftHandlers(app: AppCore, socket: AppSocket, cluster: DraftCluster): void {
 	const ip = socket.handshake.address || null;
 	const opened = new Map<string, OpenDraft>();
 	const limit = new RateLimit(200, 60);
@@ -74,7 +79,7 @@ export function registerDraftHandlers(app: AppCore, socket: AppSocket, shareAppl
 		socket
 			.to(roomOf(draftId))
 			.emit('draft:sync', { draftId, message: syncMessage((e) => sync.writeUpdate(e, update)) });
-		shareApplied(draftId, update, applied.authors);
+		cluster.applied(draftId, update, applied.authors);
 		if (superseded || applied.newAuthors) await announce(draftId, superseded !== null);
 	};
 	/** The draft's settings, versions and comments changed: everyone in it, here too, gets them anew. */
@@ -97,9 +102,9 @@ export function registerDraftHandlers(app: AppCore, socket: AppSocket, shareAppl
 		if (!clients.length) return;
 		const draft = await app.drafts.live(draftId);
 		removeAwarenessStates(draft.awareness, clients, 'left');
-		socket
-			.to(roomOf(draftId))
-			.emit('draft:awareness', { draftId, update: encodeAwarenessUpdate(draft.awareness, clients) });
+		const update = encodeAwarenessUpdate(draft.awareness, clients);
+		socket.to(roomOf(draftId)).emit('draft:awareness', { draftId, update });
+		cluster.awareness(draftId, update);
 	};
 
 	onCommand(app, socket, 'draft:open', async ({ caseId }) => {
@@ -189,6 +194,7 @@ export function registerDraftHandlers(app: AppCore, socket: AppSocket, shareAppl
 			throw new AppError('VALIDATION', { fields: { update: ['invalid'] } });
 		}
 		socket.to(roomOf(draftId)).emit('draft:awareness', { draftId, update: checked });
+		cluster.awareness(draftId, checked);
 		return {};
 	});
 

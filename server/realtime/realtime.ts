@@ -9,7 +9,7 @@ import { registerAccountHandlers } from './account-handlers.ts';
 import { listChatMessages } from '../sessions/list-chat-messages.ts';
 import { RoomConnections } from './room-connections.ts';
 import { registerRoomHandlers } from './room-handlers.ts';
-import { registerDraftHandlers, type ShareApplied } from './draft-handlers.ts';
+import { registerDraftHandlers, type DraftCluster } from './draft-handlers.ts';
 import type { DraftAuthor } from '../agreements/draft-role.ts';
 
 /** What the app processes of a cluster tell each other. */
@@ -19,6 +19,8 @@ type ClusterEvents = {
 	 * the Redis adapter sends these as JSON, which would turn bytes into an object of numbers.
 	 */
 	'draft:applied': (draftId: string, update: string, authors: [number, DraftAuthor][]) => void;
+	/** Someone's presence in a draft, as an awareness update in base64: each process's copy follows. */
+	'draft:awareness': (draftId: string, update: string) => void;
 };
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, ClusterEvents, SocketData>;
@@ -58,7 +60,7 @@ export class Realtime {
 			);
 			registerAccountHandlers(core, socket);
 			registerRoomHandlers(core, rooms, socket);
-			registerDraftHandlers(core, socket, this.#shareApplied);
+			registerDraftHandlers(core, socket, this.#draftCluster);
 		});
 	}
 
@@ -75,11 +77,20 @@ export class Realtime {
 		this.#io.on('draft:applied', (draftId, update, authors) =>
 			this.#core.drafts.follow(draftId, new Uint8Array(Buffer.from(update, 'base64')), authors)
 		);
+		this.#io.on('draft:awareness', (draftId, update) =>
+			this.#core.drafts.followAwareness(draftId, new Uint8Array(Buffer.from(update, 'base64')))
+		);
 	}
 
-	readonly #shareApplied: ShareApplied = (draftId, update, authors) => {
-		if (this.#redis.length) {
-			this.#io.serverSideEmit('draft:applied', draftId, Buffer.from(update).toString('base64'), authors);
+	readonly #draftCluster: DraftCluster = {
+		applied: (draftId, update, authors) => {
+			if (this.#redis.length) {
+				this.#io.serverSideEmit('draft:applied', draftId, Buffer.from(update).toString('base64'), authors);
+			}
+		},
+		awareness: (draftId, update) => {
+			if (this.#redis.length)
+				this.#io.serverSideEmit('draft:awareness', draftId, Buffer.from(update).toString('base64'));
 		}
 	};
 

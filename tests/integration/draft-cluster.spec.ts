@@ -187,12 +187,20 @@ describe('a draft edited through two app processes', () => {
 			expect(party.others().get(expert.doc.clientID)).toMatchObject({ user: { name: 'expert-名' } });
 			expect(mediator.others().get(expert.doc.clientID)).toMatchObject({ user: { name: 'expert-名' } });
 		});
+		// Someone opening the draft on B later is shown who is there on A at once, with no new update.
+		const late = await join(b, world.cookies.mediator2);
+		expect(late.others().get(mediator.doc.clientID)).toMatchObject({ user: { name: 'east-mediator-名' } });
+		expect(late.others().get(expert.doc.clientID)).toMatchObject({ user: { name: 'expert-名' } });
 		// The expert's connection to B dropping takes them away on A too.
 		expert.socket.disconnect();
 		await eventually(() => {
 			expect(party.others().has(expert.doc.clientID)).toBe(false);
 			expect(mediator.others().has(expert.doc.clientID)).toBe(false);
 		});
+		// And from A's copy of the draft: a newcomer on A is not shown them.
+		const later = await join(a, world.cookies.townMediator);
+		expect(later.others().has(expert.doc.clientID)).toBe(false);
+		expect(later.others().has(mediator.doc.clientID)).toBe(true);
 	});
 
 	test('the processes live through Redis dropping their connections, and the draft goes on across them', async () => {
