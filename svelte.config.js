@@ -6,7 +6,9 @@ const config = {
 	preprocess: vitePreprocess(),
 	compilerOptions: { runes: true },
 	kit: {
-		adapter: adapter({ out: 'build' })
+		adapter: adapter({ out: 'build' }),
+		// Checked in src/hooks.server.ts instead, where the public /verify endpoint is let through.
+		csrf: { checkOrigin: false }
 	}
 };
 

@@ -32,6 +32,27 @@ const bodyLimit: Handle = ({ event, resolve }) => {
 	return resolve(event);
 };
 
+/** Form posts that change nothing and need no log-in: scripts and other sites may send them. */
+const OPEN_FORM_POSTS = new Set(['/verify']);
+const FORM_CONTENT = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data|text\/plain)\s*(;|$)/i;
+
+/**
+ * SvelteKit's cross-site form check (turned off in svelte.config.js), done here so that the
+ * public verification endpoint takes a PDF a script posts without an Origin header. Every other
+ * form post must come from this site's own pages.
+ */
+const sameOriginForms: Handle = ({ event, resolve }) => {
+	const { request, url } = event;
+	const crossSite =
+		!['GET', 'HEAD', 'OPTIONS'].includes(request.method) &&
+		FORM_CONTENT.test(request.headers.get('content-type') ?? '') &&
+		request.headers.get('origin') !== url.origin;
+	if (crossSite && !OPEN_FORM_POSTS.has(url.pathname)) {
+		return new Response(m.error_forbidden(), { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+	}
+	return resolve(event);
+};
+
 const session: Handle = async ({ event, resolve }) => {
 	const { app } = event.locals;
 	event.locals.actor = null;
@@ -55,7 +76,7 @@ const services: Handle = ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handle = sequence(services, i18n, bodyLimit, session);
+export const handle = sequence(services, i18n, sameOriginForms, bodyLimit, session);
 
 /** Unexpected errors are logged in full and reach the client only as a code and a sentence. */
 export const handleError: HandleServerError = ({ error, event, status }) => {

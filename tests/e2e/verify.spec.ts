@@ -59,6 +59,27 @@ test('an anonymous visitor verifies a sealed agreement, and an altered copy is r
 	});
 });
 
+test('a script posts a PDF to /verify without an Origin and gets JSON; other form posts from elsewhere are refused', async ({
+	playwright,
+	baseURL
+}) => {
+	// A request context of its own: no browser page, so no Origin header, as curl sends.
+	const script = await playwright.request.newContext({ baseURL });
+	const sealed = readFileSync(sealedAgreementFile());
+	const response = await script.post('/verify', {
+		headers: { accept: 'application/json' },
+		multipart: { file: { name: 'agreement.pdf', mimeType: 'application/pdf', buffer: sealed } }
+	});
+	expect(response.status()).toBe(200);
+	expect(await response.json()).toMatchObject({ status: 'authentic', organisation: expect.any(String) });
+	const login = await script.post('/login', {
+		headers: { origin: 'https://elsewhere.example' },
+		form: { username: 'admin', password: 'whatever' }
+	});
+	expect(login.status()).toBe(403);
+	await script.dispose();
+});
+
 test('an admin imports a .p12 as the town committee’s seal, after a wrong passphrase is refused', async ({
 	page,
 	loginAs
