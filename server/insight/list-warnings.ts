@@ -24,6 +24,7 @@ export type WarningItem = {
 	status: WarningStatus;
 	caseId: string | null;
 	caseNumber: string | null;
+	villageId: string | null;
 	villageName: string | null;
 	details: Record<string, unknown>;
 	assigneeId: string | null;
@@ -50,6 +51,7 @@ export async function listWarnings(db: Db, actor: Actor, input: unknown): Promis
 			status: warnings.status,
 			caseId: warnings.caseId,
 			caseNumber: cases.number,
+			villageId: warnings.villageId,
 			villageName: orgNodes.name,
 			details: warnings.details,
 			assigneeId: warnings.assigneeId,
