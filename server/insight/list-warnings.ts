@@ -1,4 +1,5 @@
 import { aliasedTable, and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { CaseStatus } from '#shared/cases.ts';
 import type { Actor } from '#shared/roles.ts';
 import { warningListSchema, type WarningRule, type WarningSeverity, type WarningStatus } from '#shared/warnings.ts';
 import { authorize } from '../auth/authorize.ts';
@@ -24,6 +25,7 @@ export type WarningItem = {
 	status: WarningStatus;
 	caseId: string | null;
 	caseNumber: string | null;
+	caseStatus: CaseStatus | null;
 	villageId: string | null;
 	villageName: string | null;
 	details: Record<string, unknown>;
@@ -51,6 +53,7 @@ export async function listWarnings(db: Db, actor: Actor, input: unknown): Promis
 			status: warnings.status,
 			caseId: warnings.caseId,
 			caseNumber: cases.number,
+			caseStatus: cases.status,
 			villageId: warnings.villageId,
 			villageName: orgNodes.name,
 			details: warnings.details,
@@ -67,7 +70,8 @@ export async function listWarnings(db: Db, actor: Actor, input: unknown): Promis
 				underPaths(warnings.orgPath, await statisticsRoots(db, actor)),
 				filters.status ? eq(warnings.status, filters.status) : inArray(warnings.status, ['open', 'acknowledged']),
 				filters.severity ? eq(warnings.severity, filters.severity) : undefined,
-				filters.rule ? eq(warnings.rule, filters.rule) : undefined
+				filters.rule ? eq(warnings.rule, filters.rule) : undefined,
+				filters.mine ? eq(warnings.assigneeId, actor.id) : undefined
 			)
 		)
 		.orderBy(SEVERITY_RANK, desc(warnings.createdAt))

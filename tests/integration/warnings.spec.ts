@@ -352,9 +352,12 @@ describe('handling warnings', () => {
 		expect(events[2].data).toEqual({ note: '已上门调处，双方情绪平稳' });
 
 		const listed = await listWarnings(app.db, network.admin, { status: 'resolved' });
-		expect(listed.map((w) => [w.id, w.assigneeName, w.events.length])).toEqual([
-			[warningId, network.eastMediator.displayName, 3]
+		expect(listed.map((w) => [w.id, w.assigneeName, w.caseStatus, w.events.length])).toEqual([
+			[warningId, network.eastMediator.displayName, 'submitted', 3]
 		]);
+		const mine = (actor: typeof network.admin) => listWarnings(app.db, actor, { status: 'resolved', mine: '1' });
+		expect((await mine(network.eastMediator)).map((w) => w.id)).toEqual([warningId]);
+		expect(await mine(network.eastMediator2)).toEqual([]);
 		expect(await listWarnings(app.db, network.admin, {})).toEqual([]);
 	});
 

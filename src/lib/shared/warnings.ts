@@ -96,7 +96,9 @@ export const DEFAULT_WARNING_SETTINGS: WarningSettings = {
 export const warningListSchema = z.object({
 	status: z.enum(WARNING_STATUSES, 'invalid').optional(),
 	severity: z.enum(WARNING_SEVERITIES, 'invalid').optional(),
-	rule: z.enum(WARNING_RULES, 'invalid').optional()
+	rule: z.enum(WARNING_RULES, 'invalid').optional(),
+	/** Only the warnings assigned to the person looking. */
+	mine: z.literal('1', 'invalid').optional()
 });
 export type WarningListFilters = z.output<typeof warningListSchema>;
 

@@ -6,7 +6,7 @@ import { requirePermission } from '$lib/server/guards';
 import { AppError, type FormFailure } from '$lib/shared/errors';
 import type { Actions, PageServerLoad } from './$types';
 
-const FILTERS = ['status', 'severity', 'rule'] as const;
+const FILTERS = ['status', 'severity', 'rule', 'mine'] as const;
 
 export const load: PageServerLoad = async (event) => {
 	const actor = requirePermission(event, 'warnings:handle');
