@@ -5,7 +5,7 @@ import { MAX_PIN_FAILURES } from '#shared/sessions.ts';
 import type { AppCore } from '../app.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
 import { verifyPassword } from '../auth/password.ts';
-import { agreementDrafts, agreementSignatures, sessionParticipants } from '../db/schema.ts';
+import { agreementDrafts, agreementSignatures, sealedAgreements, sessionParticipants } from '../db/schema.ts';
 import type { RoomIdentity } from '../sessions/participant-of.ts';
 import { signerFor, type SignerIdentity } from './case-signers.ts';
 
@@ -48,6 +48,12 @@ export async function signAgreement(
 			.where(eq(agreementDrafts.id, draftId));
 		// Not frozen, or an edit superseded it: there is nothing, or something else, to sign.
 		if (row?.frozenVersionId !== input.versionId) throw new AppError('CONFLICT');
+		// Sealed already: a signature now would be on no PDF.
+		const [sealed] = await app.db
+			.select({ id: sealedAgreements.id })
+			.from(sealedAgreements)
+			.where(eq(sealedAgreements.versionId, input.versionId));
+		if (sealed) throw new AppError('CONFLICT', { fields: { signature: ['sealed'] } });
 		const signer = await signerFor(app.db, identity, draft.caseId);
 		if (!signer) throw new AppError('FORBIDDEN');
 		await prove(app, draft.caseId, signer, input.secret, client);

@@ -158,6 +158,9 @@ describe('signing the frozen agreement', () => {
 		]) {
 			expect(text).toContain(expected);
 		}
+		// The optional legal expert comes too late: the sealed PDF is final.
+		const { client: expert } = await open(world.cookies.expert);
+		expect(codeOf(await sign(expert, versionId, 'any'))).toBe('CONFLICT');
 		const [kase] = await app.db.select({ status: cases.status }).from(cases).where(eq(cases.id, world.caseId));
 		expect(kase.status).toBe('resolved');
 		expect(await eventsOf(app, world.caseId, 'agreement.sealed')).toHaveLength(1);
