@@ -91,7 +91,8 @@ export function registerDraftHandlers(app: AppCore, socket: AppSocket, cluster: 
 	};
 	/** Seals the agreement if every signature is in, and tells everyone. */
 	const seal = async (draftId: string) => {
-		if (await sealCaseAgreement(app, draftId, app.config.origin ?? originOf(socket))) await announce(draftId);
+		const { caseId } = await app.drafts.live(draftId);
+		if (await sealCaseAgreement(app, draftId, caseId, app.config.origin ?? originOf(socket))) await announce(draftId);
 	};
 	const leave = async (draftId: string) => {
 		const entry = opened.get(draftId);

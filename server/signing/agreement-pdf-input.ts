@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { MAX_SIGNATURE_BYTES } from '#shared/signing.ts';
+import { MAX_SIGNATURE_BYTES, PNG_SIGNATURE } from '#shared/signing.ts';
 
 /** Largest agreement text: about a hundred pages. */
 export const MAX_AGREEMENT_TEXT_LENGTH = 100_000;
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 const line = (max: number) =>
 	z

@@ -5,16 +5,7 @@ import type { SealedAgreementView } from '#shared/signing.ts';
 import type { AppCore } from '../app.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
 import { applyTransition } from '../cases/transition-case.ts';
-import {
-	agreementDrafts,
-	agreementSignatures,
-	caseParties,
-	cases,
-	committees,
-	draftVersions,
-	sealedAgreements
-} from '../db/schema.ts';
-import { caseSigners } from './case-signers.ts';
+import { agreementSignatures, caseParties, cases, committees, draftVersions, sealedAgreements } from '../db/schema.ts';
 import { describeSigning } from './describe-signing.ts';
 import { sealKeyFor } from './seal-key-for.ts';
 
@@ -32,29 +23,25 @@ const SIGNER_LABELS = { party: '当事人', mediator: '调解员', expert: '法�
 export async function sealCaseAgreement(
 	app: AppCore,
 	draftId: string,
+	caseId: string,
 	origin: string
 ): Promise<SealedAgreementView | null> {
-	const [draft] = await app.db
-		.select({ caseId: agreementDrafts.caseId, versionId: agreementDrafts.frozenVersionId })
-		.from(agreementDrafts)
-		.where(eq(agreementDrafts.id, draftId));
-	if (!draft?.versionId) return null;
-	const signing = await describeSigning(app.db, draftId, draft.caseId);
-	if (!signing.complete || signing.versionId !== draft.versionId) return null;
-	const versionId = draft.versionId;
-	const [[version], [kase], parties, signatures, signers] = await Promise.all([
+	const signing = await describeSigning(app.db, draftId, caseId);
+	if (!signing.complete || !signing.versionId) return null;
+	const versionId = signing.versionId;
+	const [[version], [kase], parties, signatures] = await Promise.all([
 		app.db.select().from(draftVersions).where(eq(draftVersions.id, versionId)),
 		app.db
 			.select({ id: cases.id, number: cases.number, committee: committees.name, orgNodeId: committees.orgNodeId })
 			.from(cases)
 			.innerJoin(committees, eq(committees.id, cases.committeeId))
-			.where(eq(cases.id, draft.caseId)),
-		app.db.select().from(caseParties).where(eq(caseParties.caseId, draft.caseId)),
-		app.db.select().from(agreementSignatures).where(eq(agreementSignatures.versionId, versionId)),
-		caseSigners(app.db, draft.caseId)
+			.where(eq(cases.id, caseId)),
+		app.db.select().from(caseParties).where(eq(caseParties.caseId, caseId)),
+		app.db.select().from(agreementSignatures).where(eq(agreementSignatures.versionId, versionId))
 	]);
 	if (!version?.sha256 || !kase) throw new AppError('CONFLICT');
-	const order = new Map(signers.map((s, i) => [s.key, i]));
+	// Signatures in the order the agreement lists its signers.
+	const order = new Map(signing.signers.map((s, i) => [s.key, i]));
 	const id = randomUUID();
 	const seal = await sealKeyFor(app.db, kase.orgNodeId);
 	const sealed = await app.sealer.sealAgreement(

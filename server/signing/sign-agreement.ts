@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { AppError } from '#shared/errors.ts';
 import { MAX_PIN_FAILURES } from '#shared/sessions.ts';
+import { PNG_SIGNATURE } from '#shared/signing.ts';
 import type { AppCore } from '../app.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
 import { verifyPassword } from '../auth/password.ts';
@@ -9,15 +10,13 @@ import { agreementDrafts, agreementSignatures, sealedAgreements, sessionParticip
 import type { RoomIdentity } from '../sessions/participant-of.ts';
 import { signerFor, type SignerIdentity } from './case-signers.ts';
 
-const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-
 export type SignatureInput = { versionId: string; signature: Uint8Array; secret: string };
 export type SigningClient = { ip: string | null; userAgent: string | null };
 
 /** A drawn signature: a PNG whose header names a size a signature pad gives. */
 function checkSignatureImage(png: Uint8Array): void {
 	const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
-	const isPng = png.length > 24 && PNG_MAGIC.every((byte, i) => png[i] === byte);
+	const isPng = png.length > 24 && PNG_SIGNATURE.every((byte, i) => png[i] === byte);
 	// The first chunk of a PNG is IHDR: width and height at bytes 16 and 20.
 	const width = isPng ? view.getUint32(16) : 0;
 	const height = isPng ? view.getUint32(20) : 0;
@@ -31,7 +30,7 @@ function checkSignatureImage(png: Uint8Array): void {
  * signers and prove it (account password, or the PIN of their invitation); their drawn
  * signature, the time, address and browser are kept and recorded in the case's audit log. Runs in
  * the draft's order, so an edit that supersedes the version cannot slip between the check and the
- * signature. Returns the signer as recorded.
+ * signature.
  */
 export async function signAgreement(
 	app: AppCore,
@@ -39,7 +38,7 @@ export async function signAgreement(
 	input: SignatureInput,
 	identity: RoomIdentity,
 	client: SigningClient
-): Promise<{ caseId: string; signer: SignerIdentity }> {
+): Promise<void> {
 	checkSignatureImage(input.signature);
 	return app.drafts.serially(draftId, async (draft) => {
 		const [row] = await app.db
@@ -91,7 +90,6 @@ export async function signAgreement(
 				ip: client.ip
 			});
 		});
-		return { caseId: draft.caseId, signer };
 	});
 }
 

@@ -27,6 +27,8 @@ export type SigningView = {
 
 /** Largest drawn signature (PNG) the server takes. */
 export const MAX_SIGNATURE_BYTES = 512 * 1024;
+/** The eight bytes every PNG file starts with. */
+export const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /** What confirms a signer is who they say: their account password, or the PIN of their invitation. */
 export type SignerProof = 'password' | 'pin';
