@@ -12,15 +12,9 @@ import { applyAwarenessUpdate, Awareness, encodeAwarenessUpdate } from 'y-protoc
 import * as sync from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { DraftStore } from '#server/agreements/draft-store.ts';
-import type { App, AppCore } from '#server/app.ts';
-import { createSession, SESSION_COOKIE } from '#server/auth/sessions.ts';
-import { applyOnline } from '#server/cases/apply-online.ts';
+import type { App } from '#server/app.ts';
 import { inviteExpert } from '#server/cases/invite-expert.ts';
-import { transitionCase } from '#server/cases/transition-case.ts';
-import { caseParties, cases } from '#server/db/schema.ts';
-import { joinByInvitation } from '#server/sessions/join-by-invitation.ts';
-import { JOIN_COOKIE } from '#server/sessions/participant-of.ts';
-import { scheduleSession } from '#server/sessions/schedule-session.ts';
+import { cases } from '#server/db/schema.ts';
 import { AGREEMENT_FIELD } from '#shared/agreement.ts';
 import type { ErrorCode, Reply } from '#shared/errors.ts';
 import type {
@@ -31,9 +25,9 @@ import type {
 	ServerToClientEvents
 } from '#shared/realtime-events.ts';
 import type { Actor } from '#shared/roles.ts';
-import { intakeForm, setUpNetwork, type Network } from '../fixtures/case-network.ts';
+import { setUpNetwork } from '../fixtures/case-network.ts';
+import { accountCookie, acceptedCase, mediationWithGuests } from './invited-guests.ts';
 import { untyped, type ClientSocket } from './socket-client.ts';
-import { CLIENT } from './support.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Talking to the server.
@@ -348,50 +342,6 @@ export class DraftClient {
 // ---------------------------------------------------------------------------------------------
 // The world.
 
-export type Guest = { participantId: string; name: string; cookie: string; pin: string };
-
-/** A log-in session of a fixture account (they have no password to log in with). */
-export async function accountCookie(app: AppCore, actor: Actor): Promise<string> {
-	const { token } = await createSession(app.db, actor.id, CLIENT, app.config.sessionDays);
-	return `${SESSION_COOKIE}=${token}`;
-}
-
-async function acceptedCase(app: AppCore, network: Network, overrides: Record<string, unknown> = {}) {
-	const { caseId } = await applyOnline(app, intakeForm(network.nodes.east.id, overrides), [], null);
-	await transitionCase(app, network.eastMediator, { caseId, transition: 'accept' }, null);
-	return caseId;
-}
-
-/** A mediation tomorrow with the case's parties invited, each joined by link and PIN. */
-async function invitedGuests(app: AppCore, network: Network, caseId: string): Promise<Guest[]> {
-	const parties = await app.db.select().from(caseParties).where(eq(caseParties.caseId, caseId));
-	const { invitations } = await scheduleSession(
-		app,
-		network.eastMediator,
-		{
-			caseId,
-			kind: 'mediation',
-			scheduledFor: new Date(Date.now() + 86_400_000).toISOString().slice(0, 16),
-			utcOffset: '0',
-			partyIds: parties.map((party) => party.id)
-		},
-		null
-	);
-	const guests: Guest[] = [];
-	for (const party of parties) {
-		const invitation = invitations.find((i) => i.displayName === party.name)!;
-		const outcome = await joinByInvitation(app, invitation.token, { pin: invitation.pin }, CLIENT);
-		if (!outcome.joined) throw new Error(outcome.state);
-		guests.push({
-			participantId: invitation.participantId,
-			name: party.name,
-			cookie: `${JOIN_COOKIE}=${outcome.joinToken}`,
-			pin: invitation.pin
-		});
-	}
-	return guests;
-}
-
 /**
  * 东村's mediator accepted 李秀英's application against 王建国, invited the legal expert, and
  * scheduled a mediation both parties joined by invitation; another case of 东村 has a guest of its
@@ -405,12 +355,14 @@ export async function setUpDraftCase(app: App) {
 		.select({ number: cases.number })
 		.from(cases)
 		.where(eq(cases.id, caseId));
-	const guests = await invitedGuests(app, network, caseId);
+	const { guests } = await mediationWithGuests(app, network, caseId);
 	const otherCaseId = await acceptedCase(app, network, {
 		applicant: { name: '赵大海', phone: '13700137000', address: '东村3号' },
 		respondents: [{ name: '钱小红', phone: '13600136000' }]
 	});
-	const [otherGuest] = await invitedGuests(app, network, otherCaseId);
+	const {
+		guests: [otherGuest]
+	} = await mediationWithGuests(app, network, otherCaseId);
 	const cookie = (actor: Actor) => accountCookie(app, actor);
 	return {
 		network,

@@ -1,41 +1,23 @@
-import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import type { App } from '#server/app.ts';
-import { applyOnline } from '#server/cases/apply-online.ts';
-import { transitionCase } from '#server/cases/transition-case.ts';
-import { caseParties, participantSessions } from '#server/db/schema.ts';
-import { joinByInvitation } from '#server/sessions/join-by-invitation.ts';
+import { participantSessions } from '#server/db/schema.ts';
 import { JOIN_COOKIE } from '#server/sessions/participant-of.ts';
 import { reissueInvitation } from '#server/sessions/reissue-invitation.ts';
 import { revokeInvitation } from '#server/sessions/revoke-invitation.ts';
-import { scheduleSession } from '#server/sessions/schedule-session.ts';
-import { intakeForm, setUpNetwork, type Network } from '../fixtures/case-network.ts';
+import { setUpNetwork, type Network } from '../fixtures/case-network.ts';
+import { acceptedCase, mediationWithGuests } from './invited-guests.ts';
 import { connected, disconnected, refusal, sessionCookie, socketTest, whoami } from './socket-client.ts';
-import { addUser, CLIENT } from './support.ts';
+import { addUser } from './support.ts';
 
 const test = socketTest.extend('network', async ({ app }) => setUpNetwork(app));
 
 /** A mediation tomorrow with the respondent invited; returns the cookie of their join by link and PIN. */
 async function invitedGuest(app: App, network: Network) {
-	const { caseId } = await applyOnline(app, intakeForm(network.nodes.east.id), [], null);
-	await transitionCase(app, network.eastMediator, { caseId, transition: 'accept' }, null);
-	const [respondent] = await app.db.select().from(caseParties).where(eq(caseParties.side, 'respondent'));
-	const { invitations } = await scheduleSession(
-		app,
-		network.eastMediator,
-		{
-			caseId,
-			kind: 'mediation',
-			scheduledFor: new Date(Date.now() + 86_400_000).toISOString().slice(0, 16),
-			utcOffset: '0',
-			partyIds: [respondent.id]
-		},
-		null
-	);
-	const [invitation] = invitations;
-	const outcome = await joinByInvitation(app, invitation.token, { pin: invitation.pin }, CLIENT);
-	if (!outcome.joined) throw new Error(outcome.state);
-	return { caseId, participantId: invitation.participantId, cookie: `${JOIN_COOKIE}=${outcome.joinToken}` };
+	const caseId = await acceptedCase(app, network);
+	const {
+		guests: [respondent]
+	} = await mediationWithGuests(app, network, caseId, ['respondent']);
+	return { caseId, participantId: respondent.participantId, cookie: respondent.cookie };
 }
 
 describe('guest handshake', () => {

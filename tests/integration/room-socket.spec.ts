@@ -8,13 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import { describe, expect, vi } from 'vitest';
 import type { App } from '#server/app.ts';
-import { SESSION_COOKIE, createSession } from '#server/auth/sessions.ts';
-import { applyOnline } from '#server/cases/apply-online.ts';
-import { transitionCase } from '#server/cases/transition-case.ts';
-import { caseParties, mediationSessions, sessionMessages, sessionParticipants } from '#server/db/schema.ts';
-import { joinByInvitation } from '#server/sessions/join-by-invitation.ts';
-import { JOIN_COOKIE } from '#server/sessions/participant-of.ts';
-import { scheduleSession } from '#server/sessions/schedule-session.ts';
+import { mediationSessions, sessionMessages, sessionParticipants } from '#server/db/schema.ts';
 import type { ErrorCode, Reply } from '#shared/errors.ts';
 import type {
 	CommandName,
@@ -25,13 +19,12 @@ import type {
 	ServerToClientEvents
 } from '#shared/realtime-events.ts';
 import type { Actor } from '#shared/roles.ts';
-import { intakeForm, setUpNetwork, type Network } from '../fixtures/case-network.ts';
+import { setUpNetwork, type Network } from '../fixtures/case-network.ts';
+import { accountCookie, acceptedCase, mediationWithGuests, type Guest } from './invited-guests.ts';
 import { connected, socketTest, untyped, type ClientSocket, type Connect } from './socket-client.ts';
-import { CLIENT } from './support.ts';
 
 type FactName = keyof ServerToClientEvents;
 type FactOf<E extends FactName> = Parameters<ServerToClientEvents[E]>[0];
-type Guest = { participantId: string; cookie: string };
 type Mediation = { sessionId: string; applicant: Guest; respondent: Guest };
 
 /** A connection in a room: its socket, its peer id, what it saw on joining, and every fact it received. */
@@ -47,41 +40,11 @@ type Peer = {
 // ---------------------------------------------------------------------------------------------
 // The world: 东村's mediator accepts an online application, and schedules mediations of it.
 
-/** A log-in session of a fixture account (they have no password to log in with). */
-async function accountCookie(app: App, actor: Actor): Promise<string> {
-	const { token } = await createSession(app.db, actor.id, CLIENT, app.config.sessionDays);
-	return `${SESSION_COOKIE}=${token}`;
-}
-
-async function acceptedCase(app: App, network: Network): Promise<string> {
-	const { caseId } = await applyOnline(app, intakeForm(network.nodes.east.id), [], null);
-	await transitionCase(app, network.eastMediator, { caseId, transition: 'accept' }, null);
-	return caseId;
-}
-
-/** A mediation tomorrow with both parties invited, each joined by link and PIN: their participant ids and cookies. */
+/** A mediation tomorrow with both parties invited, each joined by link and PIN. */
 async function scheduleMediation(app: App, network: Network, caseId: string): Promise<Mediation> {
-	const parties = await app.db.select().from(caseParties).where(eq(caseParties.caseId, caseId));
-	const { sessionId, invitations } = await scheduleSession(
-		app,
-		network.eastMediator,
-		{
-			caseId,
-			kind: 'mediation',
-			scheduledFor: new Date(Date.now() + 86_400_000).toISOString().slice(0, 16),
-			utcOffset: '0',
-			partyIds: parties.map((party) => party.id)
-		},
-		null
-	);
-	const guest = async (side: 'applicant' | 'respondent'): Promise<Guest> => {
-		const { name } = parties.find((party) => party.side === side)!;
-		const invitation = invitations.find((i) => i.displayName === name)!;
-		const outcome = await joinByInvitation(app, invitation.token, { pin: invitation.pin }, CLIENT);
-		if (!outcome.joined) throw new Error(outcome.state);
-		return { participantId: invitation.participantId, cookie: `${JOIN_COOKIE}=${outcome.joinToken}` };
-	};
-	return { sessionId, applicant: await guest('applicant'), respondent: await guest('respondent') };
+	const { sessionId, guests } = await mediationWithGuests(app, network, caseId);
+	const bySide = (side: Guest['side']) => guests.find((guest) => guest.side === side)!;
+	return { sessionId, applicant: bySide('applicant'), respondent: bySide('respondent') };
 }
 
 const test = socketTest
