@@ -2,8 +2,9 @@
  * Drafting an agreement together: how soon a keystroke shows on everyone else's screen, what it
  * costs on the wire and in the server, through the project's production server (every update
  * stored in PostgreSQL before it is acknowledged and passed on) against a stock y-websocket server
- * (in memory, nothing stored), both typed at by the same simulated people in the same run; and at
- * the end every copy of the document, and the project's draft reloaded from the database, the same.
+ * (in memory, nothing stored) and that server storing each message before passing it on, all
+ * typed at by the same simulated people in the same run; and at the end every copy of the
+ * document, and the project's draft reloaded from the database, the same.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -37,7 +38,7 @@ import {
 export const draftingSectionTitle = 'Drafting: keystroke to screen, the project against y-websocket';
 
 const CLIENT_COUNTS = [2, 4, 8, 32];
-/** Everyone types in slices of this long, the two servers taking turns: SLICES on each for each number of people. */
+/** Everyone types in slices of this long, the servers taking turns: SLICES on each for each number of people. */
 const SLICE_MS = 5000;
 const SLICES = 4;
 /** Each person types a character every 100–200 ms (uniformly jittered): 5–10 a second, 6.7 on average. */
@@ -57,7 +58,7 @@ const PARAGRAPH = `${MARKER}经双方当事人平等协商，自愿达成如下�
 const root = new URL('../../', import.meta.url).pathname;
 const NO_PASSWORD = 'bench-account-without-password';
 
-type Kind = 'project' | 'y-websocket';
+type Kind = 'project' | 'y-websocket' | 'y-websocket, stored first';
 type Round = {
 	kind: Kind;
 	clients: number;
@@ -120,6 +121,14 @@ export async function benchDrafting(): Promise<string> {
 			'/'
 		);
 		servers.push(reference);
+		const storedFirstPort = await freePort();
+		const storedFirst = await startChild(
+			['tests/bench/y-websocket-stored-first.ts'],
+			{ DATABASE_URL: database.url, HOST: '127.0.0.1', PORT: String(storedFirstPort) },
+			`http://127.0.0.1:${storedFirstPort}`,
+			'/'
+		);
+		servers.push(storedFirst);
 		const databaseBackends = async () =>
 			(
 				await stats<{ pid: number }[]>`
@@ -133,14 +142,17 @@ export async function benchDrafting(): Promise<string> {
 			reference: (cpuNs(reference.child.pid!) - idleBefore[1]) / 1e3 / IDLE_MS
 		};
 
-		// A round on each that is not counted, so that neither is measured while its code is still cold.
+		// A round on each that is not counted, so that none is measured while its code is still cold.
 		console.log('  warming up…');
 		const [warmCase, ...caseIds] = world.caseIds;
 		const cookies = (clients: number) => world.cookies.slice(0, clients);
 		const warm = await projectRoom(project, database.url, cookies(WARM_UP.clients), warmCase, databaseBackends);
 		const { template } = warm;
-		const warmReference = await referenceRoom(reference, WARM_UP.clients, 'bench-warm-up', template);
-		for (const room of [warm, warmReference]) {
+		const warmReferences = [
+			await referenceRoom(reference, 'y-websocket', WARM_UP.clients, 'bench-warm-up', template),
+			await referenceRoom(storedFirst, 'y-websocket, stored first', WARM_UP.clients, 'bench-warm-up', template)
+		];
+		for (const room of [warm, ...warmReferences]) {
 			await typeAndSettle(room, WARM_UP.typingMs, 0);
 			room.close();
 		}
@@ -153,8 +165,11 @@ export async function benchDrafting(): Promise<string> {
 			const rooms: Room[] = [];
 			try {
 				rooms.push(await projectRoom(project, database.url, cookies(clients), caseIds[i], databaseBackends));
-				rooms.push(await referenceRoom(reference, clients, `bench-${clients}`, template));
-				// Slices taking turns, so that a busy moment of the machine falls on both alike.
+				rooms.push(await referenceRoom(reference, 'y-websocket', clients, `bench-${clients}`, template));
+				rooms.push(
+					await referenceRoom(storedFirst, 'y-websocket, stored first', clients, `bench-${clients}`, template)
+				);
+				// Slices taking turns, so that a busy moment of the machine falls on all alike.
 				for (let slice = 0; slice < SLICES; slice++) {
 					for (const room of slice % 2 === 0 ? rooms : [...rooms].reverse()) {
 						await typeAndSettle(room, SLICE_MS, slice + 1);
@@ -186,7 +201,7 @@ export async function benchDrafting(): Promise<string> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The two servers.
+// The servers.
 
 type Child = { child: ChildProcess; url: string; output: () => string };
 
@@ -348,7 +363,7 @@ class Ledger {
 	}
 }
 
-/** A small seeded generator (mulberry32), so that both servers get the same typing. */
+/** A small seeded generator (mulberry32), so that every server gets the same typing. */
 function random(seed: number): () => number {
 	let state = seed >>> 0;
 	return () => {
@@ -423,7 +438,7 @@ function newRoom(
 /**
  * Everyone types for `typingMs`, then waits until everything is everywhere (and, on the project,
  * acknowledged): the room's bytes, messages and server CPU grow by those of the whole time, from
- * the first keystroke until then. `seed` picks the typing; the same seed types the same on either server.
+ * the first keystroke until then. `seed` picks the typing; the same seed types the same on every server.
  */
 async function typeAndSettle(room: Room, typingMs: number, seed: number): Promise<void> {
 	const { typists, ledger, totals } = room;
@@ -540,8 +555,14 @@ async function projectRoom(
 	}
 }
 
-/** People on the y-websocket server, in `name`, which the first fills with `template` and the paragraph. */
-async function referenceRoom(server: Child, clients: number, name: string, template: Uint8Array): Promise<Room> {
+/** People on a y-websocket server, in `name`, which the first fills with `template` and the paragraph. */
+async function referenceRoom(
+	server: Child,
+	kind: Kind,
+	clients: number,
+	name: string,
+	template: Uint8Array
+): Promise<Room> {
 	const typists: ReferenceTypist[] = [];
 	const join = async () => {
 		const typist = new ReferenceTypist(server.url.replace('http', 'ws'), name);
@@ -556,7 +577,7 @@ async function referenceRoom(server: Child, clients: number, name: string, templ
 		addParagraph(first);
 		const others = await Promise.all(Array.from({ length: clients - 1 }, join));
 		await until(() => others.every((t) => t.paragraph(PARAGRAPH)), 10_000, 'everyone has the paragraph');
-		return newRoom('y-websocket', [...typists], server.child.pid!, {
+		return newRoom(kind, [...typists], server.child.pid!, {
 			close,
 			// Every copy, and a newcomer's copy after the handshake (the server keeps nothing else).
 			async identical() {
@@ -663,16 +684,19 @@ function section(
 	const pairs = CLIENT_COUNTS.map((clients) => ({
 		clients,
 		project: rounds.find((r) => r.kind === 'project' && r.clients === clients)!,
-		reference: rounds.find((r) => r.kind === 'y-websocket' && r.clients === clients)!
+		reference: rounds.find((r) => r.kind === 'y-websocket' && r.clients === clients)!,
+		storedFirst: rounds.find((r) => r.kind === 'y-websocket, stored first' && r.clients === clients)!
 	}));
-	const verdicts = pairs.map(({ clients, project, reference }) => {
+	const p99Ratio = (round: Round, reference: Round) =>
+		percentile(round.visible, 99) / percentile(reference.visible, 99);
+	const verdicts = pairs.map(({ clients, project, reference, storedFirst }) => {
 		const p99 = percentile(project.visible, 99);
-		const ratio = p99 / percentile(reference.visible, 99);
+		const ratio = p99Ratio(project, reference);
 		const underCap = clients !== TARGET.p99AtClients || p99 < TARGET.p99Ms;
-		return { clients, p99, ratio, met: ratio <= TARGET.ratio && underCap };
+		return { clients, p99, ratio, floor: p99Ratio(storedFirst, reference), met: ratio <= TARGET.ratio && underCap };
 	});
-	const latencyRows = pairs.map(({ clients, project, reference }, i) => {
-		const { ratio, met } = verdicts[i];
+	const latencyRows = pairs.map(({ clients, project, reference, storedFirst }, i) => {
+		const { ratio, floor, met } = verdicts[i];
 		return [
 			clients,
 			project.ops,
@@ -684,6 +708,8 @@ function section(
 			ms(percentile(reference.visible, 100)),
 			`${ratio.toFixed(1)}×`,
 			met ? '✓' : '✗',
+			`${ms(percentile(storedFirst.visible, 50))} / ${ms(percentile(storedFirst.visible, 99))}`,
+			`${floor.toFixed(1)}×`,
 			`${stall(project)} / ${stall(reference)}`,
 			`${ms(percentile(project.stored, 50))} / ${ms(percentile(project.stored, 99))}`
 		];
@@ -705,12 +731,12 @@ function section(
 	const at8 = verdicts.find((v) => v.clients === TARGET.p99AtClients)!;
 	const missed = verdicts.filter((v) => v.ratio > TARGET.ratio);
 	return [
-		`Reproduce: \`npm run bench -- --only drafting\` (about ${Math.ceil(((SLICES * SLICE_MS * 2 + 20_000) * CLIENT_COUNTS.length) / 60_000)} minutes). PostgreSQL: ${postgresServer}, on the same machine, as are both servers and all the clients (one benchmark process). Nothing else on the machine is stopped meanwhile: the load average was ${loadavg()[0].toFixed(1)} when the benchmark ended, and with 2 cores a busy moment shows in the p99s of both servers.`,
-		`**Servers.** _Project_: the production entry \`node server/index.ts\` (as \`npm start\`, no Redis) on a fresh PostgreSQL database \`tiaojie_bench_drafts_*\`, seeded through the services with one accepted case of 东村 per round and ${Math.max(...CLIENT_COUNTS)} mediators of its committee (accounts that may edit), each with a session cookie. Every update is checked and applied in memory, then stored before it is acknowledged and passed to the others (group commit: the updates that arrive while a draft's write is under way go into its next one, a single statement with the draft's row lock and a multi-row insert, committed without waiting for the disk, \`synchronous_commit\` off for it alone); compaction runs as in production, every 200 updates. _Reference_: the stock \`y-websocket-server\` of \`@y/websocket-server\` 0.1.1 (\`setupWSConnection\` on \`http\` + \`ws\`, in memory, nothing stored; 0.1.5 runs a prerelease of Yjs 14, 0.1.1 the project's Yjs 13.6.33), clients on the \`y-websocket\` 3.1.0 provider (\`ws\` as its WebSocket, BroadcastChannel off, no awareness state). Each server is a child process of its own.`,
-		`**Typing.** For each number of people, that many join a room on each server: the project's clients \`draft:open\` a case of their own for the size and run the y-protocols handshake; the first adds a paragraph at the end of the agreement fragment (the y-websocket room starts from the same template document the project filled in) and, once all have it, everyone types one Chinese character at a time into that paragraph's XmlText, each at a caret of their own (a relative position after their last character, starting at different places), every ${INTERVAL_MS.min}–${INTERVAL_MS.max} ms at random (${((2 * 1000) / (INTERVAL_MS.min + INTERVAL_MS.max)).toFixed(1)} characters a second on average). They type in ${SLICES} slices of ${SLICE_MS / 1000} s on each server, the servers taking turns and each slice typed alike on both (the same seeded sequences); a slice ends once everything typed is everywhere. Before all this each server gets an uncounted round of ${WARM_UP.clients} people typing for ${WARM_UP.typingMs / 1000} s, so that neither is measured cold. The project's client sends as the browser's DraftProvider does: one \`draft:sync\` update message in flight, what is typed meanwhile merged into the next (_msgs/op_ below 1 means merging happened); y-websocket's provider sends each update at once.`,
+		`Reproduce: \`npm run bench -- --only drafting\` (about ${Math.ceil(((SLICES * SLICE_MS * 3 + 25_000) * CLIENT_COUNTS.length) / 60_000)} minutes). PostgreSQL: ${postgresServer}, on the same machine, as are the three servers and all the clients (one benchmark process). Nothing else on the machine is stopped meanwhile: the load average was ${loadavg()[0].toFixed(1)} when the benchmark ended, and with 2 cores a busy moment shows in the p99s of every server.`,
+		`**Servers.** _Project_: the production entry \`node server/index.ts\` (as \`npm start\`, no Redis) on a fresh PostgreSQL database \`tiaojie_bench_drafts_*\`, seeded through the services with one accepted case of 东村 per round and ${Math.max(...CLIENT_COUNTS)} mediators of its committee (accounts that may edit), each with a session cookie. Every update is checked and applied in memory, then stored before it is acknowledged and passed to the others (group commit: the updates that arrive while a draft's write is under way go into its next one, a single statement with the draft's row lock and a multi-row insert, committed without waiting for the disk, \`synchronous_commit\` off for it alone); compaction runs as in production, every 200 updates. _Reference_: the stock \`y-websocket-server\` of \`@y/websocket-server\` 0.1.1 (\`setupWSConnection\` on \`http\` + \`ws\`, in memory, nothing stored; 0.1.5 runs a prerelease of Yjs 14, 0.1.1 the project's Yjs 13.6.33), clients on the \`y-websocket\` 3.1.0 provider (\`ws\` as its WebSocket, BroadcastChannel off, no awareness state). _y-websocket, stored first_ (\`tests/bench/y-websocket-stored-first.ts\`): the same server and clients, except that each message a client sends is first inserted into a table of the benchmark's database (one prepared statement, \`synchronous_commit\` off, a connection's messages one after another) and only then handed to y-websocket: nothing checked, nothing acknowledged. It is the floor of any server that stores an update before passing it on, on this machine; the project's distance above it is the project's own. Each server is a child process of its own.`,
+		`**Typing.** For each number of people, that many join a room on each server: the project's clients \`draft:open\` a case of their own for the size and run the y-protocols handshake; the first adds a paragraph at the end of the agreement fragment (the y-websocket room starts from the same template document the project filled in) and, once all have it, everyone types one Chinese character at a time into that paragraph's XmlText, each at a caret of their own (a relative position after their last character, starting at different places), every ${INTERVAL_MS.min}–${INTERVAL_MS.max} ms at random (${((2 * 1000) / (INTERVAL_MS.min + INTERVAL_MS.max)).toFixed(1)} characters a second on average). They type in ${SLICES} slices of ${SLICE_MS / 1000} s on each server, the servers taking turns and each slice typed alike on all three (the same seeded sequences); a slice ends once everything typed is everywhere. Before all this each server gets an uncounted round of ${WARM_UP.clients} people typing for ${WARM_UP.typingMs / 1000} s, so that neither is measured cold. The project's client sends as the browser's DraftProvider does: one \`draft:sync\` update message in flight, what is typed meanwhile merged into the next (_msgs/op_ below 1 means merging happened); y-websocket's provider sends each update at once.`,
 		`**Measures.** _Visible_: from the keystroke to the moment another client's document has that character (each remote transaction's before and after state vectors name the (client, clock) pairs it brought), for every (keystroke, other client) pair, in ms. _Stored_: keystroke to the project server's acknowledgement, which it sends only once the update is committed. _B/op_: the TCP payload of all the clients' connections (WebSocket frames with their headers; Socket.io sends each binary message as two frames), read from the sockets' byte counters from the first keystroke until everything was everywhere, divided by the keystrokes; _up_ is what the typists sent, _total_ adds what they received. _CPU_: the server process's CPU time over the same span (the sum of its threads' \`/proc/<pid>/task/*/schedstat\`), per keystroke; for the project also the PostgreSQL backends connected to its database (WAL writer and checkpointer not counted). _CPU stall_: the share of the slices' time in which some task of the machine was waiting for a CPU (\`/proc/pressure/cpu\`, "some"): how crowded the 2 cores were, the benchmark's own processes included. Idle, before the first round, the project's server used ${idle.project.toFixed(1)} ms of CPU a second and y-websocket's ${idle.reference.toFixed(1)}: not subtracted. _Identical_: at the end every client's document, and for the project the draft loaded from PostgreSQL by a new \`DraftStore\` (for the reference, a newcomer's copy after the handshake), have the same full update, state vector, delete set, XML and canonical text; the benchmark fails otherwise.`,
 		`**Storing alone.** \`DraftStore.apply\` called directly in the benchmark process (the check and the update applied in memory, then its write: one statement, its own transaction), ${STORE_ALONE_UPDATES} one-character updates one after another on the warm-up draft, each awaited until stored: p50 ${ms(percentile(storing.apply, 50))} ms, p99 ${ms(percentile(storing.apply, 99))} ms, max ${ms(percentile(storing.apply, 100))} ms; a bare round trip to PostgreSQL (\`select 1\`) p50 ${ms(percentile(storing.roundTrip, 50))} ms, p99 ${ms(percentile(storing.roundTrip, 99))} ms. This bounds the project's _stored_ latency, not its _visible_ one (_msgs/s_ is how many updates it stored a second).`,
-		`**Targets**: p99 of _visible_ at most ${TARGET.ratio}× y-websocket's at each size, and under ${TARGET.p99Ms} ms at ${TARGET.p99AtClients} people. At ${TARGET.p99AtClients} people the project's p99 is ${ms(at8.p99)} ms (${at8.p99 < TARGET.p99Ms ? 'met' : 'missed'}); the ${TARGET.ratio}× ratio is ${missed.length ? `missed at ${missed.map((v) => `${v.clients} (${v.ratio.toFixed(1)}×)`).join(', ')}` : 'met at every size'}.`,
+		`**Targets**: p99 of _visible_ at most ${TARGET.ratio}× y-websocket's at each size, and under ${TARGET.p99Ms} ms at ${TARGET.p99AtClients} people. At ${TARGET.p99AtClients} people the project's p99 is ${ms(at8.p99)} ms (${at8.p99 < TARGET.p99Ms ? 'met' : 'missed'}); the ${TARGET.ratio}× ratio is ${missed.length ? `missed at ${missed.map((v) => `${v.clients} (${v.ratio.toFixed(1)}×)`).join(', ')}` : 'met at every size'}. Storing first alone, with nothing else of the project, puts y-websocket's p99 at ${verdicts.map((v) => `${v.floor.toFixed(1)}×`).join(', ')} its own (p50 ${pairs.map(({ storedFirst, reference }) => `${(percentile(storedFirst.visible, 50) / percentile(reference.visible, 50)).toFixed(1)}×`).join(', ')}).`,
 		table(
 			[
 				'People',
@@ -723,6 +749,8 @@ function section(
 				'max',
 				'p99 ratio',
 				'Target',
+				'y-ws stored first p50 / p99',
+				'its p99 ratio',
 				'CPU stall (project / y-ws)',
 				'Project stored p50 / p99'
 			],
