@@ -41,6 +41,38 @@ async function expectReceiving(page: Page, name: string): Promise<void> {
 	}
 }
 
+/** Keeps every RTCPeerConnection a page makes on `window.peerConnections`, for its WebRTC statistics. */
+function recordPeerConnections(): void {
+	const Native = window.RTCPeerConnection;
+	const made: RTCPeerConnection[] = [];
+	Object.assign(window, { peerConnections: made });
+	window.RTCPeerConnection = class extends Native {
+		constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
+			super(...args);
+			made.push(this);
+		}
+	};
+}
+
+/**
+ * The media bytes `page` has received, by incoming stream (SSRC), from its WebRTC statistics.
+ * mediasoup's bandwidth probe (the `probator` stream, padding only) carries no media: left out.
+ */
+const inboundBytes = (page: Page) =>
+	page.evaluate(async () => {
+		const bytes: Record<string, number> = {};
+		for (const connection of (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections) {
+			(await connection.getStats()).forEach(
+				(report: { type: string; mid?: string; ssrc?: number; bytesReceived?: number }) => {
+					if (report.type === 'inbound-rtp' && report.mid !== 'probator') {
+						bytes[String(report.ssrc)] = report.bytesReceived ?? 0;
+					}
+				}
+			);
+		}
+		return bytes;
+	});
+
 async function joinWithDevices(page: Page): Promise<void> {
 	await page.getByRole('button', { name: zh('device_join'), exact: true }).click();
 	await expect(page.locator('[data-phase="joined"]')).toBeVisible();
@@ -48,7 +80,9 @@ async function joinWithDevices(page: Page): Promise<void> {
 
 /** Someone invited opens their link in a browser of their own, enters the PIN and joins. */
 async function guest(browser: Browser, invitation: Invitation): Promise<Page> {
-	const page = await (await browser.newContext()).newPage();
+	const context = await browser.newContext();
+	await context.addInitScript(recordPeerConnections);
+	const page = await context.newPage();
 	await page.goto(invitation.link);
 	await page.getByLabel(zh('join_pin')).fill(invitation.pin);
 	await page.getByRole('button', { name: zh('join_submit') }).click();
@@ -166,6 +200,8 @@ test('a mediator admits two parties, all see and hear each other, a caucus isola
 	});
 
 	await test.step('a caucus with the applicant: the respondent sees and holds nothing of it', async () => {
+		// Before it, the respondent's statistics show the others' streams coming in.
+		expect(Object.values(await inboundBytes(respondent)).filter((bytes) => bytes > 0).length).toBeGreaterThanOrEqual(4);
 		await page
 			.locator('.people li[data-space="joint"]', { hasText: APPLICANT })
 			.getByRole('button', { name: zh('room_open_caucus') })
@@ -177,9 +213,18 @@ test('a mediator admits two parties, all see and hear each other, a caucus isola
 
 		await expectReceiving(applicant, MEDIATOR);
 		await expectReceiving(page, APPLICANT);
-		// The respondent's page shows no one else, and the server holds no consumer of theirs for the caucus.
+		// The respondent's page shows no one else and receives nothing at all, while the caucus talks on;
+		// the server holds no consumer of theirs for the caucus.
 		await expect(respondent.locator('figure.tile')).toHaveCount(1);
 		await expect(tile(respondent, APPLICANT)).toHaveCount(0);
+		await respondent.waitForTimeout(1000);
+		const heardBefore = await inboundBytes(respondent);
+		await expectReceiving(applicant, MEDIATOR);
+		await respondent.waitForTimeout(2000);
+		const heardSince = Object.entries(await inboundBytes(respondent)).filter(
+			([ssrc, bytes]) => bytes > (heardBefore[ssrc] ?? 0)
+		);
+		expect(heardSince).toEqual([]);
 		const dump = (await (await page.request.get(`/sessions/${sessionId}/room/state`)).json()) as RoomDump;
 		const byName = (name: string) => dump.peers.find((p) => p.displayName === name)!;
 		const caucusProducers = [...byName(MEDIATOR).producers, ...byName(APPLICANT).producers].map((p) => p.id);

@@ -460,6 +460,33 @@ describe('who may do what', () => {
 });
 
 describe('worker pool', () => {
+	test('behind NAT, transports offer UDP and TCP at the announced address, on the configured ports', async () => {
+		const config = loadConfig({
+			MEDIA_WORKERS: '1',
+			MEDIA_LISTEN_IP: '0.0.0.0',
+			MEDIA_ANNOUNCED_ADDRESS: 'media.tiaojie.example.gov.cn',
+			MEDIA_MIN_PORT: '41000',
+			MEDIA_MAX_PORT: '41050'
+		});
+		const announcing = await WorkerPool.create(config.media);
+		try {
+			const room = await jointRoom([mediator], announcing);
+			for (const direction of ['send', 'recv'] as const) {
+				const { iceCandidates } = await room.createTransport(mediator.id, direction);
+				expect(iceCandidates.map((c) => c.protocol).sort()).toEqual(['tcp', 'udp']);
+				// A browser connects to the TCP candidate itself: strict networks that drop UDP still get through.
+				expect(iceCandidates.find((c) => c.protocol === 'tcp')?.tcpType).toBe('passive');
+				for (const candidate of iceCandidates) {
+					expect(candidate.address).toBe('media.tiaojie.example.gov.cn');
+					expect(candidate.port).toBeGreaterThanOrEqual(41000);
+					expect(candidate.port).toBeLessThanOrEqual(41050);
+				}
+			}
+		} finally {
+			announcing.close();
+		}
+	});
+
 	test('rooms are spread over the least loaded workers', async () => {
 		const first = await createRoom();
 		const second = await createRoom();

@@ -379,7 +379,7 @@ describe('rooms apart', () => {
 });
 
 describe('lobby', () => {
-	test('a party in the lobby gets no media and no chat until admitted, then sees and consumes the joint space', async ({
+	test('a party in the lobby gets no media and no chat until admitted, then consumes the joint space; sent back, nothing', async ({
 		app,
 		session,
 		mediatorCookie,
@@ -441,6 +441,17 @@ describe('lobby', () => {
 			expect(await codeOf(waiting.socket, 'room:resumeConsumer', { consumerId: consumer.id })).toBe('ok');
 		}
 		expect(consumedBy(await dumpOf(app, session.sessionId), waiting.id)).toEqual(sorted(m.mic, m.camera));
+
+		// Sent back to the lobby, the party holds no media again and may not take any.
+		await ok(mediator.socket, 'room:sendToLobby', { peerId: waiting.id });
+		expect(peerIn(await dumpOf(app, session.sessionId), waiting.id)).toMatchObject({
+			space: 'lobby',
+			transports: [],
+			producers: [],
+			consumers: []
+		});
+		expect(await codeOf(waiting.socket, 'room:createTransport', { direction: 'recv' })).toBe('FORBIDDEN');
+		expect(await consumeCode(waiting, m.camera!)).toBe('FORBIDDEN');
 	});
 });
 
