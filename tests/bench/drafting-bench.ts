@@ -58,7 +58,7 @@ const PARAGRAPH = `${MARKER}经双方当事人平等协商，自愿达成如下�
 const root = new URL('../../', import.meta.url).pathname;
 const NO_PASSWORD = 'bench-account-without-password';
 
-type Kind = 'project' | 'y-websocket' | 'y-websocket, stored first';
+type Kind = 'project' | 'y-websocket' | 'y-websocket, stored first' | 'Socket.io relay, stored first';
 type Round = {
 	kind: Kind;
 	clients: number;
@@ -129,6 +129,14 @@ export async function benchDrafting(): Promise<string> {
 			'/'
 		);
 		servers.push(storedFirst);
+		const relayPort = await freePort();
+		const relay = await startChild(
+			['tests/bench/socket-io-relay-stored-first.ts'],
+			{ DATABASE_URL: database.url, HOST: '127.0.0.1', PORT: String(relayPort) },
+			`http://127.0.0.1:${relayPort}`,
+			'/'
+		);
+		servers.push(relay);
 		const databaseBackends = async () =>
 			(
 				await stats<{ pid: number }[]>`
@@ -150,7 +158,8 @@ export async function benchDrafting(): Promise<string> {
 		const { template } = warm;
 		const warmReferences = [
 			await referenceRoom(reference, 'y-websocket', WARM_UP.clients, 'bench-warm-up', template),
-			await referenceRoom(storedFirst, 'y-websocket, stored first', WARM_UP.clients, 'bench-warm-up', template)
+			await referenceRoom(storedFirst, 'y-websocket, stored first', WARM_UP.clients, 'bench-warm-up', template),
+			await relayRoom(relay, WARM_UP.clients, 'bench-warm-up', template)
 		];
 		for (const room of [warm, ...warmReferences]) {
 			await typeAndSettle(room, WARM_UP.typingMs, 0);
@@ -169,6 +178,7 @@ export async function benchDrafting(): Promise<string> {
 				rooms.push(
 					await referenceRoom(storedFirst, 'y-websocket, stored first', clients, `bench-${clients}`, template)
 				);
+				rooms.push(await relayRoom(relay, clients, `bench-${clients}`, template));
 				// Slices taking turns, so that a busy moment of the machine falls on all alike.
 				for (let slice = 0; slice < SLICES; slice++) {
 					for (const room of slice % 2 === 0 ? rooms : [...rooms].reverse()) {
@@ -594,6 +604,41 @@ async function referenceRoom(
 	}
 }
 
+/** People on the Socket.io relay, in the draft `name`, which the first fills with `template` and the paragraph. */
+async function relayRoom(server: Child, clients: number, name: string, template: Uint8Array): Promise<Room> {
+	const typists: ProjectTypist[] = [];
+	const join = async () => {
+		const typist = new ProjectTypist(server.url, '');
+		typists.push(typist);
+		await typist.connected();
+		await typist.open(name);
+		return typist;
+	};
+	const close = () => typists.forEach((typist) => typist.close());
+	try {
+		const first = await join();
+		Y.applyUpdate(first.doc, template);
+		addParagraph(first);
+		await first.settled();
+		const others = await Promise.all(Array.from({ length: clients - 1 }, join));
+		await until(() => others.every((t) => t.paragraph(PARAGRAPH)), 10_000, 'everyone has the paragraph');
+		return newRoom('Socket.io relay, stored first', [...typists], server.child.pid!, {
+			close,
+			// Every copy, and a newcomer's copy after the handshake.
+			async identical() {
+				const expected = fingerprint(first.doc);
+				const newcomer = await join();
+				return (
+					sameEverywhere(typists, expected) && JSON.stringify(fingerprint(newcomer.doc)) === JSON.stringify(expected)
+				);
+			}
+		});
+	} catch (error) {
+		close();
+		throw error;
+	}
+}
+
 /**
  * The floor under the project's latency: `DraftStore.apply` (the check, the transaction, the
  * commit, the update applied in memory) called directly, one one-character update after another,
@@ -685,18 +730,20 @@ function section(
 		clients,
 		project: rounds.find((r) => r.kind === 'project' && r.clients === clients)!,
 		reference: rounds.find((r) => r.kind === 'y-websocket' && r.clients === clients)!,
-		storedFirst: rounds.find((r) => r.kind === 'y-websocket, stored first' && r.clients === clients)!
+		storedFirst: rounds.find((r) => r.kind === 'y-websocket, stored first' && r.clients === clients)!,
+		relay: rounds.find((r) => r.kind === 'Socket.io relay, stored first' && r.clients === clients)!
 	}));
 	const p99Ratio = (round: Round, reference: Round) =>
 		percentile(round.visible, 99) / percentile(reference.visible, 99);
-	const verdicts = pairs.map(({ clients, project, reference, storedFirst }) => {
+	const verdicts = pairs.map(({ clients, project, reference, storedFirst, relay }) => {
 		const p99 = percentile(project.visible, 99);
 		const ratio = p99Ratio(project, reference);
 		const underCap = clients !== TARGET.p99AtClients || p99 < TARGET.p99Ms;
-		return { clients, p99, ratio, floor: p99Ratio(storedFirst, reference), met: ratio <= TARGET.ratio && underCap };
+		const floors = { storedFirst: p99Ratio(storedFirst, reference), relay: p99Ratio(relay, reference) };
+		return { clients, p99, ratio, floors, met: ratio <= TARGET.ratio && underCap };
 	});
-	const latencyRows = pairs.map(({ clients, project, reference, storedFirst }, i) => {
-		const { ratio, floor, met } = verdicts[i];
+	const latencyRows = pairs.map(({ clients, project, reference, storedFirst, relay }, i) => {
+		const { ratio, floors, met } = verdicts[i];
 		return [
 			clients,
 			project.ops,
@@ -709,7 +756,9 @@ function section(
 			`${ratio.toFixed(1)}×`,
 			met ? '✓' : '✗',
 			`${ms(percentile(storedFirst.visible, 50))} / ${ms(percentile(storedFirst.visible, 99))}`,
-			`${floor.toFixed(1)}×`,
+			`${floors.storedFirst.toFixed(1)}×`,
+			`${ms(percentile(relay.visible, 50))} / ${ms(percentile(relay.visible, 99))}`,
+			`${floors.relay.toFixed(1)}×`,
 			`${stall(project)} / ${stall(reference)}`,
 			`${ms(percentile(project.stored, 50))} / ${ms(percentile(project.stored, 99))}`
 		];
@@ -731,12 +780,12 @@ function section(
 	const at8 = verdicts.find((v) => v.clients === TARGET.p99AtClients)!;
 	const missed = verdicts.filter((v) => v.ratio > TARGET.ratio);
 	return [
-		`Reproduce: \`npm run bench -- --only drafting\` (about ${Math.ceil(((SLICES * SLICE_MS * 3 + 25_000) * CLIENT_COUNTS.length) / 60_000)} minutes). PostgreSQL: ${postgresServer}, on the same machine, as are the three servers and all the clients (one benchmark process). Nothing else on the machine is stopped meanwhile: the load average was ${loadavg()[0].toFixed(1)} when the benchmark ended, and with 2 cores a busy moment shows in the p99s of every server.`,
-		`**Servers.** _Project_: the production entry \`node server/index.ts\` (as \`npm start\`, no Redis) on a fresh PostgreSQL database \`tiaojie_bench_drafts_*\`, seeded through the services with one accepted case of 东村 per round and ${Math.max(...CLIENT_COUNTS)} mediators of its committee (accounts that may edit), each with a session cookie. Every update is checked and applied in memory, then stored before it is acknowledged and passed to the others (group commit: the updates that arrive while a draft's write is under way go into its next one, a single statement with the draft's row lock and a multi-row insert, committed without waiting for the disk, \`synchronous_commit\` off for it alone); compaction runs as in production, every 200 updates. _Reference_: the stock \`y-websocket-server\` of \`@y/websocket-server\` 0.1.1 (\`setupWSConnection\` on \`http\` + \`ws\`, in memory, nothing stored; 0.1.5 runs a prerelease of Yjs 14, 0.1.1 the project's Yjs 13.6.33), clients on the \`y-websocket\` 3.1.0 provider (\`ws\` as its WebSocket, BroadcastChannel off, no awareness state). _y-websocket, stored first_ (\`tests/bench/y-websocket-stored-first.ts\`): the same server and clients, except that each message a client sends is first inserted into a table of the benchmark's database (one prepared statement, \`synchronous_commit\` off, a connection's messages one after another) and only then handed to y-websocket: nothing checked, nothing acknowledged. It is the floor of any server that stores an update before passing it on, on this machine; the project's distance above it is the project's own. Each server is a child process of its own.`,
-		`**Typing.** For each number of people, that many join a room on each server: the project's clients \`draft:open\` a case of their own for the size and run the y-protocols handshake; the first adds a paragraph at the end of the agreement fragment (the y-websocket room starts from the same template document the project filled in) and, once all have it, everyone types one Chinese character at a time into that paragraph's XmlText, each at a caret of their own (a relative position after their last character, starting at different places), every ${INTERVAL_MS.min}–${INTERVAL_MS.max} ms at random (${((2 * 1000) / (INTERVAL_MS.min + INTERVAL_MS.max)).toFixed(1)} characters a second on average). They type in ${SLICES} slices of ${SLICE_MS / 1000} s on each server, the servers taking turns and each slice typed alike on all three (the same seeded sequences); a slice ends once everything typed is everywhere. Before all this each server gets an uncounted round of ${WARM_UP.clients} people typing for ${WARM_UP.typingMs / 1000} s, so that neither is measured cold. The project's client sends as the browser's DraftProvider does: one \`draft:sync\` update message in flight, what is typed meanwhile merged into the next (_msgs/op_ below 1 means merging happened); y-websocket's provider sends each update at once.`,
+		`Reproduce: \`npm run bench -- --only drafting\` (about ${Math.ceil(((SLICES * SLICE_MS * 4 + 30_000) * CLIENT_COUNTS.length) / 60_000)} minutes). PostgreSQL: ${postgresServer}, on the same machine, as are the four servers and all the clients (one benchmark process). Nothing else on the machine is stopped meanwhile: the load average was ${loadavg()[0].toFixed(1)} when the benchmark ended, and with 2 cores a busy moment shows in the p99s of every server.`,
+		`**Servers.** _Project_: the production entry \`node server/index.ts\` (as \`npm start\`, no Redis) on a fresh PostgreSQL database \`tiaojie_bench_drafts_*\`, seeded through the services with one accepted case of 东村 per round and ${Math.max(...CLIENT_COUNTS)} mediators of its committee (accounts that may edit), each with a session cookie. Every update is checked and applied in memory, then stored before it is acknowledged and passed to the others (group commit: the updates that arrive while a draft's write is under way go into its next one, a single statement with the draft's row lock and a multi-row insert, committed without waiting for the disk, \`synchronous_commit\` off for it alone); compaction runs as in production, every 200 updates. _Reference_: the stock \`y-websocket-server\` of \`@y/websocket-server\` 0.1.1 (\`setupWSConnection\` on \`http\` + \`ws\`, in memory, nothing stored; 0.1.5 runs a prerelease of Yjs 14, 0.1.1 the project's Yjs 13.6.33), clients on the \`y-websocket\` 3.1.0 provider (\`ws\` as its WebSocket, BroadcastChannel off, no awareness state). _y-websocket, stored first_ (\`tests/bench/y-websocket-stored-first.ts\`): the same server and clients, except that each message a client sends is first inserted into a table of the benchmark's database (one prepared statement, \`synchronous_commit\` off, a connection's messages one after another) and only then handed to y-websocket: nothing checked, nothing acknowledged. It is the floor of any server that stores an update before passing it on, on this machine. _Socket.io relay, stored first_ (\`tests/bench/socket-io-relay-stored-first.ts\`): the project's draft protocol over Socket.io with the project's own typists (\`draft:open\`, y-protocols messages in acknowledged \`draft:sync\` commands), each update inserted likewise before it is passed on and acknowledged, and nothing else (no accounts, checks, authorship or versions): the floor of the project's fixed choices, Socket.io and storing first. What the project adds above it is its own. Each server is a child process of its own.`,
+		`**Typing.** For each number of people, that many join a room on each server: the project's clients \`draft:open\` a case of their own for the size and run the y-protocols handshake; the first adds a paragraph at the end of the agreement fragment (the y-websocket room starts from the same template document the project filled in) and, once all have it, everyone types one Chinese character at a time into that paragraph's XmlText, each at a caret of their own (a relative position after their last character, starting at different places), every ${INTERVAL_MS.min}–${INTERVAL_MS.max} ms at random (${((2 * 1000) / (INTERVAL_MS.min + INTERVAL_MS.max)).toFixed(1)} characters a second on average). They type in ${SLICES} slices of ${SLICE_MS / 1000} s on each server, the servers taking turns and each slice typed alike on all four (the same seeded sequences); a slice ends once everything typed is everywhere. Before all this each server gets an uncounted round of ${WARM_UP.clients} people typing for ${WARM_UP.typingMs / 1000} s, so that neither is measured cold. The project's client sends as the browser's DraftProvider does: one \`draft:sync\` update message in flight, what is typed meanwhile merged into the next (_msgs/op_ below 1 means merging happened); y-websocket's provider sends each update at once.`,
 		`**Measures.** _Visible_: from the keystroke to the moment another client's document has that character (each remote transaction's before and after state vectors name the (client, clock) pairs it brought), for every (keystroke, other client) pair, in ms. _Stored_: keystroke to the project server's acknowledgement, which it sends only once the update is committed. _B/op_: the TCP payload of all the clients' connections (WebSocket frames with their headers; Socket.io sends each binary message as two frames), read from the sockets' byte counters from the first keystroke until everything was everywhere, divided by the keystrokes; _up_ is what the typists sent, _total_ adds what they received. _CPU_: the server process's CPU time over the same span (the sum of its threads' \`/proc/<pid>/task/*/schedstat\`), per keystroke; for the project also the PostgreSQL backends connected to its database (WAL writer and checkpointer not counted). _CPU stall_: the share of the slices' time in which some task of the machine was waiting for a CPU (\`/proc/pressure/cpu\`, "some"): how crowded the 2 cores were, the benchmark's own processes included. Idle, before the first round, the project's server used ${idle.project.toFixed(1)} ms of CPU a second and y-websocket's ${idle.reference.toFixed(1)}: not subtracted. _Identical_: at the end every client's document, and for the project the draft loaded from PostgreSQL by a new \`DraftStore\` (for the reference, a newcomer's copy after the handshake), have the same full update, state vector, delete set, XML and canonical text; the benchmark fails otherwise.`,
 		`**Storing alone.** \`DraftStore.apply\` called directly in the benchmark process (the check and the update applied in memory, then its write: one statement, its own transaction), ${STORE_ALONE_UPDATES} one-character updates one after another on the warm-up draft, each awaited until stored: p50 ${ms(percentile(storing.apply, 50))} ms, p99 ${ms(percentile(storing.apply, 99))} ms, max ${ms(percentile(storing.apply, 100))} ms; a bare round trip to PostgreSQL (\`select 1\`) p50 ${ms(percentile(storing.roundTrip, 50))} ms, p99 ${ms(percentile(storing.roundTrip, 99))} ms. This bounds the project's _stored_ latency, not its _visible_ one (_msgs/s_ is how many updates it stored a second).`,
-		`**Targets**: p99 of _visible_ at most ${TARGET.ratio}× y-websocket's at each size, and under ${TARGET.p99Ms} ms at ${TARGET.p99AtClients} people. At ${TARGET.p99AtClients} people the project's p99 is ${ms(at8.p99)} ms (${at8.p99 < TARGET.p99Ms ? 'met' : 'missed'}); the ${TARGET.ratio}× ratio is ${missed.length ? `missed at ${missed.map((v) => `${v.clients} (${v.ratio.toFixed(1)}×)`).join(', ')}` : 'met at every size'}. Storing first alone, with nothing else of the project, puts y-websocket's p99 at ${verdicts.map((v) => `${v.floor.toFixed(1)}×`).join(', ')} its own (p50 ${pairs.map(({ storedFirst, reference }) => `${(percentile(storedFirst.visible, 50) / percentile(reference.visible, 50)).toFixed(1)}×`).join(', ')}).`,
+		`**Targets**: p99 of _visible_ at most ${TARGET.ratio}× y-websocket's at each size, and under ${TARGET.p99Ms} ms at ${TARGET.p99AtClients} people. At ${TARGET.p99AtClients} people the project's p99 is ${ms(at8.p99)} ms (${at8.p99 < TARGET.p99Ms ? 'met' : 'missed'}); the ${TARGET.ratio}× ratio is ${missed.length ? `missed at ${missed.map((v) => `${v.clients} (${v.ratio.toFixed(1)}×)`).join(', ')}` : 'met at every size'}. Storing first alone puts y-websocket's p99 at ${verdicts.map((v) => `${v.floors.storedFirst.toFixed(1)}×`).join(', ')} its own; Socket.io and storing first, with nothing else of the project, at ${verdicts.map((v) => `${v.floors.relay.toFixed(1)}×`).join(', ')} (p50 ${pairs.map(({ relay, reference }) => `${(percentile(relay.visible, 50) / percentile(reference.visible, 50)).toFixed(1)}×`).join(', ')}).`,
 		table(
 			[
 				'People',
@@ -750,6 +799,8 @@ function section(
 				'p99 ratio',
 				'Target',
 				'y-ws stored first p50 / p99',
+				'its p99 ratio',
+				'Socket.io relay stored first p50 / p99',
 				'its p99 ratio',
 				'CPU stall (project / y-ws)',
 				'Project stored p50 / p99'
