@@ -48,7 +48,7 @@ export async function createApp(config: Config, options: { log?: Logger; databas
 		loginThrottle: new LoginThrottle(config.login),
 		verifyThrottle: new VerifyThrottle(),
 		rooms: new RoomRegistry(config.media, log),
-		drafts: new DraftStore(database.db, log),
+		drafts: new DraftStore(database, log),
 		insight: new Insight(database.db, log),
 		sealer: new AgreementSealer({ log })
 	};

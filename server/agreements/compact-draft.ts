@@ -1,20 +1,18 @@
-import { and, asc, eq, lte } from 'drizzle-orm';
+import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import * as Y from 'yjs';
 import type { Db } from '../db/client.ts';
-import { agreementDrafts, draftSnapshots, draftUpdates } from '../db/schema.ts';
+import { draftSnapshots, draftUpdates } from '../db/schema.ts';
 
 /**
  * Merges a draft's snapshot and the updates after it into a new snapshot, and deletes those
- * updates, in one transaction under the draft's row lock, so that two processes compacting at
- * once, or a reader loading meanwhile, always see the whole document exactly once.
+ * updates, in one transaction. Typing goes on meanwhile: an update written during it is not among
+ * those deleted, and stays. Two processes compacting one draft take turns (an advisory lock on
+ * the draft), and `DraftStore` loads a draft in one snapshot of the database, so everyone always
+ * sees the whole document exactly once.
  */
 export async function compactDraft(db: Db, draftId: string): Promise<number> {
 	return db.transaction(async (tx) => {
-		await tx
-			.select({ id: agreementDrafts.id })
-			.from(agreementDrafts)
-			.where(eq(agreementDrafts.id, draftId))
-			.for('update');
+		await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${draftId}))`);
 		const [snapshot] = await tx.select().from(draftSnapshots).where(eq(draftSnapshots.draftId, draftId));
 		const updates = await tx
 			.select({ id: draftUpdates.id, update: draftUpdates.update })

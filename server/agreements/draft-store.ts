@@ -4,9 +4,8 @@ import * as Y from 'yjs';
 import { AGREEMENT_FIELD, canonicalText } from '#shared/agreement.ts';
 import { AppError } from '#shared/errors.ts';
 import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
-import type { Db } from '../db/client.ts';
+import type { Database, Db } from '../db/client.ts';
 import type { Logger } from '../log.ts';
-import { rowsOf } from '../db/rows-of.ts';
 import { agreementDrafts, draftAuthors, draftSnapshots, draftUpdates } from '../db/schema.ts';
 import { compactDraft } from './compact-draft.ts';
 import type { DraftAuthor } from './draft-role.ts';
@@ -14,6 +13,8 @@ import { inspectUpdate } from './inspect-update.ts';
 
 /** Updates stored after the snapshot before the draft is compacted in the background. */
 const COMPACT_AFTER = 200;
+
+const READ_TOGETHER = { isolationLevel: 'repeatable read', accessMode: 'read only' } as const;
 
 /** A frozen version an edit superseded. */
 export type Superseded = { id: string; name: string } | null;
@@ -68,12 +69,14 @@ const NOTHING: Applied = { applied: false, newAuthors: false, authors: [], store
  * committed; a failed write lets go of the copy in memory, so the draft is read anew.
  */
 export class DraftStore {
+	readonly #database: Pick<Database, 'db' | 'prepared'>;
 	readonly #db: Db;
 	readonly #log: Logger;
 	readonly #drafts = new Map<string, Promise<LiveDraft>>();
 
-	constructor(db: Db, log: Logger) {
-		this.#db = db;
+	constructor(database: Pick<Database, 'db' | 'prepared'>, log: Logger) {
+		this.#database = database;
+		this.#db = database.db;
 		this.#log = log;
 	}
 
@@ -195,24 +198,25 @@ export class DraftStore {
 	}
 
 	/**
-	 * One statement, so one round trip and its own transaction: the draft's row lock, the updates,
-	 * their new authors, and the frozen version the first edit after freezing supersedes.
+	 * One prepared statement, so one round trip and its own transaction: the draft's row lock, the
+	 * updates, their new authors, and the frozen version the first edit after freezing supersedes.
 	 */
 	async #write(draftId: string, batch: Unstored[]): Promise<Superseded> {
 		const updates = batch.map(({ update }) => sql`(${draftId}::uuid, ${Buffer.from(update)}::bytea)`);
 		const authors = batch.flatMap(({ fresh, author }) =>
 			fresh.map((client) => sql`(${draftId}::uuid, ${client}::bigint, ${author.key}, ${author.name})`)
 		);
-		const [superseded] = await rowsOf<{ id: string; name: string }>(
-			this.#db,
+		const [superseded] = await this.#database.prepared<{ id: string; name: string }>(
 			sql`
 				with draft as (
 					-- The row lock first: the inserts' foreign keys take a key-share lock on the row, and
-					-- two processes upgrading theirs to this one at once would deadlock. The commit does
-					-- not wait for the disk: a crash of this process loses nothing committed, one of
-					-- PostgreSQL or the machine at most the last moment of typing (see the README).
+					-- two processes upgrading theirs to this one at once would deadlock. It is the lock
+					-- the update below needs, which leaves key-share locks alone: a compaction's does not
+					-- hold typing up. The commit does not wait for the disk: a crash of this process loses
+					-- nothing committed, one of PostgreSQL or the machine at most the last moment of
+					-- typing (see the README).
 					select frozen_version_id, set_config('synchronous_commit', 'off', true)
-					from agreement_drafts where id = ${draftId} for update
+					from agreement_drafts where id = ${draftId} for no key update
 				),
 				stored as (insert into draft_updates (draft_id, update) values ${sql.join(updates, sql`, `)}),
 				${authors.length ? sql`authored as (insert into draft_authors (draft_id, client_id, author, author_name) values ${sql.join(authors, sql`, `)}),` : sql``}
@@ -236,13 +240,13 @@ export class DraftStore {
 	}
 
 	async #load(draftId: string): Promise<LiveDraft> {
+		// One snapshot of the database for all the reads: a compaction committing meanwhile is seen
+		// whole (new snapshot, its updates gone) or not at all.
 		const { caseId, snapshot, updates, authors } = await this.#db.transaction(async (tx) => {
-			// Shares the lock compaction takes, so the snapshot and the updates after it are read together.
 			const [draft] = await tx
 				.select({ caseId: agreementDrafts.caseId })
 				.from(agreementDrafts)
-				.where(eq(agreementDrafts.id, draftId))
-				.for('share');
+				.where(eq(agreementDrafts.id, draftId));
 			if (!draft) throw new AppError('NOT_FOUND');
 			const [snapshot] = await tx.select().from(draftSnapshots).where(eq(draftSnapshots.draftId, draftId));
 			const updates = await tx
@@ -252,7 +256,7 @@ export class DraftStore {
 				.orderBy(asc(draftUpdates.id));
 			const authors = await tx.select().from(draftAuthors).where(eq(draftAuthors.draftId, draftId));
 			return { caseId: draft.caseId, snapshot, updates, authors };
-		});
+		}, READ_TOGETHER);
 		const doc = new Y.Doc();
 		doc.transact(() => {
 			if (snapshot) Y.applyUpdate(doc, snapshot.state);

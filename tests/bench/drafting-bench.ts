@@ -546,7 +546,7 @@ async function projectRoom(
 			async identical() {
 				const expected = fingerprint(first.doc);
 				const database = await openDatabase({ url: databaseUrl, dataDir: null });
-				const store = new DraftStore(database.db, createLogger({ logLevel: 'silent' }));
+				const store = new DraftStore(database, createLogger({ logLevel: 'silent' }));
 				try {
 					const reloaded = fingerprint((await store.live(first.draftId)).doc);
 					return sameEverywhere(typists, expected) && JSON.stringify(reloaded) === JSON.stringify(expected);
@@ -647,7 +647,7 @@ async function relayRoom(server: Child, clients: number, name: string, template:
 async function storeAlone(databaseUrl: string, draftId: string) {
 	const database = await openDatabase({ url: databaseUrl, dataDir: null });
 	const doc = new Y.Doc();
-	const store = new DraftStore(database.db, createLogger({ logLevel: 'silent' }));
+	const store = new DraftStore(database, createLogger({ logLevel: 'silent' }));
 	try {
 		Y.applyUpdate(doc, Y.encodeStateAsUpdate((await store.live(draftId)).doc));
 		const text = doc

@@ -87,7 +87,7 @@ const serverDoc = async (app: App, draftId: string) => (await app.drafts.live(dr
 
 /** The draft as a new process would load it from the database: snapshot plus updates. */
 async function reloaded(app: App, draftId: string) {
-	const draft = await new DraftStore(app.db, app.log).live(draftId);
+	const draft = await new DraftStore(app.database, app.log).live(draftId);
 	const print = fingerprint(draft.doc);
 	draft.doc.destroy();
 	return print;
@@ -433,7 +433,7 @@ describe('storage', () => {
 		const rows = (await storedUpdates(app, mediator.draftId)).length;
 		const logged = vi.spyOn(app.log, 'error');
 		const write = vi
-			.spyOn(app.db, 'execute')
+			.spyOn(app.database, 'prepared')
 			.mockImplementationOnce(
 				() => Promise.reject(new Error('could not extend file: No space left on device')) as never
 			);
@@ -478,7 +478,7 @@ describe('storage', () => {
 		const converged = await expectConverged(app, [mediator, expert]);
 		expect(converged.text).toContain(`【甲】${'0123456789'.repeat(10)}01234\n`);
 		// Every acknowledged update is in the snapshot or after it.
-		const fromDatabase = await new DraftStore(app.db, app.log).live(draftId);
+		const fromDatabase = await new DraftStore(app.database, app.log).live(draftId);
 		expect([...mediator.acked, ...expert.acked].filter((update) => !covers(fromDatabase.doc, update))).toEqual([]);
 		fromDatabase.doc.destroy();
 
@@ -524,7 +524,7 @@ describe('authorship', () => {
 		expect(fingerprint(await serverDoc(app, draftId))).toEqual(before);
 
 		// The author of each client id is in the database: a reloaded draft refuses the same.
-		const store = new DraftStore(app.db, app.log);
+		const store = new DraftStore(app.database, app.log);
 		const expertAuthor = { key: `user:${world.network.expert.id}`, name: 'expert-名' };
 		const copy = sideClient(expert);
 		copy.doc.clientID = mediator.doc.clientID;

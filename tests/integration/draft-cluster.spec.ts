@@ -126,7 +126,7 @@ describe('a draft edited through two app processes', () => {
 			for (const print of prints) expect(print).toEqual(prints[0]);
 		});
 		const expected = fingerprint(everyone[0].doc);
-		const reloaded = await new DraftStore(nodes[1].app.db, nodes[1].app.log).live(draftId);
+		const reloaded = await new DraftStore(nodes[1].app.database, nodes[1].app.log).live(draftId);
 		expect(fingerprint(reloaded.doc)).toEqual(expected);
 		reloaded.doc.destroy();
 		return expected;

@@ -165,7 +165,7 @@ describe('a draft across a crash of the server', () => {
 			loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: database.url, DATA_DIR: dataDir })
 		);
 		try {
-			const draft = await new DraftStore(app.db, app.log).live(fresh.draftId);
+			const draft = await new DraftStore(app.database, app.log).live(fresh.draftId);
 			expect(fingerprint(draft.doc)).toEqual(fingerprint(fresh.doc));
 			draft.doc.destroy();
 		} finally {
