@@ -43,6 +43,8 @@ export type RoomView = {
 	rtpCapabilities: types.RtpCapabilities;
 	peers: PeerView[];
 	producers: ProducerInfo[];
+	/** Who speaks loudest in the peer's space now (none in the lobby): newcomers are shown at once. */
+	speakerId: string | null;
 };
 export type LeaveReason = 'left' | 'removed' | 'refused';
 
@@ -161,7 +163,8 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 			peers: visible.map((p) => p.info),
 			producers: this.#producers()
 				.filter(([owner]) => this.#audienceOf(owner).has(peer))
-				.map(([owner, producer]) => producerInfo(owner, producer))
+				.map(([owner, producer]) => producerInfo(owner, producer)),
+			speakerId: peer.space === 'lobby' ? null : (this.#speakers.get(peer.space) ?? null)
 		};
 	}
 
@@ -590,8 +593,9 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 }
 
 async function observeAudioLevels(router: RoomRouter): Promise<types.AudioLevelObserver> {
-	// Enough entries for every microphone of a room, so that each space finds its loudest.
-	return router.createAudioLevelObserver({ maxEntries: 64, threshold: -60, interval: 1000 });
+	// Enough entries for every microphone of a room, so that each space finds its loudest. A level
+	// is the average over the interval, which pauses (sent as DTX silence) pull far down.
+	return router.createAudioLevelObserver({ maxEntries: 64, threshold: -80, interval: 800 });
 }
 
 function producerInfo(owner: Peer, producer: PeerProducer): ProducerInfo {

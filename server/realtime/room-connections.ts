@@ -139,7 +139,8 @@ export function snapshotOf(view: RoomView): RoomSnapshot {
 		self: view.peer,
 		rtpCapabilities: onTheWire(view.rtpCapabilities),
 		peers: view.peers,
-		producers: view.producers
+		producers: view.producers,
+		speakerId: view.speakerId
 	};
 }
 

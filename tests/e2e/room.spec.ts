@@ -186,6 +186,19 @@ test('a mediator admits two parties, all see and hear each other, a caucus isola
 		}
 	});
 
+	await test.step('whoever speaks is highlighted on the others’ pages', async () => {
+		// Chromium's fake microphones beep: the room's audio level observer names one of the three,
+		// whose tile is highlighted on the two other pages (a page shows no highlight on its own tile).
+		const pagesHighlighting = async () => {
+			let pages = 0;
+			for (const viewer of [page, applicant, respondent]) {
+				if ((await viewer.locator('figure.tile.speaking').count()) === 1) pages++;
+			}
+			return pages;
+		};
+		await expect.poll(pagesHighlighting).toBeGreaterThanOrEqual(2);
+	});
+
 	await test.step('each video consumer’s simulcast layer follows the size of its tile', async () => {
 		const layers = async () => {
 			const dump = (await (await page.request.get(`/sessions/${sessionId}/room/state`)).json()) as RoomDump;

@@ -281,7 +281,7 @@ export class RoomClient {
 	#arrive(snapshot: RoomSnapshot): void {
 		this.self = snapshot.self;
 		this.peers = snapshot.peers;
-		this.speakerId = null;
+		this.speakerId = snapshot.speakerId;
 		for (const [producerId, media] of this.remote) {
 			if (!snapshot.producers.some((p) => p.id === producerId)) {
 				media.consumer?.close();

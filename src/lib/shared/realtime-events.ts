@@ -135,6 +135,8 @@ export type RoomSnapshot = {
 	rtpCapabilities: types.RtpCapabilities;
 	peers: PeerView[];
 	producers: ProducerView[];
+	/** Who speaks loudest in this person's space now. */
+	speakerId: string | null;
 };
 
 /** A named version of the agreement draft; `sha256` and `frozenAt` when frozen for signing. */
