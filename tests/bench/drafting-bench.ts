@@ -95,48 +95,27 @@ export async function benchDrafting(): Promise<string> {
 	try {
 		console.log('  seeding the cases and accounts…');
 		const world = await seed(database.url, dataDir, Math.max(...CLIENT_COUNTS), CLIENT_COUNTS.length + 1);
-		const projectPort = await freePort();
-		const project = await startChild(
-			['server/index.ts'],
+		const startServer = async (script: string, env: Record<string, string>, readyPath = '/') => {
+			const started = await startChild(script, env, readyPath);
+			servers.push(started);
+			return started;
+		};
+		const project = await startServer(
+			'server/index.ts',
 			{
 				NODE_ENV: 'production',
 				LOG_LEVEL: 'warn',
 				REDIS_URL: '',
 				MEDIA_WORKERS: '1',
 				DATABASE_URL: database.url,
-				DATA_DIR: dataDir,
-				HOST: '127.0.0.1',
-				PORT: String(projectPort)
+				DATA_DIR: dataDir
 			},
-			`http://127.0.0.1:${projectPort}`,
 			'/healthz'
 		);
-		servers.push(project);
-		const referencePort = await freePort();
 		// The package's own server, as its `y-websocket-server` command starts it.
-		const reference = await startChild(
-			['node_modules/@y/websocket-server/src/server.js'],
-			{ HOST: '127.0.0.1', PORT: String(referencePort) },
-			`http://127.0.0.1:${referencePort}`,
-			'/'
-		);
-		servers.push(reference);
-		const storedFirstPort = await freePort();
-		const storedFirst = await startChild(
-			['tests/bench/y-websocket-stored-first.ts'],
-			{ DATABASE_URL: database.url, HOST: '127.0.0.1', PORT: String(storedFirstPort) },
-			`http://127.0.0.1:${storedFirstPort}`,
-			'/'
-		);
-		servers.push(storedFirst);
-		const relayPort = await freePort();
-		const relay = await startChild(
-			['tests/bench/socket-io-relay-stored-first.ts'],
-			{ DATABASE_URL: database.url, HOST: '127.0.0.1', PORT: String(relayPort) },
-			`http://127.0.0.1:${relayPort}`,
-			'/'
-		);
-		servers.push(relay);
+		const reference = await startServer('node_modules/@y/websocket-server/src/server.js', {});
+		const storedFirst = await startServer('tests/bench/y-websocket-stored-first.ts', { DATABASE_URL: database.url });
+		const relay = await startServer('tests/bench/socket-io-relay-stored-first.ts', { DATABASE_URL: database.url });
 		const databaseBackends = async () =>
 			(
 				await stats<{ pid: number }[]>`
@@ -159,7 +138,7 @@ export async function benchDrafting(): Promise<string> {
 		const warmReferences = [
 			await referenceRoom(reference, 'y-websocket', WARM_UP.clients, 'bench-warm-up', template),
 			await referenceRoom(storedFirst, 'y-websocket, stored first', WARM_UP.clients, 'bench-warm-up', template),
-			await relayRoom(relay, WARM_UP.clients, 'bench-warm-up', template)
+			await referenceRoom(relay, 'Socket.io relay, stored first', WARM_UP.clients, 'bench-warm-up', template)
 		];
 		for (const room of [warm, ...warmReferences]) {
 			await typeAndSettle(room, WARM_UP.typingMs, 0);
@@ -178,7 +157,7 @@ export async function benchDrafting(): Promise<string> {
 				rooms.push(
 					await referenceRoom(storedFirst, 'y-websocket, stored first', clients, `bench-${clients}`, template)
 				);
-				rooms.push(await relayRoom(relay, clients, `bench-${clients}`, template));
+				rooms.push(await referenceRoom(relay, 'Socket.io relay, stored first', clients, `bench-${clients}`, template));
 				// Slices taking turns, so that a busy moment of the machine falls on all alike.
 				for (let slice = 0; slice < SLICES; slice++) {
 					for (const room of slice % 2 === 0 ? rooms : [...rooms].reverse()) {
@@ -225,21 +204,27 @@ async function freePort(): Promise<number> {
 	return port;
 }
 
-/** A Node child process, once `url` + `readyPath` answers 200. */
-async function startChild(args: string[], env: Record<string, string>, url: string, readyPath: string): Promise<Child> {
-	const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: 'pipe' });
+/** A Node child process serving on a free port of 127.0.0.1 (HOST and PORT), once `readyPath` answers 200. */
+async function startChild(script: string, env: Record<string, string>, readyPath: string): Promise<Child> {
+	const port = await freePort();
+	const url = `http://127.0.0.1:${port}`;
+	const child = spawn(process.execPath, [script], {
+		cwd: root,
+		env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port) },
+		stdio: 'pipe'
+	});
 	let output = '';
 	child.stdout.on('data', (chunk) => (output += chunk));
 	child.stderr.on('data', (chunk) => (output += chunk));
 	const deadline = Date.now() + 30_000;
 	for (;;) {
-		if (child.exitCode !== null) throw new Error(`${args[0]} exited with ${child.exitCode}:\n${output}`);
+		if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}:\n${output}`);
 		const status = await fetch(url + readyPath).then(
 			(response) => response.status,
 			() => 0
 		);
 		if (status === 200) return { child, url, output: () => output };
-		if (Date.now() > deadline) throw new Error(`${args[0]} did not start:\n${output}`);
+		if (Date.now() > deadline) throw new Error(`${script} did not start:\n${output}`);
 		await sleep(100);
 	}
 }
@@ -565,7 +550,10 @@ async function projectRoom(
 	}
 }
 
-/** People on a y-websocket server, in `name`, which the first fills with `template` and the paragraph. */
+/**
+ * People on one of the reference servers, in `name`, which the first fills with `template` and
+ * the paragraph: y-websocket's provider, or on the Socket.io relay the project's own typists.
+ */
 async function referenceRoom(
 	server: Child,
 	kind: Kind,
@@ -573,8 +561,15 @@ async function referenceRoom(
 	name: string,
 	template: Uint8Array
 ): Promise<Room> {
-	const typists: ReferenceTypist[] = [];
+	const typists: Typist[] = [];
 	const join = async () => {
+		if (kind === 'Socket.io relay, stored first') {
+			const typist = new ProjectTypist(server.url, '');
+			typists.push(typist);
+			await typist.connected();
+			await typist.open(name);
+			return typist;
+		}
 		const typist = new ReferenceTypist(server.url.replace('http', 'ws'), name);
 		typists.push(typist);
 		await typist.synced();
@@ -585,6 +580,7 @@ async function referenceRoom(
 		const first = await join();
 		Y.applyUpdate(first.doc, template);
 		addParagraph(first);
+		await first.settled();
 		const others = await Promise.all(Array.from({ length: clients - 1 }, join));
 		await until(() => others.every((t) => t.paragraph(PARAGRAPH)), 10_000, 'everyone has the paragraph');
 		return newRoom(kind, [...typists], server.child.pid!, {
@@ -596,41 +592,6 @@ async function referenceRoom(
 				const state = Y.encodeStateVector(first.doc).join();
 				await until(() => Y.encodeStateVector(newcomer.doc).join() === state, 10_000, 'the newcomer has everything');
 				return sameEverywhere(typists, expected);
-			}
-		});
-	} catch (error) {
-		close();
-		throw error;
-	}
-}
-
-/** People on the Socket.io relay, in the draft `name`, which the first fills with `template` and the paragraph. */
-async function relayRoom(server: Child, clients: number, name: string, template: Uint8Array): Promise<Room> {
-	const typists: ProjectTypist[] = [];
-	const join = async () => {
-		const typist = new ProjectTypist(server.url, '');
-		typists.push(typist);
-		await typist.connected();
-		await typist.open(name);
-		return typist;
-	};
-	const close = () => typists.forEach((typist) => typist.close());
-	try {
-		const first = await join();
-		Y.applyUpdate(first.doc, template);
-		addParagraph(first);
-		await first.settled();
-		const others = await Promise.all(Array.from({ length: clients - 1 }, join));
-		await until(() => others.every((t) => t.paragraph(PARAGRAPH)), 10_000, 'everyone has the paragraph');
-		return newRoom('Socket.io relay, stored first', [...typists], server.child.pid!, {
-			close,
-			// Every copy, and a newcomer's copy after the handshake.
-			async identical() {
-				const expected = fingerprint(first.doc);
-				const newcomer = await join();
-				return (
-					sameEverywhere(typists, expected) && JSON.stringify(fingerprint(newcomer.doc)) === JSON.stringify(expected)
-				);
 			}
 		});
 	} catch (error) {
