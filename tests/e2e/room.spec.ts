@@ -186,17 +186,35 @@ test('a mediator admits two parties, all see and hear each other, a caucus isola
 		}
 	});
 
-	await test.step('whoever speaks is highlighted on the others’ pages', async () => {
-		// Chromium's fake microphones beep: the room's audio level observer names one of the three,
-		// whose tile is highlighted on the two other pages (a page shows no highlight on its own tile).
-		const pagesHighlighting = async () => {
-			let pages = 0;
-			for (const viewer of [page, applicant, respondent]) {
-				if ((await viewer.locator('figure.tile.speaking').count()) === 1) pages++;
-			}
-			return pages;
+	await test.step('whoever alone speaks is highlighted on the others’ pages; muted microphones show as muted', async () => {
+		// Chromium's fake microphones all beep alike, so with all open the loudest changes from one
+		// moment to the next. With one open, the room's audio level observer can name only that one.
+		const everyone = [
+			[page, MEDIATOR],
+			[applicant, APPLICANT],
+			[respondent, RESPONDENT]
+		] as const;
+		const setMic = async (viewer: Page, on: boolean) => {
+			const button = viewer.locator('[data-control="mic"]');
+			if ((await button.getAttribute('aria-pressed')) !== String(on)) await button.click();
+			await expect(button).toHaveAttribute('aria-pressed', String(on));
 		};
-		await expect.poll(pagesHighlighting).toBeGreaterThanOrEqual(2);
+		const highlighted = (viewer: Page) => viewer.locator('figure.tile.speaking');
+		for (const [speaker, speakerName] of [everyone[0], everyone[1]]) {
+			for (const [viewer] of everyone) await setMic(viewer, viewer === speaker);
+			for (const [listener, listenerName] of everyone) {
+				if (listener === speaker) {
+					// A page never highlights its own tile.
+					await expect(highlighted(listener)).toHaveCount(0);
+					continue;
+				}
+				await expect(highlighted(listener)).toHaveCount(1);
+				await expect(highlighted(listener)).toContainText(speakerName);
+				await expect(tile(speaker, listenerName).getByTitle(zh('room_mic_off'))).toBeVisible();
+			}
+		}
+		for (const [viewer] of everyone) await setMic(viewer, true);
+		await expect(tile(page, APPLICANT).getByTitle(zh('room_mic_off'))).toHaveCount(0);
 	});
 
 	await test.step('each video consumer’s simulcast layer follows the size of its tile', async () => {
