@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
+import { toBase64 } from 'lib0/buffer';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import {
@@ -40,10 +41,11 @@ export type DraftCluster = {
 type OpenDraft = { role: DraftRole; author: DraftAuthor; userId: string | null; awarenessClients: Set<number> };
 
 const roomOf = (draftId: string) => `draft:${draftId}`;
+/** A y-protocols sync message, in base64 as the draft events carry it. */
 const syncMessage = (write: (encoder: encoding.Encoder) => void) => {
 	const encoder = encoding.createEncoder();
 	write(encoder);
-	return encoding.toUint8Array(encoder);
+	return toBase64(encoding.toUint8Array(encoder));
 };
 
 /**
@@ -104,7 +106,7 @@ export function registerDraftHandlers(app: AppCore, socket: AppSocket, cluster: 
 		const draft = await app.drafts.live(draftId);
 		removeAwarenessStates(draft.awareness, clients, 'left');
 		const update = encodeAwarenessUpdate(draft.awareness, clients);
-		socket.to(roomOf(draftId)).emit('draft:awareness', { draftId, update });
+		socket.to(roomOf(draftId)).emit('draft:awareness', { draftId, update: toBase64(update) });
 		cluster.awareness(draftId, update);
 	};
 
@@ -115,7 +117,8 @@ export function registerDraftHandlers(app: AppCore, socket: AppSocket, cluster: 
 		await socket.join(roomOf(row.id));
 		const present = [...draft.awareness.getStates().keys()];
 		if (present.length) {
-			socket.emit('draft:awareness', { draftId: row.id, update: encodeAwarenessUpdate(draft.awareness, present) });
+			const update = encodeAwarenessUpdate(draft.awareness, present);
+			socket.emit('draft:awareness', { draftId: row.id, update: toBase64(update) });
 		}
 		const signer = await signerFor(app.db, socket.data.identity, row.caseId);
 		return {
@@ -194,7 +197,7 @@ export function registerDraftHandlers(app: AppCore, socket: AppSocket, cluster: 
 		} catch {
 			throw new AppError('VALIDATION', { fields: { update: ['invalid'] } });
 		}
-		socket.to(roomOf(draftId)).emit('draft:awareness', { draftId, update: checked });
+		socket.to(roomOf(draftId)).emit('draft:awareness', { draftId, update: toBase64(checked) });
 		cluster.awareness(draftId, checked);
 		return {};
 	});

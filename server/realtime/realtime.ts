@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
+import { fromBase64, toBase64 } from 'lib0/buffer';
 import { createClient } from 'redis';
 import { Server } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '#shared/realtime-events.ts';
@@ -75,22 +76,19 @@ export class Realtime {
 		this.#redis = [publisher, subscriber];
 		this.#io.adapter(createAdapter(publisher, subscriber));
 		this.#io.on('draft:applied', (draftId, update, authors) =>
-			this.#core.drafts.follow(draftId, new Uint8Array(Buffer.from(update, 'base64')), authors)
+			this.#core.drafts.follow(draftId, fromBase64(update), authors)
 		);
-		this.#io.on('draft:awareness', (draftId, update) =>
-			this.#core.drafts.followAwareness(draftId, new Uint8Array(Buffer.from(update, 'base64')))
-		);
+		this.#io.on('draft:awareness', (draftId, update) => this.#core.drafts.followAwareness(draftId, fromBase64(update)));
 	}
 
 	readonly #draftCluster: DraftCluster = {
 		applied: (draftId, update, authors) => {
 			if (this.#redis.length) {
-				this.#io.serverSideEmit('draft:applied', draftId, Buffer.from(update).toString('base64'), authors);
+				this.#io.serverSideEmit('draft:applied', draftId, toBase64(update), authors);
 			}
 		},
 		awareness: (draftId, update) => {
-			if (this.#redis.length)
-				this.#io.serverSideEmit('draft:awareness', draftId, Buffer.from(update).toString('base64'));
+			if (this.#redis.length) this.#io.serverSideEmit('draft:awareness', draftId, toBase64(update));
 		}
 	};
 

@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Socket as NetSocket } from 'node:net';
+import { fromBase64, toBase64 } from 'lib0/buffer';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { io, type Socket } from 'socket.io-client';
@@ -101,8 +102,8 @@ export class ProjectTypist extends Typist {
 	constructor(url: string, cookie: string) {
 		super();
 		this.socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { cookie } });
-		this.socket.on('draft:sync', ({ draftId, message }: { draftId: string; message: Uint8Array }) => {
-			if (draftId === this.draftId) this.#read(new Uint8Array(message));
+		this.socket.on('draft:sync', ({ draftId, message }: { draftId: string; message: string }) => {
+			if (draftId === this.draftId) this.#read(fromBase64(message));
 		});
 		this.doc.on('update', (update: Uint8Array, origin: unknown) => {
 			if (origin === REMOTE) return;
@@ -128,13 +129,13 @@ export class ProjectTypist extends Typist {
 	/** Opens the case's draft and runs the y-protocols handshake. */
 	async open(caseId: string): Promise<void> {
 		this.draftId = (await this.#ask<DraftSnapshot>('draft:open', { caseId })).draftId;
-		const { messages } = await this.#ask<{ messages: Uint8Array[] }>('draft:sync', {
+		const { messages } = await this.#ask<{ messages: string[] }>('draft:sync', {
 			draftId: this.draftId,
-			message: syncMessage((e) => sync.writeSyncStep1(e, this.doc))
+			message: toBase64(syncMessage((e) => sync.writeSyncStep1(e, this.doc)))
 		});
 		for (const message of messages) {
-			const answer = this.#read(new Uint8Array(message));
-			if (answer) await this.#ask('draft:sync', { draftId: this.draftId, message: answer });
+			const answer = this.#read(fromBase64(message));
+			if (answer) await this.#ask('draft:sync', { draftId: this.draftId, message: toBase64(answer) });
 		}
 		this.#synced = true;
 		this.#flush();
@@ -165,7 +166,7 @@ export class ProjectTypist extends Typist {
 		this.messages++;
 		this.#inFlight = this.#ask('draft:sync', {
 			draftId: this.draftId,
-			message: syncMessage((e) => sync.writeUpdate(e, update))
+			message: toBase64(syncMessage((e) => sync.writeUpdate(e, update)))
 		}).then(() => {
 			this.onAcked(ops, performance.now());
 			this.#inFlight = null;

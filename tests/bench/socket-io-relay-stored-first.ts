@@ -9,6 +9,7 @@
  * Run as a child process: DATABASE_URL, HOST and PORT from the environment.
  */
 import { createServer } from 'node:http';
+import { fromBase64, toBase64 } from 'lib0/buffer';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import postgres from 'postgres';
@@ -22,10 +23,11 @@ const sql = postgres(process.env.DATABASE_URL!, { max: 1, connection: { synchron
 await sql`create table if not exists bench_relay_stored_first (id bigserial primary key, update bytea not null)`;
 
 const drafts = new Map<string, Y.Doc>();
+/** A y-protocols message in base64, as the project's draft events carry it. */
 const message = (write: (encoder: encoding.Encoder) => void) => {
 	const encoder = encoding.createEncoder();
 	write(encoder);
-	return encoding.toUint8Array(encoder);
+	return toBase64(encoding.toUint8Array(encoder));
 };
 
 const server = createServer((_request, response) => response.end('okay'));
@@ -37,9 +39,9 @@ io.on('connection', (socket) => {
 		await socket.join(caseId);
 		ack({ ok: true, data: { draftId: caseId } });
 	});
-	socket.on('draft:sync', ({ draftId, message: bytes }: { draftId: string; message: Uint8Array }, ack: Ack) => {
+	socket.on('draft:sync', ({ draftId, message: text }: { draftId: string; message: string }, ack: Ack) => {
 		const doc = drafts.get(draftId)!;
-		const decoder = decoding.createDecoder(bytes);
+		const decoder = decoding.createDecoder(fromBase64(text));
 		if (decoding.readVarUint(decoder) === sync.messageYjsSyncStep1) {
 			const stateVector = decoding.readVarUint8Array(decoder);
 			const step2 = message((e) => sync.writeSyncStep2(e, doc, stateVector));

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
+import { toBase64 } from 'lib0/buffer';
 import * as encoding from 'lib0/encoding';
 import { describe, expect, vi } from 'vitest';
 import { encodeAwarenessUpdate } from 'y-protocols/awareness';
@@ -252,7 +253,9 @@ describe('opening a draft', () => {
 			expect(codeOf(await outsider.open(world.caseId))).toBe(code);
 			// Knowing the draft's id gives nothing either.
 			const message = syncMessage((e) => encoding.writeVarUint(e, 0));
-			expect(codeOf(await ask(outsider.socket, 'draft:sync', { draftId: mediator.draftId, message }))).toBe('CONFLICT');
+			expect(
+				codeOf(await ask(outsider.socket, 'draft:sync', { draftId: mediator.draftId, message: toBase64(message) }))
+			).toBe('CONFLICT');
 		}
 
 		// A grid worker sees a dispute they reported, but has no part in its agreement.
@@ -551,10 +554,11 @@ describe('hostile input', () => {
 		const rows = (await storedUpdates(app, draftId)).length;
 		const sendRaw = (message: unknown) => askRaw(mediator.socket, 'draft:sync', { draftId, message });
 		const refusals: [string, unknown][] = [];
-		const expectRefused = async (what: string, message: unknown) => {
+		const expectRefusedRaw = async (what: string, message: unknown) => {
 			const reply = await sendRaw(message);
 			if (codeOf(reply) !== 'VALIDATION') refusals.push([what, reply]);
 		};
+		const expectRefused = (what: string, message: Uint8Array) => expectRefusedRaw(what, toBase64(message));
 
 		for (let seed = 1; seed <= 10; seed++) await expectRefused(`noise ${seed}`, updateMessage(noise(seed, 64)));
 		await expectRefused('noise as the message', noise(99, 64));
@@ -568,8 +572,9 @@ describe('hostile input', () => {
 			})
 		);
 		await expectRefused('unknown message type 7', new Uint8Array([7]));
-		await expectRefused('a string', 'AAEC');
-		await expectRefused('numbers', [2, 0, 0]);
+		await expectRefusedRaw('not base64', 'AA%C');
+		await expectRefusedRaw('bytes, not base64 text', updateMessage(noise(5, 64)));
+		await expectRefusedRaw('numbers', [2, 0, 0]);
 
 		const side = sideClient(mediator);
 		const whole = side.change((f) => f.push([paragraph('完整的一段'.repeat(20))]))!;
@@ -609,7 +614,7 @@ describe('hostile input', () => {
 		// Over the limit: a paste of more than MAX_DRAFT_UPDATE_BYTES.
 		const huge = sideClient(mediator).change((f) => f.push([paragraph('a'.repeat(MAX_DRAFT_UPDATE_BYTES + 1000))]))!;
 		expect(huge.length).toBeGreaterThan(MAX_DRAFT_UPDATE_BYTES);
-		const tooLarge = await sendRaw(updateMessage(huge));
+		const tooLarge = await sendRaw(toBase64(updateMessage(huge)));
 		expect(tooLarge).toEqual({ ok: false, error: { code: 'VALIDATION', fields: { message: ['too_large'] } } });
 
 		// Awareness that is not awareness.
@@ -621,11 +626,12 @@ describe('hostile input', () => {
 			encoding.writeVarString(e, '{"cursor": ');
 		});
 		for (const [what, update] of [
-			['noise', noise(7, 64)],
-			['bad JSON', badJson],
-			['truncated', badJson.subarray(0, 3)],
-			['too large', new Uint8Array(MAX_AWARENESS_BYTES + 1)],
-			['a string', 'hello']
+			['noise', toBase64(noise(7, 64))],
+			['bad JSON', toBase64(badJson)],
+			['truncated', toBase64(badJson.subarray(0, 3))],
+			['too large', toBase64(new Uint8Array(MAX_AWARENESS_BYTES + 1))],
+			['not base64', 'hello!'],
+			['bytes, not base64 text', badJson]
 		] as const) {
 			const reply = await sendAwareness(update);
 			if (codeOf(reply) !== 'VALIDATION') refusals.push([`awareness: ${what}`, reply]);
@@ -723,7 +729,7 @@ describe('hostile input', () => {
 		const [mediator, expert] = await editors(client, world);
 		await mediator.setAwareness({ cursor: null });
 		const { draftId } = mediator;
-		const update = encodeAwarenessUpdate(mediator.awareness, [mediator.doc.clientID]);
+		const update = toBase64(encodeAwarenessUpdate(mediator.awareness, [mediator.doc.clientID]));
 		const replies = await Promise.all(
 			Array.from({ length: 300 }, () => ask(mediator.socket, 'draft:awareness', { draftId, update }))
 		);

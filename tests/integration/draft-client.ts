@@ -5,6 +5,7 @@
  * case of 东村 with its mediators, an invited legal expert, and parties invited to a mediation.
  */
 import { eq } from 'drizzle-orm';
+import { fromBase64, toBase64 } from 'lib0/buffer';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { io } from 'socket.io-client';
@@ -212,17 +213,17 @@ export class DraftClient {
 		socket.on('draft:sync', ({ draftId, message }) => {
 			if (draftId !== this.draftId) return;
 			this.received++;
-			this.#read(message);
+			this.#read(fromBase64(message));
 		});
 		// The server sends who is present while opening, before the open's reply.
-		socket.on('draft:awareness', ({ update }) => applyAwarenessUpdate(this.awareness, new Uint8Array(update), REMOTE));
+		socket.on('draft:awareness', ({ update }) => applyAwarenessUpdate(this.awareness, fromBase64(update), REMOTE));
 		socket.on('draft:changed', (fact) => this.changed.push(fact));
 	}
 
 	/** Applies a sync message from the server; returns the answer it calls for (to a step 1), if any. */
 	#read(message: Uint8Array): Uint8Array | null {
 		const encoder = encoding.createEncoder();
-		sync.readSyncMessage(decoding.createDecoder(new Uint8Array(message)), encoder, this.doc, REMOTE);
+		sync.readSyncMessage(decoding.createDecoder(message), encoder, this.doc, REMOTE);
 		return encoding.length(encoder) > 0 ? encoding.toUint8Array(encoder) : null;
 	}
 
@@ -243,12 +244,12 @@ export class DraftClient {
 	async sync(): Promise<SyncReply> {
 		const reply = await ask(this.socket, 'draft:sync', {
 			draftId: this.draftId,
-			message: syncMessage((e) => sync.writeSyncStep1(e, this.doc))
+			message: toBase64(syncMessage((e) => sync.writeSyncStep1(e, this.doc)))
 		});
 		if (!reply.ok) throw new Error(`sync step 1 refused: ${reply.error.code}`);
 		let answered: SyncReply = { ok: true, data: { messages: [] } };
 		for (const message of reply.data.messages) {
-			const answer = this.#read(message);
+			const answer = this.#read(fromBase64(message));
 			if (!answer) continue;
 			const decoder = decoding.createDecoder(answer);
 			decoding.readVarUint(decoder);
@@ -294,7 +295,7 @@ export class DraftClient {
 	}
 
 	#post(message: Uint8Array, update: Uint8Array): Promise<SyncReply> {
-		const sent = ask(this.socket, 'draft:sync', { draftId: this.draftId, message }).then(
+		const sent = ask(this.socket, 'draft:sync', { draftId: this.draftId, message: toBase64(message) }).then(
 			(reply) => {
 				if (reply.ok) this.acked.push(update);
 				else this.refused.push({ update, code: reply.error.code });
@@ -321,7 +322,7 @@ export class DraftClient {
 		this.awareness.setLocalState(state);
 		return ask(this.socket, 'draft:awareness', {
 			draftId: this.draftId,
-			update: encodeAwarenessUpdate(this.awareness, [this.doc.clientID])
+			update: toBase64(encodeAwarenessUpdate(this.awareness, [this.doc.clientID]))
 		});
 	}
 

@@ -1,4 +1,5 @@
 import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
+import { fromBase64, toBase64 } from 'lib0/buffer';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { io, type Socket } from 'socket.io-client';
@@ -171,11 +172,11 @@ export class DraftProvider {
 		});
 		socket.on('session:ended', () => (this.unavailable = 'UNAUTHENTICATED'));
 		socket.on('draft:sync', ({ draftId, message }) => {
-			if (draftId === this.#draftId) this.#read(new Uint8Array(message));
+			if (draftId === this.#draftId) this.#read(fromBase64(message));
 		});
 		socket.on('draft:awareness', ({ draftId, update }) => {
-			if (!this.#draftId) this.#earlyAwareness.push({ draftId, update: new Uint8Array(update) });
-			else if (draftId === this.#draftId) applyAwarenessUpdate(this.awareness, new Uint8Array(update), this);
+			if (!this.#draftId) this.#earlyAwareness.push({ draftId, update: fromBase64(update) });
+			else if (draftId === this.#draftId) applyAwarenessUpdate(this.awareness, fromBase64(update), this);
 		});
 		socket.on('draft:changed', ({ draftId, snapshot, unfrozen }) => {
 			if (draftId !== this.#draftId || !this.snapshot) return;
@@ -223,11 +224,11 @@ export class DraftProvider {
 		const generation = ++this.#generation;
 		this.#sending = false;
 		this.synced = false;
-		let messages: Uint8Array[];
+		let messages: string[];
 		try {
 			({ messages } = await this.#ask('draft:sync', {
 				draftId: this.#draftId!,
-				message: syncMessage((e) => sync.writeSyncStep1(e, this.doc))
+				message: toBase64(syncMessage((e) => sync.writeSyncStep1(e, this.doc)))
 			}));
 		} catch (error) {
 			if (generation !== this.#generation) return;
@@ -237,7 +238,7 @@ export class DraftProvider {
 		}
 		if (generation !== this.#generation) return;
 		for (const message of messages) {
-			const answer = this.#read(new Uint8Array(message));
+			const answer = this.#read(fromBase64(message));
 			if (!answer) continue;
 			this.synced = true;
 			this.loaded = true;
@@ -286,7 +287,7 @@ export class DraftProvider {
 		const generation = this.#generation;
 		this.#sending = true;
 		this.unsaved = true;
-		this.#ask('draft:sync', { draftId: this.#draftId!, message }).then(
+		this.#ask('draft:sync', { draftId: this.#draftId!, message: toBase64(message) }).then(
 			() => {
 				if (generation !== this.#generation) return;
 				this.#sending = false;
@@ -327,7 +328,7 @@ export class DraftProvider {
 			this.#awarenessTimer = undefined;
 			if (!this.connected || !this.#draftId) return;
 			const update = encodeAwarenessUpdate(this.awareness, [this.doc.clientID]);
-			this.#ask('draft:awareness', { draftId: this.#draftId, update }).catch(() => {});
+			this.#ask('draft:awareness', { draftId: this.#draftId, update: toBase64(update) }).catch(() => {});
 		}, AWARENESS_THROTTLE_MS);
 	};
 

@@ -1,3 +1,4 @@
+import { fromBase64 } from 'lib0/buffer';
 import { z } from 'zod';
 import type { types } from 'mediasoup-client';
 import type { Reply } from './errors.ts';
@@ -26,6 +27,18 @@ export const MAX_CHAT_LENGTH = 2000;
 const bytes = (max: number) =>
 	z
 		.custom<Uint8Array>((value) => value instanceof Uint8Array, 'invalid')
+		.refine((value) => value.length <= max, 'too_large');
+
+/**
+ * A draft's Yjs messages travel as base64 text, and handlers get their bytes. Socket.io sends a
+ * packet carrying binary as two WebSocket frames, and every keystroke goes to everyone in the
+ * draft: one frame a message halves the writes, and for a keystroke's few bytes the text is
+ * shorter than the binary placeholder.
+ */
+const yjsBytes = (max: number) =>
+	z
+		.base64('invalid')
+		.transform((text) => fromBase64(text))
 		.refine((value) => value.length <= max, 'too_large');
 
 /**
@@ -66,8 +79,8 @@ export const COMMAND_SCHEMAS = {
 	'room:chat': z.object({ body: z.string().trim().min(1).max(MAX_CHAT_LENGTH) }).strict(),
 	'draft:open': z.object({ caseId: z.uuid() }).strict(),
 	'draft:close': z.object({ draftId: z.uuid() }).strict(),
-	'draft:sync': z.object({ draftId: z.uuid(), message: bytes(MAX_DRAFT_UPDATE_BYTES + 64) }).strict(),
-	'draft:awareness': z.object({ draftId: z.uuid(), update: bytes(MAX_AWARENESS_BYTES) }).strict(),
+	'draft:sync': z.object({ draftId: z.uuid(), message: yjsBytes(MAX_DRAFT_UPDATE_BYTES + 64) }).strict(),
+	'draft:awareness': z.object({ draftId: z.uuid(), update: yjsBytes(MAX_AWARENESS_BYTES) }).strict(),
 	'draft:setPartiesMayEdit': z.object({ draftId: z.uuid(), allowed: z.boolean() }).strict(),
 	'draft:saveVersion': z
 		.object({ draftId: z.uuid(), name: z.string().trim().min(1).max(MAX_VERSION_NAME_LENGTH) })
@@ -200,8 +213,8 @@ export type CommandResults = {
 	'room:chat': ChatMessage;
 	'draft:open': DraftSnapshot;
 	'draft:close': Empty;
-	/** The server's answers: to a sync step 1, its step 2 and its own step 1; to an update, nothing. */
-	'draft:sync': { messages: Uint8Array[] };
+	/** The server's answers (base64): to a sync step 1, its step 2 and its own step 1; to an update, nothing. */
+	'draft:sync': { messages: string[] };
 	'draft:awareness': Empty;
 	'draft:setPartiesMayEdit': Empty;
 	'draft:saveVersion': DraftVersionView;
@@ -237,9 +250,9 @@ export type ServerToClientEvents = {
 	'room:rebuilt': (fact: { rtpCapabilities: types.RtpCapabilities }) => void;
 	'room:chat': (fact: ChatMessage) => void;
 	'room:chatHistory': (fact: { space: SpaceId; messages: ChatMessage[] }) => void;
-	/** A y-protocols sync message (an update) from someone else's edit. */
-	'draft:sync': (fact: { draftId: string; message: Uint8Array }) => void;
-	'draft:awareness': (fact: { draftId: string; update: Uint8Array }) => void;
+	/** A y-protocols sync message (an update) from someone else's edit, in base64 as all draft messages. */
+	'draft:sync': (fact: { draftId: string; message: string }) => void;
+	'draft:awareness': (fact: { draftId: string; update: string }) => void;
 	/** Settings, versions, comments or authors changed; `unfrozen` when an edit superseded the frozen version. */
 	'draft:changed': (fact: {
 		draftId: string;
