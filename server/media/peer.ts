@@ -6,7 +6,8 @@ import type { ParticipantRole } from '#shared/sessions.ts';
 export type { MediaSource, SpaceId };
 export type CaucusId = Extract<SpaceId, `caucus:${string}`>;
 export type TransportDirection = 'send' | 'recv';
-export type PeerInfo = { id: string; displayName: string; role: ParticipantRole };
+/** `host`: runs the room (see `hostsRoom`). */
+export type PeerInfo = { id: string; displayName: string; role: ParticipantRole; host: boolean };
 
 export type PeerTransport = types.WebRtcTransport<{ direction: TransportDirection; connected: boolean }>;
 /** `peerId` is the producer's owner, also on consumers, so that both say whose media they carry. */
@@ -28,6 +29,7 @@ export class Peer {
 	readonly id: string;
 	readonly displayName: string;
 	readonly role: ParticipantRole;
+	readonly host: boolean;
 	/** Set by the room only, which moves media along with it. */
 	space: SpaceId;
 	readonly #transports = new Map<string, PeerTransport>();
@@ -39,6 +41,7 @@ export class Peer {
 		this.id = info.id;
 		this.displayName = info.displayName;
 		this.role = info.role;
+		this.host = info.host;
 		this.space = space;
 	}
 
@@ -47,7 +50,7 @@ export class Peer {
 	}
 
 	get info(): PeerInfo & { space: SpaceId } {
-		return { id: this.id, displayName: this.displayName, role: this.role, space: this.space };
+		return { id: this.id, displayName: this.displayName, role: this.role, host: this.host, space: this.space };
 	}
 
 	get producers(): PeerProducer[] {

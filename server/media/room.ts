@@ -66,7 +66,7 @@ export type RoomEvents = {
 		to: string[],
 		closed: { consumerId: string; producerId: string; reason: 'producerClosed' | 'moved' }
 	];
-	/** The owner or the mediator paused or resumed a producer: its audience shows it muted or not. */
+	/** The owner or the host paused or resumed a producer: its audience shows it muted or not. */
 	producerPaused: [to: string[], change: { producerId: string; peerId: string; paused: boolean }];
 	peerMuted: [to: string[], muted: { peerId: string; byPeerId: string; source: MediaSource; producerId: string }];
 	/** The loudest peer of a space, told to that space only: a caucus is not heard even as a level. */
@@ -87,7 +87,7 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 	readonly #pool: WorkerPool;
 	readonly #peers = new Map<string, Peer>();
 	readonly #caucuses = new Set<CaucusId>();
-	/** Peers the mediator refused or removed: the same id does not get back in. */
+	/** Peers a host refused or removed: the same id does not get back in. */
 	readonly #turnedAway = new Set<string>();
 	/** Where peers who dropped were, to return them there when they join again. */
 	readonly #away = new Map<string, SpaceId>();
@@ -135,7 +135,7 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 	}
 
 	/**
-	 * Mediators go straight to the joint space, everyone else waits in the lobby; someone joining
+	 * Hosts go straight to the joint space, everyone else waits in the lobby; someone joining
 	 * again (another tab, a reload, a reconnection) takes the place of their previous connection
 	 * and returns to where they were. The reply holds what the peer may see now; changes come as events.
 	 */
@@ -145,7 +145,7 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 		if (this.#turnedAway.has(info.id)) throw new AppError('FORBIDDEN');
 		const previous = this.#peers.get(info.id);
 		if (previous) this.#dropPeer(previous);
-		const space = previous?.space ?? this.#returningSpace(info.id) ?? (info.role === 'mediator' ? 'joint' : 'lobby');
+		const space = previous?.space ?? this.#returningSpace(info.id) ?? (info.host ? 'joint' : 'lobby');
 		this.#away.delete(info.id);
 		const peer = new Peer(info, space);
 		this.#peers.set(peer.id, peer);
@@ -187,7 +187,7 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 	}
 
 	admit(byPeerId: string, peerId: string): void {
-		this.#mediator(byPeerId);
+		this.#host(byPeerId);
 		const peer = this.#peer(peerId);
 		if (peer.space !== 'lobby') throw new AppError('CONFLICT');
 		this.#move([peer], 'joint');
@@ -195,7 +195,7 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 
 	/** Only someone in the lobby can be refused; they cannot come back with the same id. */
 	refuse(byPeerId: string, peerId: string): void {
-		this.#mediator(byPeerId);
+		this.#host(byPeerId);
 		const peer = this.#peer(peerId);
 		if (peer.space !== 'lobby') throw new AppError('CONFLICT');
 		this.#turnedAway.add(peer.id);
@@ -204,41 +204,41 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 
 	/** Anyone but oneself can be removed; they cannot come back with the same id. */
 	remove(byPeerId: string, peerId: string): void {
-		const mediator = this.#mediator(byPeerId);
+		const host = this.#host(byPeerId);
 		const peer = this.#peer(peerId);
-		if (peer === mediator) throw invalid('peerId');
+		if (peer === host) throw invalid('peerId');
 		this.#turnedAway.add(peer.id);
 		this.#removePeer(peer, 'removed');
 	}
 
-	/** Mediators run the room and never wait in the lobby. */
+	/** Hosts run the room and never wait in the lobby. */
 	sendToLobby(byPeerId: string, peerId: string): void {
-		this.#mediator(byPeerId);
+		this.#host(byPeerId);
 		const peer = this.#peer(peerId);
-		if (peer.role === 'mediator') throw new AppError('FORBIDDEN');
+		if (peer.host) throw new AppError('FORBIDDEN');
 		if (peer.space === 'lobby') throw new AppError('CONFLICT');
 		this.#move([peer], 'lobby');
 	}
 
 	/**
-	 * Moves the mediator and the members, from the joint space or another caucus, into a new
+	 * Moves the host and the members, from the joint space or another caucus, into a new
 	 * caucus; whoever is left behind stays where they are.
 	 */
 	openCaucus(byPeerId: string, memberIds: string[]): CaucusId {
-		const mediator = this.#mediator(byPeerId);
+		const host = this.#host(byPeerId);
 		if (!Array.isArray(memberIds) || memberIds.length > this.#peers.size) throw invalid('memberIds');
-		const members = [...new Set(memberIds)].map((id) => this.#peer(id)).filter((peer) => peer !== mediator);
+		const members = [...new Set(memberIds)].map((id) => this.#peer(id)).filter((peer) => peer !== host);
 		if (!members.length) throw invalid('memberIds');
 		if (members.some((peer) => peer.space === 'lobby')) throw new AppError('CONFLICT');
 		const caucusId: CaucusId = `caucus:${randomUUID()}`;
 		this.#caucuses.add(caucusId);
-		this.#move([mediator, ...members], caucusId);
+		this.#move([host, ...members], caucusId);
 		return caucusId;
 	}
 
 	/** Everyone in the caucus goes back to the joint space. */
 	closeCaucus(byPeerId: string, caucusId: CaucusId): void {
-		this.#mediator(byPeerId);
+		this.#host(byPeerId);
 		if (!this.#caucuses.has(caucusId)) throw new AppError('NOT_FOUND');
 		this.#move(this.#membersOf(caucusId), 'joint');
 	}
@@ -325,7 +325,7 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 		this.#closeProducer(peer, peer.producer(checkId(producerId, 'producerId')));
 	}
 
-	/** The owner pausing or resuming their own producer, e.g. to unmute after the mediator muted them. */
+	/** The owner pausing or resuming their own producer, e.g. to unmute after the host muted them. */
 	async pauseProducer(peerId: string, producerId: string): Promise<void> {
 		await this.#setPaused(this.#peer(peerId), checkId(producerId, 'producerId'), true);
 	}
@@ -334,16 +334,16 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 		await this.#setPaused(this.#peer(peerId), checkId(producerId, 'producerId'), false);
 	}
 
-	/** The mediator pauses someone's producer on the server, whatever their client does. */
+	/** The host pauses someone's producer on the server, whatever their client does. */
 	async mute(byPeerId: string, peerId: string, source: MediaSource): Promise<void> {
-		const mediator = this.#mediator(byPeerId);
+		const host = this.#host(byPeerId);
 		const peer = this.#peer(peerId);
 		if (!Object.hasOwn(SOURCE_KIND, source)) throw invalid('source');
 		const producer = peer.producerOf(source);
 		if (!producer) throw new AppError('NOT_FOUND');
 		await this.#setPaused(peer, producer.id, true);
-		const to = new Set([...this.#membersOf(peer.space), mediator]);
-		this.safeEmit('peerMuted', idsOf(to), { peerId: peer.id, byPeerId: mediator.id, source, producerId: producer.id });
+		const to = new Set([...this.#membersOf(peer.space), host]);
+		this.safeEmit('peerMuted', idsOf(to), { peerId: peer.id, byPeerId: host.id, source, producerId: producer.id });
 	}
 
 	/** Only a producer of a peer in the same space, out of the lobby; the consumer starts paused. */
@@ -393,7 +393,7 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 		await mediasoupCall(consumer.setPreferredLayers({ spatialLayer }), 'spatialLayer');
 	}
 
-	/** Who is where and holds what: for the mediator's view of the room, logs and tests. */
+	/** Who is where and holds what: for the hosts' view of the room, logs and tests. */
 	dump() {
 		return {
 			id: this.id,
@@ -534,9 +534,9 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 		return peer;
 	}
 
-	#mediator(peerId: string): Peer {
+	#host(peerId: string): Peer {
 		const peer = this.#peer(peerId);
-		if (peer.role !== 'mediator') throw new AppError('FORBIDDEN');
+		if (!peer.host) throw new AppError('FORBIDDEN');
 		return peer;
 	}
 
@@ -632,6 +632,7 @@ function checkPeerInfo(info: PeerInfo): void {
 		throw invalid('displayName');
 	}
 	if (!PARTICIPANT_ROLES.includes(info.role)) throw invalid('role');
+	if (typeof info.host !== 'boolean') throw invalid('host');
 }
 
 /**

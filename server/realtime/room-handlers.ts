@@ -1,4 +1,5 @@
 import { AppError } from '#shared/errors.ts';
+import { hostsRoom } from '#shared/sessions.ts';
 import type { types } from 'mediasoup';
 import type { AppCore } from '../app.ts';
 import type { CaucusId } from '../media/peer.ts';
@@ -38,12 +39,13 @@ export function registerRoomHandlers(app: AppCore, connections: RoomConnections,
 	onCommand(app, socket, 'room:join', async ({ sessionId }) => {
 		const { participant, session } = await participantOf(app.db, sessionId, socket.data.identity);
 		const room = await app.rooms.open(session.id);
-		if (participant.role === 'mediator') await markSessionLive(app, session, participant, ip);
+		const host = hostsRoom(participant.role, session.kind);
+		if (host) await markSessionLive(app, session, participant, ip);
 		// Meanwhile the connection may have gone, its disconnect finding no room to leave.
 		if (socket.disconnected) throw new AppError('CONFLICT');
 		// A connection is in one room at a time; joining its own room again keeps the person's place.
 		if (connections.of(socket) && connections.of(socket)!.room !== room) leave('leave');
-		const view = room.join({ id: participant.id, displayName: participant.displayName, role: participant.role });
+		const view = room.join({ id: participant.id, displayName: participant.displayName, role: participant.role, host });
 		connections.bind(socket, { room, participant, session });
 		connections.sendChatHistory(socket, view.peer.space);
 		return snapshotOf(view);
@@ -55,7 +57,7 @@ export function registerRoomHandlers(app: AppCore, connections: RoomConnections,
 	});
 	socket.on('disconnect', () => leave('drop'));
 
-	// What the mediator does with people.
+	// What the host does with people.
 	onCommand(app, socket, 'room:admit', async ({ peerId }) => {
 		const { room, participant } = member();
 		room.admit(participant.id, peerId);
@@ -92,7 +94,7 @@ export function registerRoomHandlers(app: AppCore, connections: RoomConnections,
 	});
 	onCommand(app, socket, 'room:end', async () => {
 		const { room, participant, session } = member();
-		if (participant.role !== 'mediator') throw new AppError('FORBIDDEN');
+		if (!hostsRoom(participant.role, session.kind)) throw new AppError('FORBIDDEN');
 		await endSession(app, session, participant, ip);
 		connections.end(room);
 		return EMPTY;

@@ -13,6 +13,7 @@ test.describe.configure({ mode: 'serial' });
 const MEDIATOR = '李明华';
 const APPLICANT = '陈桂芳';
 const RESPONDENT = '林志强';
+const EXPERT = '陈律师';
 
 type Invitation = { link: string; pin: string };
 type RoomDump = {
@@ -78,18 +79,37 @@ async function joinWithDevices(page: Page): Promise<void> {
 	await expect(page.locator('[data-phase="joined"]')).toBeVisible();
 }
 
+/** Someone invited opens their link in `page` and enters the PIN; the device check comes next. */
+async function enterPin(page: Page, invitation: Invitation): Promise<void> {
+	await page.goto(invitation.link);
+	await page.getByLabel(zh('join_pin')).fill(invitation.pin);
+	await page.getByRole('button', { name: zh('join_submit') }).click();
+}
+
 /** Someone invited opens their link in a browser of their own, enters the PIN and joins. */
 async function guest(browser: Browser, invitation: Invitation): Promise<Page> {
 	const context = await browser.newContext();
 	await context.addInitScript(recordPeerConnections);
 	const page = await context.newPage();
-	await page.goto(invitation.link);
-	await page.getByLabel(zh('join_pin')).fill(invitation.pin);
-	await page.getByRole('button', { name: zh('join_submit') }).click();
+	await enterPin(page, invitation);
 	await expect(page).toHaveURL(/\/sessions\/[0-9a-f-]{36}\/room$/);
 	await expect(page.getByRole('heading', { name: zh('device_check_title') })).toBeVisible();
 	await joinWithDevices(page);
 	return page;
+}
+
+/** An hour from now, as a datetime-local field takes it (in the browser's time zone, the test's). */
+function inAnHour(): string {
+	const soon = new Date(Date.now() + 3_600_000);
+	const pad = (n: number) => String(n).padStart(2, '0');
+	return `${soon.getFullYear()}-${pad(soon.getMonth() + 1)}-${pad(soon.getDate())}T${pad(soon.getHours())}:${pad(soon.getMinutes())}`;
+}
+
+/** The mediator logs in on `page`, opens the case and schedules a mediation inviting `names`. */
+async function mediatorSchedules(page: Page, password: string, title: string, names: string[]) {
+	await logIn(page, 'mediator', password);
+	await openCase(page);
+	return scheduleSession(page, title, names);
 }
 
 /** On the case page open in `page`, schedules a mediation in an hour inviting `names`; returns their invitations. */
@@ -97,10 +117,7 @@ async function scheduleSession(page: Page, title: string, names: string[]): Prom
 	const sessions = page.locator('section[aria-labelledby="case-sessions"]');
 	await sessions.locator('summary', { hasText: zh('session_schedule') }).click();
 	const form = sessions.locator('form[action*="scheduleSession"]');
-	const soon = new Date(Date.now() + 3_600_000);
-	const pad = (n: number) => String(n).padStart(2, '0');
-	const local = `${soon.getFullYear()}-${pad(soon.getMonth() + 1)}-${pad(soon.getDate())}T${pad(soon.getHours())}:${pad(soon.getMinutes())}`;
-	await form.getByLabel(zh('session_time'), { exact: true }).fill(local);
+	await form.getByLabel(zh('session_time'), { exact: true }).fill(inAnHour());
 	await form.getByLabel(zh('session_title')).fill(title);
 	for (const name of names) await form.locator('label.choice', { hasText: name }).locator('input').check();
 	await form.locator('button[type="submit"]').click();
@@ -302,6 +319,53 @@ test('a mediator admits two parties, all see and hear each other, a caucus isola
 	for (const party of [applicant, respondent]) await party.context().close();
 });
 
+test('a legal consultation: the mediator asks the case’s expert, who accepts it and runs the room with them', async ({
+	page,
+	demo,
+	browser
+}) => {
+	test.setTimeout(180_000);
+	const agenda = '噪音赔偿有没有法律依据？';
+	await logIn(page, 'mediator', demo.password);
+	const caseUrl = await openCase(page);
+	await test.step('the mediator invites the expert to the case and asks for a consultation', async () => {
+		const invite = page.locator('form[action="?/invite#case-experts"]');
+		await invite.getByLabel(zh('case_invite_expert')).selectOption({ label: EXPERT });
+		await invite.getByRole('button').click();
+		await expect(page.locator('section[aria-labelledby="case-experts"] li', { hasText: EXPERT })).toBeVisible();
+		const sessions = page.locator('section[aria-labelledby="case-sessions"]');
+		await sessions.locator('summary', { hasText: zh('session_request_consultation') }).click();
+		const form = sessions.locator('form[action*="requestConsultation"]');
+		await form.getByLabel(zh('session_request_expert')).selectOption({ label: EXPERT });
+		await form.getByLabel(zh('session_request_time'), { exact: true }).fill(inAnHour());
+		await form.getByLabel(zh('session_request_agenda')).fill(agenda);
+		await form.locator('button[type="submit"]').click();
+		await expect(sessions.locator('li[data-kind="consultation"]', { hasText: agenda })).toBeVisible();
+	});
+
+	const expert = await (await browser.newContext()).newPage();
+	await test.step('the expert accepts it on the case page and goes straight into the room, as its host', async () => {
+		await logIn(expert, 'expert', demo.password);
+		await expert.goto(caseUrl);
+		const consultation = expert.locator('li[data-kind="consultation"]', { hasText: agenda });
+		await consultation.getByRole('button', { name: zh('session_accept') }).click();
+		await consultation.getByRole('link', { name: zh('session_enter_room') }).click();
+		await joinWithDevices(expert);
+		await expect(expert.locator('section.room[data-space="joint"]')).toBeVisible();
+		await expect(expert.locator('[data-control="end"]')).toBeVisible();
+	});
+
+	await test.step('the mediator joins them, and each sees and hears the other', async () => {
+		// The case page the mediator had open still shows the request as waiting for the expert.
+		await page.reload();
+		await enterRoom(page, agenda);
+		await expect(page.locator('section.room[data-space="joint"]')).toBeVisible();
+		await expectReceiving(page, EXPERT);
+		await expectReceiving(expert, MEDIATOR);
+	});
+	await expert.context().close();
+});
+
 /** The mediasoup workers of the demo server, the app process Playwright started. */
 function mediaWorkerPids(): number[] {
 	const list = (args: string[]) => {
@@ -320,9 +384,7 @@ test('the room recovers from a dead media worker and from a dropped connection, 
 	browser
 }) => {
 	test.setTimeout(180_000);
-	await logIn(page, 'mediator', demo.password);
-	await openCase(page);
-	const invitations = await scheduleSession(page, '复会', [RESPONDENT]);
+	const invitations = await mediatorSchedules(page, demo.password, '复会', [RESPONDENT]);
 	// Every WebSocket the party's page opens, so that the test can cut its connection.
 	const respondent = await (await browser.newContext()).newPage();
 	await respondent.addInitScript(() => {
@@ -336,9 +398,7 @@ test('the room recovers from a dead media worker and from a dropped connection, 
 			}
 		};
 	});
-	await respondent.goto(invitations[RESPONDENT].link);
-	await respondent.getByLabel(zh('join_pin')).fill(invitations[RESPONDENT].pin);
-	await respondent.getByRole('button', { name: zh('join_submit') }).click();
+	await enterPin(respondent, invitations[RESPONDENT]);
 	await joinWithDevices(respondent);
 	const sessionId = await enterRoom(page, '复会');
 	await page
@@ -390,17 +450,13 @@ test('a party whose browser refuses camera and microphone is told why and joins 
 	browser
 }) => {
 	test.setTimeout(120_000);
-	await logIn(page, 'mediator', demo.password);
-	await openCase(page);
-	const invitations = await scheduleSession(page, '只听不说', [APPLICANT]);
+	const invitations = await mediatorSchedules(page, demo.password, '只听不说', [APPLICANT]);
 	const applicant = await (await browser.newContext()).newPage();
 	// As when the person clicked "Block" on the browser's permission prompt.
 	await applicant.addInitScript(() => {
 		navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('denied', 'NotAllowedError'));
 	});
-	await applicant.goto(invitations[APPLICANT].link);
-	await applicant.getByLabel(zh('join_pin')).fill(invitations[APPLICANT].pin);
-	await applicant.getByRole('button', { name: zh('join_submit') }).click();
+	await enterPin(applicant, invitations[APPLICANT]);
 	await expect(applicant.getByRole('alert')).toHaveText(zh('device_denied'));
 	await expect(applicant.getByRole('button', { name: zh('device_join'), exact: true })).toHaveCount(0);
 	await applicant.getByRole('button', { name: zh('device_join_listen_only') }).click();

@@ -13,11 +13,11 @@ import { WorkerPool } from '#server/media/worker-pool.ts';
 import type { MediaSource, PeerInfo } from '#server/media/peer.ts';
 import { AppError, type ErrorCode } from '#shared/errors.ts';
 
-const mediator: PeerInfo = { id: 'mediator', displayName: '王调解员', role: 'mediator' };
-const partyA: PeerInfo = { id: 'party-a', displayName: '张三', role: 'party' };
-const partyB: PeerInfo = { id: 'party-b', displayName: '李四', role: 'party' };
-const expert: PeerInfo = { id: 'expert', displayName: '赵律师', role: 'legal_expert' };
-const observer: PeerInfo = { id: 'observer', displayName: '见习调解员', role: 'observer' };
+const mediator: PeerInfo = { id: 'mediator', displayName: '王调解员', role: 'mediator', host: true };
+const partyA: PeerInfo = { id: 'party-a', displayName: '张三', role: 'party', host: false };
+const partyB: PeerInfo = { id: 'party-b', displayName: '李四', role: 'party', host: false };
+const expert: PeerInfo = { id: 'expert', displayName: '赵律师', role: 'legal_expert', host: false };
+const observer: PeerInfo = { id: 'observer', displayName: '见习调解员', role: 'observer', host: false };
 
 const media = (workers: number) => ({ ...loadConfig({ MEDIA_WORKERS: String(workers) }).media });
 

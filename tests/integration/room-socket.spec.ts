@@ -5,10 +5,13 @@
  * Peer ids are session participant ids; mediators start in the joint space, everyone else in the lobby.
  */
 import { randomUUID } from 'node:crypto';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { describe, expect, vi } from 'vitest';
 import type { App } from '#server/app.ts';
-import { mediationSessions, sessionMessages, sessionParticipants } from '#server/db/schema.ts';
+import { inviteExpert } from '#server/cases/invite-expert.ts';
+import { caseParties, mediationSessions, sessionMessages, sessionParticipants } from '#server/db/schema.ts';
+import { acceptConsultation } from '#server/sessions/accept-consultation.ts';
+import { requestConsultation } from '#server/sessions/request-consultation.ts';
 import type { ErrorCode, Reply } from '#shared/errors.ts';
 import type {
 	CommandName,
@@ -452,6 +455,48 @@ describe('lobby', () => {
 		});
 		expect(await codeOf(waiting.socket, 'room:createTransport', { direction: 'recv' })).toBe('FORBIDDEN');
 		expect(await consumeCode(waiting, m.camera!)).toBe('FORBIDDEN');
+	});
+
+	test('a consultation a party asked for, with no mediator in it, is run by its legal expert', async ({
+		app,
+		network,
+		caseId,
+		connect
+	}) => {
+		await inviteExpert(app, network.eastMediator, { caseId, expertId: network.expert.id }, null);
+		await app.db
+			.update(caseParties)
+			.set({ userId: network.partyUser.id })
+			.where(and(eq(caseParties.caseId, caseId), eq(caseParties.side, 'applicant')));
+		const tomorrow = new Date(Date.now() + 24 * 3_600_000).toISOString().slice(0, 16);
+		const request = {
+			caseId,
+			expertId: network.expert.id,
+			scheduledFor: tomorrow,
+			utcOffset: '0',
+			agenda: '能否起诉？'
+		};
+		const { sessionId } = await requestConsultation(app, network.partyUser, request, null);
+		await acceptConsultation(app, network.expert, { caseId, sessionId }, null);
+		const statusOf = async () =>
+			(await app.db.select().from(mediationSessions).where(eq(mediationSessions.id, sessionId)))[0].status;
+
+		const party = await enter(connect, await accountCookie(app, network.partyUser), sessionId);
+		expect(party.snapshot.self).toMatchObject({ role: 'party', host: false, space: 'lobby' });
+		expect(await statusOf()).toBe('scheduled');
+		const expert = await enter(connect, await accountCookie(app, network.expert), sessionId);
+		expect(expert.snapshot.self).toMatchObject({ role: 'legal_expert', host: true, space: 'joint' });
+		expect(await statusOf()).toBe('live');
+
+		expect(await codeOf(party.socket, 'room:admit', { peerId: party.id })).toBe('FORBIDDEN');
+		const [moved] = await admit(expert, party);
+		expect(moved).toMatchObject({ peerId: party.id, space: 'joint' });
+		expect(await codeOf(party.socket, 'room:sendToLobby', { peerId: expert.id })).toBe('FORBIDDEN');
+		// Hosts are never sent to the lobby, by anyone.
+		expect(await codeOf(expert.socket, 'room:sendToLobby', { peerId: expert.id })).toBe('FORBIDDEN');
+		expect(await codeOf(party.socket, 'room:end', {})).toBe('FORBIDDEN');
+		expect(await ok(expert.socket, 'room:end', {})).toEqual({});
+		expect(await statusOf()).toBe('ended');
 	});
 });
 

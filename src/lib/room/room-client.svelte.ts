@@ -70,8 +70,8 @@ export class RoomClient {
 	micOn = $state(false);
 	cameraOn = $state(false);
 	screenOn = $state(false);
-	/** Set when the mediator muted this person; cleared when they unmute. */
-	mutedByMediator = $state(false);
+	/** Set when a host muted this person; cleared when they unmute. */
+	mutedByHost = $state(false);
 	/** The last command the server refused, for the page to tell. */
 	lastError = $state<ErrorCode | null>(null);
 	/** The camera track shown in the person's own tile. */
@@ -139,7 +139,7 @@ export class RoomClient {
 			} else {
 				await this.#ask('room:resumeProducer', { producerId: producer.id });
 				producer.resume();
-				this.mutedByMediator = false;
+				this.mutedByHost = false;
 			}
 			this.micOn = !this.micOn;
 		});
@@ -243,7 +243,7 @@ export class RoomClient {
 			if (peerId !== this.self?.id || source !== 'mic') return;
 			this.#producers.get('mic')?.pause();
 			this.micOn = false;
-			this.mutedByMediator = true;
+			this.mutedByHost = true;
 		});
 		socket.on('room:activeSpeaker', ({ space, peerId }) => {
 			if (space === this.self?.space) this.speakerId = peerId;

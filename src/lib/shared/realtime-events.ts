@@ -113,7 +113,8 @@ export type CommandPayload<E extends CommandName> = z.input<(typeof COMMAND_SCHE
 
 /** Where a peer is: waiting in the lobby, in the joint session, or in one private caucus. */
 export type SpaceId = 'lobby' | 'joint' | `caucus:${string}`;
-export type PeerView = { id: string; displayName: string; role: ParticipantRole; space: SpaceId };
+/** `host`: runs the room, as its mediators do (and a consultation's legal expert). */
+export type PeerView = { id: string; displayName: string; role: ParticipantRole; host: boolean; space: SpaceId };
 export type ProducerView = { id: string; peerId: string; kind: types.MediaKind; source: MediaSource; paused: boolean };
 export type ConsumerView = {
 	id: string;

@@ -14,6 +14,13 @@ export const PENDING_STATUSES: readonly SessionStatus[] = ['requested', 'schedul
 export const PARTICIPANT_ROLES = ['mediator', 'party', 'legal_expert', 'observer'] as const;
 export type ParticipantRole = (typeof PARTICIPANT_ROLES)[number];
 
+/**
+ * Who runs a session's room (never waits in the lobby, admits, mutes, opens caucuses, ends it):
+ * its mediators, and in a consultation its legal expert, as a party may ask one with no mediator.
+ */
+export const hostsRoom = (role: ParticipantRole, kind: SessionKind): boolean =>
+	role === 'mediator' || (kind === 'consultation' && role === 'legal_expert');
+
 export const PIN_LENGTH = 6;
 /** Wrong PINs an invitation takes before it locks; then only a new invitation from the mediator helps. */
 export const MAX_PIN_FAILURES = 5;

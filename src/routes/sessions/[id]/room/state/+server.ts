@@ -2,19 +2,20 @@ import { error, json } from '@sveltejs/kit';
 import { participantOf } from '#server/sessions/participant-of.ts';
 import { m } from '$lib/i18n/paraglide/messages';
 import { roomIdentities } from '$lib/server/room-identities';
+import { hostsRoom } from '$lib/shared/sessions';
 import { AppError } from '$lib/shared/errors';
 import type { RequestHandler } from './$types';
 
 /**
  * The live state of a session's room as the media server holds it: who is in which space and
- * which producers each one consumes. For the session's mediators, to see why someone cannot
+ * which producers each one consumes. For the room's hosts, to see why someone cannot
  * hear or see another.
  */
 export const GET: RequestHandler = async ({ locals, cookies, params }) => {
 	for (const identity of roomIdentities(locals.actor, cookies)) {
 		try {
 			const { participant, session } = await participantOf(locals.app.db, params.id, identity);
-			if (participant.role !== 'mediator') break;
+			if (!hostsRoom(participant.role, session.kind)) break;
 			const room = await locals.app.rooms.find(session.id);
 			return json(room?.dump() ?? null, { headers: { 'cache-control': 'no-store' } });
 		} catch (e) {
