@@ -38,8 +38,8 @@ const bytes = (max: number) =>
 const yjsBytes = (max: number) =>
 	z
 		.base64('invalid')
-		.transform((text) => fromBase64(text))
-		.refine((value) => value.length <= max, 'too_large');
+		.transform((text): Uint8Array => fromBase64(text))
+		.pipe(bytes(max));
 
 /**
  * The realtime protocol. Commands (client → server) carry one payload and an
