@@ -1,4 +1,4 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, eq, sql, type SQL } from 'drizzle-orm';
 import { applyAwarenessUpdate, Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { AGREEMENT_FIELD, canonicalText } from '#shared/agreement.ts';
@@ -69,15 +69,25 @@ const NOTHING: Applied = { applied: false, newAuthors: false, authors: [], store
  * committed; a failed write lets go of the copy in memory, so the draft is read anew.
  */
 export class DraftStore {
-	readonly #database: Pick<Database, 'db' | 'prepared'>;
+	readonly #database: Pick<Database, 'db' | 'prepared' | 'driver'>;
 	readonly #db: Db;
 	readonly #log: Logger;
 	readonly #drafts = new Map<string, Promise<LiveDraft>>();
+	/**
+	 * On a PostgreSQL server a draft's commit need not wait for the disk: its WAL writer flushes it
+	 * within a fraction of a second, so a crash of this process loses nothing acknowledged, one of
+	 * PostgreSQL or the machine at most the last moment of typing (see the README). Embedded PGlite
+	 * has no WAL writer: such a commit would stay in memory until some later flush, and a crash of
+	 * the app would lose it, so there every commit waits for the disk.
+	 */
+	readonly #commitWithoutWaiting: SQL;
 
-	constructor(database: Pick<Database, 'db' | 'prepared'>, log: Logger) {
+	constructor(database: Pick<Database, 'db' | 'prepared' | 'driver'>, log: Logger) {
 		this.#database = database;
 		this.#db = database.db;
 		this.#log = log;
+		this.#commitWithoutWaiting =
+			database.driver === 'postgres' ? sql`, set_config('synchronous_commit', 'off', true)` : sql``;
 	}
 
 	live(draftId: string): Promise<LiveDraft> {
@@ -212,10 +222,8 @@ export class DraftStore {
 					-- The row lock first: the inserts' foreign keys take a key-share lock on the row, and
 					-- two processes upgrading theirs to this one at once would deadlock. It is the lock
 					-- the update below needs, which leaves key-share locks alone: a compaction's does not
-					-- hold typing up. The commit does not wait for the disk: a crash of this process loses
-					-- nothing committed, one of PostgreSQL or the machine at most the last moment of
-					-- typing (see the README).
-					select frozen_version_id, set_config('synchronous_commit', 'off', true)
+					-- hold typing up.
+					select frozen_version_id${this.#commitWithoutWaiting}
 					from agreement_drafts where id = ${draftId} for no key update
 				),
 				stored as (insert into draft_updates (draft_id, update) values ${sql.join(updates, sql`, `)}),
