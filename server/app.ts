@@ -7,6 +7,7 @@ import { AgreementSealer } from './signing/agreement-sealer.ts';
 import { Insight } from './insight/insight.ts';
 import { RoomRegistry } from './media/room-registry.ts';
 import { Realtime } from './realtime/realtime.ts';
+import { RoomPlaces } from './sessions/room-places.ts';
 import { VerifyThrottle } from './signing/verify-throttle.ts';
 
 /**
@@ -47,7 +48,7 @@ export async function createApp(config: Config, options: { log?: Logger; databas
 		db: database.db,
 		loginThrottle: new LoginThrottle(config.login),
 		verifyThrottle: new VerifyThrottle(),
-		rooms: new RoomRegistry(config.media, log),
+		rooms: new RoomRegistry(config.media, log, new RoomPlaces(database.db, log)),
 		drafts: new DraftStore(database, log),
 		insight: new Insight(database.db, log),
 		sealer: new AgreementSealer({ log })

@@ -459,6 +459,27 @@ export const sessionMessages = pgTable(
 );
 
 /**
+ * Where each person of a live room is (lobby, joint space or a caucus), kept so that a restarted
+ * process puts those who come back within a grace period where they were, without being admitted
+ * again. `present` while connected; `seenAt` is refreshed while present and set when they drop.
+ */
+export const roomPlaces = pgTable(
+	'room_places',
+	{
+		sessionId: uuid('session_id')
+			.notNull()
+			.references(() => mediationSessions.id),
+		participantId: uuid('participant_id')
+			.notNull()
+			.references(() => sessionParticipants.id),
+		space: text('space').notNull(),
+		present: boolean('present').notNull(),
+		seenAt: timestamp('seen_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [primaryKey({ columns: [t.sessionId, t.participantId] })]
+);
+
+/**
  * An organisation's own agreement template, replacing the built-in one for
  * the cases of its committee and of the committees below it. `body` is the
  * editor's document (ProseMirror JSON) with {{placeholders}} for case data.

@@ -5,6 +5,8 @@ import type { ParticipantRole } from '#shared/sessions.ts';
 
 export type { MediaSource, SpaceId };
 export type CaucusId = Extract<SpaceId, `caucus:${string}`>;
+
+export const isCaucus = (space: SpaceId): space is CaucusId => space.startsWith('caucus:');
 export type TransportDirection = 'send' | 'recv';
 /** `host`: runs the room (see `hostsRoom`). */
 export type PeerInfo = { id: string; displayName: string; role: ParticipantRole; host: boolean };

@@ -1,6 +1,7 @@
 import { extras } from 'mediasoup';
 import type { MediaConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
+import type { RoomMemory } from './room-memory.ts';
 import { Room } from './room.ts';
 import { WorkerPool } from './worker-pool.ts';
 
@@ -11,20 +12,23 @@ export type RoomRegistryEvents = { opened: [room: Room] };
 
 /**
  * The live rooms of this process, one per mediation session, on one worker pool. The pool starts
- * with the first room, so a process that never hosts one runs no mediasoup worker.
+ * with the first room, so a process that never hosts one runs no mediasoup worker. Where people
+ * are in each room is kept in the room memory, and recalled when a room opens.
  */
 export class RoomRegistry extends extras.EnhancedEventEmitter<RoomRegistryEvents> {
 	readonly #config: MediaConfig;
 	readonly #log: Logger;
+	readonly #memory: RoomMemory;
 	readonly #rooms = new Map<string, Promise<Room>>();
 	readonly #emptyTimers = new Map<string, NodeJS.Timeout>();
 	#pool: Promise<WorkerPool> | undefined;
 	#closed = false;
 
-	constructor(config: MediaConfig, log: Logger) {
+	constructor(config: MediaConfig, log: Logger, memory: RoomMemory) {
 		super();
 		this.#config = config;
 		this.#log = log;
+		this.#memory = memory;
 	}
 
 	/** The session's room, opened if it is not yet. */
@@ -42,6 +46,11 @@ export class RoomRegistry extends extras.EnhancedEventEmitter<RoomRegistryEvents
 	/** The session's room if it is open; never opens one. */
 	async find(sessionId: string): Promise<Room | undefined> {
 		return this.#rooms.get(sessionId)?.catch(() => undefined);
+	}
+
+	/** Settles once where everyone in the room is now is kept beyond this process. */
+	kept(room: Room): Promise<void> {
+		return this.#memory.kept(room.id);
 	}
 
 	/** Called when someone leaves: a room left empty closes after a grace period. */
@@ -65,14 +74,18 @@ export class RoomRegistry extends extras.EnhancedEventEmitter<RoomRegistryEvents
 		this.#closed = true;
 		for (const timer of this.#emptyTimers.values()) clearTimeout(timer);
 		const pool = await this.#pool?.catch(() => undefined);
-		// Closing the pool closes every room on it.
+		// Closing the pool closes every room on it; where their people were stays for the next process.
 		pool?.close();
+		await this.#memory.close();
 	}
 
 	async #openRoom(sessionId: string): Promise<Room> {
 		this.#pool ??= this.#startPool();
-		const room = await Room.create(sessionId, await this.#pool);
+		const [pool, remembered] = await Promise.all([this.#pool, this.#memory.recall(sessionId)]);
+		const room = await Room.create(sessionId, pool, remembered);
+		room.on('placeChanged', (peerId, place) => this.#memory.remember(sessionId, peerId, place));
 		room.on('close', () => {
+			this.#memory.release(sessionId);
 			this.#rooms.delete(sessionId);
 			clearTimeout(this.#emptyTimers.get(sessionId));
 			this.#emptyTimers.delete(sessionId);

@@ -4,6 +4,7 @@ import { errors, extras, type types } from 'mediasoup';
 import { AppError } from '#shared/errors.ts';
 import { PARTICIPANT_ROLES } from '#shared/sessions.ts';
 import {
+	isCaucus,
 	Peer,
 	type CaucusId,
 	type MediaSource,
@@ -14,6 +15,7 @@ import {
 	type SpaceId,
 	type TransportDirection
 } from './peer.ts';
+import type { RoomPlace } from './room-memory.ts';
 import type { RoomRouter, WorkerPool, WorkerPoolEvents } from './worker-pool.ts';
 
 const SOURCE_KIND: Record<MediaSource, types.MediaKind> = { mic: 'audio', camera: 'video', screen: 'video' };
@@ -73,6 +75,8 @@ export type RoomEvents = {
 	activeSpeaker: [to: string[], speaker: { space: SpaceId; peerId: string }];
 	/** The worker died and the room has a new router: every transport, producer and consumer is gone, spaces are kept. */
 	rebuilt: [to: string[], rebuilt: { rtpCapabilities: types.RtpCapabilities }];
+	/** Where a peer is now changed, for keeping beyond this process; `null` when they left for good. */
+	placeChanged: [peerId: string, place: RoomPlace | null];
 	close: [];
 };
 
@@ -99,23 +103,38 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 	#ready: Promise<void> = Promise.resolve();
 	#closed = false;
 
-	static async create(id: string, pool: WorkerPool): Promise<Room> {
+	/** `remembered`: where peers were before this room was opened (a restart), to return them there. */
+	static async create(
+		id: string,
+		pool: WorkerPool,
+		remembered: ReadonlyMap<string, SpaceId> = new Map()
+	): Promise<Room> {
 		if (typeof id !== 'string' || !id) throw new TypeError('id must be a non-empty string');
 		const router = await pool.createRouter(id);
 		try {
-			return new Room(id, pool, router, await observeAudioLevels(router));
+			return new Room(id, pool, router, await observeAudioLevels(router), remembered);
 		} catch (error) {
 			router.close();
 			throw error;
 		}
 	}
 
-	private constructor(id: string, pool: WorkerPool, router: RoomRouter, audioLevels: types.AudioLevelObserver) {
+	private constructor(
+		id: string,
+		pool: WorkerPool,
+		router: RoomRouter,
+		audioLevels: types.AudioLevelObserver,
+		remembered: ReadonlyMap<string, SpaceId>
+	) {
 		super();
 		this.id = id;
 		this.#pool = pool;
 		this.#router = router;
 		this.#audioLevels = audioLevels;
+		for (const [peerId, space] of remembered) {
+			this.#away.set(peerId, space);
+			if (isCaucus(space)) this.#caucuses.add(space);
+		}
 		this.#watchAudioLevels();
 		pool.on('workerDied', this.#onWorkerDied);
 		pool.on('close', this.#onPoolClose);
@@ -150,6 +169,7 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 		const peer = new Peer(info, space);
 		this.#peers.set(peer.id, peer);
 		this.safeEmit('peerJoined', this.#rosterAudience(peer), peer.info);
+		this.safeEmit('placeChanged', peer.id, { space, present: true });
 		return this.view(peer.id);
 	}
 
@@ -176,8 +196,9 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 	/** The connection went away: the peer leaves, and returns to the same space if they join again soon. */
 	drop(peerId: string): void {
 		const peer = this.#peer(peerId);
-		this.#removePeer(peer, 'left');
 		this.#away.set(peer.id, peer.space);
+		this.#removePeer(peer, 'left');
+		this.safeEmit('placeChanged', peer.id, { space: peer.space, present: false });
 	}
 
 	/** Where what a peer says in chat goes: its space, heard by everyone in it. Nobody speaks from the lobby. */
@@ -240,6 +261,13 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 	closeCaucus(byPeerId: string, caucusId: CaucusId): void {
 		this.#host(byPeerId);
 		if (!this.#caucuses.has(caucusId)) throw new AppError('NOT_FOUND');
+		// Those away from it return to the joint space too.
+		for (const [peerId, space] of this.#away) {
+			if (space !== caucusId) continue;
+			this.#away.set(peerId, 'joint');
+			this.safeEmit('placeChanged', peerId, { space: 'joint', present: false });
+		}
+		this.#caucuses.delete(caucusId);
 		this.#move(this.#membersOf(caucusId), 'joint');
 	}
 
@@ -437,6 +465,7 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 		if (space === 'lobby') for (const { peer } of moves) peer.closeMedia();
 		for (const { peer, from } of moves) {
 			this.safeEmit('peerMoved', this.#rosterAudience(peer), { peerId: peer.id, from, space });
+			this.safeEmit('placeChanged', peer.id, { space, present: true });
 		}
 		this.#forgetEmptyCaucuses();
 	}
@@ -464,10 +493,12 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 		this.safeEmit('consumerClosed', [peer.id], { consumerId: consumer.id, producerId: producer.id, reason });
 	}
 
+	/** Gone; for good unless the peer only dropped (kept among those away by `drop`). */
 	#removePeer(peer: Peer, reason: LeaveReason): void {
 		const to = this.#rosterAudience(peer);
 		this.#dropPeer(peer);
 		this.safeEmit('peerLeft', to, { peerId: peer.id, reason });
+		if (!this.#away.has(peer.id)) this.safeEmit('placeChanged', peer.id, null);
 		this.#forgetEmptyCaucuses();
 	}
 
@@ -484,9 +515,11 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 		return space && this.#caucuses.has(space) ? space : undefined;
 	}
 
+	/** A caucus nobody is in, and nobody away will return to, is over. */
 	#forgetEmptyCaucuses(): void {
+		const returning = new Set(this.#away.values());
 		for (const caucusId of this.#caucuses) {
-			if (this.#membersOf(caucusId).length) continue;
+			if (this.#membersOf(caucusId).length || returning.has(caucusId)) continue;
 			this.#caucuses.delete(caucusId);
 			this.#speakers.delete(caucusId);
 		}

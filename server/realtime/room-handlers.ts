@@ -14,7 +14,8 @@ const EMPTY = {} as Record<string, never>;
 /**
  * The `room:*` commands of one connection. `room:join` checks, against the database, that the
  * connection's account or invitation is a participant of that session; every later command acts
- * as that participant in that room only, and the room checks each id and right.
+ * as that participant in that room only, and the room checks each id and right. A command that
+ * moves people is answered once where they are now is kept, for a restart to put them back there.
  */
 export function registerRoomHandlers(app: AppCore, connections: RoomConnections, socket: AppSocket): void {
 	const ip = socket.handshake.address || null;
@@ -48,6 +49,7 @@ export function registerRoomHandlers(app: AppCore, connections: RoomConnections,
 		const view = room.join({ id: participant.id, displayName: participant.displayName, role: participant.role, host });
 		connections.bind(socket, { room, participant, session });
 		connections.sendChatHistory(socket, view.peer.space);
+		await app.rooms.kept(room);
 		return snapshotOf(view);
 	});
 	onCommand(app, socket, 'room:leave', async () => {
@@ -61,21 +63,25 @@ export function registerRoomHandlers(app: AppCore, connections: RoomConnections,
 	onCommand(app, socket, 'room:admit', async ({ peerId }) => {
 		const { room, participant } = member();
 		room.admit(participant.id, peerId);
+		await app.rooms.kept(room);
 		return EMPTY;
 	});
 	onCommand(app, socket, 'room:refuse', async ({ peerId }) => {
 		const { room, participant } = member();
 		room.refuse(participant.id, peerId);
+		await app.rooms.kept(room);
 		return EMPTY;
 	});
 	onCommand(app, socket, 'room:sendToLobby', async ({ peerId }) => {
 		const { room, participant } = member();
 		room.sendToLobby(participant.id, peerId);
+		await app.rooms.kept(room);
 		return EMPTY;
 	});
 	onCommand(app, socket, 'room:remove', async ({ peerId }) => {
 		const { room, participant } = member();
 		room.remove(participant.id, peerId);
+		await app.rooms.kept(room);
 		return EMPTY;
 	});
 	onCommand(app, socket, 'room:mute', async ({ peerId, source }) => {
@@ -85,11 +91,14 @@ export function registerRoomHandlers(app: AppCore, connections: RoomConnections,
 	});
 	onCommand(app, socket, 'room:openCaucus', async ({ memberIds }) => {
 		const { room, participant } = member();
-		return { caucusId: room.openCaucus(participant.id, memberIds) };
+		const caucusId = room.openCaucus(participant.id, memberIds);
+		await app.rooms.kept(room);
+		return { caucusId };
 	});
 	onCommand(app, socket, 'room:closeCaucus', async ({ caucusId }) => {
 		const { room, participant } = member();
 		room.closeCaucus(participant.id, caucusId as CaucusId);
+		await app.rooms.kept(room);
 		return EMPTY;
 	});
 	onCommand(app, socket, 'room:end', async () => {

@@ -321,6 +321,50 @@ describe('joint space and caucus', () => {
 		expect(await codeOf(() => room.closeCaucus(mediator.id, first))).toBe('NOT_FOUND');
 	});
 
+	test('a caucus whose members all dropped waits for them, and each returns to it', async () => {
+		const room = await jointRoom([mediator, partyA, partyB]);
+		const caucus = room.openCaucus(mediator.id, [partyA.id]);
+		room.drop(partyA.id);
+		room.drop(mediator.id);
+		expect(room.dump().caucuses).toEqual([caucus]);
+
+		expect(room.join(partyA).peer.space).toBe(caucus);
+		expect(room.join(mediator).peer.space).toBe(caucus);
+		// Closed while one of them is away, it sends them back to the joint space too.
+		room.drop(partyA.id);
+		room.closeCaucus(mediator.id, caucus);
+		expect(room.dump().caucuses).toEqual([]);
+		expect(room.join(partyA).peer.space).toBe('joint');
+	});
+
+	test('where peers are is told as it changes, and a room opened with it returns them there', async () => {
+		const room = await jointRoom([mediator, partyA, partyB]);
+		const places = emitted(room);
+		const caucus = room.openCaucus(mediator.id, [partyA.id]);
+		room.drop(partyB.id);
+		room.leave(partyA.id);
+		expect(places('placeChanged')).toEqual([
+			[mediator.id, { space: caucus, present: true }],
+			[partyA.id, { space: caucus, present: true }],
+			[partyB.id, { space: 'joint', present: false }],
+			[partyA.id, null]
+		]);
+
+		const reopened = await Room.create(
+			randomUUID(),
+			pool,
+			new Map([
+				[mediator.id, caucus],
+				[partyB.id, 'joint']
+			])
+		);
+		opened.push(reopened);
+		expect(reopened.join(partyB).peer.space).toBe('joint');
+		expect(reopened.join(partyA).peer.space).toBe('lobby');
+		expect(reopened.join(mediator).peer.space).toBe(caucus);
+		expect(reopened.dump().caucuses).toEqual([caucus]);
+	});
+
 	test('only peers out of the lobby can be taken into a caucus', async () => {
 		const room = await jointRoom([mediator, partyA]);
 		room.join(partyB);
