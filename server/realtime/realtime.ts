@@ -125,9 +125,12 @@ export class Realtime {
 		this.#rooms.end(room);
 	}
 
-	/** Disconnects every client; the HTTP server is closed by its owner. */
+	/**
+	 * Closes every client's connection; the HTTP server is closed by its owner. Only this process's
+	 * connections, and closed rather than disconnected: a page takes a disconnect as being let go,
+	 * and a closed connection as the server going away, to reconnect to once it is back.
+	 */
 	async close(): Promise<void> {
-		this.#io.disconnectSockets(true);
 		if (this.#attached) this.#io.engine.close();
 		this.#attached = false;
 		// Those leaving a draft are announced to the other processes: let that go out through Redis
