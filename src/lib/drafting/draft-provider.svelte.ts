@@ -2,7 +2,8 @@ import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
 import { fromBase64, toBase64 } from 'lib0/buffer';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
+import { pageSocket } from '$lib/realtime/page-socket';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as sync from 'y-protocols/sync';
 import * as Y from 'yjs';
@@ -105,7 +106,7 @@ export class DraftProvider {
 	#closed = false;
 
 	/** The connection is the page's own by default; the cookies of the page authenticate it. */
-	constructor(caseId: string, socket: DraftSocket = io({ transports: ['websocket'], autoConnect: false })) {
+	constructor(caseId: string, socket: DraftSocket = pageSocket()) {
 		this.#caseId = caseId;
 		this.#socket = socket;
 		this.#listen();

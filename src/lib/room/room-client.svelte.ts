@@ -1,5 +1,6 @@
 import { Device, type types } from 'mediasoup-client';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
+import { pageSocket } from '$lib/realtime/page-socket';
 import { SvelteMap } from 'svelte/reactivity';
 import type { ErrorCode, Reply } from '$lib/shared/errors';
 import type { JoinChoice } from './local-media';
@@ -99,7 +100,7 @@ export class RoomClient {
 		this.cameraTrack = local.stream?.getVideoTracks()[0] ?? null;
 		this.micOn = local.micOn && this.#micTrack !== null;
 		this.cameraOn = local.cameraOn && this.cameraTrack !== null;
-		this.#socket = io({ transports: ['websocket'], autoConnect: false });
+		this.#socket = pageSocket();
 		this.#listen();
 	}
 
