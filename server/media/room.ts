@@ -89,8 +89,8 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 	readonly #caucuses = new Set<CaucusId>();
 	/** Peers a host refused or removed: the same id does not get back in. */
 	readonly #turnedAway = new Set<string>();
-	/** Where peers who dropped were, to return them there when they join again. */
-	readonly #away = new Map<string, SpaceId>();
+	/** Where peers who dropped were, to return them there when they join again, and when they dropped. */
+	readonly #away = new Map<string, { space: SpaceId; since: number }>();
 	/** The last loudest peer of each space, so that only a change is told. */
 	readonly #speakers = new Map<SpaceId, string>();
 	#router: RoomRouter;
@@ -168,6 +168,16 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 		};
 	}
 
+	/**
+	 * Whether a join of this peer now continues their visit: they are in the room (another tab, a
+	 * reload's overlap) or their connection dropped less than `withinMs` ago. A peer turned away
+	 * counts as visiting: their join is refused, not a new visit.
+	 */
+	isVisiting(peerId: string, withinMs: number, now = Date.now()): boolean {
+		const away = this.#away.get(peerId);
+		return this.#peers.has(peerId) || this.#turnedAway.has(peerId) || (!!away && now - away.since < withinMs);
+	}
+
 	/** Leaving for good: a later join starts over, in the lobby. */
 	leave(peerId: string): void {
 		this.#removePeer(this.#peer(peerId), 'left');
@@ -177,7 +187,7 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 	drop(peerId: string): void {
 		const peer = this.#peer(peerId);
 		this.#removePeer(peer, 'left');
-		this.#away.set(peer.id, peer.space);
+		this.#away.set(peer.id, { space: peer.space, since: Date.now() });
 	}
 
 	/** Where what a peer says in chat goes: its space, heard by everyone in it. Nobody speaks from the lobby. */
@@ -479,7 +489,7 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 
 	/** A dropped peer's space, if it still exists. */
 	#returningSpace(peerId: string): SpaceId | undefined {
-		const space = this.#away.get(peerId);
+		const space = this.#away.get(peerId)?.space;
 		if (space === 'lobby' || space === 'joint') return space;
 		return space && this.#caucuses.has(space) ? space : undefined;
 	}
