@@ -21,7 +21,7 @@ function refuse(e: AppError): never {
  */
 export const load: PageServerLoad = async (event) => {
 	const { locals, cookies, params, setHeaders, url } = event;
-	setHeaders({ 'referrer-policy': 'same-origin', 'cache-control': 'private, no-store' });
+	setHeaders({ 'cache-control': 'private, no-store' });
 	const identities = roomIdentities(locals.actor, cookies);
 	if (!identities.length) redirect(303, `/login?next=${encodeURIComponent(url.pathname)}`);
 	let refusal: AppError | undefined;
