@@ -8,7 +8,28 @@ const config = {
 	kit: {
 		adapter: adapter({ out: 'build' }),
 		// Checked in src/hooks.server.ts instead, where the public /verify endpoint is let through.
-		csrf: { checkOrigin: false }
+		csrf: { checkOrigin: false },
+		// SvelteKit adds a nonce (a hash on prerendered pages) to script-src for its own inline scripts.
+		csp: {
+			mode: 'auto',
+			directives: {
+				'default-src': ['self'],
+				'script-src': ['self'],
+				// Svelte, ProseMirror and ECharts set style attributes: inline styles cannot run code.
+				'style-src': ['self', 'unsafe-inline'],
+				// Signature pads, QR codes and previews are data: and blob: images.
+				'img-src': ['self', 'data:', 'blob:'],
+				'media-src': ['self', 'blob:'],
+				'font-src': ['self', 'data:'],
+				// Socket.io's WebSocket goes to the page's own origin (`self` covers ws: and wss:).
+				'connect-src': ['self'],
+				'worker-src': ['self', 'blob:'],
+				'object-src': ['none'],
+				'base-uri': ['self'],
+				'form-action': ['self'],
+				'frame-ancestors': ['none']
+			}
+		}
 	}
 };
 

@@ -24,6 +24,12 @@ const schema = z.object({
 	DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'a postgres:// or postgresql:// URL' }).optional(),
 	ORIGIN: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).optional(),
 	PROTOCOL_HEADER: z.string().optional(),
+	// Other addresses whose pages may open sockets (the app's own is always allowed): comma-separated.
+	EXTRA_ORIGINS: z
+		.string()
+		.transform((v) => v.split(',').map((origin) => origin.trim()))
+		.pipe(z.array(z.url({ protocol: /^https?$/, error: 'http:// or https:// URLs, separated by commas' })))
+		.default([]),
 	// Serve HTTPS directly, for a site without a TLS reverse proxy: PEM files of the certificate (with its chain) and key.
 	TLS_CERT_FILE: z.string().min(1).optional(),
 	TLS_KEY_FILE: z.string().min(1).optional(),
@@ -54,6 +60,8 @@ export type Config = Readonly<{
 	/** The app's public address, or the header a TLS proxy states the protocol in; with neither, plain HTTP. */
 	origin: string | undefined;
 	protocolHeader: string | undefined;
+	/** Origins besides the app's own whose pages may open sockets. */
+	extraOrigins: string[];
 	/** The app's own certificate, when it serves HTTPS itself. */
 	tls: { certFile: string; keyFile: string } | undefined;
 	bodySizeLimit: number;
@@ -106,6 +114,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		redisUrl: c.REDIS_URL,
 		origin: c.ORIGIN,
 		protocolHeader: c.PROTOCOL_HEADER,
+		extraOrigins: c.EXTRA_ORIGINS.map((url) => new URL(url).origin),
 		tls:
 			c.TLS_CERT_FILE && c.TLS_KEY_FILE
 				? { certFile: resolve(c.TLS_CERT_FILE), keyFile: resolve(c.TLS_KEY_FILE) }

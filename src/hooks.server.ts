@@ -4,6 +4,7 @@ import { currentApp } from '#server/app.ts';
 import { SESSION_COOKIE, validateSession } from '#server/auth/sessions.ts';
 import { paraglideMiddleware } from '$lib/i18n/paraglide/server';
 import { m } from '$lib/i18n/paraglide/messages';
+import { securityHeaders } from '$lib/server/security-headers';
 import { sessionCookieOptions } from '$lib/server/session-cookie';
 
 const i18n: Handle = ({ event, resolve }) =>
@@ -76,7 +77,7 @@ const services: Handle = ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handle = sequence(services, i18n, sameOriginForms, bodyLimit, session);
+export const handle = sequence(securityHeaders, services, i18n, sameOriginForms, bodyLimit, session);
 
 /** Unexpected errors are logged in full and reach the client only as a code and a sentence. */
 export const handleError: HandleServerError = ({ error, event, status }) => {

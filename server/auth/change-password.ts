@@ -6,19 +6,29 @@ import type { AppCore } from '../app.ts';
 import { authSessions, users } from '../db/schema.ts';
 import { parseInput } from '../parse-input.ts';
 import { hashPassword, verifyPassword } from './password.ts';
+import type { Client } from './sessions.ts';
 
-/** Changes the actor's own password and ends their other sessions. */
+/**
+ * Changes the actor's own password and ends their other sessions. The current password is
+ * checked under the log-in throttle, counted with the log-ins of the same username and address:
+ * holding a session does not buy more guesses.
+ */
 export async function changePassword(
 	app: AppCore,
 	actor: Actor,
 	currentSessionId: string,
-	input: unknown
+	input: unknown,
+	client: Client
 ): Promise<void> {
 	const { currentPassword, password } = parseInput(passwordChangeSchema, input);
+	const ip = client.ip ?? 'unknown';
+	const retryAfterSeconds = app.loginThrottle.reserve(ip, actor.username);
+	if (retryAfterSeconds > 0) throw new AppError('RATE_LIMITED', { retryAfterSeconds });
 	const [user] = await app.db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, actor.id));
 	if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) {
 		throw new AppError('VALIDATION', { fields: { currentPassword: ['invalid'] } });
 	}
+	app.loginThrottle.reservedSucceeded(ip, actor.username);
 	const passwordHash = await hashPassword(password);
 	await app.db.transaction(async (tx) => {
 		await tx.update(users).set({ passwordHash, mustChangePassword: false }).where(eq(users.id, actor.id));

@@ -19,7 +19,7 @@ export async function logIn(
 ): Promise<{ actor: Actor; token: string; expiresAt: Date }> {
 	const { username, password } = parseInput(loginSchema, input);
 	const ip = client.ip ?? 'unknown';
-	const retryAfterSeconds = app.loginThrottle.retryAfter(ip, username);
+	const retryAfterSeconds = app.loginThrottle.reserve(ip, username);
 	if (retryAfterSeconds > 0) throw new AppError('RATE_LIMITED', { retryAfterSeconds });
 
 	const [user] = await app.db
@@ -30,11 +30,10 @@ export async function logIn(
 		? await verifyPassword(user.passwordHash, password)
 		: (await burnPasswordCheck(password), false);
 	if (!user || !valid) {
-		app.loginThrottle.recordFailure(ip, username);
 		app.log.info({ username, ip }, 'log-in refused');
 		throw new AppError('INVALID_CREDENTIALS');
 	}
-	app.loginThrottle.recordSuccess(ip, username);
+	app.loginThrottle.reservedSucceeded(ip, username);
 	const session = await createSession(app.db, user.id, client, app.config.sessionDays);
 	app.log.info({ userId: user.id, ip }, 'logged in');
 	return {

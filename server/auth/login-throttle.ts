@@ -23,6 +23,24 @@ export class LoginThrottle {
 		return Math.max(...waits);
 	}
 
+	/**
+	 * Seconds until `ip` may try `username` again; or 0, and this attempt already counts as a
+	 * failure. Checked and counted in one step, before the password is: attempts sent at once
+	 * cannot all pass the check while the first ones are still being verified.
+	 */
+	reserve(ip: string, username: string, now = Date.now()): number {
+		const wait = this.retryAfter(ip, username, now);
+		if (!wait) this.recordFailure(ip, username, now);
+		return wait;
+	}
+
+	/** The reserved attempt was right: the pair starts over and the address gets its try back. */
+	reservedSucceeded(ip: string, username: string): void {
+		this.recordSuccess(ip, username);
+		const address = this.#failures.get(this.#keys(ip, username)[1][0]);
+		if (address && address.count > 0) address.count -= 1;
+	}
+
 	recordFailure(ip: string, username: string, now = Date.now()): void {
 		this.#prune(now);
 		for (const [key] of this.#keys(ip, username)) {

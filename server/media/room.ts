@@ -93,8 +93,8 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 	readonly #caucuses = new Set<CaucusId>();
 	/** Peers a host refused or removed: the same id does not get back in. */
 	readonly #turnedAway = new Set<string>();
-	/** Where peers who dropped were, to return them there when they join again. */
-	readonly #away = new Map<string, SpaceId>();
+	/** Where peers who dropped were, to return them there when they join again, and when they dropped. */
+	readonly #away = new Map<string, { space: SpaceId; since: number }>();
 	/** The last loudest peer of each space, so that only a change is told. */
 	readonly #speakers = new Map<SpaceId, string>();
 	#router: RoomRouter;
@@ -131,8 +131,9 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 		this.#pool = pool;
 		this.#router = router;
 		this.#audioLevels = audioLevels;
+		// Remembered from before the room opened: as if they had dropped just now.
 		for (const [peerId, space] of remembered) {
-			this.#away.set(peerId, space);
+			this.#away.set(peerId, { space, since: Date.now() });
 			if (isCaucus(space)) this.#caucuses.add(space);
 		}
 		this.#watchAudioLevels();
@@ -188,6 +189,16 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 		};
 	}
 
+	/**
+	 * Whether a join of this peer now continues their visit: they are in the room (another tab, a
+	 * reload's overlap) or their connection dropped less than `withinMs` ago. A peer turned away
+	 * counts as visiting: their join is refused, not a new visit.
+	 */
+	isVisiting(peerId: string, withinMs: number, now = Date.now()): boolean {
+		const away = this.#away.get(peerId);
+		return this.#peers.has(peerId) || this.#turnedAway.has(peerId) || (!!away && now - away.since < withinMs);
+	}
+
 	/** Leaving for good: a later join starts over, in the lobby. */
 	leave(peerId: string): void {
 		this.#removePeer(this.#peer(peerId), 'left');
@@ -196,7 +207,7 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 	/** The connection went away: the peer leaves, and returns to the same space if they join again soon. */
 	drop(peerId: string): void {
 		const peer = this.#peer(peerId);
-		this.#away.set(peer.id, peer.space);
+		this.#away.set(peer.id, { space: peer.space, since: Date.now() });
 		this.#removePeer(peer, 'left');
 		this.safeEmit('placeChanged', peer.id, { space: peer.space, present: false });
 	}
@@ -262,9 +273,9 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 		this.#host(byPeerId);
 		if (!this.#caucuses.has(caucusId)) throw new AppError('NOT_FOUND');
 		// Those away from it return to the joint space too.
-		for (const [peerId, space] of this.#away) {
-			if (space !== caucusId) continue;
-			this.#away.set(peerId, 'joint');
+		for (const [peerId, away] of this.#away) {
+			if (away.space !== caucusId) continue;
+			away.space = 'joint';
 			this.safeEmit('placeChanged', peerId, { space: 'joint', present: false });
 		}
 		this.#caucuses.delete(caucusId);
@@ -510,14 +521,14 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 
 	/** A dropped peer's space, if it still exists. */
 	#returningSpace(peerId: string): SpaceId | undefined {
-		const space = this.#away.get(peerId);
+		const space = this.#away.get(peerId)?.space;
 		if (space === 'lobby' || space === 'joint') return space;
 		return space && this.#caucuses.has(space) ? space : undefined;
 	}
 
 	/** A caucus nobody is in, and nobody away will return to, is over. */
 	#forgetEmptyCaucuses(): void {
-		const returning = new Set(this.#away.values());
+		const returning = new Set([...this.#away.values()].map((away) => away.space));
 		for (const caucusId of this.#caucuses) {
 			if (this.#membersOf(caucusId).length || returning.has(caucusId)) continue;
 			this.#caucuses.delete(caucusId);

@@ -4,6 +4,7 @@ import type { types } from 'mediasoup';
 import type { AppCore } from '../app.ts';
 import type { CaucusId } from '../media/peer.ts';
 import { participantOf } from '../sessions/participant-of.ts';
+import { recordRoomJoin, SAME_VISIT_MS } from '../sessions/record-room-join.ts';
 import { saveChatMessage } from '../sessions/save-chat-message.ts';
 import { endSession, markSessionLive } from '../sessions/session-status.ts';
 import { onCommand, type AppSocket } from './command-handler.ts';
@@ -42,6 +43,10 @@ export function registerRoomHandlers(app: AppCore, connections: RoomConnections,
 		const room = await app.rooms.open(session.id);
 		const host = hostsRoom(participant.role, session.kind);
 		if (host) await markSessionLive(app, session, participant, ip);
+		// Recorded before the join, so that nobody is in without it; coming back soon continues the visit.
+		if (!room.isVisiting(participant.id, SAME_VISIT_MS)) {
+			await recordRoomJoin(app, { participant, session }, socket.data.identity, ip);
+		}
 		// Meanwhile the connection may have gone, its disconnect finding no room to leave.
 		if (socket.disconnected) throw new AppError('CONFLICT');
 		// A connection is in one room at a time; joining its own room again keeps the person's place.

@@ -102,10 +102,9 @@ async function prove(app: AppCore, caseId: string, signer: SignerIdentity, secre
 	const ip = client.ip ?? 'unknown';
 	const throttleKey = `sign:${signer.key}`;
 	if (signer.proof === 'password') {
-		const retryAfterSeconds = app.loginThrottle.retryAfter(ip, throttleKey);
+		const retryAfterSeconds = app.loginThrottle.reserve(ip, throttleKey);
 		if (retryAfterSeconds) throw new AppError('RATE_LIMITED', { retryAfterSeconds });
-		if (await verifyPassword(signer.passwordHash, secret)) return app.loginThrottle.recordSuccess(ip, throttleKey);
-		app.loginThrottle.recordFailure(ip, throttleKey);
+		if (await verifyPassword(signer.passwordHash, secret)) return app.loginThrottle.reservedSucceeded(ip, throttleKey);
 	} else {
 		const failures = await app.db.transaction(async (tx) => {
 			const [participant] = await tx

@@ -45,6 +45,28 @@ test('after logging in from a protected page, the user is taken back to it', asy
 	await expect(page).toHaveURL(ROLE_HOME.party);
 });
 
+test('a next that leads off the site is ignored: the user lands on their home page, logged in', async ({
+	page,
+	demo
+}) => {
+	test.slow();
+	const party = demo.logins.find((l) => l.role === 'party')!;
+	// As typed into a link: %09, %0a and %0d are dropped by browsers (/%09/host is //host) or break the Location header.
+	for (const next of [
+		'/%09/evil.example',
+		'/%0a/evil.example',
+		'/%0d/evil.example',
+		'//evil.example',
+		'/%5Cevil.example'
+	]) {
+		await page.context().clearCookies();
+		await page.goto(`/login?next=${next}`);
+		await submitLogIn(page, party.username, demo.password);
+		await expect(page, next).toHaveURL(ROLE_HOME.party);
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText(zh(HOME_HEADING.party));
+	}
+});
+
 test('a user cannot open another role’s pages', async ({ page, loginAs }) => {
 	await loginAs('party');
 	const response = await page.goto('/admin');

@@ -1,12 +1,17 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import type { App } from '#server/app.ts';
+import type { Actor } from '#shared/roles.ts';
 import { changePassword } from '#server/auth/change-password.ts';
 import { validateSession } from '#server/auth/sessions.ts';
 import { users } from '#server/db/schema.ts';
-import { addUser, expectAppError, logInAs, test } from './support.ts';
+import { addUser, appErrorOf, CLIENT, expectAppError, logInAs, test } from './support.ts';
 
 const NEW_PASSWORD = 'a brand new password';
+
+/** Changes the password as the session's user does on the account page, from the test's address. */
+const changeAs = (app: App, session: { actor: Actor; sessionId: string }, input: Record<string, string>) =>
+	changePassword(app, session.actor, session.sessionId, input, CLIENT);
 
 /** Logs in twice as a freshly created user: the session that changes the password, and another one. */
 async function userWithTwoSessions(app: App, admin: Parameters<typeof addUser>[1]) {
@@ -25,7 +30,7 @@ describe('changePassword', () => {
 		const { user, session, other } = await userWithTwoSessions(app, town.admin);
 
 		await expectAppError(
-			changePassword(app, session.actor, session.sessionId, {
+			changeAs(app, session, {
 				currentPassword: 'not my password',
 				password: NEW_PASSWORD,
 				passwordConfirm: NEW_PASSWORD
@@ -48,11 +53,7 @@ describe('changePassword', () => {
 	] as const)('a new password %s is a VALIDATION error', async ([, change, fields], { app, town }) => {
 		const { user, session } = await userWithTwoSessions(app, town.admin);
 
-		await expectAppError(
-			changePassword(app, session.actor, session.sessionId, { currentPassword: user.password, ...change }),
-			'VALIDATION',
-			fields
-		);
+		await expectAppError(changeAs(app, session, { currentPassword: user.password, ...change }), 'VALIDATION', fields);
 		await expect(logInAs(app, user.username, user.password)).resolves.toBeDefined();
 	});
 
@@ -60,7 +61,7 @@ describe('changePassword', () => {
 		const { user, current, other, session } = await userWithTwoSessions(app, town.admin);
 		expect(session.actor.mustChangePassword).toBe(true);
 
-		await changePassword(app, session.actor, session.sessionId, {
+		await changeAs(app, session, {
 			currentPassword: user.password,
 			password: NEW_PASSWORD,
 			passwordConfirm: NEW_PASSWORD
@@ -77,7 +78,7 @@ describe('changePassword', () => {
 	test('afterwards the new password logs in and the old one does not', async ({ app, town }) => {
 		const { user, session } = await userWithTwoSessions(app, town.admin);
 
-		await changePassword(app, session.actor, session.sessionId, {
+		await changeAs(app, session, {
 			currentPassword: user.password,
 			password: NEW_PASSWORD,
 			passwordConfirm: NEW_PASSWORD
@@ -86,5 +87,27 @@ describe('changePassword', () => {
 		const { actor } = await logInAs(app, user.username, NEW_PASSWORD);
 		expect(actor).toMatchObject({ id: user.userId, mustChangePassword: false });
 		await expectAppError(logInAs(app, user.username, user.password), 'INVALID_CREDENTIALS');
+	});
+
+	test('30 guesses sent at once: at most LOGIN_MAX_FAILURES are checked, and the right one among them is refused', async ({
+		app,
+		town
+	}) => {
+		const { user, session } = await userWithTwoSessions(app, town.admin);
+		const change = (currentPassword: string) =>
+			changeAs(app, session, { currentPassword, password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD });
+
+		const guesses = [...Array.from({ length: 29 }, (_, i) => `wrong guess ${i}`), user.password];
+		const outcomes = await Promise.all(guesses.map((guess) => appErrorOf(change(guess))));
+
+		const checked = outcomes.filter((error) => error.code === 'VALIDATION');
+		expect(checked.length).toBeLessThanOrEqual(app.config.login.maxFailures);
+		expect(outcomes.filter((error) => error.code === 'RATE_LIMITED')).toHaveLength(30 - checked.length);
+		expect(outcomes.at(-1)).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) });
+		// Still locked for this address, the right password too; the password is unchanged.
+		await expectAppError(change(user.password), 'RATE_LIMITED');
+		await expect(
+			logInAs(app, user.username, user.password, { ip: '198.51.100.9', userAgent: null })
+		).resolves.toBeDefined();
 	});
 });

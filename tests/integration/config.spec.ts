@@ -25,6 +25,7 @@ describe('loadConfig', () => {
 			dataDir: resolve('data'),
 			databaseUrl: undefined,
 			origin: undefined,
+			extraOrigins: [],
 			bodySizeLimit: 101 * 1024 * 1024,
 			sessionDays: 14,
 			login: { maxFailures: 5, windowMinutes: 15 },
@@ -104,6 +105,17 @@ describe('loadConfig', () => {
 			keyFile: resolve('key.pem')
 		});
 		expect(namesIn(configErrorOf({ TLS_CERT_FILE: '/etc/tiaojie/cert.pem' }))).toEqual(['TLS_CERT_FILE, TLS_KEY_FILE']);
+	});
+
+	test('EXTRA_ORIGINS is a comma-separated list of http(s) addresses, kept as origins', () => {
+		expect(
+			loadConfig({ EXTRA_ORIGINS: 'http://tiaojie.intranet:8080, https://Mirror.example.gov.cn/path' }).extraOrigins
+		).toEqual(['http://tiaojie.intranet:8080', 'https://mirror.example.gov.cn']);
+		for (const value of ['tiaojie.intranet', 'http://a.example,,http://b.example', 'ftp://files.example']) {
+			expect(namesIn(configErrorOf({ EXTRA_ORIGINS: value })), value).toEqual([
+				expect.stringMatching(/^EXTRA_ORIGINS/)
+			]);
+		}
 	});
 
 	test('an empty DATABASE_URL means the embedded database', () => {

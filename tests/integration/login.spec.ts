@@ -82,6 +82,29 @@ describe('logIn', () => {
 			expect(actor.id).toBe(town.admin.id);
 		});
 
+		test('30 log-ins sent at once: at most LOGIN_MAX_FAILURES are checked, and the right one among them is refused', async ({
+			app,
+			town
+		}) => {
+			const { username } = town.admin;
+			const passwords = [...Array.from({ length: 29 }, (_, i) => `wrong guess ${i}`), ADMIN_PASSWORD];
+
+			const outcomes = await Promise.all(passwords.map((password) => appErrorOf(logInAs(app, username, password))));
+
+			const checked = outcomes.filter((error) => error.code === 'INVALID_CREDENTIALS');
+			expect(checked.length).toBeLessThanOrEqual(app.config.login.maxFailures);
+			expect(outcomes.filter((error) => error.code === 'RATE_LIMITED')).toHaveLength(30 - checked.length);
+			expect(outcomes.at(-1)!.code).toBe('RATE_LIMITED');
+			await expectAppError(logInAs(app, username, ADMIN_PASSWORD), 'RATE_LIMITED');
+		});
+
+		test('log-ins that succeed do not use up the address', async ({ app, town }) => {
+			// Far more right log-ins than the address allows failures (ten times the pair limit): an office behind one address.
+			for (let i = 0; i < 35; i++) await logInAs(app, town.admin.username, ADMIN_PASSWORD);
+			await failTimes(2, () => logInAs(app, 'ghost', 'wrong'));
+			await expect(logInAs(app, town.admin.username, ADMIN_PASSWORD)).resolves.toBeDefined();
+		});
+
 		test('a success resets the count for that address and username', async ({ app, town }) => {
 			const { username } = town.admin;
 			await failTimes(2, () => logInAs(app, username, 'wrong'));

@@ -19,11 +19,11 @@ import {
 import { acceptConsultation } from '#server/sessions/accept-consultation.ts';
 import { cancelSession } from '#server/sessions/cancel-session.ts';
 import { describeInvitation } from '#server/sessions/describe-invitation.ts';
-import { enterRoom } from '#server/sessions/enter-room.ts';
 import { joinByInvitation, type JoinOutcome } from '#server/sessions/join-by-invitation.ts';
 import { listCaseSessions } from '#server/sessions/list-case-sessions.ts';
 import { listTrackedSessions } from '#server/sessions/list-tracked-sessions.ts';
-import { participantOf } from '#server/sessions/participant-of.ts';
+import { participantOf, type RoomIdentity } from '#server/sessions/participant-of.ts';
+import { recordRoomJoin } from '#server/sessions/record-room-join.ts';
 import { reissueInvitation } from '#server/sessions/reissue-invitation.ts';
 import { requestConsultation } from '#server/sessions/request-consultation.ts';
 import { revokeInvitation } from '#server/sessions/revoke-invitation.ts';
@@ -104,6 +104,13 @@ function joinTokenOf(outcome: JoinOutcome): string {
 }
 
 /** A PIN that is not `pin`. */
+/** What the room's socket does on `room:join`: finds the participant, then records their join. */
+async function enterRoom(app: App, sessionId: string, identity: RoomIdentity, ip: string | null, now?: Date) {
+	const entry = await participantOf(app.db, sessionId, identity);
+	await recordRoomJoin(app, entry, identity, ip, now);
+	return entry;
+}
+
 const wrongPin = (pin: string) => String((Number(pin) + 1) % 1_000_000).padStart(6, '0');
 
 describe('scheduling a mediation', () => {
@@ -583,7 +590,11 @@ describe('participantOf: who is in the room', () => {
 		await expectAppError(roleOf({ joinToken: observerToken }), 'UNAUTHENTICATED');
 	});
 
-	test('opening the room is an account holder’s join, recorded with the address', async ({ app, network, kase }) => {
+	test('coming into the room is an account holder’s join, recorded with the address', async ({
+		app,
+		network,
+		kase
+	}) => {
 		const { sessionId } = await scheduleMediation(app, network, kase);
 
 		const entry = await enterRoom(app, sessionId, { actor: network.partyUser }, CLIENT.ip);
@@ -687,8 +698,9 @@ test('every join is an audit event on the case, in an intact chain', async ({ ap
 		const invitation = invitationOf(name);
 		await join(app, invitation, invitation.pin);
 	}
-	await enterRoom(app, sessionId, { actor: network.eastMediator }, CLIENT.ip);
-	await enterRoom(app, sessionId, { actor: network.partyUser }, CLIENT.ip);
+	// Later, in the room: 李秀英 by her account this time, a visit of its own.
+	await enterRoom(app, sessionId, { actor: network.eastMediator }, CLIENT.ip, new Date(Date.now() + HOUR));
+	await enterRoom(app, sessionId, { actor: network.partyUser }, CLIENT.ip, new Date(Date.now() + HOUR));
 
 	const joins = await app.db
 		.select()

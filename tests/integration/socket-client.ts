@@ -6,31 +6,34 @@ import type { ClientToServerEvents, CommandResults, ServerToClientEvents } from 
 import { logInAs, test } from './support.ts';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-export type Connect = (options?: { cookie?: string; auth?: Record<string, unknown> }) => ClientSocket;
+export type Connect = (options?: { cookie?: string; origin?: string; auth?: Record<string, unknown> }) => ClientSocket;
 
 /**
  * `connect`: opens a Socket.io client to the app's real HTTP server (the
- * cookie goes in `extraHeaders`, as a browser would send it); every client is
+ * cookie, and an `Origin` when given, go in `extraHeaders`, as a browser would
+ * send them; a node client sends no Origin of its own); every client is
  * closed after the test.
  */
-export const socketTest = test.extend('connect', async ({ app }, { onCleanup }): Promise<Connect> => {
-	const url = await app.listen();
-	const sockets: ClientSocket[] = [];
-	onCleanup(() => {
-		for (const socket of sockets) socket.disconnect();
-	});
-	return ({ cookie, auth } = {}) => {
-		const socket: ClientSocket = io(url, {
-			transports: ['websocket'],
-			reconnection: false,
-			forceNew: true,
-			extraHeaders: cookie === undefined ? undefined : { cookie },
-			auth
+export const socketTest = test
+	.extend('serverUrl', async ({ app }) => app.listen())
+	.extend('connect', async ({ serverUrl: url }, { onCleanup }): Promise<Connect> => {
+		const sockets: ClientSocket[] = [];
+		onCleanup(() => {
+			for (const socket of sockets) socket.disconnect();
 		});
-		sockets.push(socket);
-		return socket;
-	};
-});
+		return ({ cookie, origin, auth } = {}) => {
+			const headers = { ...(cookie === undefined ? {} : { cookie }), ...(origin === undefined ? {} : { origin }) };
+			const socket: ClientSocket = io(url, {
+				transports: ['websocket'],
+				reconnection: false,
+				forceNew: true,
+				extraHeaders: Object.keys(headers).length ? headers : undefined,
+				auth
+			});
+			sockets.push(socket);
+			return socket;
+		};
+	});
 
 export function connected(socket: ClientSocket): Promise<void> {
 	return new Promise((resolve, reject) => {

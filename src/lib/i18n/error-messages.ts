@@ -26,6 +26,8 @@ export function errorMessage(code: ErrorCode, retryAfterSeconds = 0): string {
 			return m.error_payload_too_large();
 		case 'RATE_LIMITED':
 			return m.error_rate_limited({ minutes: Math.max(1, Math.ceil(retryAfterSeconds / 60)) });
+		case 'TOO_MANY_CONNECTIONS':
+			return m.error_too_many_connections();
 		case 'INTERNAL':
 			return m.error_internal();
 		case 'UNAVAILABLE':

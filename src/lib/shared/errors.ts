@@ -13,6 +13,8 @@ export const ERROR_STATUS = {
 	SETUP_COMPLETE: 409,
 	PAYLOAD_TOO_LARGE: 413,
 	RATE_LIMITED: 429,
+	/** One person holds as many connections as they may: another one is refused until one closes. */
+	TOO_MANY_CONNECTIONS: 429,
 	INTERNAL: 500,
 	/** Could not be done just now (the database failed to store it): trying again may work. */
 	UNAVAILABLE: 503

@@ -268,4 +268,4 @@ export type ServerToClientEvents = {
 export const HANDSHAKE_AUTH_SCHEMA = z.object({}).strict();
 
 /** Error codes a refused handshake reports in `connect_error` (`err.message`). */
-export const HANDSHAKE_ERRORS = ['UNAUTHENTICATED', 'VALIDATION'] as const;
+export const HANDSHAKE_ERRORS = ['UNAUTHENTICATED', 'VALIDATION', 'FORBIDDEN', 'TOO_MANY_CONNECTIONS'] as const;

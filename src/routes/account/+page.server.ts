@@ -1,5 +1,5 @@
 import { changePassword } from '#server/auth/change-password.ts';
-import { formAction, readForm } from '$lib/server/form-action';
+import { clientOf, formAction, readForm } from '$lib/server/form-action';
 import { requireActor } from '$lib/server/guards';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -13,7 +13,7 @@ export const actions: Actions = {
 		const actor = requireActor(event);
 		const values = await readForm(event.request);
 		const result = await formAction(values, () =>
-			changePassword(event.locals.app, actor, event.locals.sessionId!, values)
+			changePassword(event.locals.app, actor, event.locals.sessionId!, values, clientOf(event))
 		);
 		return result ?? { changed: true };
 	}

@@ -3,7 +3,7 @@ import { logIn } from '#server/auth/log-in.ts';
 import { SESSION_COOKIE } from '#server/auth/sessions.ts';
 import { isSetupComplete } from '#server/setup/is-setup-complete.ts';
 import { clientOf, formAction, readForm } from '$lib/server/form-action';
-import { sameSitePath } from '$lib/server/same-site-path';
+import { sameOriginPath } from '$lib/server/same-origin-path';
 import { sessionCookieOptions } from '$lib/server/session-cookie';
 import { ROLE_HOME } from '$lib/shared/roles';
 import type { Actions, PageServerLoad } from './$types';
@@ -21,6 +21,6 @@ export const actions: Actions = {
 		if (!('token' in result)) return result;
 		event.cookies.set(SESSION_COOKIE, result.token, sessionCookieOptions(event.url, result.expiresAt));
 		const home = result.actor.mustChangePassword ? '/account' : ROLE_HOME[result.actor.role];
-		redirect(303, sameSitePath(event.url.searchParams.get('next')) ?? home);
+		redirect(303, sameOriginPath(event.url.searchParams.get('next'), event.url.origin) ?? home);
 	}
 };

@@ -1,7 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
-import { enterRoom } from '#server/sessions/enter-room.ts';
+import { participantOf } from '#server/sessions/participant-of.ts';
 import { m } from '$lib/i18n/paraglide/messages';
-import { clientOf } from '$lib/server/form-action';
 import { roomIdentities } from '$lib/server/room-identities';
 import { AppError } from '$lib/shared/errors';
 import type { PageServerLoad } from './$types';
@@ -18,16 +17,17 @@ function refuse(e: AppError): never {
  * The room of a session, for its participants only: by their account, or by
  * the join cookie of an invitation. The account is asked first; a browser
  * holding both is let in by the invitation when the account is not on the list.
+ * Opening the page records nothing: the join is recorded when the room's socket joins.
  */
 export const load: PageServerLoad = async (event) => {
 	const { locals, cookies, params, setHeaders, url } = event;
-	setHeaders({ 'referrer-policy': 'same-origin', 'cache-control': 'private, no-store' });
+	setHeaders({ 'cache-control': 'private, no-store' });
 	const identities = roomIdentities(locals.actor, cookies);
 	if (!identities.length) redirect(303, `/login?next=${encodeURIComponent(url.pathname)}`);
 	let refusal: AppError | undefined;
 	for (const identity of identities) {
 		try {
-			const { participant, session } = await enterRoom(locals.app, params.id, identity, clientOf(event).ip);
+			const { participant, session } = await participantOf(locals.app.db, params.id, identity);
 			return {
 				participant: { role: participant.role, displayName: participant.displayName },
 				session: {
