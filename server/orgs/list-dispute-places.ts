@@ -1,4 +1,4 @@
-import { inArray } from 'drizzle-orm';
+import { and, inArray, like } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { orgNodes } from '../db/schema.ts';
 
@@ -10,16 +10,22 @@ export type DisputePlace = {
 };
 
 /**
- * Every place a dispute can arise in, villages first with their groups under
- * them: what the intake forms offer. The tree is small (a town's villages).
+ * Every place a dispute can arise in (under the node at `within`, when given), villages first
+ * with their groups under them: what the intake forms offer. The tree is small (a town's villages).
  */
-export async function listDisputePlaces(db: Db): Promise<DisputePlace[]> {
+export async function listDisputePlaces(db: Db, within?: string): Promise<DisputePlace[]> {
 	const rows = await db
 		.select({ id: orgNodes.id, name: orgNodes.name, kind: orgNodes.kind, parentId: orgNodes.parentId })
 		.from(orgNodes)
-		.where(inArray(orgNodes.kind, ['village', 'community', 'group']));
+		.where(
+			and(
+				inArray(orgNodes.kind, ['village', 'community', 'group']),
+				within ? like(orgNodes.path, `${within}%`) : undefined
+			)
+		);
 	const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name, 'zh-CN');
-	const villages = rows.filter((row) => row.kind !== 'group').sort(byName);
+	// A group stands first when its village is not listed (a grid that is one group).
+	const villages = rows.filter((row) => row.kind !== 'group' || !rows.some((r) => r.id === row.parentId)).sort(byName);
 	return villages.flatMap((village) => [
 		{ id: village.id, name: village.name, kind: village.kind as DisputePlace['kind'], villageName: null },
 		...rows

@@ -23,6 +23,7 @@ export const FIELD_ERRORS = [
 	'file_type',
 	'empty_file',
 	'no_committee',
+	'outside_grid',
 	'no_parent',
 	'in_past'
 ] as const;
