@@ -416,7 +416,7 @@ describe('lobby', () => {
 		await sync(waiting);
 		expect(seen(waiting, 'room:newProducer')).toEqual([]);
 		expect(seen(waiting, 'room:chat')).toEqual([]);
-		expect(seen(waiting, 'room:chatHistory')).toEqual([{ space: 'lobby', messages: [] }]);
+		expect(seen(waiting, 'room:chatHistory')).toEqual([{ space: 'lobby', messages: [], more: false }]);
 		expect(peerIn(await dumpOf(app, session.sessionId), waiting.id)).toMatchObject({
 			space: 'lobby',
 			transports: [],
