@@ -1,4 +1,4 @@
-import { and, inArray, like } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { orgNodes } from '../db/schema.ts';
 
@@ -15,22 +15,25 @@ export type DisputePlace = {
  */
 export async function listDisputePlaces(db: Db, within?: string): Promise<DisputePlace[]> {
 	const rows = await db
-		.select({ id: orgNodes.id, name: orgNodes.name, kind: orgNodes.kind, parentId: orgNodes.parentId })
+		.select({
+			id: orgNodes.id,
+			name: orgNodes.name,
+			kind: orgNodes.kind,
+			parentId: orgNodes.parentId,
+			path: orgNodes.path
+		})
 		.from(orgNodes)
-		.where(
-			and(
-				inArray(orgNodes.kind, ['village', 'community', 'group']),
-				within ? like(orgNodes.path, `${within}%`) : undefined
-			)
-		);
+		.where(inArray(orgNodes.kind, ['village', 'community', 'group']));
 	const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name, 'zh-CN');
-	// A group stands first when its village is not listed (a grid that is one group).
-	const villages = rows.filter((row) => row.kind !== 'group' || !rows.some((r) => r.id === row.parentId)).sort(byName);
-	return villages.flatMap((village) => [
+	// A group keeps its village's name when only the group is offered (a grid that is one group).
+	const offered = new Set(rows.filter((row) => !within || row.path.startsWith(within)).map((row) => row.id));
+	const villages = rows.filter((row) => row.kind !== 'group').sort(byName);
+	const places = villages.flatMap((village) => [
 		{ id: village.id, name: village.name, kind: village.kind as DisputePlace['kind'], villageName: null },
 		...rows
 			.filter((row) => row.kind === 'group' && row.parentId === village.id)
 			.sort(byName)
 			.map((group) => ({ id: group.id, name: group.name, kind: 'group' as const, villageName: village.name }))
 	]);
+	return places.filter((place) => offered.has(place.id));
 }

@@ -98,7 +98,7 @@ describe('a grid worker reports disputes of their grid', () => {
 		const places = await listDisputePlaces(app.db, network.nodes.east.path);
 		expect(places.map((place) => place.name)).toEqual(['东村', '东村一组']);
 		const group = await listDisputePlaces(app.db, network.nodes.eastGroup.path);
-		expect(group).toEqual([{ id: network.nodes.eastGroup.id, name: '东村一组', kind: 'group', villageName: null }]);
+		expect(group).toEqual([{ id: network.nodes.eastGroup.id, name: '东村一组', kind: 'group', villageName: '东村' }]);
 	});
 
 	test('inside the grid (their village and its groups) the report is taken', async ({ app, network }) => {
