@@ -21,10 +21,11 @@ export async function applyOnline(
 	const limits = app.config.apply;
 	const retryAfterSeconds = ip ? app.applyThrottle.take(ip) : 0;
 	if (retryAfterSeconds) throw new AppError('RATE_LIMITED', { retryAfterSeconds });
-	if (files.reduce((total, file) => total + file.size, 0) > limits.evidenceLimit) {
+	// After each file's own checks, so that one file too large is told as such.
+	const { data, uploads } = await parseIntake(onlineApplicationSchema, input, files);
+	if (uploads.reduce((total, upload) => total + upload.size, 0) > limits.evidenceLimit) {
 		throw new AppError('PAYLOAD_TOO_LARGE', { fields: { evidence: ['total_too_large'] } });
 	}
-	const { data, uploads } = await parseIntake(onlineApplicationSchema, input, files);
 	return createCase(
 		app,
 		{
