@@ -1,6 +1,7 @@
 import type { Config } from './config.ts';
 import { openDatabase, type Database, type Db } from './db/client.ts';
 import { createLogger, type Logger } from './log.ts';
+import { AddressThrottle } from './auth/address-throttle.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
 import { DraftStore } from './agreements/draft-store.ts';
 import { AgreementSealer } from './signing/agreement-sealer.ts';
@@ -8,7 +9,6 @@ import { Insight } from './insight/insight.ts';
 import { RoomRegistry } from './media/room-registry.ts';
 import { Realtime } from './realtime/realtime.ts';
 import { RoomPlaces } from './sessions/room-places.ts';
-import { VerifyThrottle } from './signing/verify-throttle.ts';
 
 /**
  * Everything with state lives here, created once per process by the process
@@ -24,7 +24,10 @@ export type AppCore = {
 	readonly database: Database;
 	readonly db: Db;
 	readonly loginThrottle: LoginThrottle;
-	readonly verifyThrottle: VerifyThrottle;
+	/** PDFs uploaded to the public verification page, per address. */
+	readonly verifyThrottle: AddressThrottle;
+	/** Anonymous online applications, per address. */
+	readonly applyThrottle: AddressThrottle;
 	readonly rooms: RoomRegistry;
 	readonly drafts: DraftStore;
 	readonly insight: Insight;
@@ -47,7 +50,8 @@ export async function createApp(config: Config, options: { log?: Logger; databas
 		database,
 		db: database.db,
 		loginThrottle: new LoginThrottle(config.login),
-		verifyThrottle: new VerifyThrottle(),
+		verifyThrottle: new AddressThrottle({ max: 30, windowMinutes: 10 }),
+		applyThrottle: new AddressThrottle({ max: config.apply.maxPerAddress, windowMinutes: 60 }),
 		rooms: new RoomRegistry(config.media, log, new RoomPlaces(database.db, log)),
 		drafts: new DraftStore(database, log),
 		insight: new Insight(database.db, log),

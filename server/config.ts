@@ -38,6 +38,10 @@ const schema = z.object({
 	SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
 	LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
 	LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+	// Anonymous online applications: per address in an hour, per committee in a day, evidence per application.
+	APPLY_MAX_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(10),
+	APPLY_MAX_PER_COMMITTEE: z.coerce.number().int().min(1).max(100_000).default(100),
+	APPLY_EVIDENCE_LIMIT: size.default(20 * 1024 * 1024),
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 	// Several app processes share rooms' and drafts' messages through Redis.
 	REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL' }).optional(),
@@ -67,6 +71,8 @@ export type Config = Readonly<{
 	bodySizeLimit: number;
 	sessionDays: number;
 	login: { maxFailures: number; windowMinutes: number };
+	/** Limits on anonymous online applications, which anyone can send. */
+	apply: { maxPerAddress: number; maxPerCommittee: number; evidenceLimit: number };
 	logLevel: z.infer<typeof schema>['LOG_LEVEL'];
 	media: MediaConfig;
 }>;
@@ -122,6 +128,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		bodySizeLimit: c.BODY_SIZE_LIMIT,
 		sessionDays: c.SESSION_DAYS,
 		login: { maxFailures: c.LOGIN_MAX_FAILURES, windowMinutes: c.LOGIN_WINDOW_MINUTES },
+		apply: {
+			maxPerAddress: c.APPLY_MAX_PER_ADDRESS,
+			maxPerCommittee: c.APPLY_MAX_PER_COMMITTEE,
+			evidenceLimit: c.APPLY_EVIDENCE_LIMIT
+		},
 		logLevel: c.LOG_LEVEL,
 		media: {
 			workers: c.MEDIA_WORKERS,

@@ -4,6 +4,7 @@ import { currentApp } from '#server/app.ts';
 import { SESSION_COOKIE, validateSession } from '#server/auth/sessions.ts';
 import { paraglideMiddleware } from '$lib/i18n/paraglide/server';
 import { m } from '$lib/i18n/paraglide/messages';
+import { PLAIN_FORM_LIMIT } from '$lib/server/form-action';
 import { securityHeaders } from '$lib/server/security-headers';
 import { sessionCookieOptions } from '$lib/server/session-cookie';
 
@@ -13,18 +14,16 @@ const i18n: Handle = ({ event, resolve }) =>
 		return resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', locale) });
 	});
 
-/** Only forms that carry files need more than this. */
-const PLAIN_BODY_LIMIT = 1024 * 1024;
-
 /**
- * Refuses oversized bodies up front: file uploads up to BODY_SIZE_LIMIT (which
- * adapter-node also enforces on bodies without a length), anything else up to 1 MB.
+ * Refuses bodies that declare an oversized length up front: file uploads up to BODY_SIZE_LIMIT
+ * (which adapter-node also enforces on bodies without a length), anything else up to 1 MB. A
+ * form without files counts its body again as it reads it (`readForm`), whatever it declared.
  */
 const bodyLimit: Handle = ({ event, resolve }) => {
 	const length = Number(event.request.headers.get('content-length') ?? 0);
 	const { bodySizeLimit } = event.locals.app.config;
 	const multipart = event.request.headers.get('content-type')?.startsWith('multipart/form-data');
-	if (length > (multipart ? bodySizeLimit : Math.min(bodySizeLimit, PLAIN_BODY_LIMIT))) {
+	if (length > (multipart ? bodySizeLimit : Math.min(bodySizeLimit, PLAIN_FORM_LIMIT))) {
 		return new Response(m.error_payload_too_large(), {
 			status: 413,
 			headers: { 'content-type': 'text/plain; charset=utf-8' }

@@ -8,6 +8,7 @@ import { caseParties, cases } from '../db/schema.ts';
 import type { Upload } from '../evidence/read-uploads.ts';
 import { attachEvidence, type EvidenceActor } from './attach-evidence.ts';
 import { nextCaseNumber } from './case-number.ts';
+import { checkDailyCeiling } from './check-daily-ceiling.ts';
 import { committeeForPlace, disputePlace, type HandlingCommittee } from './route-case.ts';
 import { caseSearchText, searchTokens } from './search-tokens.ts';
 
@@ -33,6 +34,8 @@ export type NewCase = {
 	committee?: HandlingCommittee;
 	/** Give the applicant a private tracking link. */
 	applicantLink?: boolean;
+	/** At most this many cases of the channel for the committee in a day (anonymous intake). */
+	dailyCeiling?: number;
 	ip: string | null;
 };
 
@@ -58,6 +61,7 @@ export async function createCase(app: AppCore, fresh: NewCase, uploads: Upload[]
 	);
 
 	const created = await app.db.transaction(async (tx: Db) => {
+		if (fresh.dailyCeiling) await checkDailyCeiling(tx, committee.id, fresh.channel, fresh.dailyCeiling);
 		const number = await nextCaseNumber(tx, place.path);
 		const [row] = await tx
 			.insert(cases)

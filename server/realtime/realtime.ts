@@ -7,7 +7,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '#shared/realtim
 import type { AppCore } from '../app.ts';
 import { authenticateHandshake, type SocketData } from './authenticate-handshake.ts';
 import { registerAccountHandlers } from './account-handlers.ts';
-import { listChatMessages } from '../sessions/list-chat-messages.ts';
+import { listChatPage } from '../sessions/list-chat-page.ts';
 import { RoomConnections } from './room-connections.ts';
 import { registerRoomHandlers } from './room-handlers.ts';
 import { registerDraftHandlers, type DraftCluster } from './draft-handlers.ts';
@@ -46,8 +46,7 @@ export class Realtime {
 		this.#io.use(authenticateHandshake(core));
 		this.#core = core;
 		const rooms = new RoomConnections(
-			async (sessionId, space) =>
-				(await listChatMessages(core.db, [sessionId], [space])).map(({ sessionId: _, ...m }) => m),
+			(sessionId, space) => listChatPage(core.db, sessionId, space),
 			(error) => core.log.error({ err: error }, 'room relay failed')
 		);
 		core.rooms.on('opened', (room) => rooms.relay(room));

@@ -1,7 +1,15 @@
-import type { ChatMessage, RoomExit, RoomSnapshot, ServerToClientEvents, SpaceId } from '#shared/realtime-events.ts';
+import {
+	CHAT_LIMITS,
+	type ChatPage,
+	type RoomExit,
+	type RoomSnapshot,
+	type ServerToClientEvents,
+	type SpaceId
+} from '#shared/realtime-events.ts';
 import type { Room, RoomView } from '../media/room.ts';
 import type { Participant, RoomSession } from '../sessions/participant-of.ts';
 import type { AppSocket } from './command-handler.ts';
+import { RateLimit } from './rate-limit.ts';
 
 /** A connection's place in a room: the room, and who it is there (the peer id is the participant id). */
 export type Membership = { room: Room; participant: Participant; session: RoomSession };
@@ -11,17 +19,16 @@ export type Membership = { room: Room; participant: Participant; session: RoomSe
  * connections. A peer has one connection at a time: a newer one takes the place of the old.
  */
 export class RoomConnections {
-	/** The chat said so far in a space of a session, sent to whoever arrives there. */
-	readonly #chatOf: (sessionId: string, space: SpaceId) => Promise<ChatMessage[]>;
+	/** The latest chat of a space of a session, sent to whoever arrives there. */
+	readonly #chatOf: (sessionId: string, space: SpaceId) => Promise<ChatPage>;
 	readonly #onError: (error: unknown) => void;
 	readonly #memberships = new Map<AppSocket, Membership>();
 	/** room id → peer id → its connection */
 	readonly #sockets = new Map<string, Map<string, AppSocket>>();
+	/** room id → peer id → how much more they may say now: per person, so a new connection starts with what is left. */
+	readonly #chatAllowances = new Map<string, Map<string, RateLimit>>();
 
-	constructor(
-		chatOf: (sessionId: string, space: SpaceId) => Promise<ChatMessage[]>,
-		onError: (error: unknown) => void
-	) {
+	constructor(chatOf: (sessionId: string, space: SpaceId) => Promise<ChatPage>, onError: (error: unknown) => void) {
 		this.#chatOf = chatOf;
 		this.#onError = onError;
 	}
@@ -44,12 +51,22 @@ export class RoomConnections {
 		return this.#sockets.get(room.id)?.get(peerId);
 	}
 
-	/** Sends the chat of the space the socket's peer is in now (none in the lobby). */
+	/** Sends the latest chat of the space the socket's peer is in now (none in the lobby). */
 	sendChatHistory(socket: AppSocket, space: SpaceId): void {
 		const membership = this.#memberships.get(socket);
 		if (!membership) return;
-		const messages = space === 'lobby' ? Promise.resolve([]) : this.#chatOf(membership.session.id, space);
-		messages.then((list) => socket.emit('room:chatHistory', { space, messages: list }), this.#onError);
+		const page =
+			space === 'lobby' ? Promise.resolve({ messages: [], more: false }) : this.#chatOf(membership.session.id, space);
+		page.then((latest) => socket.emit('room:chatHistory', { space, ...latest }), this.#onError);
+	}
+
+	/** Counts a chat message of the peer: false when they have sent too many too fast. */
+	takeChatTurn(room: Room, peerId: string): boolean {
+		let allowances = this.#chatAllowances.get(room.id);
+		if (!allowances) this.#chatAllowances.set(room.id, (allowances = new Map()));
+		let allowance = allowances.get(peerId);
+		if (!allowance) allowances.set(peerId, (allowance = new RateLimit(CHAT_LIMITS.burst, CHAT_LIMITS.perSecond)));
+		return allowance.take();
 	}
 
 	/** Forgets the socket's membership; returns it if the socket was still the peer's connection. */
@@ -119,7 +136,10 @@ export class RoomConnections {
 		room.on('rebuilt', (to, { rtpCapabilities }) =>
 			send(to, 'room:rebuilt', { rtpCapabilities: onTheWire(rtpCapabilities) })
 		);
-		room.on('close', () => this.exitAll(room, 'failed'));
+		room.on('close', () => {
+			this.exitAll(room, 'failed');
+			this.#chatAllowances.delete(room.id);
+		});
 	}
 
 	#peersOf(room: Room): Map<string, AppSocket> {

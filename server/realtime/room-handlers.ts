@@ -4,6 +4,7 @@ import type { types } from 'mediasoup';
 import type { AppCore } from '../app.ts';
 import type { CaucusId } from '../media/peer.ts';
 import { participantOf } from '../sessions/participant-of.ts';
+import { listChatPage } from '../sessions/list-chat-page.ts';
 import { recordRoomJoin, SAME_VISIT_MS } from '../sessions/record-room-join.ts';
 import { saveChatMessage } from '../sessions/save-chat-message.ts';
 import { endSession, markSessionLive } from '../sessions/session-status.ts';
@@ -169,11 +170,16 @@ export function registerRoomHandlers(app: AppCore, connections: RoomConnections,
 	onCommand(app, socket, 'room:chat', async ({ body }) => {
 		const { room, participant } = member();
 		const { space, to } = room.chatScope(participant.id);
+		if (!connections.takeChatTurn(room, participant.id)) throw new AppError('RATE_LIMITED');
 		const message = await saveChatMessage(app.db, participant, space, body);
 		// Those in the space when it was said get it once it is stored; the sender has it in the reply.
 		for (const peerId of to) {
 			if (peerId !== participant.id) connections.socketOf(room, peerId)?.emit('room:chat', message);
 		}
 		return message;
+	});
+	onCommand(app, socket, 'room:chatEarlier', async ({ before }) => {
+		const { room, participant, session } = member();
+		return listChatPage(app.db, session.id, room.chatScope(participant.id).space, before);
 	});
 }

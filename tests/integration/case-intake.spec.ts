@@ -175,11 +175,12 @@ describe('online application', () => {
 
 describe('other intake channels', () => {
 	test('a grid worker reports a dispute and follows it', async ({ app, network }) => {
-		const { caseId } = await reportDispute(app, network.gridWorker, intakeForm(network.nodes.west.id), [], CLIENT.ip);
+		// 西村's grid worker: a grid worker reports disputes of their own grid only (user-scope.spec.ts).
+		const { caseId } = await reportDispute(app, network.gridWorker2, intakeForm(network.nodes.west.id), [], CLIENT.ip);
 
 		expect(await caseOf(app, caseId)).toMatchObject({
 			channel: 'grid_report',
-			reporterId: network.gridWorker.id,
+			reporterId: network.gridWorker2.id,
 			committeeId: network.committees.west.id
 		});
 		await expectAppError(

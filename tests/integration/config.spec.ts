@@ -29,6 +29,7 @@ describe('loadConfig', () => {
 			bodySizeLimit: 101 * 1024 * 1024,
 			sessionDays: 14,
 			login: { maxFailures: 5, windowMinutes: 15 },
+			apply: { maxPerAddress: 10, maxPerCommittee: 100, evidenceLimit: 20 * 1024 * 1024 },
 			logLevel: 'info',
 			media: {
 				workers: availableParallelism(),

@@ -416,7 +416,7 @@ describe('lobby', () => {
 		await sync(waiting);
 		expect(seen(waiting, 'room:newProducer')).toEqual([]);
 		expect(seen(waiting, 'room:chat')).toEqual([]);
-		expect(seen(waiting, 'room:chatHistory')).toEqual([{ space: 'lobby', messages: [] }]);
+		expect(seen(waiting, 'room:chatHistory')).toEqual([{ space: 'lobby', messages: [], more: false }]);
 		expect(peerIn(await dumpOf(app, session.sessionId), waiting.id)).toMatchObject({
 			space: 'lobby',
 			transports: [],
@@ -847,7 +847,7 @@ describe('chat', () => {
 		const bHistory = nextFact(bAgain, 'room:chatHistory');
 		await connected(bAgain);
 		expect((await ok(bAgain, 'room:join', { sessionId })).self.space).toBe('joint');
-		expect(await bHistory).toEqual({ space: 'joint', messages: [opening, reply] });
+		expect(await bHistory).toEqual({ space: 'joint', messages: [opening, reply], more: false });
 
 		// A comes back to the caucus, and gets the caucus's chat only.
 		const aLeft = nextFact(mediator.socket, 'room:peerLeft', (fact) => fact.peerId === a.id);
@@ -857,7 +857,7 @@ describe('chat', () => {
 		const aHistory = nextFact(aAgain, 'room:chatHistory');
 		await connected(aAgain);
 		expect((await ok(aAgain, 'room:join', { sessionId })).self.space).toBe(caucusId);
-		expect(await aHistory).toEqual({ space: caucusId, messages: [secret] });
+		expect(await aHistory).toEqual({ space: caucusId, messages: [secret], more: false });
 	});
 });
 

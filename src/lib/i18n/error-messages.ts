@@ -14,6 +14,8 @@ export function errorMessage(code: ErrorCode, retryAfterSeconds = 0): string {
 			return m.error_invalid_credentials();
 		case 'FORBIDDEN':
 			return m.error_forbidden();
+		case 'BEYOND_SCOPE':
+			return m.error_beyond_scope();
 		case 'NOT_FOUND':
 			return m.error_not_found();
 		case 'CONFLICT':
@@ -44,9 +46,12 @@ const FIELD_MESSAGES: Record<FieldErrorCode, () => string> = {
 	taken: m.field_taken,
 	too_many: () => m.field_too_many({ max: EVIDENCE_MAX_FILES }),
 	too_large: () => m.field_too_large({ mb: EVIDENCE_MAX_BYTES / 1024 / 1024 }),
+	total_too_large: m.field_total_too_large,
 	file_type: m.field_file_type,
 	empty_file: m.field_empty_file,
 	no_committee: m.field_no_committee,
+	outside_grid: m.field_outside_grid,
+	committee_busy: m.field_committee_busy,
 	no_parent: m.field_no_parent,
 	in_past: m.field_in_past
 };

@@ -1,7 +1,7 @@
 import { Device, type types } from 'mediasoup-client';
 import type { Socket } from 'socket.io-client';
 import { pageSocket } from '$lib/realtime/page-socket';
-import { SvelteMap } from 'svelte/reactivity';
+import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import type { ErrorCode, Reply } from '$lib/shared/errors';
 import type { JoinChoice } from './local-media';
 import type {
@@ -66,8 +66,12 @@ export class RoomClient {
 	peers = $state<PeerView[]>([]);
 	readonly remote = new SvelteMap<string, RemoteMedia>();
 	speakerId = $state<string | null>(null);
-	/** The chat of each space the person has been in, oldest first. */
+	/** The chat of each space the person has been in, oldest first: the latest, and what they asked for before it. */
 	readonly chat = new SvelteMap<SpaceId, ChatMessage[]>();
+	/** The spaces whose chat has earlier messages than those held. */
+	readonly earlierChat = new SvelteSet<SpaceId>();
+	/** Why the last chat message was not sent, for the chat to tell. */
+	chatError = $state<ErrorCode | null>(null);
 	micOn = $state(false);
 	cameraOn = $state(false);
 	screenOn = $state(false);
@@ -185,9 +189,26 @@ export class RoomClient {
 	end = () => this.#command(() => this.#ask('room:end', {}));
 
 	async say(body: string): Promise<boolean> {
-		const sent = await this.#command(() => this.#ask('room:chat', { body }));
-		if (sent) this.#addChat(sent);
-		return sent !== undefined;
+		try {
+			this.#addChat(await this.#ask('room:chat', { body }));
+			this.chatError = null;
+			return true;
+		} catch (error) {
+			this.chatError = error instanceof RoomCommandError ? error.code : 'INTERNAL';
+			return false;
+		}
+	}
+
+	/** Brings the page of the chat said before the earliest message held in the person's space. */
+	async showEarlierChat(): Promise<void> {
+		const space = this.self?.space;
+		const earliest = space && this.chat.get(space)?.[0];
+		if (!space || !earliest) return;
+		const page = await this.#command(() => this.#ask('room:chatEarlier', { before: earliest.id }));
+		// The person may have moved meanwhile: the page is of the space they asked from, or of none.
+		if (!page || page.messages.some((message) => message.space !== space)) return;
+		this.chat.set(space, [...page.messages, ...(this.chat.get(space) ?? [])]);
+		if (!page.more) this.earlierChat.delete(space);
 	}
 
 	/** The tile showing this producer's video is this wide: ask for the simulcast layer that fits. */
@@ -255,7 +276,11 @@ export class RoomClient {
 			this.#restartMedia();
 		});
 		socket.on('room:chat', (message) => this.#addChat(message));
-		socket.on('room:chatHistory', ({ space, messages }) => this.chat.set(space, messages));
+		socket.on('room:chatHistory', ({ space, messages, more }) => {
+			this.chat.set(space, messages);
+			if (more) this.earlierChat.add(space);
+			else this.earlierChat.delete(space);
+		});
 	}
 
 	async #join(): Promise<void> {

@@ -3,15 +3,45 @@ import { m } from '$lib/i18n/paraglide/messages';
 import { AppError, type FormFailure } from '$lib/shared/errors';
 
 const SECRET_FIELDS = /password/i;
+/** What a failed form shows again, at most: a field that would pass it is left out, not sent back. */
+const ECHO_LIMIT = 256 * 1024;
 
 /** Refuses a request that no form of ours could have sent: the client's mistake, answered with 400. */
 export function badRequest(): never {
 	error(400, { message: m.error_bad_request(), code: 'VALIDATION' });
 }
 
-/** The submitted fields; a body that does not parse as a form is the client's mistake, answered with 400. */
+/** The most a form without files may send; uploads have BODY_SIZE_LIMIT. */
+export const PLAIN_FORM_LIMIT = 1024 * 1024;
+
+/**
+ * The submitted fields of a form that takes no files; a body that does not parse as a form is the
+ * client's mistake, answered with 400. One over PLAIN_FORM_LIMIT gets 413 however it comes:
+ * the body is counted as it arrives, whatever length (if any) it declared.
+ */
 export async function readForm(request: Request): Promise<Record<string, string>> {
-	return (await readUploadForm(request)).values;
+	const body = await readWithin(request, PLAIN_FORM_LIMIT);
+	const headers = { 'content-type': request.headers.get('content-type') ?? '' };
+	return (await readUploadForm(new Request(request.url, { method: 'POST', headers, body }))).values;
+}
+
+/** The body, counted as it arrives: past `limit`, reading stops and the request gets 413. */
+async function readWithin(request: Request, limit: number): Promise<Blob> {
+	const chunks: Uint8Array<ArrayBuffer>[] = [];
+	let size = 0;
+	try {
+		for await (const chunk of request.body ?? []) {
+			size += chunk.length;
+			// Leaving the loop cancels the stream: the rest is never read.
+			if (size > limit) break;
+			chunks.push(chunk);
+		}
+	} catch {
+		// The connection broke off mid-body.
+		badRequest();
+	}
+	if (size > limit) error(413, { message: m.error_payload_too_large(), code: 'PAYLOAD_TOO_LARGE' });
+	return new Blob(chunks);
 }
 
 /** The submitted fields and the files chosen in the form's `evidence` input. */
@@ -61,7 +91,7 @@ export async function formAction<T>(
 		return await work();
 	} catch (error) {
 		if (!(error instanceof AppError)) throw error;
-		const kept = Object.fromEntries(Object.entries(values).filter(([key]) => !SECRET_FIELDS.test(key)));
+		const kept = echoed(values);
 		return fail(error.status, {
 			code: error.code,
 			fields: error.fields,
@@ -69,6 +99,18 @@ export async function formAction<T>(
 			values: kept
 		});
 	}
+}
+
+/** The submitted values to fill the form in again: no passwords, and no more than ECHO_LIMIT in all. */
+function echoed(values: Record<string, string>): Record<string, string> {
+	const kept: Record<string, string> = {};
+	let size = 0;
+	for (const [key, value] of Object.entries(values)) {
+		if (SECRET_FIELDS.test(key) || size + key.length + value.length > ECHO_LIMIT) continue;
+		kept[key] = value;
+		size += key.length + value.length;
+	}
+	return kept;
 }
 
 /** The client's address as adapter-node reports it (behind a proxy: set ADDRESS_HEADER). */

@@ -7,6 +7,8 @@ export const ERROR_STATUS = {
 	UNAUTHENTICATED: 401,
 	INVALID_CREDENTIALS: 401,
 	FORBIDDEN: 403,
+	/** The user to act on also reaches beyond the admin's subtree (a committee, a case): an admin above must act. */
+	BEYOND_SCOPE: 403,
 	NOT_FOUND: 404,
 	CONFLICT: 409,
 	INVALID_TRANSITION: 409,

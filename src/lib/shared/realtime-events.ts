@@ -21,7 +21,12 @@ const peerIdOnly = z.object({ peerId: id }).strict();
 
 export const MEDIA_SOURCES = ['mic', 'camera', 'screen'] as const;
 export type MediaSource = (typeof MEDIA_SOURCES)[number];
-export const MAX_CHAT_LENGTH = 2000;
+/**
+ * Room chat: the longest message; how many one person may send at once, then how many a second
+ * (kept per person, so a new connection does not refill it); how many messages a space shows on
+ * arrival, and each time earlier ones are asked for.
+ */
+export const CHAT_LIMITS = { length: 2000, burst: 5, perSecond: 0.5, page: 50 } as const;
 
 /** Binary payloads arrive on the server as Buffers, which are Uint8Arrays. */
 const bytes = (max: number) =>
@@ -76,7 +81,9 @@ export const COMMAND_SCHEMAS = {
 	'room:consume': z.object({ producerId: id, rtpCapabilities: mediaObject }).strict(),
 	'room:resumeConsumer': z.object({ consumerId: id }).strict(),
 	'room:setLayers': z.object({ consumerId: id, spatialLayer: z.int().min(0).max(2) }).strict(),
-	'room:chat': z.object({ body: z.string().trim().min(1).max(MAX_CHAT_LENGTH) }).strict(),
+	'room:chat': z.object({ body: z.string().trim().min(1, 'required').max(CHAT_LIMITS.length, 'too_long') }).strict(),
+	/** The page of the chat of the person's space said before the message `before`. */
+	'room:chatEarlier': z.object({ before: z.uuid() }).strict(),
 	'draft:open': z.object({ caseId: z.uuid() }).strict(),
 	'draft:close': z.object({ draftId: z.uuid() }).strict(),
 	'draft:sync': z.object({ draftId: z.uuid(), message: yjsBytes(MAX_DRAFT_UPDATE_BYTES + 64) }).strict(),
@@ -140,9 +147,11 @@ export type ChatMessage = {
 	body: string;
 	sentAt: string;
 };
+/** Consecutive messages of a space, oldest first; `more` when earlier ones remain. */
+export type ChatPage = { messages: ChatMessage[]; more: boolean };
 /**
  * What a peer sees on arriving, and again on moving to another space: the rest comes as facts.
- * The chat said so far in its space follows as `room:chatHistory`.
+ * The latest of the chat said so far in its space follows as `room:chatHistory`.
  */
 export type RoomSnapshot = {
 	self: PeerView;
@@ -212,6 +221,7 @@ export type CommandResults = {
 	'room:resumeConsumer': Empty;
 	'room:setLayers': Empty;
 	'room:chat': ChatMessage;
+	'room:chatEarlier': ChatPage;
 	'draft:open': DraftSnapshot;
 	'draft:close': Empty;
 	/** The server's answers (base64): to a sync step 1, its step 2 and its own step 1; to an update, nothing. */
@@ -250,7 +260,7 @@ export type ServerToClientEvents = {
 	/** The media server restarted under the room: transports and producers are to be made anew. */
 	'room:rebuilt': (fact: { rtpCapabilities: types.RtpCapabilities }) => void;
 	'room:chat': (fact: ChatMessage) => void;
-	'room:chatHistory': (fact: { space: SpaceId; messages: ChatMessage[] }) => void;
+	'room:chatHistory': (fact: ChatPage & { space: SpaceId }) => void;
 	/** A y-protocols sync message (an update) from someone else's edit, in base64 as all draft messages. */
 	'draft:sync': (fact: { draftId: string; message: string }) => void;
 	'draft:awareness': (fact: { draftId: string; update: string }) => void;

@@ -20,9 +20,12 @@ export const FIELD_ERRORS = [
 	'taken',
 	'too_many',
 	'too_large',
+	'total_too_large',
 	'file_type',
 	'empty_file',
 	'no_committee',
+	'outside_grid',
+	'committee_busy',
 	'no_parent',
 	'in_past'
 ] as const;
