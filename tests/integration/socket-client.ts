@@ -6,12 +6,16 @@ import type { ClientToServerEvents, CommandResults, ServerToClientEvents } from 
 import { logInAs, test } from './support.ts';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-export type Connect = (options?: { cookie?: string; auth?: Record<string, unknown> }) => ClientSocket;
+export type Connect = (options?: {
+	cookie?: string;
+	auth?: Record<string, unknown>;
+	headers?: Record<string, string>;
+}) => ClientSocket;
 
 /**
  * `connect`: opens a Socket.io client to the app's real HTTP server (the
- * cookie goes in `extraHeaders`, as a browser would send it); every client is
- * closed after the test.
+ * cookie goes in `extraHeaders`, as a browser would send it, with any other
+ * `headers` a client chooses); every client is closed after the test.
  */
 export const socketTest = test.extend('connect', async ({ app }, { onCleanup }): Promise<Connect> => {
 	const url = await app.listen();
@@ -19,12 +23,12 @@ export const socketTest = test.extend('connect', async ({ app }, { onCleanup }):
 	onCleanup(() => {
 		for (const socket of sockets) socket.disconnect();
 	});
-	return ({ cookie, auth } = {}) => {
+	return ({ cookie, auth, headers } = {}) => {
 		const socket: ClientSocket = io(url, {
 			transports: ['websocket'],
 			reconnection: false,
 			forceNew: true,
-			extraHeaders: cookie === undefined ? undefined : { cookie },
+			extraHeaders: cookie === undefined ? headers : { ...headers, cookie },
 			auth
 		});
 		sockets.push(socket);

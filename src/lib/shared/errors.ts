@@ -11,6 +11,8 @@ export const ERROR_STATUS = {
 	CONFLICT: 409,
 	INVALID_TRANSITION: 409,
 	SETUP_COMPLETE: 409,
+	/** Nobody has told the app its public address yet (ORIGIN, or the admin settings): nothing can link to it. */
+	PUBLIC_ORIGIN_UNSET: 409,
 	PAYLOAD_TOO_LARGE: 413,
 	RATE_LIMITED: 429,
 	INTERNAL: 500,
