@@ -54,7 +54,11 @@ const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
 	fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value))
 });
 
-/** One row once the first-run setup has completed; its fixed key makes a second setup fail. */
+/**
+ * One row once the first-run setup has completed; its fixed key makes a second setup fail.
+ * `publicOrigin` is the address people reach the app by, printed in sealed agreements and links;
+ * who set it last, and when, stay beside it.
+ */
 export const installation = pgTable(
 	'installation',
 	{
@@ -62,6 +66,9 @@ export const installation = pgTable(
 		rootOrgId: uuid('root_org_id')
 			.notNull()
 			.references(() => orgNodes.id),
+		publicOrigin: text('public_origin'),
+		publicOriginSetById: uuid('public_origin_set_by_id').references((): AnyPgColumn => users.id),
+		publicOriginSetAt: timestamp('public_origin_set_at', { withTimezone: true }),
 		createdAt: createdAt()
 	},
 	(t) => [check('installation_single_row', sql`${t.id} = 1`)]

@@ -213,7 +213,10 @@ const CASES: DemoCase[] = [
  * not asked to change it.
  */
 export async function seedDemo(app: App): Promise<DemoLogin[]> {
+	const { host, port } = app.config;
 	const { townId } = await completeSetup(app, {
+		// Where the demo is opened: this machine, on the port it serves (ORIGIN, when set, wins anyway).
+		publicOrigin: `http://${['0.0.0.0', '::'].includes(host) ? 'localhost' : host}:${port}`,
 		countyName: '示范县',
 		townName: '青石镇',
 		townCode: 'QSZ',

@@ -94,7 +94,7 @@ export function registerDraftHandlers(app: AppCore, socket: AppSocket, cluster: 
 	/** Seals the agreement if every signature is in, and tells everyone. */
 	const seal = async (draftId: string) => {
 		const { caseId } = await app.drafts.live(draftId);
-		if (await sealCaseAgreement(app, draftId, caseId, app.config.origin ?? originOf(socket))) await announce(draftId);
+		if (await sealCaseAgreement(app, draftId, caseId)) await announce(draftId);
 	};
 	const leave = async (draftId: string) => {
 		const entry = opened.get(draftId);
@@ -263,11 +263,4 @@ async function partiesMayEdit(app: AppCore, draftId: string): Promise<boolean> {
 		.from(agreementDrafts)
 		.where(eq(agreementDrafts.id, draftId));
 	return row?.allowed ?? false;
-}
-
-/** The page's origin the connection came from, for links printed in an agreement. */
-function originOf(socket: AppSocket): string {
-	const origin = socket.handshake.headers.origin;
-	if (origin && /^https?:\/\/[^/\s]+$/.test(origin)) return origin;
-	return `http://${socket.handshake.headers.host ?? 'localhost'}`;
 }

@@ -12,7 +12,7 @@ export type SetupResult = { adminId: string; townId: string };
 
 /**
  * First run: creates the town (under an optional county), its mediation
- * committee with its seal certificate, and the first admin. The installation row has a fixed key, so of
+ * committee with its seal certificate, and the first admin, and records the app's public address. The installation row has a fixed key, so of
  * two racing setups one fails and nothing of it remains.
  */
 export async function completeSetup(app: AppCore, input: unknown): Promise<SetupResult> {
@@ -48,7 +48,12 @@ export async function completeSetup(app: AppCore, input: unknown): Promise<Setup
 					passwordHash
 				})
 				.returning({ id: users.id });
-			await tx.insert(installation).values({ rootOrgId: parent?.id ?? townId });
+			await tx.insert(installation).values({
+				rootOrgId: parent?.id ?? townId,
+				publicOrigin: data.publicOrigin,
+				publicOriginSetById: admin.id,
+				publicOriginSetAt: new Date()
+			});
 			app.log.info({ townId, adminId: admin.id }, 'setup complete');
 			return { adminId: admin.id, townId };
 		});

@@ -12,7 +12,7 @@ export type AgreementLabels = {
 	signer: string;
 	signedAt: string;
 	ip: string;
-	userAgent: string;
+	device: string;
 	textSha256: string;
 	verification: string;
 	sealReason: string;
@@ -31,7 +31,7 @@ const LABELS: Record<AgreementLanguage, AgreementLabels> = {
 		signer: '签署人',
 		signedAt: '签署时间',
 		ip: 'IP 地址',
-		userAgent: '设备',
+		device: '设备',
 		textSha256: '协议文本 SHA-256',
 		verification: '扫码或访问以下地址验证本协议',
 		sealReason: '人民调解协议书',
@@ -49,7 +49,7 @@ const LABELS: Record<AgreementLanguage, AgreementLabels> = {
 		signer: 'Signer',
 		signedAt: 'Signed at',
 		ip: 'IP address',
-		userAgent: 'Device',
+		device: 'Device',
 		textSha256: 'SHA-256 of the agreement text',
 		verification: 'Scan the code or open this address to verify the agreement',
 		sealReason: 'Mediation agreement',

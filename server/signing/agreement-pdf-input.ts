@@ -36,7 +36,8 @@ export const agreementPdfInputSchema = z.object({
 				signature: png,
 				signedAt: z.date(),
 				ip: line(45),
-				userAgent: z.string().max(500)
+				/** Browser and system from a fixed list (`describeDevice`), never a header as sent; empty when unknown. */
+				device: z.string().max(60)
 			})
 		)
 		.min(1)

@@ -296,7 +296,7 @@ function writeCertificate(writer: PageWriter, agreement: AgreementPdf, labels: A
 		const details = [
 			[labels.signedAt, timestamp(signer.signedAt, agreement.timeZone)],
 			[labels.ip, signer.ip],
-			[labels.userAgent, signer.userAgent || '—']
+			[labels.device, signer.device || '—']
 		];
 		writer.paragraph(`${signer.name}（${signer.role}）`, { size: SIZE.body, keep: 4, lead: labels.signer + separator });
 		for (const [label, value] of details) {
@@ -330,7 +330,7 @@ function allText(agreement: AgreementPdf, labels: AgreementLabels): string {
 			signer.name,
 			signer.role,
 			signer.ip,
-			signer.userAgent,
+			signer.device,
 			dates.format(signer.signedAt),
 			timestamp(signer.signedAt, agreement.timeZone)
 		]),

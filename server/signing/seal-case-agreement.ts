@@ -6,9 +6,12 @@ import type { AppCore } from '../app.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
 import { applyTransition } from '../cases/transition-case.ts';
 import { agreementSignatures, caseParties, cases, committees, draftVersions, sealedAgreements } from '../db/schema.ts';
+import { readPublicOrigin } from '../setup/read-public-origin.ts';
+import { describeDevice } from './describe-device.ts';
 import { describeSigning } from './describe-signing.ts';
 import { sealKeyFor } from './seal-key-for.ts';
 
+const LANGUAGE = 'zh-CN';
 /** How the agreement names people: it is printed in Chinese, as the committee's records are. */
 const SIDE_LABELS = { applicant: '申请人', respondent: '被申请人' } as const;
 const SIGNER_LABELS = { party: '当事人', mediator: '调解员', expert: '法律专家' } as const;
@@ -18,13 +21,13 @@ const SIGNER_LABELS = { party: '当事人', mediator: '调解员', expert: '法�
  * their signatures, seals it with the committee's key (both on the signing worker), stores it
  * with its SHA-256, supersedes the case's earlier sealed agreement and moves a case scheduled or
  * in mediation to resolved. Nothing when signatures are missing, or the version is sealed already.
- * `origin` is where the verification link on the certificate page points.
+ * Nothing a signer's client sent is printed as sent: the verification link is built on the app's
+ * configured address, and the browser is named from a fixed list.
  */
 export async function sealCaseAgreement(
 	app: AppCore,
 	draftId: string,
-	caseId: string,
-	origin: string
+	caseId: string
 ): Promise<SealedAgreementView | null> {
 	const signing = await describeSigning(app.db, draftId, caseId);
 	if (!signing.complete || !signing.versionId) return null;
@@ -44,9 +47,10 @@ export async function sealCaseAgreement(
 	const order = new Map(signing.signers.map((s, i) => [s.key, i]));
 	const id = randomUUID();
 	const seal = await sealKeyFor(app.db, kase.orgNodeId);
+	const origin = await readPublicOrigin(app);
 	const sealed = await app.sealer.sealAgreement(
 		{
-			language: 'zh-CN',
+			language: LANGUAGE,
 			title: '人民调解协议书',
 			caseNumber: kase.number,
 			committee: kase.committee,
@@ -60,7 +64,7 @@ export async function sealCaseAgreement(
 					signature: new Uint8Array(s.image),
 					signedAt: s.signedAt,
 					ip: s.ip ?? '—',
-					userAgent: s.userAgent ?? ''
+					device: describeDevice(s.userAgent, LANGUAGE)
 				})),
 			textSha256: version.sha256,
 			verificationUrl: `${origin}/verify?agreement=${id}`

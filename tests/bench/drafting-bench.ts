@@ -25,6 +25,7 @@ import { openDatabase } from '#server/db/client.ts';
 import { committeeMembers, users } from '#server/db/schema.ts';
 import { createLogger } from '#server/log.ts';
 import { intakeForm, setUpNetwork } from '../fixtures/case-network.ts';
+import { seededRandom } from '../fixtures/seeded-random.ts';
 import { freshDatabase } from '../integration/fresh-database.ts';
 import {
 	fingerprint,
@@ -358,18 +359,6 @@ class Ledger {
 	}
 }
 
-/** A small seeded generator (mulberry32), so that every server gets the same typing. */
-function random(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-	};
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
@@ -448,7 +437,8 @@ async function typeAndSettle(room: Room, typingMs: number, seed: number): Promis
 	const end = started + typingMs;
 	await Promise.all(
 		typists.map(async (typist, i) => {
-			const next = random(seed * 1000 + i);
+			// Seeded, so that every server gets the same typing.
+			const next = seededRandom(seed * 1000 + i);
 			// Each starts somewhere else in the paragraph, as people edit different clauses.
 			const start = MARKER.length + Math.round(((PARAGRAPH.length - MARKER.length) * i) / typists.length);
 			await sleep(next() * INTERVAL_MS.max);

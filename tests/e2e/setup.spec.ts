@@ -22,10 +22,12 @@ async function submitSetup(page: Page, values: Record<string, string>): Promise<
 	await page.getByRole('button', { name: zh('setup_submit') }).click();
 }
 
-test('a fresh instance sends visitors to the setup page', async ({ page }) => {
+test('a fresh instance sends visitors to the setup page', async ({ page, baseURL }) => {
 	await page.goto('/');
 	await expect(page).toHaveURL('/setup');
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText(zh('setup_title'));
+	// The public address is suggested from the address the page was opened by.
+	await expect(field(page, 'field_public_origin')).toHaveValue(baseURL!);
 	await page.goto('/login');
 	await expect(page).toHaveURL('/setup');
 });
@@ -84,4 +86,22 @@ test('the first administrator logs in and finds the town in the organisation tre
 	const town = page.locator(`li[data-node="${TOWN.setup_town_name}"]`);
 	await expect(town).toContainText(TOWN.setup_town_code);
 	await expect(town).toContainText(TOWN.setup_committee_name);
+});
+
+test('the administrator finds the public address on the settings page and changes it', async ({ page, baseURL }) => {
+	await logIn(page, TOWN.field_username, TOWN.field_password);
+	await page.getByRole('link', { name: zh('nav_system_settings') }).click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(zh('system_settings_title'));
+	await expect(field(page, 'field_public_origin')).toHaveValue(baseURL!);
+
+	await field(page, 'field_public_origin').fill('http://evil.example/verify');
+	await page.getByRole('button', { name: zh('settings_save') }).click();
+	await expect(field(page, 'field_public_origin')).toHaveAccessibleDescription(zh('field_invalid'));
+
+	await field(page, 'field_public_origin').fill('https://tiaojie.example.gov.cn');
+	await page.getByRole('button', { name: zh('settings_save') }).click();
+	await expect(page.getByRole('status')).toHaveText(zh('settings_saved'));
+	await page.reload();
+	await expect(field(page, 'field_public_origin')).toHaveValue('https://tiaojie.example.gov.cn');
+	await expect(page.locator('p.hint', { hasText: TOWN.field_display_name })).toBeVisible();
 });

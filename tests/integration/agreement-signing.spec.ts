@@ -2,18 +2,10 @@ import { and, eq } from 'drizzle-orm';
 import QRCode from 'qrcode';
 import { describe, expect } from 'vitest';
 import type { App } from '#server/app.ts';
-import { hashPassword } from '#server/auth/password.ts';
 import { downloadSealedAgreement } from '#server/signing/download-sealed-agreement.ts';
-import {
-	agreementSignatures,
-	caseEvents,
-	cases,
-	sealedAgreements,
-	sessionParticipants,
-	users
-} from '#server/db/schema.ts';
+import { agreementSignatures, caseEvents, cases, sealedAgreements, sessionParticipants } from '#server/db/schema.ts';
 import type { DraftSnapshot } from '#shared/realtime-events.ts';
-import { ask, codeOf, DraftClient, ok, paragraph, setUpDraftCase } from './draft-client.ts';
+import { ask, codeOf, DraftClient, MEDIATOR_PASSWORD, ok, paragraph, setUpSigningCase } from './draft-client.ts';
 import { pdfsig, pdftotext } from './poppler.ts';
 import { sha256 } from './signing-samples.ts';
 import { connected, socketTest } from './socket-client.ts';
@@ -23,18 +15,9 @@ import { connected, socketTest } from './socket-client.ts';
  * the mediator by their password; the last signature seals the PDF, which only the case's
  * people may download (the route itself is driven end to end in tests/e2e/agreement-signing.spec.ts).
  */
-const MEDIATOR_PASSWORD = 'mediator-password-1';
-
 const test = socketTest
 	.extend('appEnv', { MEDIA_WORKERS: '1' } as Record<string, string>)
-	.extend('world', async ({ app }) => {
-		const world = await setUpDraftCase(app);
-		await app.db
-			.update(users)
-			.set({ passwordHash: await hashPassword(MEDIATOR_PASSWORD) })
-			.where(eq(users.id, world.network.eastMediator.id));
-		return world;
-	})
+	.extend('world', async ({ app }) => setUpSigningCase(app))
 	.extend('open', async ({ connect, world }, { onCleanup }) => {
 		const clients: DraftClient[] = [];
 		onCleanup(() => clients.forEach((c) => c.destroy()));

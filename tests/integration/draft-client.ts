@@ -14,8 +14,9 @@ import * as sync from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { DraftStore } from '#server/agreements/draft-store.ts';
 import type { App } from '#server/app.ts';
+import { hashPassword } from '#server/auth/password.ts';
 import { inviteExpert } from '#server/cases/invite-expert.ts';
-import { cases } from '#server/db/schema.ts';
+import { cases, users } from '#server/db/schema.ts';
 import { AGREEMENT_FIELD } from '#shared/agreement.ts';
 import type { ErrorCode, Reply } from '#shared/errors.ts';
 import type {
@@ -385,3 +386,16 @@ export async function setUpDraftCase(app: App) {
 	};
 }
 export type DraftCase = Awaited<ReturnType<typeof setUpDraftCase>>;
+
+/** The password 东村's mediator signs with (fixture accounts have none). */
+export const MEDIATOR_PASSWORD = 'mediator-password-1';
+
+/** The draft's world, with the mediator able to sign. */
+export async function setUpSigningCase(app: App): Promise<DraftCase> {
+	const world = await setUpDraftCase(app);
+	await app.db
+		.update(users)
+		.set({ passwordHash: await hashPassword(MEDIATOR_PASSWORD) })
+		.where(eq(users.id, world.network.eastMediator.id));
+	return world;
+}

@@ -36,10 +36,10 @@ describe('origin', () => {
 		const otherPort = new URL(serverUrl);
 		otherPort.port = String(Number(otherPort.port) + 1);
 
-		await connected(connect({ cookie, origin: serverUrl }));
+		await connected(connect({ cookie, headers: { origin: serverUrl } }));
 		await connected(connect({ cookie }));
 		for (const origin of [otherPort.origin, 'http://evil.example', 'https://127.0.0.1', 'null', 'garbage']) {
-			const error = await refusal(connect({ cookie, origin }));
+			const error = await refusal(connect({ cookie, headers: { origin } }));
 			expect(error.message, origin).toBe('FORBIDDEN');
 			expect(error.data).toEqual({ code: 'FORBIDDEN' });
 		}
@@ -63,10 +63,10 @@ describe('origin', () => {
 				'http://tiaojie.intranet:8080',
 				'https://mirror.example.gov.cn'
 			]) {
-				await connected(connect({ cookie, origin }));
+				await connected(connect({ cookie, headers: { origin } }));
 			}
 			for (const origin of [serverUrl, 'http://tiaojie.example.gov.cn', 'https://evil.tiaojie.example.gov.cn']) {
-				expect((await refusal(connect({ cookie, origin }))).message, origin).toBe('FORBIDDEN');
+				expect((await refusal(connect({ cookie, headers: { origin } }))).message, origin).toBe('FORBIDDEN');
 			}
 		});
 	});

@@ -4,9 +4,11 @@ import type { App } from '#server/app.ts';
 import { committees, installation, orgNodes, users } from '#server/db/schema.ts';
 import { completeSetup } from '#server/setup/complete-setup.ts';
 import { isSetupComplete } from '#server/setup/is-setup-complete.ts';
+import { readPublicOrigin } from '#server/setup/read-public-origin.ts';
 import { expectAppError, logInAs, test } from './support.ts';
 
 const validSetup = {
+	publicOrigin: 'https://tiaojie.example.gov.cn',
 	townName: '青石镇',
 	townCode: 'QSZ',
 	committeeName: '青石镇人民调解委员会',
@@ -51,6 +53,18 @@ describe('completeSetup', () => {
 			{ rootOrgId: townId }
 		]);
 		expect(await rowCounts(app)).toEqual({ orgNodes: 1, committees: 1, users: 1, installation: 1 });
+	});
+
+	test('stores the public address it is given (as an origin), with the admin who gave it', async ({ app }) => {
+		const { adminId } = await completeSetup(app, { ...validSetup, publicOrigin: ' https://Tiaojie.Example.gov.cn/ ' });
+
+		const [row] = await app.db.select().from(installation);
+		expect(row).toMatchObject({
+			publicOrigin: 'https://tiaojie.example.gov.cn',
+			publicOriginSetById: adminId,
+			publicOriginSetAt: expect.any(Date)
+		});
+		expect(await readPublicOrigin(app)).toBe('https://tiaojie.example.gov.cn');
 	});
 
 	test('with a county, the town sits under it and the county is the root', async ({ app }) => {
@@ -107,7 +121,24 @@ describe('completeSetup', () => {
 		['a short password', { password: 'short', passwordConfirm: 'short' }, { password: ['too_short'] }],
 		['a mismatched confirmation', { passwordConfirm: 'correct horse battery!' }, { passwordConfirm: ['mismatch'] }],
 		['a blank town name', { townName: '   ' }, { townName: ['required'] }],
-		['a username with spaces', { username: 'the admin' }, { username: ['invalid'] }]
+		['a username with spaces', { username: 'the admin' }, { username: ['invalid'] }],
+		['no public address', { publicOrigin: undefined }, { publicOrigin: ['required'] }],
+		[
+			'a public address with a path',
+			{ publicOrigin: 'https://tiaojie.example.gov.cn/app' },
+			{ publicOrigin: ['invalid'] }
+		],
+		['a public address that is a script', { publicOrigin: 'javascript:alert(1)' }, { publicOrigin: ['invalid'] }],
+		[
+			'a public address with credentials',
+			{ publicOrigin: 'https://a:b@tiaojie.example.gov.cn' },
+			{ publicOrigin: ['invalid'] }
+		],
+		[
+			'a public address of another scheme',
+			{ publicOrigin: 'ftp://tiaojie.example.gov.cn' },
+			{ publicOrigin: ['invalid'] }
+		]
 	] as const)(
 		'%s is a VALIDATION error with field codes, and nothing is written',
 		async ([, change, fields], { app }) => {

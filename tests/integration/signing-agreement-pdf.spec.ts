@@ -93,7 +93,7 @@ describe('the agreement PDF', () => {
 			expect(certificate).toContain(`${signer.name}（${signer.role}）`);
 		}
 		expect(certificate).toContain('签署时间：2026-11-29 10:10:00 (Asia/Shanghai)');
-		expect(certificate).toContain('Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) Safari/604.1');
+		expect(certificate).toContain('设备：微信 / iOS');
 		expect(certificate).toContain(input.textSha256);
 		expect(squeeze(certificate)).toContain(input.verificationUrl);
 		expect(squeeze(certificate)).toContain(`第${pages}页/共${pages}页`);
@@ -161,7 +161,7 @@ describe('the agreement PDF', () => {
 			...signer,
 			name: `${index + 1}号${long('欧阳诸葛司马', 97)}`,
 			role: long('委托代理人', 40),
-			userAgent: long('Mozilla/5.0 (Linux; Android 14) ', 500)
+			device: long('三星浏览器 / Android ', 60)
 		}));
 		const input = agreementInput({
 			title: long('关于宅基地边界及排水沟纠纷的人民调解协议书', 100),

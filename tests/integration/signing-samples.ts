@@ -70,7 +70,7 @@ export function agreementInput(overrides: Partial<AgreementPdfInput> = {}): Agre
 				signature: SIGNATURES.张三,
 				signedAt: new Date('2026-11-29T02:10:00Z'),
 				ip: '203.0.113.7',
-				userAgent: 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/131.0 Mobile Safari/537.36'
+				device: 'Chrome / Android'
 			},
 			{
 				name: '李四',
@@ -78,7 +78,7 @@ export function agreementInput(overrides: Partial<AgreementPdfInput> = {}): Agre
 				signature: SIGNATURES.李四,
 				signedAt: new Date('2026-11-29T02:12:30Z'),
 				ip: '198.51.100.23',
-				userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) Safari/604.1'
+				device: '微信 / iOS'
 			},
 			{
 				name: '王五',
@@ -86,7 +86,7 @@ export function agreementInput(overrides: Partial<AgreementPdfInput> = {}): Agre
 				signature: SIGNATURES.王五,
 				signedAt: new Date('2026-11-29T02:15:00Z'),
 				ip: '192.0.2.10',
-				userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0'
+				device: 'Firefox / Linux'
 			}
 		],
 		textSha256: sha256(text),

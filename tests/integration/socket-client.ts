@@ -6,13 +6,17 @@ import type { ClientToServerEvents, CommandResults, ServerToClientEvents } from 
 import { logInAs, test } from './support.ts';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-export type Connect = (options?: { cookie?: string; origin?: string; auth?: Record<string, unknown> }) => ClientSocket;
+export type Connect = (options?: {
+	cookie?: string;
+	auth?: Record<string, unknown>;
+	headers?: Record<string, string>;
+}) => ClientSocket;
 
 /**
  * `connect`: opens a Socket.io client to the app's real HTTP server (the
- * cookie, and an `Origin` when given, go in `extraHeaders`, as a browser would
- * send them; a node client sends no Origin of its own); every client is
- * closed after the test.
+ * cookie goes in `extraHeaders`, as a browser would send it, with any other
+ * `headers` a client chooses, such as an `Origin`: a node client sends none of
+ * its own); every client is closed after the test.
  */
 export const socketTest = test
 	.extend('serverUrl', async ({ app }) => app.listen())
@@ -21,13 +25,12 @@ export const socketTest = test
 		onCleanup(() => {
 			for (const socket of sockets) socket.disconnect();
 		});
-		return ({ cookie, origin, auth } = {}) => {
-			const headers = { ...(cookie === undefined ? {} : { cookie }), ...(origin === undefined ? {} : { origin }) };
+		return ({ cookie, auth, headers } = {}) => {
 			const socket: ClientSocket = io(url, {
 				transports: ['websocket'],
 				reconnection: false,
 				forceNew: true,
-				extraHeaders: Object.keys(headers).length ? headers : undefined,
+				extraHeaders: cookie === undefined ? headers : { ...headers, cookie },
 				auth
 			});
 			sockets.push(socket);

@@ -24,6 +24,8 @@ export function errorMessage(code: ErrorCode, retryAfterSeconds = 0): string {
 			return m.error_invalid_transition();
 		case 'SETUP_COMPLETE':
 			return m.error_setup_complete();
+		case 'PUBLIC_ORIGIN_UNSET':
+			return m.error_public_origin_unset();
 		case 'PAYLOAD_TOO_LARGE':
 			return m.error_payload_too_large();
 		case 'RATE_LIMITED':

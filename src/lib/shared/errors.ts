@@ -13,6 +13,8 @@ export const ERROR_STATUS = {
 	CONFLICT: 409,
 	INVALID_TRANSITION: 409,
 	SETUP_COMPLETE: 409,
+	/** Nobody has told the app its public address yet (ORIGIN, or the admin settings): nothing can link to it. */
+	PUBLIC_ORIGIN_UNSET: 409,
 	PAYLOAD_TOO_LARGE: 413,
 	RATE_LIMITED: 429,
 	/** One person holds as many connections as they may: another one is refused until one closes. */

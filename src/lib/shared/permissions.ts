@@ -22,7 +22,8 @@ export const PERMISSIONS = {
 	'statistics:view': ['admin', 'mediator'],
 	'cases:export': ['admin', 'mediator'],
 	'warnings:handle': ['admin', 'mediator'],
-	'warnings:configure': ['admin']
+	'warnings:configure': ['admin'],
+	'settings:manage': ['admin']
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

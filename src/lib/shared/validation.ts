@@ -66,8 +66,26 @@ export const loginSchema = z.object({
 const passwordsMatch = (v: { password: string; passwordConfirm: string }) => v.password === v.passwordConfirm;
 const mismatch = { message: 'mismatch', path: ['passwordConfirm'] };
 
+/** An http(s) origin and nothing more (no path, query or credentials), as links are built on it. */
+function isWebOrigin(value: string): boolean {
+	if (!URL.canParse(value)) return false;
+	const url = new URL(value);
+	const bare = !url.username && !url.password && url.pathname === '/' && !url.search && !url.hash;
+	return (url.protocol === 'http:' || url.protocol === 'https:') && bare;
+}
+const publicOrigin = z
+	.string({ error: 'required' })
+	.trim()
+	.min(1, 'required')
+	.max(200, 'too_long')
+	.refine(isWebOrigin, 'invalid')
+	.transform((value) => new URL(value).origin);
+
+export const publicOriginSchema = z.object({ publicOrigin });
+
 export const setupSchema = z
 	.object({
+		publicOrigin,
 		countyName: optionalText(60),
 		townName: text(60),
 		committeeName: text(80),

@@ -10,6 +10,7 @@ import { reassignCase } from '#server/cases/reassign-case.ts';
 import { timelineNames } from '#server/cases/timeline-names.ts';
 import { transitionCase } from '#server/cases/transition-case.ts';
 import { listCommittees } from '#server/orgs/list-committees.ts';
+import { readPublicOrigin } from '#server/setup/read-public-origin.ts';
 import { acceptConsultation } from '#server/sessions/accept-consultation.ts';
 import { cancelSession } from '#server/sessions/cancel-session.ts';
 import { listCaseSessions } from '#server/sessions/list-case-sessions.ts';
@@ -101,7 +102,7 @@ async function act<T extends object>(
 /** Checkboxes named `mediatorIds.<n>` arrive with gaps where boxes were left unticked. */
 const ticked = (list: unknown) => (Array.isArray(list) ? list.filter((id) => id !== undefined) : list);
 
-/** An invitation to show once: its link on this site, and its PIN. */
+/** An invitation to show once: its link at the app's configured address (never the request's Host), and its PIN. */
 const shown = (origin: string, { token, ...invitation }: IssuedInvitation) => ({
 	...invitation,
 	link: `${origin}/join/${token}`
@@ -132,8 +133,9 @@ export const actions: Actions = {
 		}),
 	link: (event) =>
 		act(event, 'link', async (actor, input, _files, ip) => {
+			const origin = await readPublicOrigin(event.locals.app);
 			const token = await issuePartyLink(event.locals.app, actor, input, ip);
-			return { partyId: String(input.partyId), link: `${event.url.origin}/track/${token}` };
+			return { partyId: String(input.partyId), link: `${origin}/track/${token}` };
 		}),
 	evidence: (event) =>
 		act(event, 'evidence', async (actor, input, files, ip) => {
@@ -149,8 +151,9 @@ export const actions: Actions = {
 				mediatorIds: ticked(mediatorIds),
 				expertIds: ticked(expertIds)
 			};
+			const origin = await readPublicOrigin(event.locals.app);
 			const { invitations } = await scheduleSession(event.locals.app, actor, fields, ip);
-			return { invitations: invitations.map((invitation) => shown(event.url.origin, invitation)) };
+			return { invitations: invitations.map((invitation) => shown(origin, invitation)) };
 		}),
 	revokeInvitation: (event) =>
 		act(event, 'revoke', async (actor, input, _files, ip) => {
@@ -159,8 +162,9 @@ export const actions: Actions = {
 		}),
 	reissueInvitation: (event) =>
 		act(event, 'reissue', async (actor, input, _files, ip) => {
+			const origin = await readPublicOrigin(event.locals.app);
 			const invitation = await reissueInvitation(event.locals.app, actor, input, ip);
-			return { participantId: invitation.participantId, invitations: [shown(event.url.origin, invitation)] };
+			return { participantId: invitation.participantId, invitations: [shown(origin, invitation)] };
 		}),
 	requestConsultation: (event) =>
 		act(event, 'consult', async (actor, input, _files, ip) => {

@@ -1,0 +1,28 @@
+import { error } from '@sveltejs/kit';
+import { changePublicOrigin } from '#server/setup/change-public-origin.ts';
+import { describePublicOrigin } from '#server/setup/describe-public-origin.ts';
+import { m } from '$lib/i18n/paraglide/messages';
+import { formAction, readForm } from '$lib/server/form-action';
+import { requirePermission } from '$lib/server/guards';
+import { AppError } from '$lib/shared/errors';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const actor = requirePermission(event, 'settings:manage');
+	try {
+		return { publicOrigin: await describePublicOrigin(event.locals.app, actor) };
+	} catch (e) {
+		// A village's admin manages their village, not the installation.
+		if (e instanceof AppError && e.code === 'FORBIDDEN') error(403, { message: m.error_forbidden(), code: e.code });
+		throw e;
+	}
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		const actor = requirePermission(event, 'settings:manage');
+		const values = await readForm(event.request);
+		const result = await formAction(values, () => changePublicOrigin(event.locals.app, actor, values));
+		return 'publicOrigin' in result ? { saved: true } : result;
+	}
+};
