@@ -12,7 +12,7 @@ import {
 	sessionParticipants,
 	users
 } from '#server/db/schema.ts';
-import type { DraftSnapshot } from '#shared/realtime-events.ts';
+import type { DraftChange } from '#shared/realtime-events.ts';
 import { ask, codeOf, DraftClient, ok, paragraph, setUpDraftCase } from './draft-client.ts';
 import { pdfsig, pdftotext } from './poppler.ts';
 import { sha256 } from './signing-samples.ts';
@@ -61,9 +61,9 @@ async function freeze(mediator: DraftClient, name: string) {
 }
 
 /** The last `draft:changed` snapshot `client` got, once `check` holds of it. */
-function changed(client: DraftClient, check: (snapshot: Omit<DraftSnapshot, 'role' | 'me'>) => boolean) {
-	return new Promise<Omit<DraftSnapshot, 'role' | 'me'>>((resolve) => {
-		const listener = ({ snapshot }: { snapshot: Omit<DraftSnapshot, 'role' | 'me'> }) => {
+function changed(client: DraftClient, check: (snapshot: DraftChange) => boolean) {
+	return new Promise<DraftChange>((resolve) => {
+		const listener = ({ snapshot }: { snapshot: DraftChange }) => {
 			if (!check(snapshot)) return;
 			client.socket.off('draft:changed', listener);
 			resolve(snapshot);

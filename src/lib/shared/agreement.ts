@@ -7,12 +7,37 @@ import { StarterKit } from '@tiptap/starter-kit';
  */
 export const AGREEMENT_FIELD = 'agreement';
 
-/** Largest Yjs update a client may send: a pasted agreement of about 100 pages fits. */
-export const MAX_DRAFT_UPDATE_BYTES = 512 * 1024;
-/** Largest awareness update (cursor, selection, name). */
-export const MAX_AWARENESS_BYTES = 16 * 1024;
-export const MAX_COMMENT_LENGTH = 2000;
-export const MAX_VERSION_NAME_LENGTH = 80;
+/**
+ * Everything a draft and the messages about it may hold. The document's limits keep every stored
+ * draft one that versions, freezing, the PDF and the browser's editor can read (a list nested
+ * thousands deep overflows their stacks); they are checked against the draft as an update would
+ * leave it.
+ */
+export const DRAFT_LIMITS = {
+	/** Elements inside one another: a clause list nested fifteen levels deep still fits. */
+	depth: 32,
+	/** Elements and texts in the whole agreement: a few thousand paragraphs. */
+	nodes: 20_000,
+	/** Characters in one text (a paragraph): a whole agreement pasted as one paragraph fits. */
+	textLength: 200_000,
+	/** The whole draft as Yjs encodes it, its history of deletions included. */
+	bytes: 4 * 1024 * 1024,
+	/** One Yjs update a client sends: a pasted agreement of about 100 pages fits. */
+	updateBytes: 512 * 1024,
+	/** One awareness update (cursor, selection, name). */
+	awarenessBytes: 16 * 1024,
+	/** Yjs client ids one connection shows presence for (an editor has one). */
+	presenceClients: 4,
+	commentLength: 2000,
+	/** Comments on one draft, resolved ones included. */
+	comments: 200,
+	/** Comments one person may post on a draft in a minute. */
+	commentsPerMinute: 10,
+	versionNameLength: 80
+} as const;
+/** The limits a draft's document is measured against. */
+export const DOCUMENT_LIMITS = ['depth', 'nodes', 'textLength', 'bytes'] as const;
+export type DraftMeasure = Record<(typeof DOCUMENT_LIMITS)[number], number>;
 
 /** What someone may do with a draft: write, comment and suggest, or only read. */
 export type DraftAccess = 'edit' | 'suggest' | 'read';
@@ -23,10 +48,18 @@ export type DraftAccess = 'edit' | 'suggest' | 'read';
  */
 export type DraftRole = 'mediator' | 'expert' | 'party' | 'reader';
 
+/** Who may write (`allowed`: when the mediator lets parties edit) and who may comment. */
+export const DRAFT_RIGHTS = {
+	mediator: { edit: 'always', comment: true },
+	expert: { edit: 'always', comment: true },
+	party: { edit: 'allowed', comment: true },
+	reader: { edit: 'never', comment: false }
+} as const satisfies Record<DraftRole, { edit: 'always' | 'allowed' | 'never'; comment: boolean }>;
+
 export function draftAccess(role: DraftRole, partiesMayEdit: boolean): DraftAccess {
-	if (role === 'mediator' || role === 'expert') return 'edit';
-	if (role === 'party') return partiesMayEdit ? 'edit' : 'suggest';
-	return 'read';
+	const { edit, comment } = DRAFT_RIGHTS[role];
+	if (edit === 'always' || (edit === 'allowed' && partiesMayEdit)) return 'edit';
+	return comment ? 'suggest' : 'read';
 }
 
 /**

@@ -12,6 +12,8 @@ export const ERROR_STATUS = {
 	INVALID_TRANSITION: 409,
 	SETUP_COMPLETE: 409,
 	PAYLOAD_TOO_LARGE: 413,
+	/** The change would take an agreement draft past one of its limits (`DRAFT_LIMITS`). */
+	DRAFT_LIMIT: 413,
 	RATE_LIMITED: 429,
 	INTERNAL: 500,
 	/** Could not be done just now (the database failed to store it): trying again may work. */
