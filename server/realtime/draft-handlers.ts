@@ -98,8 +98,8 @@ export function registerDraftHandlers(app: AppCore, socket: AppSocket, cluster: 
 		socket.nsp.to(roomOf(draftId)).emit('draft:comment', { draftId, comment });
 	const leave = async (draftId: string) => {
 		if (!opened.delete(draftId)) return;
-		await socket.leave(roomOf(draftId));
 		try {
+			await socket.leave(roomOf(draftId));
 			const update = hidePresence(await app.drafts.live(draftId), socket.id);
 			if (!update) return;
 			socket.to(roomOf(draftId)).emit('draft:awareness', { draftId, update: toBase64(update) });
