@@ -1,5 +1,6 @@
 import { and, asc, count, eq, gt, isNull, sql } from 'drizzle-orm';
-import { DRAFT_LIMITS, DRAFT_RIGHTS, type DraftRole } from '#shared/agreement.ts';
+import { DRAFT_RIGHTS, type DraftRole } from '#shared/agreement.ts';
+import { DRAFT_LIMITS } from '#shared/draft-limits.ts';
 import { AppError } from '#shared/errors.ts';
 import type { DraftCommentView } from '#shared/realtime-events.ts';
 import type { Db } from '../db/client.ts';

@@ -5,7 +5,7 @@ import {
 	modifyAwarenessUpdate,
 	removeAwarenessStates
 } from 'y-protocols/awareness';
-import { DRAFT_LIMITS } from '#shared/agreement.ts';
+import { DRAFT_LIMITS } from '#shared/draft-limits.ts';
 import { AppError } from '#shared/errors.ts';
 import type { DraftAuthor } from './draft-role.ts';
 import type { LiveDraft } from './draft-store.ts';

@@ -1,7 +1,8 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import { applyAwarenessUpdate, Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { AGREEMENT_FIELD, canonicalText, type DraftMeasure } from '#shared/agreement.ts';
+import { AGREEMENT_FIELD, canonicalText } from '#shared/agreement.ts';
+import type { DraftMeasure } from '#shared/draft-limits.ts';
 import { AppError } from '#shared/errors.ts';
 import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
 import type { Database, Db } from '../db/client.ts';

@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
-import { AGREEMENT_FIELD, DOCUMENT_LIMITS, DRAFT_LIMITS, type DraftMeasure } from '#shared/agreement.ts';
+import { AGREEMENT_FIELD } from '#shared/agreement.ts';
+import { DOCUMENT_LIMITS, DRAFT_LIMITS, type DraftMeasure } from '#shared/draft-limits.ts';
 import { AppError } from '#shared/errors.ts';
 import type { InspectedUpdate } from './inspect-update.ts';
 

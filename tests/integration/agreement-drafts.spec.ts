@@ -16,7 +16,8 @@ import type { App } from '#server/app.ts';
 import { reportDispute } from '#server/cases/report-dispute.ts';
 import { transitionCase } from '#server/cases/transition-case.ts';
 import { agreementDrafts, caseEvents, draftAuthors, draftSnapshots, draftVersions } from '#server/db/schema.ts';
-import { AGREEMENT_FIELD, DRAFT_LIMITS } from '#shared/agreement.ts';
+import { AGREEMENT_FIELD } from '#shared/agreement.ts';
+import { DRAFT_LIMITS } from '#shared/draft-limits.ts';
 import { intakeForm } from '../fixtures/case-network.ts';
 import {
 	ask,

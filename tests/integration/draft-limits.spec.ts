@@ -11,7 +11,7 @@ import * as Y from 'yjs';
 import { DraftStore } from '#server/agreements/draft-store.ts';
 import type { App } from '#server/app.ts';
 import { registerCase } from '#server/cases/register-case.ts';
-import { DRAFT_LIMITS } from '#shared/agreement.ts';
+import { DRAFT_LIMITS } from '#shared/draft-limits.ts';
 import { intakeForm } from '../fixtures/case-network.ts';
 import {
 	ask,

@@ -1,4 +1,4 @@
-import { DRAFT_LIMITS } from '$lib/shared/agreement';
+import { DRAFT_LIMITS } from '$lib/shared/draft-limits';
 import { EVIDENCE_MAX_BYTES, EVIDENCE_MAX_FILES } from '$lib/shared/cases';
 import type { ErrorCode } from '$lib/shared/errors';
 import type { FieldErrorCode } from '$lib/shared/validation';

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { types } from 'mediasoup-client';
 import type { Reply } from './errors.ts';
 import type { Actor } from './roles.ts';
-import { DRAFT_LIMITS, type DraftRole } from './agreement.ts';
+import type { DraftRole } from './agreement.ts';
+import { DRAFT_LIMITS } from './draft-limits.ts';
 import type { ParticipantRole } from './sessions.ts';
 import { MAX_SIGNATURE_BYTES, type SignerProof, type SigningView } from './signing.ts';
 
