@@ -2,6 +2,7 @@ import { asc, eq, sql, type SQL } from 'drizzle-orm';
 import { applyAwarenessUpdate, Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { AGREEMENT_FIELD, canonicalText } from '#shared/agreement.ts';
+import type { DraftMeasure } from '#shared/draft-limits.ts';
 import { AppError } from '#shared/errors.ts';
 import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
 import type { Database, Db } from '../db/client.ts';
@@ -10,6 +11,7 @@ import { agreementDrafts, draftAuthors, draftSnapshots, draftUpdates } from '../
 import { compactDraft } from './compact-draft.ts';
 import type { DraftAuthor } from './draft-role.ts';
 import { inspectUpdate } from './inspect-update.ts';
+import { measureAfter } from './measure-draft.ts';
 
 /** Updates stored after the snapshot before the draft is compacted in the background. */
 const COMPACT_AFTER = 200;
@@ -37,6 +39,10 @@ export type LiveDraft = {
 	readonly awareness: Awareness;
 	/** Yjs client id → author key and name. */
 	readonly authors: Map<number, DraftAuthor>;
+	/** Yjs client id → the connection showing that presence, and whose it is. */
+	readonly presence: Map<number, { connection: string; author: string }>;
+	/** The document against its limits, at most this; none when not measured since loading or another process's update. */
+	measure: DraftMeasure | null;
 	/** Updates stored since the last compaction. */
 	stored: number;
 	/** Changes to one draft are checked and applied one after another, in the order they came. */
@@ -67,6 +73,9 @@ const NOTHING: Applied = { applied: false, newAuthors: false, authors: [], store
  * against it), then written together with whatever else arrived while the write before it was
  * under way, one transaction for them all (group commit). Nobody hears of an update before it is
  * committed; a failed write lets go of the copy in memory, so the draft is read anew.
+ * A draft stays in memory while someone has it open (`hold`, `release`) or a change to it is under
+ * way, and is let go after: another process's updates to it are then in the database it is read
+ * from next time.
  */
 export class DraftStore {
 	readonly #database: Pick<Database, 'db' | 'prepared' | 'driver'>;
@@ -81,6 +90,8 @@ export class DraftStore {
 	 * the app would lose it, so there every commit waits for the disk.
 	 */
 	readonly #commitWithoutWaiting: SQL;
+	/** Per draft, how many have it open and how many of its changes and writes are under way. */
+	readonly #uses = new Map<string, number>();
 
 	constructor(database: Pick<Database, 'db' | 'prepared' | 'driver'>, log: Logger) {
 		this.#database = database;
@@ -90,14 +101,34 @@ export class DraftStore {
 			database.driver === 'postgres' ? sql`, set_config('synchronous_commit', 'off', true)` : sql``;
 	}
 
+	/** The draft, loaded if it is not in memory; let go again after, unless someone holds it. */
 	live(draftId: string): Promise<LiveDraft> {
-		let loading = this.#drafts.get(draftId);
-		if (!loading) {
-			loading = this.#load(draftId);
-			this.#drafts.set(draftId, loading);
-			loading.catch(() => this.#drafts.delete(draftId));
-		}
+		const held = this.#drafts.get(draftId);
+		if (held) return held;
+		const loading = this.#load(draftId);
+		this.#drafts.set(draftId, loading);
+		loading.then(
+			() => {
+				if (!this.#uses.has(draftId)) this.#letGo(draftId, loading);
+			},
+			() => this.#letGo(draftId, loading)
+		);
 		return loading;
+	}
+
+	/** Someone opened the draft: it stays in memory until they `release` it (also if it failed to load). */
+	hold(draftId: string): Promise<LiveDraft> {
+		this.#use(draftId);
+		return this.live(draftId);
+	}
+
+	release(draftId: string): void {
+		this.#done(draftId);
+	}
+
+	/** Whether the draft is in memory. */
+	has(draftId: string): boolean {
+		return this.#drafts.has(draftId);
 	}
 
 	/** The draft's content as the editor's JSON, and its canonical text. */
@@ -114,13 +145,14 @@ export class DraftStore {
 	 */
 	apply(draftId: string, update: Uint8Array, author: DraftAuthor | null): Promise<Applied> {
 		return this.#inOrder(draftId, async (draft) => {
-			const { clients, empty } = inspectUpdate(update, draft.doc);
+			const { clients, empty, growth } = inspectUpdate(update, draft.doc);
 			if (empty) return NOTHING;
 			if (!author) throw new AppError('FORBIDDEN');
 			const fresh = clients.filter((client) => !draft.authors.has(client));
 			if (clients.some((client) => draft.authors.get(client)?.key !== author.key && !fresh.includes(client))) {
 				throw new AppError('FORBIDDEN');
 			}
+			draft.measure = measureAfter(draft.doc, draft.measure, update, growth);
 			for (const client of fresh) draft.authors.set(client, author);
 			Y.applyUpdate(draft.doc, update, author);
 			const stored = new Promise<Superseded>((resolve, reject) =>
@@ -141,6 +173,7 @@ export class DraftStore {
 			.then((draft) => {
 				for (const [client, author] of authors) draft.authors.set(client, author);
 				Y.applyUpdate(draft.doc, update, 'remote');
+				draft.measure = null;
 			})
 			.catch((error) => this.#log.error({ err: error, draftId }, 'update from another process not applied'));
 	}
@@ -157,6 +190,7 @@ export class DraftStore {
 	async close(): Promise<void> {
 		const loaded = [...this.#drafts.values()];
 		this.#drafts.clear();
+		this.#uses.clear();
 		for (const draft of await Promise.allSettled(loaded)) {
 			if (draft.status === 'fulfilled') draft.value.doc.destroy();
 		}
@@ -175,18 +209,45 @@ export class DraftStore {
 	}
 
 	#inOrder<T>(draftId: string, change: (draft: LiveDraft) => Promise<T>): Promise<T> {
-		return this.live(draftId).then((draft) => {
-			const run = draft.queue.then(() => {
-				if (draft.lost) throw new AppError('UNAVAILABLE');
-				return change(draft);
-			});
-			draft.queue = run.catch(() => undefined);
-			return run;
-		});
+		this.#use(draftId);
+		return this.live(draftId)
+			.then((draft) => {
+				const run = draft.queue.then(() => {
+					if (draft.lost) throw new AppError('UNAVAILABLE');
+					return change(draft);
+				});
+				draft.queue = run.catch(() => undefined);
+				return run;
+			})
+			.finally(() => this.#done(draftId));
+	}
+
+	#use(draftId: string): void {
+		this.#uses.set(draftId, (this.#uses.get(draftId) ?? 0) + 1);
+	}
+
+	/** A use ended; after the last, the draft is let go. */
+	#done(draftId: string): void {
+		const left = (this.#uses.get(draftId) ?? 1) - 1;
+		if (left > 0) return void this.#uses.set(draftId, left);
+		this.#uses.delete(draftId);
+		const loading = this.#drafts.get(draftId);
+		if (loading) this.#letGo(draftId, loading);
+	}
+
+	/** Forgets the draft, and ends its awareness's timer with the document. */
+	#letGo(draftId: string, loading: Promise<LiveDraft>): void {
+		if (this.#drafts.get(draftId) !== loading) return;
+		this.#drafts.delete(draftId);
+		loading.then(
+			(draft) => draft.doc.destroy(),
+			() => undefined
+		);
 	}
 
 	/** Writes the draft's unstored updates, a transaction for all that queued up during the one before. */
 	async #storeAll(draft: LiveDraft): Promise<void> {
+		this.#use(draft.id);
 		while (draft.unstored.length && !draft.lost) {
 			const batch = draft.unstored.splice(0);
 			try {
@@ -201,10 +262,12 @@ export class DraftStore {
 				// the draft loads it from the database, and the clients' handshakes send what it lacks.
 				draft.lost = true;
 				this.#drafts.delete(draft.id);
+				draft.doc.destroy();
 				for (const unstored of [...batch, ...draft.unstored.splice(0)]) unstored.reject(new AppError('UNAVAILABLE'));
 			}
 		}
 		draft.storing = null;
+		this.#done(draft.id);
 	}
 
 	/**
@@ -276,6 +339,8 @@ export class DraftStore {
 			doc,
 			awareness: new Awareness(doc),
 			authors: new Map(authors.map((a) => [a.clientId, { key: a.author, name: a.authorName }])),
+			presence: new Map(),
+			measure: null,
 			stored: updates.length,
 			queue: Promise.resolve(),
 			unstored: [],

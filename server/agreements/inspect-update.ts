@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { AGREEMENT_FIELD, agreementSchema } from '#shared/agreement.ts';
+import type { DraftMeasure } from '#shared/draft-limits.ts';
 import { AppError } from '#shared/errors.ts';
 
 export type InspectedUpdate = {
@@ -7,6 +8,11 @@ export type InspectedUpdate = {
 	clients: number[];
 	/** Nothing to apply: no content, and no deletions but of what the document has deleted (a reader's answer to a sync step 1). */
 	empty: boolean;
+	/**
+	 * What the update adds, in the terms of the draft's limits: how many elements and texts, how
+	 * deep the deepest of them sits, and how long the longest text it writes in will be.
+	 */
+	growth: Omit<DraftMeasure, 'bytes'>;
 };
 
 type DeleteSet = ReturnType<typeof Y.createDeleteSetFromStructStore>;
@@ -51,15 +57,36 @@ export function inspectUpdate(update: Uint8Array, doc: Y.Doc): InspectedUpdate {
 		const parent = struct.parent instanceof Y.ID ? struct.parent : null;
 		if (!exists(struct.origin) || !exists(struct.rightOrigin) || !exists(parent)) throw malformed();
 	}
-	checkShape(byClock, doc, known);
+	const growth = checkShape(byClock, doc, known);
 	const empty =
 		decoded.structs.length === 0 &&
 		(decoded.ds.clients.size === 0 || covered(decoded.ds, Y.createDeleteSetFromStructStore(doc.store)));
-	return { clients: [...clients], empty };
+	return { clients: [...clients], empty, growth };
 }
 
-/** Where an item goes: into the agreement, an element, a text, or somewhere gone (it ends up collected). */
-type Place = { kind: 'fragment' | 'element' | 'text' | 'gone'; key: string | null };
+/**
+ * Where an item goes: into the agreement, an element, a text, or somewhere gone (it ends up
+ * collected); inside how many elements, and the item of the type holding it (none in the agreement).
+ */
+type Place = {
+	kind: 'fragment' | 'element' | 'text' | 'gone';
+	key: string | null;
+	depth: number;
+	holder: Y.Item | null;
+};
+
+const GONE: Place = { kind: 'gone', key: null, depth: 0, holder: null };
+
+/** How many elements the document's item sits in. */
+function depthInDoc(item: Y.Item): number {
+	let depth = 0;
+	let type = item.parent as Y.AbstractType<unknown>;
+	while (type._item) {
+		depth++;
+		type = type._item.parent as Y.AbstractType<unknown>;
+	}
+	return depth;
+}
 
 let schemaNames: { nodes: Set<string>; marks: Set<string> } | undefined;
 const schema = () =>
@@ -75,9 +102,13 @@ const schema = () =>
  * schema's nodes in the agreement and its elements, texts in elements, characters and marks of the
  * schema in texts, plain values as element attributes. Anything else (another root, an array, a
  * map, binary data, a subdocument) would be stored and break every later reading of the draft.
+ * Returns what the update adds (`structs` sorted by client and clock).
  */
-/** `structs` sorted by client and clock. */
-function checkShape(structs: (Y.Item | Y.GC | Y.Skip)[], doc: Y.Doc, known: Map<number, number>): void {
+function checkShape(
+	structs: (Y.Item | Y.GC | Y.Skip)[],
+	doc: Y.Doc,
+	known: Map<number, number>
+): InspectedUpdate['growth'] {
 	const places = new Map<Y.Item, Place>();
 	const byClient = Map.groupBy(structs, (s) => s.id.client);
 	/** The update's struct holding `id`: by halves, as a pasted document has thousands. */
@@ -101,23 +132,27 @@ function checkShape(structs: (Y.Item | Y.GC | Y.Skip)[], doc: Y.Doc, known: Map<
 		return null;
 	};
 	/** What a reference to `id` as a parent makes of the item: inside that type. */
-	const inside = (id: Y.ID): Place => {
-		const struct = inUpdate(id) ?? inDoc(id);
-		if (!(struct instanceof Y.Item) || struct.deleted) return { kind: 'gone', key: null };
+	const inside = (id: Y.ID, visiting: Set<Y.Item>): Place => {
+		const mine = inUpdate(id);
+		const struct = mine ?? inDoc(id);
+		if (!(struct instanceof Y.Item) || struct.deleted) return GONE;
 		const kind = typeKind(struct.content);
 		if (!kind) throw malformed();
-		return { kind, key: null };
+		if (!mine) return { kind, key: null, depth: depthInDoc(struct) + 1, holder: struct };
+		const around = placeOf(struct, visiting);
+		return around.kind === 'gone' ? GONE : { kind, key: null, depth: around.depth + 1, holder: struct };
 	};
 	/** An item next to `id` goes where that one is. */
 	const beside = (id: Y.ID, visiting: Set<Y.Item>): Place => {
 		const mine = inUpdate(id);
 		if (mine instanceof Y.Item) return placeOf(mine, visiting);
-		if (mine) return { kind: 'gone', key: null };
+		if (mine) return GONE;
 		const there = inDoc(id);
-		if (!(there instanceof Y.Item) || !there.parent) return { kind: 'gone', key: null };
+		if (!(there instanceof Y.Item) || !there.parent) return GONE;
 		const parent = there.parent as Y.AbstractType<unknown>;
-		if (parent._item) return { ...inside(parent._item.id), key: there.parentSub };
-		return { kind: doc.share.get(AGREEMENT_FIELD) === parent ? 'fragment' : 'gone', key: there.parentSub };
+		if (parent._item) return { ...inside(parent._item.id, visiting), key: there.parentSub };
+		if (doc.share.get(AGREEMENT_FIELD) !== parent) return GONE;
+		return { kind: 'fragment', key: there.parentSub, depth: 0, holder: null };
 	};
 	const placeOf = (item: Y.Item, visiting = new Set<Y.Item>()): Place => {
 		const found = places.get(item);
@@ -127,17 +162,20 @@ function checkShape(structs: (Y.Item | Y.GC | Y.Skip)[], doc: Y.Doc, known: Map<
 		let place: Place;
 		if (typeof item.parent === 'string') {
 			if (item.parent !== AGREEMENT_FIELD) throw malformed();
-			place = { kind: 'fragment', key: item.parentSub };
-		} else if (item.parent instanceof Y.ID) place = { ...inside(item.parent), key: item.parentSub };
+			place = { kind: 'fragment', key: item.parentSub, depth: 0, holder: null };
+		} else if (item.parent instanceof Y.ID) place = { ...inside(item.parent, visiting), key: item.parentSub };
 		else if (item.origin) place = beside(item.origin, visiting);
 		else if (item.rightOrigin) place = beside(item.rightOrigin, visiting);
 		else throw malformed();
 		places.set(item, place);
 		return place;
 	};
+	const growth = { depth: 0, nodes: 0, textLength: 0 };
+	/** Characters written into each text, by the item holding it. */
+	const written = new Map<Y.Item, number>();
 	for (const struct of structs) {
 		if (!(struct instanceof Y.Item)) continue;
-		const { kind, key } = placeOf(struct);
+		const { kind, key, depth, holder } = placeOf(struct);
 		const content = struct.content;
 		if (kind === 'gone' || content instanceof Y.ContentDeleted) continue;
 		const fits =
@@ -150,7 +188,18 @@ function checkShape(structs: (Y.Item | Y.GC | Y.Skip)[], doc: Y.Doc, known: Map<
 						(typeKind(content) === 'element' &&
 							schema().nodes.has(((content as Y.ContentType).type as Y.XmlElement).nodeName));
 		if (!fits) throw malformed();
+		if (content instanceof Y.ContentType) {
+			growth.nodes++;
+			growth.depth = Math.max(growth.depth, depth);
+		} else if (kind === 'text' && holder && content instanceof Y.ContentString) {
+			// The text's length so far: a text new in the update is not in the document yet, and has none.
+			const text = (holder.content as Y.ContentType).type as Y.XmlText;
+			const length = (written.get(holder) ?? (text.doc ? text.length : 0)) + content.getLength();
+			written.set(holder, length);
+			growth.textLength = Math.max(growth.textLength, length);
+		}
 	}
+	return growth;
 }
 
 /**

@@ -3,18 +3,15 @@ import { eq } from 'drizzle-orm';
 import { toBase64 } from 'lib0/buffer';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import {
-	applyAwarenessUpdate,
-	encodeAwarenessUpdate,
-	modifyAwarenessUpdate,
-	removeAwarenessStates
-} from 'y-protocols/awareness';
+import { encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as sync from 'y-protocols/sync';
 import { draftAccess, type DraftRole } from '#shared/agreement.ts';
 import { AppError } from '#shared/errors.ts';
+import type { DraftCommentView } from '#shared/realtime-events.ts';
 import type { AppCore } from '../app.ts';
-import { addDraftComment, resolveDraftComment } from '../agreements/draft-comments.ts';
+import { addDraftComment, listDraftComments, resolveDraftComment } from '../agreements/draft-comments.ts';
 import { describeDraft } from '../agreements/describe-draft.ts';
+import { hidePresence, showPresence } from '../agreements/draft-presence.ts';
 import type { DraftAuthor } from '../agreements/draft-role.ts';
 import { freezeDraftVersion, restoreDraftVersion, saveDraftVersion } from '../agreements/draft-versions.ts';
 import type { Applied } from '../agreements/draft-store.ts';
@@ -38,7 +35,7 @@ export type DraftCluster = {
 	awareness(draftId: string, update: Uint8Array): void;
 };
 
-type OpenDraft = { role: DraftRole; author: DraftAuthor; userId: string | null; awarenessClients: Set<number> };
+type OpenDraft = { role: DraftRole; author: DraftAuthor; userId: string | null };
 
 const roomOf = (draftId: string) => `draft:${draftId}`;
 /** A y-protocols sync message, in base64 as the draft events carry it. */
@@ -84,7 +81,7 @@ export function registerDraftHandlers(app: AppCore, socket: AppSocket, cluster: 
 		cluster.applied(draftId, update, applied.authors);
 		if (superseded || applied.newAuthors) await announce(draftId, superseded !== null);
 	};
-	/** The draft's settings, versions and comments changed: everyone in it, here too, gets them anew. */
+	/** The draft's settings, versions, signatures or authors changed: everyone in it, here too, gets them anew. */
 	const announce = async (draftId: string, unfrozen = false) => {
 		const draft = await app.drafts.live(draftId);
 		const snapshot = await describeDraft(app.db, draft);
@@ -96,24 +93,29 @@ export function registerDraftHandlers(app: AppCore, socket: AppSocket, cluster: 
 		const { caseId } = await app.drafts.live(draftId);
 		if (await sealCaseAgreement(app, draftId, caseId)) await announce(draftId);
 	};
+	/** The comment posted or resolved, to everyone in the draft. */
+	const shareComment = (draftId: string, comment: DraftCommentView) =>
+		socket.nsp.to(roomOf(draftId)).emit('draft:comment', { draftId, comment });
 	const leave = async (draftId: string) => {
-		const entry = opened.get(draftId);
-		if (!entry) return;
-		opened.delete(draftId);
-		await socket.leave(roomOf(draftId));
-		const clients = [...entry.awarenessClients];
-		if (!clients.length) return;
-		const draft = await app.drafts.live(draftId);
-		removeAwarenessStates(draft.awareness, clients, 'left');
-		const update = encodeAwarenessUpdate(draft.awareness, clients);
-		socket.to(roomOf(draftId)).emit('draft:awareness', { draftId, update: toBase64(update) });
-		cluster.awareness(draftId, update);
+		if (!opened.delete(draftId)) return;
+		try {
+			await socket.leave(roomOf(draftId));
+			const update = hidePresence(await app.drafts.live(draftId), socket.id);
+			if (!update) return;
+			socket.to(roomOf(draftId)).emit('draft:awareness', { draftId, update: toBase64(update) });
+			cluster.awareness(draftId, update);
+		} finally {
+			app.drafts.release(draftId);
+		}
 	};
 
 	onCommand(app, socket, 'draft:open', async ({ caseId }) => {
 		const { draft: row, role, author } = await openDraft(app, socket.data.identity, caseId, ip);
-		const draft = await app.drafts.live(row.id);
-		opened.set(row.id, { role, author, userId: socket.data.actor?.id ?? null, awarenessClients: new Set() });
+		// Gone meanwhile: nobody would let go of the draft.
+		if (socket.disconnected) throw new AppError('CONFLICT');
+		const holding = opened.has(row.id);
+		opened.set(row.id, { role, author, userId: socket.data.actor?.id ?? null });
+		const draft = await (holding ? app.drafts.live(row.id) : app.drafts.hold(row.id));
 		await socket.join(roomOf(row.id));
 		const present = [...draft.awareness.getStates().keys()];
 		if (present.length) {
@@ -123,6 +125,7 @@ export function registerDraftHandlers(app: AppCore, socket: AppSocket, cluster: 
 		const signer = await signerFor(app.db, socket.data.identity, row.caseId);
 		return {
 			...(await describeDraft(app.db, draft)),
+			comments: await listDraftComments(app.db, row.id),
 			role,
 			me: { name: author.name, color: colorOf(author.key), signer: signer && { key: signer.key, proof: signer.proof } }
 		};
@@ -180,25 +183,11 @@ export function registerDraftHandlers(app: AppCore, socket: AppSocket, cluster: 
 	});
 
 	onCommand(app, socket, 'draft:awareness', async ({ draftId, update }) => {
-		const entry = open(draftId);
+		const { author } = open(draftId);
 		const draft = await app.drafts.live(draftId);
-		let checked: Uint8Array;
-		try {
-			// People are shown by the name the server knows them by, whatever their client says.
-			checked = modifyAwarenessUpdate(update, (state) =>
-				state === null ? null : { ...state, user: { name: entry.author.name, color: colorOf(entry.author.key) } }
-			);
-			const track = ({ added, updated }: { added: number[]; updated: number[] }, origin: unknown) => {
-				if (origin === socket.id) for (const client of [...added, ...updated]) entry.awarenessClients.add(client);
-			};
-			draft.awareness.on('update', track);
-			applyAwarenessUpdate(draft.awareness, checked, socket.id);
-			draft.awareness.off('update', track);
-		} catch {
-			throw new AppError('VALIDATION', { fields: { update: ['invalid'] } });
-		}
-		socket.to(roomOf(draftId)).emit('draft:awareness', { draftId, update: toBase64(checked) });
-		cluster.awareness(draftId, checked);
+		const shown = showPresence(draft, update, { connection: socket.id, author, color: colorOf(author.key) });
+		socket.to(roomOf(draftId)).emit('draft:awareness', { draftId, update: toBase64(shown) });
+		cluster.awareness(draftId, shown);
 		return {};
 	});
 
@@ -244,15 +233,13 @@ export function registerDraftHandlers(app: AppCore, socket: AppSocket, cluster: 
 		return {};
 	});
 	onCommand(app, socket, 'draft:comment', async ({ draftId, ...comment }) => {
-		const entry = open(draftId);
-		const saved = await addDraftComment(app.db, draftId, comment, entry.author);
-		await announce(draftId);
+		const saved = await addDraftComment(app.db, draftId, comment, open(draftId));
+		shareComment(draftId, saved);
 		return saved;
 	});
 	onCommand(app, socket, 'draft:resolveComment', async ({ draftId, commentId }) => {
 		mediator(draftId);
-		await resolveDraftComment(app.db, draftId, commentId);
-		await announce(draftId);
+		shareComment(draftId, await resolveDraftComment(app.db, draftId, commentId));
 		return {};
 	});
 }

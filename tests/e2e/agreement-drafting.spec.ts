@@ -250,3 +250,15 @@ test('in the room the agreement opens beside the video: the mediator writes ther
 		await expect(party.locator(`.present [data-person="${MEDIATOR}"]`)).toHaveCount(0);
 	});
 });
+
+test('an admin reads the draft and its comments, and has no form to comment with', async ({ page, loginAs }) => {
+	await loginAs('admin');
+	await page.goto(await openCase(page));
+	await expect(editorOf(page)).toContainText('申请人同意工期改为十日。');
+	await expect(page.getByText(zh('draft_access_read'))).toBeVisible();
+	await expect(editorOf(page)).toHaveAttribute('contenteditable', 'false');
+	const comments = commentsOf(page);
+	await expect(comments.locator('li', { hasText: '工期请改为十日。' })).toBeVisible();
+	await expect(comments.locator('form')).toHaveCount(0);
+	await expect(comments.getByLabel(zh('draft_comment_body'))).toHaveCount(0);
+});

@@ -15,15 +15,9 @@ import { DraftStore } from '#server/agreements/draft-store.ts';
 import type { App } from '#server/app.ts';
 import { reportDispute } from '#server/cases/report-dispute.ts';
 import { transitionCase } from '#server/cases/transition-case.ts';
-import {
-	agreementDrafts,
-	caseEvents,
-	draftAuthors,
-	draftSnapshots,
-	draftUpdates,
-	draftVersions
-} from '#server/db/schema.ts';
-import { AGREEMENT_FIELD, MAX_AWARENESS_BYTES, MAX_DRAFT_UPDATE_BYTES } from '#shared/agreement.ts';
+import { agreementDrafts, caseEvents, draftAuthors, draftSnapshots, draftVersions } from '#server/db/schema.ts';
+import { AGREEMENT_FIELD } from '#shared/agreement.ts';
+import { DRAFT_LIMITS } from '#shared/draft-limits.ts';
 import { intakeForm } from '../fixtures/case-network.ts';
 import {
 	ask,
@@ -33,49 +27,22 @@ import {
 	DraftClient,
 	fingerprint,
 	ok,
+	opened,
 	paragraph,
 	paragraphText,
 	roundTrip,
-	setUpDraftCase,
+	sideClient,
+	storedUpdates,
 	syncMessage,
+	test,
 	updateMessage,
-	type DraftCase
+	type DraftCase,
+	type NewClient
 } from './draft-client.ts';
-import { connected, socketTest } from './socket-client.ts';
-
-type NewClient = (cookie: string, doc?: Y.Doc) => Promise<DraftClient>;
-
-const test = socketTest
-	.extend('appEnv', { MEDIA_WORKERS: '1' } as Record<string, string>)
-	.extend('world', async ({ app }) => setUpDraftCase(app))
-	.extend('client', async ({ connect }, { onCleanup }): Promise<NewClient> => {
-		const clients: DraftClient[] = [];
-		onCleanup(() => {
-			clients.forEach((client) => client.destroy());
-			// Side clients share a connection: only their documents (and awareness timers) go.
-			sides.splice(0).forEach((side) => side.doc.destroy());
-		});
-		return async (cookie, doc) => {
-			const socket = connect({ cookie });
-			await connected(socket);
-			const client = new DraftClient(socket, doc);
-			clients.push(client);
-			return client;
-		};
-	});
+import { connected } from './socket-client.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers.
-
-/** Connects, opens the case's draft and syncs: a client with the draft's content. */
-async function opened(client: NewClient, cookie: string, caseId: string, doc?: Y.Doc): Promise<DraftClient> {
-	const c = await client(cookie, doc);
-	const reply = await c.open(caseId);
-	if (!reply.ok) throw new Error(`draft:open refused: ${reply.error.code}`);
-	const answer = await c.sync();
-	if (!answer.ok) throw new Error(`sync step 2 refused: ${answer.error.code}`);
-	return c;
-}
 
 /** The mediator (who starts the draft) and the invited legal expert, both in sync. */
 async function editors(client: NewClient, world: DraftCase): Promise<[DraftClient, DraftClient]> {
@@ -94,13 +61,6 @@ async function reloaded(app: App, draftId: string) {
 	return print;
 }
 
-const storedUpdates = (app: App, draftId: string) =>
-	app.db
-		.select({ id: draftUpdates.id, update: draftUpdates.update })
-		.from(draftUpdates)
-		.where(eq(draftUpdates.draftId, draftId))
-		.orderBy(asc(draftUpdates.id));
-
 /** Everyone has the same document: the clients, the server's copy, and a reload from the database. */
 async function expectConverged(app: App, clients: DraftClient[]) {
 	await Promise.all(clients.map((c) => c.settled()));
@@ -110,18 +70,6 @@ async function expectConverged(app: App, clients: DraftClient[]) {
 	for (const c of clients) expect(fingerprint(c.doc)).toEqual(expected);
 	expect(await reloaded(app, draftId)).toEqual(expected);
 	return expected;
-}
-
-const sides: DraftClient[] = [];
-
-/** A second editor on the same connection: a copy of the client's document (or `from`) under a new Yjs client id. */
-function sideClient(of: DraftClient, from = of.doc): DraftClient {
-	const doc = new Y.Doc();
-	Y.applyUpdate(doc, Y.encodeStateAsUpdate(from));
-	const side = new DraftClient(of.socket, doc);
-	side.draftId = of.draftId;
-	sides.push(side);
-	return side;
 }
 
 /** Deterministic bytes that are no Yjs update. */
@@ -611,9 +559,9 @@ describe('hostile input', () => {
 			updateMessage(craftUpdate(stranger, 0, [{ text: 'a', origin: [stranger, 0] }]))
 		);
 
-		// Over the limit: a paste of more than MAX_DRAFT_UPDATE_BYTES.
-		const huge = sideClient(mediator).change((f) => f.push([paragraph('a'.repeat(MAX_DRAFT_UPDATE_BYTES + 1000))]))!;
-		expect(huge.length).toBeGreaterThan(MAX_DRAFT_UPDATE_BYTES);
+		// Over the limit: a paste of more than DRAFT_LIMITS.updateBytes.
+		const huge = sideClient(mediator).change((f) => f.push([paragraph('a'.repeat(DRAFT_LIMITS.updateBytes + 1000))]))!;
+		expect(huge.length).toBeGreaterThan(DRAFT_LIMITS.updateBytes);
 		const tooLarge = await sendRaw(toBase64(updateMessage(huge)));
 		expect(tooLarge).toEqual({ ok: false, error: { code: 'VALIDATION', fields: { message: ['too_large'] } } });
 
@@ -629,7 +577,7 @@ describe('hostile input', () => {
 			['noise', toBase64(noise(7, 64))],
 			['bad JSON', toBase64(badJson)],
 			['truncated', toBase64(badJson.subarray(0, 3))],
-			['too large', toBase64(new Uint8Array(MAX_AWARENESS_BYTES + 1))],
+			['too large', toBase64(new Uint8Array(DRAFT_LIMITS.awarenessBytes + 1))],
 			['not base64', 'hello!'],
 			['bytes, not base64 text', badJson]
 		] as const) {
@@ -648,8 +596,8 @@ describe('hostile input', () => {
 		expect(mediator.socket.connected).toBe(true);
 
 		// A pasted agreement just under the limit is taken; and typing goes on.
-		const big = mediator.change((f) => f.push([paragraph('条'.repeat(MAX_DRAFT_UPDATE_BYTES / 3 - 200))]))!;
-		expect(big.length).toBeLessThanOrEqual(MAX_DRAFT_UPDATE_BYTES);
+		const big = mediator.change((f) => f.push([paragraph('条'.repeat(DRAFT_LIMITS.updateBytes / 3 - 200))]))!;
+		expect(big.length).toBeLessThanOrEqual(DRAFT_LIMITS.updateBytes);
 		expect((await mediator.send(big)).ok).toBe(true);
 		expect((await mediator.append('【仍可编辑】')).ok).toBe(true);
 		expect((await expectConverged(app, [mediator, expert])).text).toContain('【仍可编辑】');

@@ -4,7 +4,7 @@ import { describe, expect } from 'vitest';
 import type { App } from '#server/app.ts';
 import { downloadSealedAgreement } from '#server/signing/download-sealed-agreement.ts';
 import { agreementSignatures, caseEvents, cases, sealedAgreements, sessionParticipants } from '#server/db/schema.ts';
-import type { DraftSnapshot } from '#shared/realtime-events.ts';
+import type { DraftChange } from '#shared/realtime-events.ts';
 import { ask, codeOf, DraftClient, MEDIATOR_PASSWORD, ok, paragraph, setUpSigningCase } from './draft-client.ts';
 import { pdfsig, pdftotext } from './poppler.ts';
 import { sha256 } from './signing-samples.ts';
@@ -44,9 +44,9 @@ async function freeze(mediator: DraftClient, name: string) {
 }
 
 /** The last `draft:changed` snapshot `client` got, once `check` holds of it. */
-function changed(client: DraftClient, check: (snapshot: Omit<DraftSnapshot, 'role' | 'me'>) => boolean) {
-	return new Promise<Omit<DraftSnapshot, 'role' | 'me'>>((resolve) => {
-		const listener = ({ snapshot }: { snapshot: Omit<DraftSnapshot, 'role' | 'me'> }) => {
+function changed(client: DraftClient, check: (snapshot: DraftChange) => boolean) {
+	return new Promise<DraftChange>((resolve) => {
+		const listener = ({ snapshot }: { snapshot: DraftChange }) => {
 			if (!check(snapshot)) return;
 			client.socket.off('draft:changed', listener);
 			resolve(snapshot);

@@ -4,7 +4,7 @@
  * `draft:awareness`, and the facts the server sends. Also the world the draft tests work in: a
  * case of 东村 with its mediators, an invited legal expert, and parties invited to a mediation.
  */
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { fromBase64, toBase64 } from 'lib0/buffer';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
@@ -16,7 +16,7 @@ import { DraftStore } from '#server/agreements/draft-store.ts';
 import type { App } from '#server/app.ts';
 import { hashPassword } from '#server/auth/password.ts';
 import { inviteExpert } from '#server/cases/invite-expert.ts';
-import { cases, users } from '#server/db/schema.ts';
+import { cases, draftUpdates, users } from '#server/db/schema.ts';
 import { AGREEMENT_FIELD } from '#shared/agreement.ts';
 import type { ErrorCode, Reply } from '#shared/errors.ts';
 import type {
@@ -29,7 +29,7 @@ import type {
 import type { Actor } from '#shared/roles.ts';
 import { setUpNetwork } from '../fixtures/case-network.ts';
 import { accountCookie, acceptedCase, mediationWithGuests } from './invited-guests.ts';
-import { untyped, type ClientSocket } from './socket-client.ts';
+import { connected, socketTest, untyped, type ClientSocket } from './socket-client.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Talking to the server.
@@ -174,7 +174,8 @@ export function covers(doc: Y.Doc, update: Uint8Array): boolean {
  * One person's editor: a Yjs document and its awareness, on a socket. `open` then `sync` (the
  * y-protocols handshake); `edit` changes the document and sends the update, resolving with the
  * server's acknowledgement; updates from others (`draft:sync` facts) are applied as they come.
- * Every update sent is recorded as acknowledged or refused, and the `draft:changed` facts kept.
+ * Every update sent is recorded as acknowledged or refused, and the `draft:changed` and
+ * `draft:comment` facts kept.
  */
 export class DraftClient {
 	readonly doc: Y.Doc;
@@ -183,6 +184,8 @@ export class DraftClient {
 	draftId = '';
 	snapshot: DraftSnapshot | undefined;
 	readonly changed: FactOf<'draft:changed'>[] = [];
+	/** The comments posted or resolved, as `draft:comment` facts told them. */
+	readonly comments: FactOf<'draft:comment'>['comment'][] = [];
 	/** The updates the server acknowledged, in the order acknowledged. */
 	readonly acked: Uint8Array[] = [];
 	readonly refused: { update: Uint8Array; code: ErrorCode }[] = [];
@@ -219,6 +222,7 @@ export class DraftClient {
 		// The server sends who is present while opening, before the open's reply.
 		socket.on('draft:awareness', ({ update }) => applyAwarenessUpdate(this.awareness, fromBase64(update), REMOTE));
 		socket.on('draft:changed', (fact) => this.changed.push(fact));
+		socket.on('draft:comment', ({ comment }) => this.comments.push(comment));
 	}
 
 	/** Applies a sync message from the server; returns the answer it calls for (to a step 1), if any. */
@@ -399,3 +403,57 @@ export async function setUpSigningCase(app: App): Promise<DraftCase> {
 		.where(eq(users.id, world.network.eastMediator.id));
 	return world;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The tests' fixtures.
+
+export type NewClient = (cookie: string, doc?: Y.Doc) => Promise<DraftClient>;
+
+const sides: DraftClient[] = [];
+
+/** A socket test in the draft case's world, with `client` for a draft client of a new connection. */
+export const test = socketTest
+	.extend('appEnv', { MEDIA_WORKERS: '1' } as Record<string, string>)
+	.extend('world', async ({ app }) => setUpDraftCase(app))
+	.extend('client', async ({ connect }, { onCleanup }): Promise<NewClient> => {
+		const clients: DraftClient[] = [];
+		onCleanup(() => {
+			clients.forEach((client) => client.destroy());
+			// Side clients share a connection: only their documents (and awareness timers) go.
+			sides.splice(0).forEach((side) => side.doc.destroy());
+		});
+		return async (cookie, doc) => {
+			const socket = connect({ cookie });
+			await connected(socket);
+			const client = new DraftClient(socket, doc);
+			clients.push(client);
+			return client;
+		};
+	});
+
+/** Connects, opens the case's draft and syncs: a client with the draft's content. */
+export async function opened(client: NewClient, cookie: string, caseId: string, doc?: Y.Doc): Promise<DraftClient> {
+	const c = await client(cookie, doc);
+	const reply = await c.open(caseId);
+	if (!reply.ok) throw new Error(`draft:open refused: ${reply.error.code}`);
+	const answer = await c.sync();
+	if (!answer.ok) throw new Error(`sync step 2 refused: ${answer.error.code}`);
+	return c;
+}
+
+/** A second editor on the same connection: a copy of the client's document (or `from`) under a new Yjs client id. */
+export function sideClient(of: DraftClient, from = of.doc): DraftClient {
+	const doc = new Y.Doc();
+	Y.applyUpdate(doc, Y.encodeStateAsUpdate(from));
+	const side = new DraftClient(of.socket, doc);
+	side.draftId = of.draftId;
+	sides.push(side);
+	return side;
+}
+
+export const storedUpdates = (app: App, draftId: string) =>
+	app.db
+		.select({ id: draftUpdates.id, update: draftUpdates.update })
+		.from(draftUpdates)
+		.where(eq(draftUpdates.draftId, draftId))
+		.orderBy(asc(draftUpdates.id));

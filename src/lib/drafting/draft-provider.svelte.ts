@@ -43,6 +43,8 @@ const NOT_STARTED_RETRY_MS = 10_000;
 /** After a sync the server did not take (timeout, overload), the handshake runs again this much later. */
 const RESYNC_MS = 3_000;
 const ASK_TIMEOUT_MS = 10_000;
+/** Why the server may refuse a local change that sending again would not change. */
+const REFUSED_FOR_GOOD = new Set<ErrorCode>(['FORBIDDEN', 'VALIDATION', 'PAYLOAD_TOO_LARGE', 'DRAFT_LIMIT']);
 
 const syncMessage = (write: (encoder: encoding.Encoder) => void) => {
 	const encoder = encoding.createEncoder();
@@ -185,6 +187,15 @@ export class DraftProvider {
 			if (unfrozen) this.unfrozen = unfrozen;
 			if (snapshot.frozenVersionId) this.unfrozen = null;
 		});
+		socket.on('draft:comment', ({ draftId, comment }) => {
+			if (draftId !== this.#draftId || !this.snapshot) return;
+			const { comments } = this.snapshot;
+			const known = comments.some((c) => c.id === comment.id);
+			this.snapshot = {
+				...this.snapshot,
+				comments: known ? comments.map((c) => (c.id === comment.id ? comment : c)) : [...comments, comment]
+			};
+		});
 	}
 
 	/** Opens the draft on this connection, then runs the sync handshake. */
@@ -298,7 +309,7 @@ export class DraftProvider {
 			(error: DraftCommandError) => {
 				if (generation !== this.#generation) return;
 				this.lastError = error.code;
-				if (error.code === 'FORBIDDEN' || error.code === 'VALIDATION' || error.code === 'PAYLOAD_TOO_LARGE') {
+				if (REFUSED_FOR_GOOD.has(error.code)) {
 					// Refused for good (the edit right withdrawn meanwhile, say): the change stays on
 					// this screen only, and what this client writes after it could never be placed.
 					this.#sending = false;

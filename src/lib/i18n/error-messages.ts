@@ -1,3 +1,4 @@
+import { DRAFT_LIMITS } from '$lib/shared/draft-limits';
 import { EVIDENCE_MAX_BYTES, EVIDENCE_MAX_FILES } from '$lib/shared/cases';
 import type { ErrorCode } from '$lib/shared/errors';
 import type { FieldErrorCode } from '$lib/shared/validation';
@@ -28,6 +29,14 @@ export function errorMessage(code: ErrorCode, retryAfterSeconds = 0): string {
 			return m.error_public_origin_unset();
 		case 'PAYLOAD_TOO_LARGE':
 			return m.error_payload_too_large();
+		case 'DRAFT_LIMIT':
+			return m.error_draft_limit({
+				depth: DRAFT_LIMITS.depth,
+				nodes: DRAFT_LIMITS.nodes,
+				chars: DRAFT_LIMITS.textLength,
+				mb: DRAFT_LIMITS.bytes / 1024 / 1024,
+				comments: DRAFT_LIMITS.comments
+			});
 		case 'RATE_LIMITED':
 			return m.error_rate_limited({ minutes: Math.max(1, Math.ceil(retryAfterSeconds / 60)) });
 		case 'TOO_MANY_CONNECTIONS':

@@ -7,13 +7,6 @@ import { StarterKit } from '@tiptap/starter-kit';
  */
 export const AGREEMENT_FIELD = 'agreement';
 
-/** Largest Yjs update a client may send: a pasted agreement of about 100 pages fits. */
-export const MAX_DRAFT_UPDATE_BYTES = 512 * 1024;
-/** Largest awareness update (cursor, selection, name). */
-export const MAX_AWARENESS_BYTES = 16 * 1024;
-export const MAX_COMMENT_LENGTH = 2000;
-export const MAX_VERSION_NAME_LENGTH = 80;
-
 /** What someone may do with a draft: write, comment and suggest, or only read. */
 export type DraftAccess = 'edit' | 'suggest' | 'read';
 /**
@@ -23,10 +16,18 @@ export type DraftAccess = 'edit' | 'suggest' | 'read';
  */
 export type DraftRole = 'mediator' | 'expert' | 'party' | 'reader';
 
+/** Who may write (`allowed`: when the mediator lets parties edit) and who may comment. */
+export const DRAFT_RIGHTS = {
+	mediator: { edit: 'always', comment: true },
+	expert: { edit: 'always', comment: true },
+	party: { edit: 'allowed', comment: true },
+	reader: { edit: 'never', comment: false }
+} as const satisfies Record<DraftRole, { edit: 'always' | 'allowed' | 'never'; comment: boolean }>;
+
 export function draftAccess(role: DraftRole, partiesMayEdit: boolean): DraftAccess {
-	if (role === 'mediator' || role === 'expert') return 'edit';
-	if (role === 'party') return partiesMayEdit ? 'edit' : 'suggest';
-	return 'read';
+	const { edit, comment } = DRAFT_RIGHTS[role];
+	if (edit === 'always' || (edit === 'allowed' && partiesMayEdit)) return 'edit';
+	return comment ? 'suggest' : 'read';
 }
 
 /**

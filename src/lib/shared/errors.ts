@@ -16,6 +16,8 @@ export const ERROR_STATUS = {
 	/** Nobody has told the app its public address yet (ORIGIN, or the admin settings): nothing can link to it. */
 	PUBLIC_ORIGIN_UNSET: 409,
 	PAYLOAD_TOO_LARGE: 413,
+	/** The change would take an agreement draft past one of its limits (`DRAFT_LIMITS`). */
+	DRAFT_LIMIT: 413,
 	RATE_LIMITED: 429,
 	/** One person holds as many connections as they may: another one is refused until one closes. */
 	TOO_MANY_CONNECTIONS: 429,

@@ -3,13 +3,8 @@ import { z } from 'zod';
 import type { types } from 'mediasoup-client';
 import type { Reply } from './errors.ts';
 import type { Actor } from './roles.ts';
-import {
-	MAX_AWARENESS_BYTES,
-	MAX_COMMENT_LENGTH,
-	MAX_DRAFT_UPDATE_BYTES,
-	MAX_VERSION_NAME_LENGTH,
-	type DraftRole
-} from './agreement.ts';
+import type { DraftRole } from './agreement.ts';
+import { DRAFT_LIMITS } from './draft-limits.ts';
 import type { ParticipantRole } from './sessions.ts';
 import { MAX_SIGNATURE_BYTES, type SignerProof, type SigningView } from './signing.ts';
 
@@ -86,11 +81,11 @@ export const COMMAND_SCHEMAS = {
 	'room:chatEarlier': z.object({ before: z.uuid() }).strict(),
 	'draft:open': z.object({ caseId: z.uuid() }).strict(),
 	'draft:close': z.object({ draftId: z.uuid() }).strict(),
-	'draft:sync': z.object({ draftId: z.uuid(), message: yjsBytes(MAX_DRAFT_UPDATE_BYTES + 64) }).strict(),
-	'draft:awareness': z.object({ draftId: z.uuid(), update: yjsBytes(MAX_AWARENESS_BYTES) }).strict(),
+	'draft:sync': z.object({ draftId: z.uuid(), message: yjsBytes(DRAFT_LIMITS.updateBytes + 64) }).strict(),
+	'draft:awareness': z.object({ draftId: z.uuid(), update: yjsBytes(DRAFT_LIMITS.awarenessBytes) }).strict(),
 	'draft:setPartiesMayEdit': z.object({ draftId: z.uuid(), allowed: z.boolean() }).strict(),
 	'draft:saveVersion': z
-		.object({ draftId: z.uuid(), name: z.string().trim().min(1).max(MAX_VERSION_NAME_LENGTH) })
+		.object({ draftId: z.uuid(), name: z.string().trim().min(1).max(DRAFT_LIMITS.versionNameLength) })
 		.strict(),
 	'draft:restoreVersion': z.object({ draftId: z.uuid(), versionId: z.uuid() }).strict(),
 	'draft:freeze': z.object({ draftId: z.uuid(), versionId: z.uuid() }).strict(),
@@ -108,8 +103,8 @@ export const COMMAND_SCHEMAS = {
 		.object({
 			draftId: z.uuid(),
 			kind: z.enum(['comment', 'suggestion']),
-			quote: z.string().max(MAX_COMMENT_LENGTH).optional(),
-			body: z.string().trim().min(1).max(MAX_COMMENT_LENGTH)
+			quote: z.string().max(DRAFT_LIMITS.commentLength, 'too_long').optional(),
+			body: z.string().trim().min(1, 'required').max(DRAFT_LIMITS.commentLength, 'too_long')
 		})
 		.strict(),
 	'draft:resolveComment': z.object({ draftId: z.uuid(), commentId: z.uuid() }).strict()
@@ -196,6 +191,8 @@ export type DraftSnapshot = {
 	authors: Record<string, string>;
 	signing: SigningView;
 };
+/** What everyone in a draft is told anew when its settings, versions, signatures or authors change. */
+export type DraftChange = Omit<DraftSnapshot, 'role' | 'me' | 'comments'>;
 
 type Empty = Record<string, never>;
 export type CommandResults = {
@@ -264,12 +261,10 @@ export type ServerToClientEvents = {
 	/** A y-protocols sync message (an update) from someone else's edit, in base64 as all draft messages. */
 	'draft:sync': (fact: { draftId: string; message: string }) => void;
 	'draft:awareness': (fact: { draftId: string; update: string }) => void;
-	/** Settings, versions, comments or authors changed; `unfrozen` when an edit superseded the frozen version. */
-	'draft:changed': (fact: {
-		draftId: string;
-		snapshot: Omit<DraftSnapshot, 'role' | 'me'>;
-		unfrozen?: DraftVersionView;
-	}) => void;
+	/** Settings, versions, signatures or authors changed; `unfrozen` when an edit superseded the frozen version. */
+	'draft:changed': (fact: { draftId: string; snapshot: DraftChange; unfrozen?: DraftVersionView }) => void;
+	/** A comment was posted, or resolved: that comment only. */
+	'draft:comment': (fact: { draftId: string; comment: DraftCommentView }) => void;
 	/** This connection is no longer in the room. */
 	'room:exit': (fact: { reason: RoomExit }) => void;
 };
