@@ -214,8 +214,8 @@ function writeTitle(writer: PageWriter, text: string): void {
 
 function writeHeading(writer: PageWriter, text: string): void {
 	writer.space(SIZE.heading * 0.6);
-	// A heading never ends a page: it stays with two lines of what follows.
-	writer.ensure(SIZE.heading * LEADING + SIZE.body * LEADING * 2);
+	// A heading never ends a page: it stays with what follows, which keeps up to three lines together.
+	writer.ensure(SIZE.heading * LEADING + SIZE.body * LEADING * 3);
 	for (const line of text.split('\n')) writer.paragraph(line, { size: SIZE.heading, style: 'bold' });
 }
 

@@ -1,4 +1,6 @@
 import { PDFDocument } from 'pdf-lib';
+import { DEFAULT_AGREEMENT_TEMPLATE } from '#server/agreements/default-template.ts';
+import { fillTemplate } from '#server/agreements/fill-template.ts';
 import QRCode from 'qrcode';
 import { describe, expect, it } from 'vitest';
 import { buildAgreementPdf, PAGE } from '#server/signing/build-agreement-pdf.ts';
@@ -273,6 +275,32 @@ describe('the agreement PDF', () => {
 		const extracted = squeeze(textLines(await pdftotext(pdf)).join(''));
 		const lines = text.split('\n');
 		expect(extracted).toContain(squeeze(lines.slice(1, lines.indexOf('申请人（签名）：')).join('')));
+	});
+
+	it('prints the built-in template, filled, with no heading left at a page bottom', async () => {
+		const doc = fillTemplate(DEFAULT_AGREEMENT_TEMPLATE, {
+			'case.number': '2026-QSZ-000001',
+			applicants: '申请人：李秀英，联系电话：13800138000，住址：东村12号',
+			respondents: '被申请人：王建国',
+			facts: '事实',
+			claims: '请求',
+			amount: '无',
+			'village.name': '东村',
+			'committee.name': '东村人民调解委员会',
+			mediators: '王五',
+			copies: '三',
+			date: '2026年12月6日'
+		});
+		const input = agreementInput({ ...documentInput(doc), committee: '东村人民调解委员会' });
+		const { pdf, pages } = await buildAgreementPdf(input);
+		const headings = new Set(input.blocks.filter((block) => block.heading).map((block) => block.text));
+		const words = await expectInsideMargins(pdf, pages);
+		for (let page = 1; page <= pages; page++) {
+			const body = words.filter((word) => word.page === page && word.yMin <= PAGE.height - PAGE.marginBottom);
+			const lastLine = body.sort((a, b) => b.yMin - a.yMin)[0];
+			expect(headings.has(lastLine.text), `page ${page} ends with the heading ${lastLine.text}`).toBe(false);
+		}
+		expect(layoutLines(await pdftotext(pdf, { layout: true }))).toContain('东村人民调解委员会（印章）');
 	});
 
 	it('keeps the longest title, names and twenty signers inside the margins', async () => {
