@@ -1,4 +1,5 @@
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
+import { CHROMIUM_PATH } from './tests/fixtures/chromium-path.ts';
 import { e2eBaseUrl, type E2eServerName } from './tests/fixtures/e2e-state.ts';
 
 type WebServer = Exclude<PlaywrightTestConfig['webServer'], unknown[] | undefined>;
@@ -36,7 +37,7 @@ export default defineConfig({
 		trace: 'retain-on-failure',
 		screenshot: 'only-on-failure',
 		launchOptions: {
-			executablePath: '/usr/bin/chromium',
+			executablePath: CHROMIUM_PATH,
 			args: [
 				'--no-sandbox',
 				'--disable-gpu',

@@ -1,9 +1,12 @@
 import type { App } from './app.ts';
+import { agreementFontsAvailable } from './signing/agreement-fonts.ts';
 
 export type Health = {
 	status: 'ok' | 'degraded';
 	database: { ok: boolean; driver: 'pglite' | 'postgres'; latencyMs: number };
 	realtime: { ok: boolean; connections: number };
+	/** The fonts agreements are set in (from npm); the one for rare characters is an optional system font. */
+	agreementFonts: { ok: boolean; rareCharacters: boolean };
 };
 
 export async function checkHealth(app: App): Promise<Health> {
@@ -16,9 +19,12 @@ export async function checkHealth(app: App): Promise<Health> {
 		app.log.error({ err: error }, 'health check: database unreachable');
 	}
 	const realtime = app.realtime.status();
+	const fonts = agreementFontsAvailable();
+	const fontsOk = fonts.text && fonts.title;
 	return {
-		status: databaseOk && realtime.attached ? 'ok' : 'degraded',
+		status: databaseOk && realtime.attached && fontsOk ? 'ok' : 'degraded',
 		database: { ok: databaseOk, driver: app.database.driver, latencyMs: Math.round(performance.now() - started) },
-		realtime: { ok: realtime.attached, connections: realtime.connections }
+		realtime: { ok: realtime.attached, connections: realtime.connections },
+		agreementFonts: { ok: fontsOk, rareCharacters: fonts.rareCharacters }
 	};
 }

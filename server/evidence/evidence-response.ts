@@ -1,4 +1,5 @@
 import type { EvidenceType } from '#shared/cases.ts';
+import { contentDisposition } from '../content-disposition.ts';
 import { textEncodingOf } from './detect-evidence-type.ts';
 import type { EvidenceFile } from './read-evidence-file.ts';
 
@@ -57,15 +58,4 @@ function downloadName(file: EvidenceFile): string {
 	const extensions = EXTENSIONS[file.mimeType];
 	const lower = file.filename.toLowerCase();
 	return extensions.some((extension) => lower.endsWith(extension)) ? file.filename : file.filename + extensions[0];
-}
-
-/**
- * RFC 6266: `filename*` carries the real (often Chinese) name, percent-encoded
- * as UTF-8 (RFC 8187); `filename` is a plain-ASCII stand-in for clients that
- * do not read the other.
- */
-function contentDisposition(disposition: 'inline' | 'attachment', name: string): string {
-	const fallback = name.replace(/[^\x20-\x7e]|["\\%]/gu, '_');
-	const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-	return `${disposition}; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }

@@ -1,49 +1,79 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import fontkit from '@pdf-lib/fontkit';
+import { createRequire } from 'node:module';
+import fontkit, { type Font } from '@pdf-lib/fontkit';
 import subsetFont from 'subset-font';
 import { AppError } from '#shared/errors.ts';
-import { extractCollectionFace } from './font-collection.ts';
 
-/**
- * The fonts of an agreement, from Debian packages the project installs (see .ci/run): Noto Sans
- * CJK SC (fonts-noto-cjk) for everything it covers, Latin included, and HanaMinB
- * (fonts-hanazono) for rare characters of CJK Extension B and beyond. Both are under the SIL
- * Open Font License, which allows embedding.
+/*
+ * The fonts of an agreement. Noto Serif SC, a Song-style serif as official documents are set in,
+ * comes from the npm package @expo-google-fonts/noto-serif-sc (SIL Open Font License 1.1, which
+ * allows embedding), so every machine that ran `npm install` has it: the regular weight for the
+ * text, the bold for the title, the headings and the seal. Its outlines are TrueType (glyf), which
+ * a PDF embeds as CIDFontType2 with FontFile2. HanaMinB (Debian's fonts-hanazono, also OFL) draws
+ * rare characters of CJK Extension B and beyond where it is installed.
  */
-const MAIN_FONT = { file: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', face: 'NotoSansCJKsc-Regular' };
-const RARE_CHARACTERS_FONT = { file: '/usr/share/fonts/truetype/hanazono/HanaMinB.ttf', face: 'HanaMinB' };
+const fontFile = (path: string) => createRequire(import.meta.url).resolve(`@expo-google-fonts/noto-serif-sc/${path}`);
+const TEXT_FONT = { file: () => fontFile('400Regular/NotoSerifSC_400Regular.ttf'), face: 'NotoSerifSC-Regular' };
+const TITLE_FONT = { file: () => fontFile('700Bold/NotoSerifSC_700Bold.ttf'), face: 'NotoSerifSC-Bold' };
+export const RARE_CHARACTERS_FONT_FILE = '/usr/share/fonts/truetype/hanazono/HanaMinB.ttf';
+const RARE_CHARACTERS_FONT = { file: () => RARE_CHARACTERS_FONT_FILE, face: 'HanaMinB' };
+
+type FontSource = { file: () => string; face: string };
 
 export type FontFace = {
 	name: string;
 	bytes: Uint8Array;
+	/** The parsed font, for its glyph outlines (the seal draws them). */
+	font: Font;
 	covers: (codePoint: number) => boolean;
 };
 
-function loadFace(source: { file: string; face: string }): FontFace {
-	if (!existsSync(source.file))
-		throw new AppError('INTERNAL', { cause: new Error(`font file missing: ${source.file}`) });
-	const file = readFileSync(source.file);
-	const bytes = source.file.endsWith('.ttc') ? extractCollectionFace(file, source.face) : new Uint8Array(file);
-	const parsed = fontkit.create(bytes);
-	return { name: source.face, bytes, covers: (codePoint) => parsed.hasGlyphForCodePoint(codePoint) };
+/** Where a font file is, or null when it is missing (the package not installed, the system font absent). */
+function locate(source: FontSource): string | null {
+	try {
+		const file = source.file();
+		return existsSync(file) ? file : null;
+	} catch {
+		return null;
+	}
 }
 
-let mainFace: FontFace | undefined;
-let rareCharactersFace: FontFace | null | undefined;
-
-/** The main face, read once per thread: reading and indexing it takes a tenth of a second. */
-export function mainFont(): FontFace {
-	mainFace ??= loadFace(MAIN_FONT);
-	return mainFace;
+function loadFace(source: FontSource): FontFace {
+	const file = locate(source);
+	if (!file) throw new AppError('INTERNAL', { cause: new Error(`font file missing: ${source.face}`) });
+	const bytes = new Uint8Array(readFileSync(file));
+	const font = fontkit.create(bytes);
+	return { name: source.face, bytes, font, covers: (codePoint) => font.hasGlyphForCodePoint(codePoint) };
 }
+
+const faces = new Map<string, FontFace>();
+
+/** A face read once per thread: reading and indexing one takes a tenth of a second. */
+function face(source: FontSource): FontFace {
+	let loaded = faces.get(source.face);
+	if (!loaded) {
+		loaded = loadFace(source);
+		faces.set(source.face, loaded);
+	}
+	return loaded;
+}
+
+export const textFont = (): FontFace => face(TEXT_FONT);
+export const titleFont = (): FontFace => face(TITLE_FONT);
 
 /** The face for rare characters, read on first need; null where fonts-hanazono is not installed. */
 export function rareCharactersFont(): FontFace | null {
-	if (rareCharactersFace === undefined) {
-		rareCharactersFace = existsSync(RARE_CHARACTERS_FONT.file) ? loadFace(RARE_CHARACTERS_FONT) : null;
-	}
-	return rareCharactersFace;
+	return locate(RARE_CHARACTERS_FONT) ? face(RARE_CHARACTERS_FONT) : null;
+}
+
+/** Whether the fonts agreements need are in place (for /healthz): the rare-characters one is optional. */
+export function agreementFontsAvailable(): { text: boolean; title: boolean; rareCharacters: boolean } {
+	return {
+		text: locate(TEXT_FONT) !== null,
+		title: locate(TITLE_FONT) !== null,
+		rareCharacters: locate(RARE_CHARACTERS_FONT) !== null
+	};
 }
 
 /** A subset font's name: six capitals from the characters it holds, then `+` and the face's name (PDF 32000 §9.6.4). */

@@ -2,11 +2,8 @@ import type { AgreementLanguage } from './agreement-pdf-input.ts';
 
 /** The fixed words printed on an agreement, in the agreement's language. */
 export type AgreementLabels = {
-	caseNumber: string;
-	committee: string;
-	parties: string;
-	signatures: string;
-	signedOn: string;
+	/** The line for a signer the document has no signature line for. */
+	signatureLineFor: (role: string) => string;
 	certificateTitle: string;
 	certificateIntro: string;
 	signer: string;
@@ -21,11 +18,7 @@ export type AgreementLabels = {
 
 const LABELS: Record<AgreementLanguage, AgreementLabels> = {
 	'zh-CN': {
-		caseNumber: '案号',
-		committee: '调解组织',
-		parties: '当事人',
-		signatures: '签名',
-		signedOn: '签署日期',
+		signatureLineFor: (role) => `${role}（签名）：`,
 		certificateTitle: '签署证书',
 		certificateIntro: '本协议由以下各方以电子方式签署，并由调解组织加盖电子印章。',
 		signer: '签署人',
@@ -38,11 +31,7 @@ const LABELS: Record<AgreementLanguage, AgreementLabels> = {
 		page: (page, pages) => `第 ${page} 页 / 共 ${pages} 页`
 	},
 	en: {
-		caseNumber: 'Case number',
-		committee: 'Mediation committee',
-		parties: 'Parties',
-		signatures: 'Signatures',
-		signedOn: 'Signed on',
+		signatureLineFor: (role) => `${role} (signature):`,
 		certificateTitle: 'Signing certificate',
 		certificateIntro:
 			'This agreement was signed electronically by the signers below and sealed by the mediation committee.',

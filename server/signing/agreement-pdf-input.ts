@@ -3,6 +3,7 @@ import { MAX_SIGNATURE_BYTES, PNG_SIGNATURE } from '#shared/signing.ts';
 
 /** Largest agreement text: about a hundred pages. */
 export const MAX_AGREEMENT_TEXT_LENGTH = 100_000;
+const MAX_BLOCKS = 10_000;
 
 const line = (max: number) =>
 	z
@@ -22,16 +23,29 @@ export const agreementPdfInputSchema = z.object({
 	title: line(100),
 	caseNumber: line(40),
 	committee: line(100),
-	parties: z
-		.array(z.object({ name: line(100), role: line(40) }))
+	/**
+	 * The frozen agreement as `agreementBlocks` gives it from the editor's document: headings (the
+	 * first-level one is the title), paragraphs, numbered clauses.
+	 */
+	blocks: z
+		.array(
+			z.object({
+				prefix: z.string().max(200),
+				text: z.string().max(MAX_AGREEMENT_TEXT_LENGTH),
+				heading: z.number().int().min(1).max(6).optional()
+			})
+		)
 		.min(1)
-		.max(50),
-	/** The frozen agreement as `canonicalText` gives it: one block a line, clauses numbered "1. ". */
-	text: z.string().min(1).max(MAX_AGREEMENT_TEXT_LENGTH),
+		.max(MAX_BLOCKS)
+		.refine(
+			(blocks) => blocks.reduce((total, block) => total + block.text.length, 0) <= MAX_AGREEMENT_TEXT_LENGTH,
+			'too_large'
+		),
 	signers: z
 		.array(
 			z.object({
 				name: line(100),
+				/** The role as the document's signature lines name it: 申请人, 被申请人, 人民调解员, 法律顾问. */
 				role: line(40),
 				signature: png,
 				signedAt: z.date(),

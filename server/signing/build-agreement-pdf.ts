@@ -1,12 +1,13 @@
-import fontkit from '@pdf-lib/fontkit';
+import fontkit, { type Font } from '@pdf-lib/fontkit';
 import { PDFDocument, rgb, type PDFFont, type PDFImage, type PDFPage } from 'pdf-lib';
 import { AppError } from '#shared/errors.ts';
 import { parseInput } from '../parse-input.ts';
 import { agreementLabels, type AgreementLabels } from './agreement-labels.ts';
 import { agreementPdfInputSchema, type AgreementPdf, type AgreementPdfInput } from './agreement-pdf-input.ts';
-import { mainFont, rareCharactersFont, subsetFace, subsetName, type FontFace } from './agreement-fonts.ts';
+import { rareCharactersFont, subsetFace, subsetName, textFont, titleFont, type FontFace } from './agreement-fonts.ts';
 import { breakLines } from './break-lines.ts';
 import { drawQrCode } from './draw-qr-code.ts';
+import { drawSeal } from './draw-seal.ts';
 import { FontPlan, type FontChoice } from './font-runs.ts';
 
 /** How the fonts go into the file: cut to the characters used, or whole (the benchmark's reference). */
@@ -25,21 +26,27 @@ const FOOTER_Y = 40;
 const TEXT_WIDTH = PAGE.width - 2 * PAGE.marginX;
 const SIZE = { title: 20, heading: 13, body: 11.5, small: 9.5, footer: 9 };
 const LEADING = 1.7;
-const SIGNATURE_BOX = { width: 150, height: 54 };
+const SIGNATURE_BOX = { width: 130, height: 46 };
 const QR_SIZE = 110;
+/** The seal's radius: 4 cm across, as a committee's seal is. */
+const SEAL_RADIUS = 56.7;
 const INK = rgb(0.1, 0.1, 0.1);
 const FAINT = rgb(0.55, 0.55, 0.55);
 
 /**
- * A line of the agreement that reads as a heading: short, not a clause, and no sentence in it.
- * The frozen text keeps no formatting, so this is judged from the words; a heading is kept with
- * the text that follows it.
+ * The lines of a document that say where signatures and the seal go, in Chinese or English
+ * whatever the agreement's language: a signature line ("申请人（签名）：", "Applicant (signature):")
+ * with the role it is for; the seal's line ("青山镇人民调解委员会（印章）"); a date
+ * ("2026年11月29日", "29 November 2026"), which the seal covers when it follows that line.
  */
-export function isHeadingLine(line: string): boolean {
-	return line.length <= 30 && !/^\s/.test(line) && !/^(\d+\.|-) /.test(line) && !/[。．.;；:：,，!！?？]/.test(line);
-}
+const LINES = {
+	signature: /^\s*(\S.*?)\s*(?:[（(]签名[^）)]*[）)]|\(signature\))\s*[：:]?\s*$/iu,
+	seal: /(?:[（(](?:印章|盖章)[）)]|\(seal\))\s*$/iu,
+	date: /^\s*(?:\S{0,8}\s*年\s*\S{0,4}\s*月\s*\S{0,4}\s*日|(?:\d{1,2}\s+)?[A-Z][a-z]+\s+(?:\d{1,2},\s+)?\d{4})\s*$/u
+};
 
-type Fonts = Record<FontChoice, PDFFont | null>;
+type Style = 'regular' | 'bold';
+type Fonts = Record<Style, Record<FontChoice, PDFFont | null>>;
 
 /** Places text and images down the pages, starting a page when the next piece does not fit. */
 class PageWriter {
@@ -72,12 +79,12 @@ class PageWriter {
 	}
 
 	/** Width of `text` at `size`: glyph advances, as pdf-lib draws them (no kerning). */
-	width(text: string, size: number): number {
+	width(text: string, size: number, style: Style = 'regular'): number {
 		let total = 0;
 		for (const run of this.#plan.runs(text)) {
-			const font = this.#font(run.font);
+			const font = this.#font(run.font, style);
 			for (const char of run.text) {
-				const key = run.font + char;
+				const key = style + run.font + char;
 				let width = this.#widths.get(key);
 				if (width === undefined) {
 					width = font.widthOfTextAtSize(char, 1);
@@ -89,23 +96,24 @@ class PageWriter {
 		return total;
 	}
 
-	#font(choice: FontChoice): PDFFont {
-		const font = this.#fonts[choice];
+	/** Bold where the bold face has the character; the rare characters have one weight only. */
+	#font(choice: FontChoice, style: Style): PDFFont {
+		const font = (choice === 'main' && this.#fonts[style][choice]) || this.#fonts.regular[choice];
 		if (!font) throw new AppError('INTERNAL', { cause: new Error(`no ${choice} font embedded`) });
 		return font;
 	}
 
 	/** Draws one line at the cursor's baseline, run by run, each run in its own font. */
-	drawLine(text: string, x: number, size: number, color = INK): void {
+	drawLine(text: string, x: number, size: number, color = INK, style: Style = 'regular'): void {
 		let at = x;
 		for (const run of this.#plan.runs(text)) {
-			this.page.drawText(run.text, { x: at, y: this.y, size, font: this.#font(run.font), color });
-			at += this.width(run.text, size);
+			this.page.drawText(run.text, { x: at, y: this.y, size, font: this.#font(run.font, style), color });
+			at += this.width(run.text, size, style);
 		}
 	}
 
-	lines(text: string, size: number, width: number): string[] {
-		return breakLines(text, width, (part) => this.width(part, size));
+	lines(text: string, size: number, width: number, style: Style = 'regular'): string[] {
+		return breakLines(text, width, (part) => this.width(part, size, style));
 	}
 
 	/**
@@ -121,6 +129,7 @@ class PageWriter {
 			leadWidth?: number;
 			keep?: number;
 			color?: ReturnType<typeof rgb>;
+			style?: Style;
 		}
 	): void {
 		const indent = options.indent ?? 0;
@@ -130,7 +139,7 @@ class PageWriter {
 			return this.paragraph(options.lead + text, { ...options, lead: undefined, leadWidth: undefined });
 		}
 		const lineHeight = options.size * LEADING;
-		const lines = this.lines(text, options.size, TEXT_WIDTH - indent - leadWidth);
+		const lines = this.lines(text, options.size, TEXT_WIDTH - indent - leadWidth, options.style);
 		if (lines.length === 0) lines.push('');
 		// No widow or orphan: a paragraph of up to three lines moves whole, a longer one keeps two together.
 		this.ensure(lineHeight * Math.max(options.keep ?? 0, lines.length <= 3 ? lines.length : 2));
@@ -139,22 +148,13 @@ class PageWriter {
 			if (index > 0) this.ensure(lineHeight * (remaining === 2 ? 2 : 1));
 			this.y -= lineHeight;
 			if (index === 0 && options.lead) this.drawLine(options.lead, PAGE.marginX + indent, options.size, options.color);
-			this.drawLine(line, PAGE.marginX + indent + leadWidth, options.size, options.color);
+			this.drawLine(line, PAGE.marginX + indent + leadWidth, options.size, options.color, options.style);
 		});
 	}
 
 	image(image: PDFImage, x: number, box: { width: number; height: number }): void {
 		const scale = Math.min(box.width / image.width, box.height / image.height);
 		this.page.drawImage(image, { x, y: this.y, width: image.width * scale, height: image.height * scale });
-	}
-
-	rule(): void {
-		this.page.drawLine({
-			start: { x: PAGE.marginX, y: this.y },
-			end: { x: PAGE.width - PAGE.marginX, y: this.y },
-			thickness: 0.5,
-			color: FAINT
-		});
 	}
 }
 
@@ -187,102 +187,153 @@ function timestamp(date: Date, timeZone: string): string {
 
 const colon = (agreement: AgreementPdf) => (agreement.language === 'zh-CN' ? '：' : ': ');
 
-/** The agreement's lines, without its own title line when that only repeats the title printed above. */
-function bodyLines(agreement: AgreementPdf): string[] {
-	const lines = agreement.text.split(/\r?\n/).map((line) => line.replace(/\t/g, '    ').trimEnd());
-	const first = lines.findIndex((line) => line.trim() !== '');
-	if (first !== -1 && lines[first].trim() === agreement.title) lines.splice(first, 1);
-	return lines.filter((line) => line.trim() !== '');
+type SignerOnPage = AgreementPdf['signers'][number] & { image: PDFImage };
+
+/** Each signer with their signature image, refused as a bad file where it is no PNG pdf-lib can read. */
+async function signersWithImages(doc: PDFDocument, agreement: AgreementPdf): Promise<SignerOnPage[]> {
+	return Promise.all(
+		agreement.signers.map(async (signer, index) => {
+			try {
+				return { ...signer, image: await doc.embedPng(signer.signature) };
+			} catch (error) {
+				throw new AppError('VALIDATION', { fields: { [`signers.${index}.signature`]: ['file_type'] }, cause: error });
+			}
+		})
+	);
 }
 
-function writeHeader(writer: PageWriter, agreement: AgreementPdf, labels: AgreementLabels): void {
-	for (const line of writer.lines(agreement.title, SIZE.title, TEXT_WIDTH)) {
+/** The title (a first-level heading), centred in the bold face. */
+function writeTitle(writer: PageWriter, text: string): void {
+	writer.ensure(SIZE.title * 1.3 + SIZE.body * LEADING * 3);
+	for (const line of writer.lines(text, SIZE.title, TEXT_WIDTH, 'bold')) {
 		writer.y -= SIZE.title * 1.3;
-		writer.drawLine(line, (PAGE.width - writer.width(line, SIZE.title)) / 2, SIZE.title);
+		writer.drawLine(line, (PAGE.width - writer.width(line, SIZE.title, 'bold')) / 2, SIZE.title, INK, 'bold');
 	}
 	writer.space(SIZE.title * 0.6);
-	const separator = colon(agreement);
-	writer.paragraph(agreement.caseNumber, { size: SIZE.body, lead: labels.caseNumber + separator });
-	writer.paragraph(agreement.committee, { size: SIZE.body, lead: labels.committee + separator });
-	writer.space(SIZE.body * 0.6);
-	writer.paragraph(labels.parties, { size: SIZE.heading, keep: 3 });
-	for (const party of agreement.parties) {
-		writer.paragraph(party.name, { size: SIZE.body, lead: party.role + separator });
-	}
-	writer.space(SIZE.body);
-	writer.rule();
-	writer.space(SIZE.body * 0.4);
 }
 
-function writeBody(writer: PageWriter, agreement: AgreementPdf): void {
+function writeHeading(writer: PageWriter, text: string): void {
+	writer.space(SIZE.heading * 0.6);
+	// A heading never ends a page: it stays with what follows, which keeps up to three lines together.
+	writer.ensure(SIZE.heading * LEADING + SIZE.body * LEADING * 3);
+	for (const line of text.split('\n')) writer.paragraph(line, { size: SIZE.heading, style: 'bold' });
+}
+
+/** A paragraph or clause; a clause's number hangs before its text, a continuation under it. */
+function writeParagraph(writer: PageWriter, block: AgreementPdf['blocks'][number]): void {
 	const digitWidth = writer.width('0', SIZE.body);
-	const lines = bodyLines(agreement);
-	lines.forEach((line) => {
-		const [, spaces, marker = '', text] = /^( *)((?:\d+\.|-) )?(.*)$/.exec(line) ?? ['', '', '', line];
-		if (isHeadingLine(line)) {
-			writer.space(SIZE.heading * 0.6);
-			// A heading never ends a page: it stays with two lines of what follows.
-			const following = SIZE.body * LEADING * 2;
-			writer.ensure(SIZE.heading * LEADING + following);
-			writer.paragraph(text, { size: SIZE.heading });
-			return;
-		}
-		writer.paragraph(text, {
+	const [, spaces = '', marker = ''] = /^( *)(.*)$/.exec(block.prefix) ?? [];
+	block.text.split('\n').forEach((line, index) => {
+		const lead = index === 0 && marker.trim() ? marker.trim() : undefined;
+		writer.paragraph(line, {
 			size: SIZE.body,
 			indent: spaces.length * digitWidth,
-			...(marker && { lead: marker.trim(), leadWidth: marker.length * digitWidth })
+			...(lead
+				? { lead, leadWidth: marker.length * digitWidth }
+				: { indent: (spaces.length + marker.length) * digitWidth })
 		});
 	});
 }
 
-async function writeSignatures(writer: PageWriter, doc: PDFDocument, agreement: AgreementPdf, labels: AgreementLabels) {
-	const separator = colon(agreement);
-	const dates = dateFormat(agreement);
-	writer.space(SIZE.heading);
-	writer.ensure(SIZE.heading * LEADING + SIGNATURE_BOX.height + SIZE.body * LEADING * 2);
-	writer.paragraph(labels.signatures, { size: SIZE.heading });
-	for (const [index, signer] of agreement.signers.entries()) {
-		let image: PDFImage;
-		try {
-			image = await doc.embedPng(signer.signature);
-		} catch (error) {
-			throw new AppError('VALIDATION', { fields: { [`signers.${index}.signature`]: ['file_type'] }, cause: error });
-		}
-		const label = `${signer.role}${separator}${signer.name}`;
-		// The name stands before the signature line, or above it when the two do not fit side by side.
-		const besideLine = writer.width(label, SIZE.body) + 12 <= TEXT_WIDTH - SIGNATURE_BOX.width - 8;
-		if (!besideLine) writer.paragraph(label, { size: SIZE.body, keep: 2 });
-		const labelWidth = besideLine ? writer.width(label, SIZE.body) + 12 : 0;
-		writer.ensure(SIGNATURE_BOX.height + SIZE.small * LEADING + 8);
+/**
+ * A signature line of the document ("申请人（签名）："), each of its signers' signatures drawn on
+ * it with the date they signed; a line nobody signed stays as written.
+ */
+function writeSignatureLine(writer: PageWriter, label: string, signers: SignerOnPage[], dates: Intl.DateTimeFormat) {
+	const lineHeight = SIZE.body * LEADING;
+	writer.space(SIZE.body * 0.5);
+	if (signers.length === 0) return writer.paragraph(label, { size: SIZE.body });
+	const dateWidth = Math.max(...signers.map((signer) => writer.width(dates.format(signer.signedAt), SIZE.body)));
+	const signatureWidth = SIGNATURE_BOX.width + 16 + dateWidth;
+	// The label stands before the signatures, or above them when the two do not fit side by side.
+	const beside = writer.width(label, SIZE.body) + 6 + signatureWidth <= TEXT_WIDTH;
+	if (!beside) {
+		writer.ensure(lineHeight * 2 + SIGNATURE_BOX.height);
+		writer.paragraph(label, { size: SIZE.body, keep: 2 });
+	}
+	const lineStart = PAGE.marginX + (beside ? writer.width(label, SIZE.body) + 6 : 0);
+	signers.forEach((signer, index) => {
+		writer.ensure(SIGNATURE_BOX.height + 6);
 		writer.y -= SIGNATURE_BOX.height;
-		if (besideLine) writer.drawLine(label, PAGE.marginX, SIZE.body);
-		const lineStart = PAGE.marginX + labelWidth;
-		writer.image(image, lineStart + 4, SIGNATURE_BOX);
+		if (beside && index === 0) writer.drawLine(label, PAGE.marginX, SIZE.body);
+		writer.image(signer.image, lineStart + 4, SIGNATURE_BOX);
 		writer.page.drawLine({
 			start: { x: lineStart, y: writer.y - 3 },
 			end: { x: lineStart + SIGNATURE_BOX.width + 8, y: writer.y - 3 },
 			thickness: 0.6,
 			color: INK
 		});
-		writer.y -= 4;
-		writer.paragraph(dates.format(signer.signedAt), {
-			size: SIZE.small,
-			indent: labelWidth,
-			lead: labels.signedOn + separator,
-			color: FAINT
-		});
+		writer.drawLine(dates.format(signer.signedAt), lineStart + SIGNATURE_BOX.width + 16, SIZE.body);
 		writer.space(6);
+	});
+}
+
+/**
+ * The committee's name and the date, right-aligned and printed once, with the committee's seal
+ * stamped over them.
+ */
+function writeSealed(writer: PageWriter, name: string, date: string, seal: { committee: string; font: Font }) {
+	const lineHeight = SIZE.body * LEADING;
+	const lines = [name, date].flatMap((text) => writer.lines(text, SIZE.body, TEXT_WIDTH));
+	// Room above for the seal's upper half, so that it covers the name and the date, not what precedes them.
+	writer.space(Math.max(SIZE.body, SEAL_RADIUS - (lineHeight * lines.length) / 2));
+	writer.ensure(lineHeight * lines.length + SEAL_RADIUS);
+	const top = writer.y;
+	// Right-aligned, two characters in from the margin, as a document's signing-off is.
+	const right = PAGE.width - PAGE.marginX - SIZE.body * 2;
+	let widest = 0;
+	for (const line of lines) {
+		writer.y -= lineHeight;
+		const width = writer.width(line, SIZE.body);
+		widest = Math.max(widest, width);
+		writer.drawLine(line, Math.max(PAGE.marginX, right - width), SIZE.body);
 	}
-	const lastSigned = new Date(Math.max(...agreement.signers.map((signer) => signer.signedAt.getTime())));
-	writer.space(SIZE.body);
-	const closing = [agreement.committee, dates.format(lastSigned)].flatMap((text) =>
-		writer.lines(text, SIZE.body, TEXT_WIDTH)
-	);
-	writer.ensure(SIZE.body * LEADING * closing.length);
-	for (const line of closing) {
-		writer.y -= SIZE.body * LEADING;
-		writer.drawLine(line, PAGE.width - PAGE.marginX - writer.width(line, SIZE.body), SIZE.body);
+	// Centred on the lines, and inside the margins.
+	const x = Math.max(PAGE.marginX + SEAL_RADIUS, Math.min(right - widest / 2, PAGE.width - PAGE.marginX - SEAL_RADIUS));
+	const y = (top + writer.y) / 2 + SIZE.body * 0.3;
+	drawSeal(writer.page, seal.committee, seal.font, { x, y, radius: SEAL_RADIUS });
+	writer.space(Math.max(0, y - SEAL_RADIUS - writer.y) + SIZE.body);
+}
+
+/**
+ * The agreement as its document holds it: the title, headings, paragraphs and clauses; each
+ * signer's signature on the document's line for their role (those it has no line for after the
+ * last line, or at the end); the committee's seal where the document says （印章）, over the
+ * committee's name and the date below it, or at the end with the day the last signer signed.
+ */
+function writeAgreement(writer: PageWriter, agreement: AgreementPdf, signers: SignerOnPage[], sealFont: Font): void {
+	const labels = agreementLabels(agreement.language);
+	const dates = dateFormat(agreement);
+	const unsigned = new Set(signers);
+	const signaturesOf = (role: string) => signers.filter((signer) => signer.role === role && unsigned.delete(signer));
+	const writeUnsigned = () => {
+		for (const signer of signers)
+			if (unsigned.has(signer))
+				writeSignatureLine(writer, labels.signatureLineFor(signer.role), signaturesOf(signer.role), dates);
+	};
+	const seal = { committee: agreement.committee, font: sealFont };
+	const lastSigned = new Date(Math.max(...signers.map((signer) => signer.signedAt.getTime())));
+	let sealed = false;
+	const { blocks } = agreement;
+	for (let index = 0; index < blocks.length; index++) {
+		const block = blocks[index];
+		const plain = block.heading === undefined && block.prefix === '';
+		const signatureRole = plain && LINES.signature.exec(block.text)?.[1];
+		const sealLine = plain && !sealed && LINES.seal.test(block.text);
+		if (block.heading === 1) writeTitle(writer, block.text);
+		else if (block.heading) writeHeading(writer, block.text);
+		else if (signatureRole) writeSignatureLine(writer, block.text.trim(), signaturesOf(signatureRole), dates);
+		else if (sealLine) {
+			writeUnsigned();
+			const next = blocks[index + 1];
+			const dated = next?.heading === undefined && next?.prefix === '' && LINES.date.test(next.text);
+			if (dated) index++;
+			writeSealed(writer, block.text.trim(), dated ? next.text.trim() : dates.format(lastSigned), seal);
+			sealed = true;
+		} else writeParagraph(writer, block);
 	}
+	writeUnsigned();
+	if (!sealed) writeSealed(writer, agreement.committee, dates.format(lastSigned), seal);
 }
 
 function writeCertificate(writer: PageWriter, agreement: AgreementPdf, labels: AgreementLabels): void {
@@ -324,11 +375,11 @@ function allText(agreement: AgreementPdf, labels: AgreementLabels): string {
 		agreement.title,
 		agreement.caseNumber,
 		agreement.committee,
-		agreement.parties.flatMap((party) => [party.name, party.role]),
-		agreement.text,
+		agreement.blocks.flatMap((block) => [block.prefix, block.text]),
 		agreement.signers.flatMap((signer) => [
 			signer.name,
 			signer.role,
+			labels.signatureLineFor(signer.role),
 			signer.ip,
 			signer.device,
 			dates.format(signer.signedAt),
@@ -356,10 +407,18 @@ async function embedFace(doc: PDFDocument, face: FontFace, characters: string, e
 	return doc.embedFont(subset, { subset: false, customName: subsetName(face, characters), features: FEATURES });
 }
 
+/** What is set in the bold face: the headings, the title among them. */
+const boldText = (agreement: AgreementPdf) =>
+	agreement.blocks
+		.filter((block) => block.heading !== undefined)
+		.map((block) => block.text)
+		.join('');
+
 /**
- * The agreement as an A4 PDF: title, case number, parties, the agreement's text with numbered
- * clauses, each signature at its line, the committee, page numbers, and a last page with the
- * signing certificate (signers, times, IPs, the text's SHA-256, the verification link and QR).
+ * The agreement as an A4 PDF, set as its document is (the template's title, headings, paragraphs
+ * and numbered clauses), each signature on its signature line with its date, the committee's
+ * seal over its name and the date, page numbers, and a last page with the signing certificate
+ * (signers, times, IPs, the text's SHA-256, the verification link and QR).
  */
 export async function buildAgreementPdf(
 	input: AgreementPdfInput,
@@ -367,7 +426,8 @@ export async function buildAgreementPdf(
 ): Promise<BuiltAgreementPdf> {
 	const agreement = parseInput(agreementPdfInputSchema, input);
 	const labels = agreementLabels(agreement.language);
-	const main = mainFont();
+	const main = textFont();
+	const bold = titleFont();
 	let rare: FontFace | null | undefined;
 	const plan = new FontPlan({
 		main: main.covers,
@@ -390,15 +450,21 @@ export async function buildAgreementPdf(
 	doc.setModificationDate(signedAt);
 	const embedding = options.embedding ?? 'subset';
 	const rareCharacters = plan.characters('rare');
+	const boldCharacters = plan
+		.runs(boldText(agreement))
+		.filter((run) => run.font === 'main')
+		.map((run) => run.text)
+		.join('');
 	const fonts: Fonts = {
-		main: await embedFace(doc, main, plan.characters('main'), embedding),
-		rare: rareCharacters && rare ? await embedFace(doc, rare, rareCharacters, embedding) : null
+		regular: {
+			main: await embedFace(doc, main, plan.characters('main'), embedding),
+			rare: rareCharacters && rare ? await embedFace(doc, rare, rareCharacters, embedding) : null
+		},
+		bold: { main: boldCharacters ? await embedFace(doc, bold, boldCharacters, embedding) : null, rare: null }
 	};
 
 	const writer = new PageWriter(doc, fonts, plan);
-	writeHeader(writer, agreement, labels);
-	writeBody(writer, agreement);
-	await writeSignatures(writer, doc, agreement, labels);
+	writeAgreement(writer, agreement, await signersWithImages(doc, agreement), bold.font);
 	writeCertificate(writer, agreement, labels);
 
 	const pages = doc.getPages();

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
+import * as Y from 'yjs';
+import { agreementBlocks } from '#shared/agreement.ts';
 import { AppError } from '#shared/errors.ts';
 import type { SealedAgreementView } from '#shared/signing.ts';
 import type { AppCore } from '../app.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
+import { DraftStore } from '../agreements/draft-store.ts';
 import { applyTransition } from '../cases/transition-case.ts';
 import { agreementSignatures, caseParties, cases, committees, draftVersions, sealedAgreements } from '../db/schema.ts';
 import { readPublicOrigin } from '../setup/read-public-origin.ts';
@@ -12,9 +15,19 @@ import { describeSigning } from './describe-signing.ts';
 import { sealKeyFor } from './seal-key-for.ts';
 
 const LANGUAGE = 'zh-CN';
-/** How the agreement names people: it is printed in Chinese, as the committee's records are. */
+/**
+ * Whose signature line each signer signs on, named as the 人民调解协议书 names them: it is printed
+ * in Chinese, as the committee's records are.
+ */
 const SIDE_LABELS = { applicant: '申请人', respondent: '被申请人' } as const;
-const SIGNER_LABELS = { party: '当事人', mediator: '调解员', expert: '法律专家' } as const;
+const SIGNER_LABELS = { mediator: '人民调解员', expert: '法律顾问' } as const;
+
+/** The frozen version's document as the editor holds it, its headings and clauses as written. */
+function frozenBlocks(state: Uint8Array) {
+	const doc = new Y.Doc();
+	Y.applyUpdate(doc, state);
+	return agreementBlocks(DraftStore.contentOf(doc).json);
+}
 
 /**
  * Once every party and a mediator have signed the frozen version: builds the agreement PDF with
@@ -45,6 +58,7 @@ export async function sealCaseAgreement(
 	if (!version?.sha256 || !kase) throw new AppError('CONFLICT');
 	// Signatures in the order the agreement lists its signers.
 	const order = new Map(signing.signers.map((s, i) => [s.key, i]));
+	const sideOf = new Map(parties.map((p) => [`party:${p.id}`, SIDE_LABELS[p.side]]));
 	const id = randomUUID();
 	const seal = await sealKeyFor(app.db, kase.orgNodeId);
 	const origin = await readPublicOrigin(app);
@@ -54,13 +68,12 @@ export async function sealCaseAgreement(
 			title: '人民调解协议书',
 			caseNumber: kase.number,
 			committee: kase.committee,
-			parties: parties.map((p) => ({ name: p.name, role: SIDE_LABELS[p.side] })),
-			text: version.text,
+			blocks: frozenBlocks(version.state),
 			signers: signatures
 				.toSorted((a, b) => (order.get(a.signer) ?? 99) - (order.get(b.signer) ?? 99))
 				.map((s) => ({
 					name: s.name,
-					role: SIGNER_LABELS[s.role as keyof typeof SIGNER_LABELS],
+					role: sideOf.get(s.signer) ?? SIGNER_LABELS[s.role as keyof typeof SIGNER_LABELS],
 					signature: new Uint8Array(s.image),
 					signedAt: s.signedAt,
 					ip: s.ip ?? '—',

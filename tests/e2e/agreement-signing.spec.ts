@@ -119,6 +119,14 @@ test('the mediator freezes the agreement, everyone signs on their own device, an
 		const response = await applicant.request.get(href);
 		expect(response.status()).toBe(200);
 		expect(response.headers()['content-type']).toBe('application/pdf');
+		// Saved under its Chinese name, with an ASCII one for clients that do not read filename*.
+		const disposition = response.headers()['content-disposition'];
+		const caseNumber = /filename="agreement-(\d{4}-[A-Z]+-\d{6})\.pdf"/.exec(disposition)?.[1];
+		expect(disposition).toBe(
+			`attachment; filename="agreement-${caseNumber}.pdf"; filename*=UTF-8''${encodeURIComponent(`人民调解协议书-${caseNumber}.pdf`)}`
+		);
+		// Sealed: nobody is listed as still to sign.
+		await expect(signingOf(applicant).getByText(zh('sign_waiting'))).toHaveCount(0);
 		const pdf = await response.body();
 		expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
 		expect(createHash('sha256').update(pdf).digest('hex')).toBe(response.headers()['x-content-sha256']);

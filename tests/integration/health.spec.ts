@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { describe, expect } from 'vitest';
 import { openDatabase } from '#server/db/client.ts';
 import { checkHealth } from '#server/health.ts';
+import { RARE_CHARACTERS_FONT_FILE } from '#server/signing/agreement-fonts.ts';
 import { testDatabaseUrl } from '../fixtures/test-app.ts';
 import { connected, sessionCookie, socketTest } from './socket-client.ts';
 import { addUser, test } from './support.ts';
@@ -28,6 +30,13 @@ describe('checkHealth', () => {
 			status: 'ok',
 			database: { ok: true, driver: expectedDriver },
 			realtime: { ok: true, connections: 1 }
+		});
+	});
+
+	test('says the agreement fonts are in place: Noto Serif SC from npm, HanaMinB from the system', async ({ app }) => {
+		expect((await checkHealth(app)).agreementFonts).toEqual({
+			ok: true,
+			rareCharacters: existsSync(RARE_CHARACTERS_FONT_FILE)
 		});
 	});
 

@@ -112,3 +112,54 @@ export const inkPerPage = async (pdf: Uint8Array, dpi = 100): Promise<number[]> 
 
 /** The first page rendered in grey at `dpi`. */
 export const renderGrey = async (pdf: Uint8Array, dpi: number): Promise<GreyImage> => (await pageImages(pdf, dpi))[0];
+
+/** What pdffonts, pdftotext and pdfsig print on stderr for a PDF: their warnings about it. */
+export const popplerWarnings = (pdf: Uint8Array): Promise<Record<string, string>> =>
+	withFile(pdf, async (file) => {
+		const stderrOf = async (tool: string, args: string[]) => {
+			try {
+				return (await run(tool, args, { maxBuffer: 64 * 1024 * 1024 })).stderr;
+			} catch (error) {
+				return (error as { stderr?: string }).stderr ?? String(error);
+			}
+		};
+		const tools: [string, string[]][] = [
+			['pdffonts', [file]],
+			['pdftotext', [file, '-']],
+			['pdfsig', [file]]
+		];
+		return Object.fromEntries(await Promise.all(tools.map(async ([tool, args]) => [tool, await stderrOf(tool, args)])));
+	});
+
+/**
+ * The seal-red pixels of a page rendered in colour at `dpi`, as points from the page's top-left
+ * (as pdfWords gives boxes).
+ */
+export const redPoints = (pdf: Uint8Array, page: number, dpi = 72): Promise<{ x: number; y: number }[]> =>
+	withFile(pdf, async (file, dir) => {
+		await poppler('pdftoppm', [
+			'-r',
+			String(dpi),
+			'-f',
+			String(page),
+			'-l',
+			String(page),
+			'-singlefile',
+			file,
+			join(dir, 'page')
+		]);
+		const ppm = await readFile(join(dir, 'page.ppm'));
+		const header = /^P6\s+(\d+)\s+(\d+)\s+\d+\s/.exec(ppm.toString('latin1', 0, 64));
+		if (!header) throw new Error('not a binary PPM');
+		const width = Number(header[1]);
+		const pixels = ppm.subarray(header[0].length);
+		const points: { x: number; y: number }[] = [];
+		for (let at = 0; at + 2 < pixels.length; at += 3) {
+			const [r, g, b] = [pixels[at], pixels[at + 1], pixels[at + 2]];
+			if (r > 150 && g < 110 && b < 110) {
+				const index = at / 3;
+				points.push({ x: ((index % width) * 72) / dpi, y: (Math.floor(index / width) * 72) / dpi });
+			}
+		}
+		return points;
+	});

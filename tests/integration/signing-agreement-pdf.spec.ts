@@ -1,12 +1,35 @@
 import { PDFDocument } from 'pdf-lib';
+import { DEFAULT_AGREEMENT_TEMPLATE } from '#server/agreements/default-template.ts';
+import { fillTemplate } from '#server/agreements/fill-template.ts';
 import QRCode from 'qrcode';
 import { describe, expect, it } from 'vitest';
-import { buildAgreementPdf, isHeadingLine, PAGE } from '#server/signing/build-agreement-pdf.ts';
+import { buildAgreementPdf, PAGE } from '#server/signing/build-agreement-pdf.ts';
+import { createSealKey } from '#server/signing/create-seal-key.ts';
+import { sealAgreement } from '#server/signing/seal-agreement.ts';
 import { CLOSING_PUNCTUATION, OPENING_PUNCTUATION } from '#server/signing/break-lines.ts';
 import { drawQrCode } from '#server/signing/draw-qr-code.ts';
 import { REPLACEMENT_CHARACTER } from '#server/signing/font-runs.ts';
-import { inkPerPage, pdffonts, pdfinfoPages, pdftotext, pdfWords, renderGrey, type Word } from './poppler.ts';
-import { agreementInput, agreementText, sha256 } from './signing-samples.ts';
+import {
+	inkPerPage,
+	pdffonts,
+	pdfinfoPages,
+	pdftotext,
+	pdfWords,
+	popplerWarnings,
+	redPoints,
+	renderGrey,
+	type Word
+} from './poppler.ts';
+import {
+	agreementDocument,
+	agreementInput,
+	agreementText,
+	documentInput,
+	heading,
+	paragraph,
+	SEAL_PASSPHRASE,
+	withParagraphs
+} from './signing-samples.ts';
 
 const FOOTER = /^(第\s*\d+\s*页\s*\/\s*共\s*\d+\s*页|Page \d+ of \d+)$/;
 const squeeze = (text: string) => text.replace(/\s+/g, '');
@@ -17,16 +40,19 @@ const textLines = (text: string) =>
 		.map((line) => line.trim())
 		.filter((line) => line && !FOOTER.test(line));
 
+/** Lines of the layout text (what stands side by side on a line kept together), spaces collapsed. */
+const layoutLines = (text: string) => textLines(text).map((line) => line.replace(/\s+/g, ' '));
+
 /** A long agreement: `sections` headings, each with paragraphs long enough to wrap several times. */
-function longAgreementText(sections: number): string {
-	const paragraph = (n: number) =>
+function longAgreement(sections: number) {
+	const long = (n: number) =>
 		`第${n}项：经查明，双方于2026年${(n % 12) + 1}月就宅基地边界、排水沟走向及院墙高度发生争议，“相邻关系”应当按照有利生产、方便生活、团结互助、公平合理的原则处理（参见《民法典》第二百八十八条）。当事人同意由调解委员会组织现场勘查，勘查结果作为本协议的附件，各方对此无异议。`;
-	const blocks: string[] = [];
+	const blocks = [];
 	for (let section = 1; section <= sections; section++) {
-		blocks.push(`${section}、事项说明`);
-		for (let n = 1; n <= 4; n++) blocks.push(paragraph(section * 10 + n));
+		blocks.push(heading(3, `${section}、事项说明`));
+		for (let n = 1; n <= 4; n++) blocks.push(paragraph(long(section * 10 + n)));
 	}
-	return agreementText(blocks);
+	return { text: agreementText(blocks), input: agreementInput(withParagraphs(blocks)) };
 }
 
 /**
@@ -52,39 +78,132 @@ async function expectInsideMargins(pdf: Uint8Array, pages: number): Promise<Word
 }
 
 describe('the agreement PDF', () => {
-	it('embeds the CJK font as a subset and gives the text back unchanged, digits and Latin included', async () => {
+	it('embeds the fonts as subsets and gives the text back unchanged, digits and Latin included', async () => {
 		const input = agreementInput();
 		const { pdf, pages, replacedCharacters } = await buildAgreementPdf(input);
 		expect(replacedCharacters).toEqual([]);
 		expect(pages).toBe(await pdfinfoPages(pdf));
 
 		const fonts = await pdffonts(pdf);
-		expect(fonts).toHaveLength(1);
-		expect(fonts[0]).toMatchObject({ embedded: true, subset: true, unicode: true });
-		expect(fonts[0].name).toMatch(/^[A-Z]{6}\+NotoSansCJKsc-Regular$/);
+		expect(fonts.map((font) => font.name.replace(/^[A-Z]{6}\+/, '')).sort()).toEqual([
+			'NotoSerifSC-Bold',
+			'NotoSerifSC-Regular'
+		]);
+		for (const font of fonts) {
+			// TrueType outlines, declared as such (CIDFontType2 with FontFile2).
+			expect(font).toMatchObject({ type: 'CID TrueType', embedded: true, subset: true, unicode: true });
+			expect(font.name).toMatch(/^[A-Z]{6}\+/);
+		}
 
 		const text = await pdftotext(pdf);
-		const [title, ...rest] = input.text.trimEnd().split('\n');
+		const [title, ...rest] = agreementText().trimEnd().split('\n');
 		const extracted = squeeze(textLines(text).join(''));
 		expect(extracted.startsWith(title)).toBe(true);
-		expect(extracted).toContain(squeeze(rest.join('')));
+		// Up to the signature lines, which the signatures' dates follow.
+		expect(extracted).toContain(squeeze(rest.slice(0, rest.indexOf('申请人（签名）：')).join('')));
 		// Word spaces survive where the layout puts them.
 		expect(text.replace(/\s+/g, ' ')).toContain('Version 2.1, see https://example.org/terms');
 		expect(text).toContain('2026-QSZ-000123');
 	});
 
-	it('prints the header, the signatures and a last page with the signing certificate', async () => {
+	it('leaves fonts that pdffonts, pdftotext and pdfsig read without a warning', async () => {
+		const seal = createSealKey({ organisation: '青山镇人民调解委员会', passphrase: SEAL_PASSPHRASE });
+		const { pdf } = await sealAgreement(agreementInput(withParagraphs(['祖宅所在地名为𠀀村。'])), seal);
+		expect(await popplerWarnings(pdf)).toEqual({ pdffonts: '', pdftotext: '', pdfsig: '' });
+	});
+
+	it('prints the document once, as its template has it: one header, no second list of parties', async () => {
+		const input = agreementInput();
+		const { pdf } = await buildAgreementPdf(input);
+		const first = textLines(await pdftotext(pdf, { page: 1 }));
+		expect(first.slice(0, 3)).toEqual(['人民调解协议书', '编号：2026-QSZ-000123', '当事人']);
+		const all = textLines(await pdftotext(pdf));
+		for (const once of ['人民调解协议书', '当事人', '被申请人：李四，男，1968年2月出生，住青山镇东村3组。'])
+			expect(all.filter((line) => line === once)).toHaveLength(1);
+		expect(all.join('\n')).not.toMatch(/案号|调解组织：/);
+	});
+
+	it('sets headings from the document: the title and headings bold and larger, a paragraph that looks short stays body text', async () => {
+		const { pdf } = await buildAgreementPdf(agreementInput());
+		const { words } = await pdfWords(pdf);
+		const height = (text: string) => {
+			const word = words.find((candidate) => candidate.text === text);
+			expect(word, text).toBeDefined();
+			return word!.yMax - word!.yMin;
+		};
+		const body = height('编号：2026-QSZ-000123');
+		expect(height('人民调解协议书')).toBeGreaterThan(body * 1.5);
+		expect(height('经调解，自愿达成如下协议')).toBeGreaterThan(body * 1.05);
+		expect(height('青山镇人民调解委员会（印章）')).toBeCloseTo(body, 0);
+		expect(height('2026年11月29日')).toBeCloseTo(body, 0);
+	});
+
+	it('signs on the template’s signature lines, each with its date, and seals over the committee and the date', async () => {
+		const input = agreementInput();
+		const { pdf, pages } = await buildAgreementPdf(input);
+		const lines = layoutLines(await pdftotext(pdf, { layout: true }));
+		expect(lines.filter((line) => line.includes('（签名）'))).toEqual([
+			'申请人（签名）： 2026年11月29日',
+			'被申请人（签名）： 2026年11月29日',
+			'人民调解员（签名）： 2026年11月29日'
+		]);
+		expect(lines.filter((line) => line.endsWith('（印章）'))).toEqual(['青山镇人民调解委员会（印章）']);
+		expect(lines.filter((line) => line === '2026年11月29日')).toHaveLength(1);
+
+		// The seal: red, round, about 4 cm across, over the committee's name and the date.
+		const { words } = await pdfWords(pdf);
+		const name = words.find((word) => word.text === '青山镇人民调解委员会（印章）')!;
+		const date = words.find(
+			(word) => word.page === name.page && word.text === '2026年11月29日' && word.yMin > name.yMax
+		)!;
+		const red = await redPoints(pdf, name.page);
+		expect(red.length).toBeGreaterThan(500);
+		const [xs, ys] = [red.map((point) => point.x), red.map((point) => point.y)];
+		const box = { xMin: Math.min(...xs), xMax: Math.max(...xs), yMin: Math.min(...ys), yMax: Math.max(...ys) };
+		expect(box.xMax - box.xMin).toBeGreaterThan(100);
+		expect(box.xMax - box.xMin).toBeLessThan(125);
+		expect(box.yMax - box.yMin).toBeCloseTo(box.xMax - box.xMin, -1);
+		for (const word of [name, date]) {
+			expect(box.xMin).toBeLessThan(word.xMax);
+			expect(box.xMax).toBeGreaterThan(word.xMin);
+			expect(box.yMin).toBeLessThan(word.yMin);
+			expect(box.yMax).toBeGreaterThan(word.yMax);
+		}
+		// Nowhere else: the other pages have no seal drawn.
+		for (let page = 1; page <= pages; page++) if (page !== name.page) expect(await redPoints(pdf, page)).toEqual([]);
+	});
+
+	it('adds a line for a signer the document has none for, and seals at the end of a document without a seal line', async () => {
+		const doc = agreementDocument();
+		doc.content = doc.content!.filter(
+			(block) => !/（(签名|印章)）|^2026年11月29日$/.test(block.content?.[0]?.text ?? '')
+		);
+		const [applicant, respondent, mediator] = agreementInput().signers;
+		const expert = { ...mediator, name: '赵六', role: '法律顾问', signedAt: new Date('2026-11-30T02:00:00Z') };
+		const { pdf, pages } = await buildAgreementPdf(
+			agreementInput({ ...documentInput(doc), signers: [applicant, respondent, mediator, expert] })
+		);
+		const lines = layoutLines(await pdftotext(pdf, { layout: true }));
+		const from = lines.indexOf('申请人（签名）： 2026年11月29日');
+		expect(lines.slice(from, from + 6)).toEqual([
+			'申请人（签名）： 2026年11月29日',
+			'被申请人（签名）： 2026年11月29日',
+			'人民调解员（签名）： 2026年11月29日',
+			'法律顾问（签名）： 2026年11月30日',
+			'青山镇人民调解委员会',
+			'2026年11月30日'
+		]);
+		const { words } = await pdfWords(pdf);
+		const name = words.find((word) => word.text === '青山镇人民调解委员会')!;
+		expect(name.page).toBeLessThan(pages);
+		expect((await redPoints(pdf, name.page)).length).toBeGreaterThan(500);
+	});
+
+	it('prints the certificate page last, with every signer', async () => {
 		const input = agreementInput();
 		const { pdf, pages } = await buildAgreementPdf(input);
 		const first = await pdftotext(pdf, { page: 1 });
-		expect(first).toContain('案号：2026-QSZ-000123');
-		expect(first).toContain('调解组织：青山镇人民调解委员会');
-		expect(first).toContain('被申请人：李四');
 		expect(squeeze(first)).toContain(`第1页/共${pages}页`);
-
-		const all = await pdftotext(pdf);
-		for (const signer of input.signers) expect(all).toContain(`${signer.role}：${signer.name}`);
-		expect(all).toContain('签署日期：2026年11月29日');
 
 		const certificate = (await pdftotext(pdf, { page: pages })).replace(/\s+/g, ' ');
 		expect(certificate).toContain('签署证书');
@@ -101,8 +220,8 @@ describe('the agreement PDF', () => {
 
 	it('prints English labels for an English agreement', async () => {
 		const { pdf, pages } = await buildAgreementPdf(agreementInput({ language: 'en' }));
+		expect(layoutLines(await pdftotext(pdf, { layout: true }))).toContain('申请人（签名）： 29 November 2026');
 		const text = (await pdftotext(pdf)).replace(/\s+/g, ' ');
-		expect(text).toContain('Case number: 2026-QSZ-000123');
 		expect(text).toContain('Signing certificate');
 		expect(text).toContain(`Page ${pages} of ${pages}`);
 	});
@@ -119,16 +238,19 @@ describe('the agreement PDF', () => {
 			expect(ink).toBeGreaterThan(1000);
 			expect(Math.abs(ink - fullInk[page]) / fullInk[page]).toBeLessThan(0.01);
 		});
-	});
+		// The whole faces, two of 15 MB, take their time to embed and to render.
+	}, 120_000);
 
 	it('draws rare characters with the fallback font and replaces, visibly and reported, those no font has', async () => {
-		const text = agreementText(['祖宅所在地名为𠀀村，户主姓𪚥，签字时附😀表情。']);
-		const { pdf, replacedCharacters } = await buildAgreementPdf(agreementInput({ text, textSha256: sha256(text) }));
+		const { pdf, replacedCharacters } = await buildAgreementPdf(
+			agreementInput(withParagraphs(['祖宅所在地名为𠀀村，户主姓𪚥，签字时附😀表情。']))
+		);
 		expect(replacedCharacters).toEqual(['😀']);
 		const fonts = await pdffonts(pdf);
 		expect(fonts.map((font) => font.name.replace(/^[A-Z]{6}\+/, '')).sort()).toEqual([
 			'HanaMinB',
-			'NotoSansCJKsc-Regular'
+			'NotoSerifSC-Bold',
+			'NotoSerifSC-Regular'
 		]);
 		for (const font of fonts) expect(font).toMatchObject({ embedded: true, subset: true, unicode: true });
 		expect(squeeze(await pdftotext(pdf))).toContain(
@@ -137,12 +259,12 @@ describe('the agreement PDF', () => {
 	});
 
 	it('paginates a long agreement cleanly: numbered pages, text inside the margins, no heading left at a page bottom', async () => {
-		const text = longAgreementText(14);
-		const { pdf, pages } = await buildAgreementPdf(agreementInput({ text, textSha256: sha256(text) }));
+		const { text, input } = longAgreement(16);
+		const { pdf, pages } = await buildAgreementPdf(input);
 		expect(pages).toBeGreaterThanOrEqual(10);
 		expect(await pdfinfoPages(pdf)).toBe(pages);
 
-		const headings = new Set(text.split('\n').filter(isHeadingLine));
+		const headings = new Set(input.blocks.filter((block) => block.heading).map((block) => block.text));
 		expect(headings.size).toBeGreaterThan(14);
 		const words = await expectInsideMargins(pdf, pages);
 		for (let page = 1; page <= pages; page++) {
@@ -151,7 +273,34 @@ describe('the agreement PDF', () => {
 			expect(headings.has(lastLine.text), `page ${page} ends with the heading ${lastLine.text}`).toBe(false);
 		}
 		const extracted = squeeze(textLines(await pdftotext(pdf)).join(''));
-		expect(extracted).toContain(squeeze(text.split('\n').slice(1).join('')));
+		const lines = text.split('\n');
+		expect(extracted).toContain(squeeze(lines.slice(1, lines.indexOf('申请人（签名）：')).join('')));
+	});
+
+	it('prints the built-in template, filled, with no heading left at a page bottom', async () => {
+		const doc = fillTemplate(DEFAULT_AGREEMENT_TEMPLATE, {
+			'case.number': '2026-QSZ-000001',
+			applicants: '申请人：李秀英，联系电话：13800138000，住址：东村12号',
+			respondents: '被申请人：王建国',
+			facts: '事实',
+			claims: '请求',
+			amount: '无',
+			'village.name': '东村',
+			'committee.name': '东村人民调解委员会',
+			mediators: '王五',
+			copies: '三',
+			date: '2026年12月6日'
+		});
+		const input = agreementInput({ ...documentInput(doc), committee: '东村人民调解委员会' });
+		const { pdf, pages } = await buildAgreementPdf(input);
+		const headings = new Set(input.blocks.filter((block) => block.heading).map((block) => block.text));
+		const words = await expectInsideMargins(pdf, pages);
+		for (let page = 1; page <= pages; page++) {
+			const body = words.filter((word) => word.page === page && word.yMin <= PAGE.height - PAGE.marginBottom);
+			const lastLine = body.sort((a, b) => b.yMin - a.yMin)[0];
+			expect(headings.has(lastLine.text), `page ${page} ends with the heading ${lastLine.text}`).toBe(false);
+		}
+		expect(layoutLines(await pdftotext(pdf, { layout: true }))).toContain('东村人民调解委员会（印章）');
 	});
 
 	it('keeps the longest title, names and twenty signers inside the margins', async () => {
@@ -163,15 +312,11 @@ describe('the agreement PDF', () => {
 			role: long('委托代理人', 40),
 			device: long('三星浏览器 / Android ', 60)
 		}));
-		const input = agreementInput({
-			title: long('关于宅基地边界及排水沟纠纷的人民调解协议书', 100),
-			committee: long('青山镇人民调解委员会第一调解室', 100),
-			parties: Array.from({ length: 50 }, (_, index) => ({
-				name: `${long('张', 98)}${index}`,
-				role: long('申请人', 40)
-			})),
-			signers
-		});
+		const title = long('关于宅基地边界及排水沟纠纷的人民调解协议书', 100);
+		const committee = long('青山镇人民调解委员会第一调解室', 100);
+		const doc = agreementDocument(Array.from({ length: 50 }, (_, index) => `${long('张', 98)}${index}`));
+		doc.content = [heading(1, title), ...doc.content!.slice(1, -2), paragraph(`${committee}（印章）`)];
+		const input = agreementInput({ title, committee, ...documentInput(doc), signers });
 		const { pdf, pages } = await buildAgreementPdf(input);
 		await expectInsideMargins(pdf, pages);
 		const text = squeeze(await pdftotext(pdf));
@@ -197,8 +342,7 @@ describe('the agreement PDF', () => {
 	});
 
 	it('breaks lines by the Chinese rules: no line starts with closing or ends with opening punctuation', async () => {
-		const text = longAgreementText(3);
-		const { pdf } = await buildAgreementPdf(agreementInput({ text, textSha256: sha256(text) }));
+		const { pdf } = await buildAgreementPdf(longAgreement(3).input);
 		const lines = textLines(await pdftotext(pdf));
 		expect(lines.length).toBeGreaterThan(40);
 		for (const line of lines) {

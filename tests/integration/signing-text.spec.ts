@@ -1,8 +1,5 @@
-import { readFileSync } from 'node:fs';
-import fontkit from '@pdf-lib/fontkit';
 import { describe, expect, it } from 'vitest';
 import { breakLines, CLOSING_PUNCTUATION, OPENING_PUNCTUATION } from '#server/signing/break-lines.ts';
-import { collectionFaceNames, extractCollectionFace } from '#server/signing/font-collection.ts';
 import { FontPlan, REPLACEMENT_CHARACTER } from '#server/signing/font-runs.ts';
 
 /** Each character one unit wide, a Latin letter or digit half a unit: a monospaced stand-in for a font. */
@@ -92,53 +89,5 @@ describe('the font plan', () => {
 		fonts.freeze();
 		expect(fonts.runs('乙甲')).toHaveLength(1);
 		expect(() => fonts.runs('丙')).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
-	});
-});
-
-describe('faces of a font collection', () => {
-	const collection = readFileSync('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc');
-
-	it('lists the faces by PostScript name', () => {
-		const names = collectionFaceNames(collection);
-		expect(names).toContain('NotoSansCJKsc-Regular');
-		expect(names).toContain('NotoSansCJKjp-Regular');
-	});
-
-	it('copies a face out as a font of its own, every table intact and aligned', () => {
-		const face = extractCollectionFace(collection, 'NotoSansCJKsc-Regular');
-		const font = fontkit.create(face);
-		expect(font.postscriptName).toBe('NotoSansCJKsc-Regular');
-		expect(font.hasGlyphForCodePoint('调'.codePointAt(0) ?? 0)).toBe(true);
-		const data = new DataView(face.buffer, face.byteOffset, face.byteLength);
-		const tables = data.getUint16(4);
-		for (let index = 0; index < tables; index++) {
-			const record = 12 + index * 16;
-			const tag = String.fromCharCode(...face.subarray(record, record + 4));
-			const [checksum, offset, length] = [4, 8, 12].map((field) => data.getUint32(record + field));
-			expect(offset % 4).toBe(0);
-			// head's checksum skips its own checkSumAdjustment field, which the table sum includes.
-			if (tag === 'head') continue;
-			let sum = 0;
-			for (let at = offset; at < offset + length; at += 4) {
-				const word = [0, 1, 2, 3].reduce(
-					(value, byte) => value * 256 + (at + byte < offset + length ? face[at + byte] : 0),
-					0
-				);
-				sum = (sum + word) >>> 0;
-			}
-			expect(sum, `checksum of ${tag}`).toBe(checksum);
-		}
-	});
-
-	it('refuses a file that is no collection, a face it lacks, and a cut-off file', () => {
-		expect(() => extractCollectionFace(new Uint8Array(100), 'NotoSansCJKsc-Regular')).toThrow(
-			expect.objectContaining({ code: 'VALIDATION', fields: { font: ['not_a_font_collection'] } })
-		);
-		expect(() => extractCollectionFace(collection, 'NotoSansCJKxx-Regular')).toThrow(
-			expect.objectContaining({ fields: { font: ['face_not_found'] } })
-		);
-		expect(() => extractCollectionFace(collection.subarray(0, 4000), 'NotoSansCJKsc-Regular')).toThrow(
-			expect.objectContaining({ fields: { font: ['truncated'] } })
-		);
 	});
 });

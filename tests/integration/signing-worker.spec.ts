@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AgreementSealer } from '#server/signing/agreement-sealer.ts';
 import { createSealKey } from '#server/signing/create-seal-key.ts';
 import { readPdfSeal } from '#server/signing/read-pdf-seal.ts';
-import { agreementInput, agreementText, SEAL_PASSPHRASE, sha256 } from './signing-samples.ts';
+import { agreementInput, SEAL_PASSPHRASE, sha256, withParagraphs } from './signing-samples.ts';
 
 /** A logger whose lines the test can read. */
 function capturingLogger() {
@@ -68,8 +68,7 @@ describe('sealing on the worker thread', () => {
 	});
 
 	it('reports and logs the characters no font has', async () => {
-		const text = agreementText(['附言：😀']);
-		const sealed = await sealer.sealAgreement(agreementInput({ text, textSha256: sha256(text) }), seal);
+		const sealed = await sealer.sealAgreement(agreementInput(withParagraphs(['附言：😀'])), seal);
 		expect(sealed.replacedCharacters).toEqual(['😀']);
 		expect(lines).toContainEqual(
 			expect.objectContaining({ level: 40, caseNumber: '2026-QSZ-000123', characters: ['😀'] })

@@ -52,12 +52,15 @@ export function agreementExtensions(options: { collaborative: boolean }): AnyExt
 export const agreementSchema = () => getSchema(agreementExtensions({ collaborative: false }));
 
 /**
- * The agreement as plain text, one block per line: what is frozen, hashed and signed. It depends
- * only on the content, never on formatting, so the same wording always gives the same text.
- * Numbered clauses carry their numbers, as printed.
+ * One printed block of the agreement: a heading (its level) or a paragraph, with the clause
+ * numbers and indentation of the lists it sits in as `prefix` ("2. ", "   - "). Its text keeps
+ * hard breaks as line breaks.
  */
-export function canonicalText(doc: JSONContent): string {
-	const lines: string[] = [];
+export type AgreementBlock = { prefix: string; text: string; heading?: number };
+
+/** The agreement's blocks in order, as the editor holds them; empty paragraphs are spacing, not content. */
+export function agreementBlocks(doc: JSONContent): AgreementBlock[] {
+	const blocks: AgreementBlock[] = [];
 	const inline = (node: JSONContent): string =>
 		node.type === 'text'
 			? (node.text ?? '')
@@ -76,14 +79,26 @@ export function canonicalText(doc: JSONContent): string {
 			return;
 		}
 		if (node.type === 'listItem' || node.type === 'doc') return (node.content ?? []).forEach((c) => block(c, prefix));
-		lines.push(
-			(prefix + inline(node))
-				.split('\n')
-				.map((line) => line.replace(/\s+$/u, ''))
-				.join('\n')
-		);
+		const lines = (prefix + inline(node)).split('\n').map((line) => line.replace(/\s+$/u, ''));
+		if (lines.every((line) => line.trim() === '')) return;
+		const line = lines.join('\n');
+		// An empty list item keeps its number without the space after it.
+		const cut = line.startsWith(prefix) ? prefix.length : prefix.trimEnd().length;
+		const printed = { prefix: line.slice(0, cut), text: line.slice(cut) };
+		blocks.push(node.type === 'heading' ? { ...printed, heading: Number(node.attrs?.level ?? 1) } : printed);
 	};
 	block(doc, '');
-	// Empty paragraphs are spacing, not content.
-	return lines.filter((line) => line.trim() !== '').join('\n') + '\n';
+	return blocks;
+}
+
+/**
+ * The agreement as plain text, one block per line: what is frozen, hashed and signed. It depends
+ * only on the content, never on formatting, so the same wording always gives the same text.
+ * Numbered clauses carry their numbers, as printed.
+ */
+export function canonicalText(doc: JSONContent): string {
+	return agreementBlocks(doc)
+		.map((block) => block.prefix + block.text)
+		.join('\n')
+		.concat('\n');
 }

@@ -40,3 +40,13 @@ export function signaturesComplete(signers: SignerView[]): boolean {
 		signed('party').length > 0 && signed('party').every((s) => s.signedAt) && signed('mediator').some((s) => s.signedAt)
 	);
 }
+
+/**
+ * Whether the agreement still waits for `signer`: a party who has not signed, or a mediator while
+ * no mediator has. A legal expert's signature, and a second mediator's, are never waited for.
+ */
+export function awaitsSignature(signer: SignerView, signers: SignerView[]): boolean {
+	if (signer.signedAt) return false;
+	if (signer.role === 'party') return true;
+	return signer.role === 'mediator' && !signers.some((s) => s.role === 'mediator' && s.signedAt);
+}

@@ -1,4 +1,5 @@
 import { error } from '@sveltejs/kit';
+import { contentDisposition } from '#server/content-disposition.ts';
 import { downloadSealedAgreement } from '#server/signing/download-sealed-agreement.ts';
 import { m } from '$lib/i18n/paraglide/messages';
 import { roomIdentities } from '$lib/server/room-identities';
@@ -20,7 +21,11 @@ export const GET: RequestHandler = async ({ locals, cookies, params }) => {
 	return new Response(new Uint8Array(sealed.pdf), {
 		headers: {
 			'content-type': 'application/pdf',
-			'content-disposition': `attachment; filename="agreement-${sealed.caseNumber}.pdf"`,
+			'content-disposition': contentDisposition(
+				'attachment',
+				`人民调解协议书-${sealed.caseNumber}.pdf`,
+				`agreement-${sealed.caseNumber}.pdf`
+			),
 			'cache-control': 'private, no-store',
 			'x-content-sha256': sealed.sha256
 		}
