@@ -1,4 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm';
+import type { CaseEventType } from '#shared/case-events.ts';
 import type { SessionStatus } from '#shared/sessions.ts';
 import type { AppCore } from '../app.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
@@ -21,7 +22,7 @@ async function moveSession(
 	session: RoomSession,
 	by: Participant,
 	ip: string | null,
-	move: { from: SessionStatus[]; to: SessionStatus; action: string }
+	move: { from: SessionStatus[]; to: SessionStatus; action: CaseEventType }
 ): Promise<boolean> {
 	return app.db.transaction(async (tx) => {
 		const moved = await tx
