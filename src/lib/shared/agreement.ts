@@ -23,10 +23,12 @@ export type DraftAccess = 'edit' | 'suggest' | 'read';
  */
 export type DraftRole = 'mediator' | 'expert' | 'party' | 'reader';
 
-export function draftAccess(role: DraftRole, partiesMayEdit: boolean): DraftAccess {
-	if (role === 'mediator' || role === 'expert') return 'edit';
-	if (role === 'party') return partiesMayEdit ? 'edit' : 'suggest';
-	return 'read';
+export function draftAccess(role: DraftRole, draft: { partiesMayEdit: boolean; frozen: boolean }): DraftAccess {
+	if (role === 'reader') return 'read';
+	// What is frozen is what gets signed: nobody writes until the mediator unfreezes it.
+	if (draft.frozen) return 'suggest';
+	if (role === 'party') return draft.partiesMayEdit ? 'edit' : 'suggest';
+	return 'edit';
 }
 
 /**

@@ -87,6 +87,7 @@ export const COMMAND_SCHEMAS = {
 		.strict(),
 	'draft:restoreVersion': z.object({ draftId: z.uuid(), versionId: z.uuid() }).strict(),
 	'draft:freeze': z.object({ draftId: z.uuid(), versionId: z.uuid() }).strict(),
+	'draft:unfreeze': z.object({ draftId: z.uuid() }).strict(),
 	'draft:sign': z
 		.object({
 			draftId: z.uuid(),
@@ -221,6 +222,7 @@ export type CommandResults = {
 	'draft:saveVersion': DraftVersionView;
 	'draft:restoreVersion': Empty;
 	'draft:freeze': DraftVersionView;
+	'draft:unfreeze': Empty;
 	'draft:sign': Empty;
 	'draft:seal': Empty;
 	'draft:comment': DraftCommentView;
