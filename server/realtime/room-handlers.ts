@@ -63,6 +63,11 @@ export function registerRoomHandlers(app: AppCore, connections: RoomConnections,
 		room.admit(participant.id, peerId);
 		return EMPTY;
 	});
+	onCommand(app, socket, 'room:admitAll', async () => {
+		const { room, participant } = member();
+		room.admitAll(participant.id);
+		return EMPTY;
+	});
 	onCommand(app, socket, 'room:refuse', async ({ peerId }) => {
 		const { room, participant } = member();
 		room.refuse(participant.id, peerId);

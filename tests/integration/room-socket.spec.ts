@@ -446,6 +446,38 @@ describe('rooms apart', () => {
 });
 
 describe('lobby', () => {
+	test('the host admits everyone waiting at once; a party cannot, and an empty lobby is nothing to do', async ({
+		session,
+		mediatorCookie,
+		connect
+	}) => {
+		const mediator = await enter(connect, mediatorCookie, session.sessionId);
+		const applicant = await enter(connect, session.applicant.cookie, session.sessionId);
+		const respondent = await enter(connect, session.respondent.cookie, session.sessionId);
+		expect(await codeOf(applicant.socket, 'room:admitAll', {})).toBe('FORBIDDEN');
+		expect(await codeOf(mediator.socket, 'room:admitAll', { peerId: applicant.id } as never)).toBe('VALIDATION');
+		await sync(applicant, respondent);
+		expect([...seen(applicant, 'room:peerMoved'), ...seen(respondent, 'room:peerMoved')]).toEqual([]);
+
+		const moved = [applicant, respondent].map((peer) =>
+			nextFact(peer.socket, 'room:peerMoved', (move) => move.peerId === peer.id)
+		);
+		expect(await ok(mediator.socket, 'room:admitAll', {})).toEqual({});
+		for (const [i, peer] of [applicant, respondent].entries()) {
+			expect(await moved[i]).toMatchObject({ peerId: peer.id, from: 'lobby', space: 'joint' });
+		}
+		await sync(mediator);
+		expect(seen(mediator, 'room:peerMoved').map((move) => [move.peerId, move.space])).toEqual([
+			[applicant.id, 'joint'],
+			[respondent.id, 'joint']
+		]);
+
+		const facts = mediator.facts.length;
+		expect(await ok(mediator.socket, 'room:admitAll', {})).toEqual({});
+		await sync(mediator, applicant, respondent);
+		expect(seen(mediator, 'room:peerMoved', facts)).toEqual([]);
+	});
+
 	test('a party in the lobby gets no media and no chat until admitted, then consumes the joint space; sent back, nothing', async ({
 		app,
 		session,

@@ -52,6 +52,7 @@ export const COMMAND_SCHEMAS = {
 	'room:join': z.object({ sessionId: z.uuid() }).strict(),
 	'room:leave': z.object({}).strict(),
 	'room:admit': peerIdOnly,
+	'room:admitAll': z.object({}).strict(),
 	'room:refuse': peerIdOnly,
 	'room:sendToLobby': peerIdOnly,
 	'room:remove': peerIdOnly,
@@ -195,6 +196,7 @@ export type CommandResults = {
 	'room:join': RoomSnapshot;
 	'room:leave': Empty;
 	'room:admit': Empty;
+	'room:admitAll': Empty;
 	'room:refuse': Empty;
 	'room:sendToLobby': Empty;
 	'room:remove': Empty;
