@@ -112,6 +112,19 @@ test('a mediator and a party write the agreement together: presence, comments, e
 		).toBeVisible();
 	});
 
+	await test.step('the mediator rewrites the quoted text: the comment shows its quote as outdated', async () => {
+		const quoted = commentsOf(party).locator('li', { hasText: '工期请改为十日。' });
+		await expect(quoted.locator('.quote')).not.toHaveClass(/outdated/);
+		await editorOf(page).getByText('双方确认：被申请人于十五日内完工。').selectText();
+		await page.keyboard.type('双方确认：被申请人于十日内完工。');
+		await expect(editorOf(party)).toContainText('双方确认：被申请人于十日内完工。');
+		for (const viewer of [page, party]) {
+			const comment = commentsOf(viewer).locator('li', { hasText: '工期请改为十日。' });
+			await expect(comment.locator('.quote')).toHaveClass(/outdated/);
+			await expect(comment).toContainText(zh('draft_comment_quote_outdated'));
+		}
+	});
+
 	await test.step('the mediator lets the parties edit: the party types and the mediator sees it', async () => {
 		await page.getByLabel(zh('draft_parties_may_edit')).check();
 		await expect(party.getByText(zh('draft_access_party_edit'))).toBeVisible();
