@@ -1,5 +1,4 @@
-import { getSchema, type AnyExtension, type JSONContent } from '@tiptap/core';
-import { StarterKit } from '@tiptap/starter-kit';
+import type { JSONContent } from '@tiptap/core';
 
 /**
  * The agreement document, the same in the browser's editor and on the server: headings,
@@ -30,27 +29,6 @@ export function draftAccess(role: DraftRole, draft: { partiesMayEdit: boolean; f
 	if (role === 'party') return draft.partiesMayEdit ? 'edit' : 'suggest';
 	return 'edit';
 }
-
-/**
- * The editor's extensions; the collaborative editor adds its own on top, and turns off local undo
- * history and the trailing paragraph, which every client would add on its own (a read-only one
- * too, whose change the server refuses).
- */
-export function agreementExtensions(options: { collaborative: boolean }): AnyExtension[] {
-	return [
-		StarterKit.configure({
-			heading: { levels: [1, 2, 3] },
-			code: false,
-			codeBlock: false,
-			blockquote: false,
-			horizontalRule: false,
-			link: false,
-			...(options.collaborative ? { undoRedo: false, trailingNode: false } : {})
-		})
-	];
-}
-
-export const agreementSchema = () => getSchema(agreementExtensions({ collaborative: false }));
 
 /**
  * The agreement as plain text, one block per line: what is frozen, hashed and signed. It depends
