@@ -181,3 +181,35 @@ export async function freezeDraftVersion(
 	});
 	return { version: versionView(frozen), restored };
 }
+
+/**
+ * The mediator unfreezes the draft so that it can be written again: the frozen version is
+ * superseded, and with it every signature given to it. Refused when nothing is frozen.
+ */
+export async function unfreezeDraftVersion(app: AppCore, store: DraftStore, draftId: string, by: By): Promise<void> {
+	// In the draft's order, so that no edit is taken between the unfreezing and the refusal it ends.
+	await store.serially(draftId, (draft) =>
+		app.db.transaction(async (tx) => {
+			const [row] = await tx
+				.select({ versionId: agreementDrafts.frozenVersionId })
+				.from(agreementDrafts)
+				.where(eq(agreementDrafts.id, draftId))
+				.for('no key update');
+			if (!row?.versionId) throw new AppError('CONFLICT');
+			const [version] = await tx
+				.update(draftVersions)
+				.set({ supersededAt: new Date() })
+				.where(eq(draftVersions.id, row.versionId))
+				.returning();
+			await tx.update(agreementDrafts).set({ frozenVersionId: null }).where(eq(agreementDrafts.id, draftId));
+			await recordCaseEvent(tx, {
+				caseId: draft.caseId,
+				actorId: by.userId,
+				actorLabel: by.author.name,
+				action: 'agreement.unfrozen',
+				data: { draftId, versionId: version.id, name: version.name, sha256: version.sha256 },
+				ip: by.ip
+			});
+		})
+	);
+}

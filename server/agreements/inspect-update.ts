@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
-import { AGREEMENT_FIELD, agreementSchema } from '#shared/agreement.ts';
+import { agreementSchema } from '#shared/agreement-schema.ts';
+import { AGREEMENT_FIELD } from '#shared/agreement.ts';
 import type { DraftMeasure } from '#shared/draft-limits.ts';
 import { AppError } from '#shared/errors.ts';
 

@@ -1,7 +1,7 @@
 import type { JSONContent } from '@tiptap/core';
 import { Node } from '@tiptap/pm/model';
 import { eq, inArray, like, or } from 'drizzle-orm';
-import { agreementSchema } from '#shared/agreement.ts';
+import { agreementSchema } from '#shared/agreement-schema.ts';
 import { AppError } from '#shared/errors.ts';
 import { COMMITTEE_KINDS, type OrgKind } from '#shared/orgs.ts';
 import type { Actor } from '#shared/roles.ts';

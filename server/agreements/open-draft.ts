@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import * as Y from 'yjs';
 import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap';
-import { AGREEMENT_FIELD, agreementSchema, type DraftRole } from '#shared/agreement.ts';
+import { agreementSchema } from '#shared/agreement-schema.ts';
+import { AGREEMENT_FIELD, type DraftRole } from '#shared/agreement.ts';
 import { AppError } from '#shared/errors.ts';
 import type { AppCore } from '../app.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';

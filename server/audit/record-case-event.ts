@@ -1,4 +1,5 @@
 import { desc, eq } from 'drizzle-orm';
+import type { CaseEventType } from '#shared/case-events.ts';
 import { AppError } from '#shared/errors.ts';
 import type { Db } from '../db/client.ts';
 import { caseEvents, cases } from '../db/schema.ts';
@@ -10,7 +11,7 @@ export type CaseEventInput = {
 	actorId?: string | null;
 	/** Who acted, in words: required when there is no `actorId`. */
 	actorLabel?: string | null;
-	action: string;
+	action: CaseEventType;
 	data: Record<string, unknown>;
 	ip?: string | null;
 };

@@ -4,6 +4,7 @@ import {
 	CASE_TRANSITION_NAMES,
 	canTransition,
 	deadlineState,
+	IMPLIED_TRANSITIONS,
 	OPEN_STATUSES,
 	type DeadlineState
 } from '#shared/cases.ts';
@@ -237,7 +238,9 @@ export async function getCase(db: Db, actor: Actor, caseId: string, now = new Da
 		assignableMediators,
 		availableExperts: availableExperts.filter((e) => !experts.some((x) => x.id === e.id)),
 		can: {
-			transitions: mediates ? CASE_TRANSITION_NAMES.filter((t) => canTransition(row.status, t)) : [],
+			transitions: mediates
+				? CASE_TRANSITION_NAMES.filter((t) => canTransition(row.status, t) && !IMPLIED_TRANSITIONS.includes(t))
+				: [],
 			assign: open && roleHas(actor.role, 'cases:assign'),
 			route: open && roleHas(actor.role, 'cases:route'),
 			note: mediates,

@@ -225,6 +225,13 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 		this.#move([peer], 'joint');
 	}
 
+	/** Everyone waiting in the lobby goes into the joint space at once; an empty lobby is nothing to do. */
+	admitAll(byPeerId: string): void {
+		this.#host(byPeerId);
+		const waiting = [...this.#peers.values()].filter((peer) => peer.space === 'lobby');
+		if (waiting.length) this.#move(waiting, 'joint');
+	}
+
 	/** Only someone in the lobby can be refused; they cannot come back with the same id. */
 	refuse(byPeerId: string, peerId: string): void {
 		this.#host(byPeerId);

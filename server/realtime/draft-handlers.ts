@@ -13,7 +13,12 @@ import { addDraftComment, listDraftComments, resolveDraftComment } from '../agre
 import { describeDraft } from '../agreements/describe-draft.ts';
 import { hidePresence, showPresence } from '../agreements/draft-presence.ts';
 import type { DraftAuthor } from '../agreements/draft-role.ts';
-import { freezeDraftVersion, restoreDraftVersion, saveDraftVersion } from '../agreements/draft-versions.ts';
+import {
+	freezeDraftVersion,
+	restoreDraftVersion,
+	saveDraftVersion,
+	unfreezeDraftVersion
+} from '../agreements/draft-versions.ts';
 import type { Applied } from '../agreements/draft-store.ts';
 import { openDraft } from '../agreements/open-draft.ts';
 import { signerFor } from '../signing/case-signers.ts';
@@ -171,7 +176,7 @@ export function registerDraftHandlers(app: AppCore, socket: AppSocket, cluster: 
 		// A connection's updates are taken in the order sent, each building on the one before: the
 		// look-up of a party's permission must not let a later update overtake an earlier one.
 		const taken = updates.then(async () => {
-			const access = draftAccess(entry.role, entry.role === 'party' && (await partiesMayEdit(app, draftId)));
+			const access = draftAccess(entry.role, await draftState(app, draftId));
 			const author = access === 'edit' ? entry.author : null;
 			// Someone who may not write may still send an empty answer to the server's step 1.
 			const applied = await app.drafts.apply(draftId, payload, author);
@@ -201,6 +206,11 @@ export function registerDraftHandlers(app: AppCore, socket: AppSocket, cluster: 
 		const version = await saveDraftVersion(app, app.drafts, draftId, name, by(mediator(draftId)));
 		await announce(draftId);
 		return version;
+	});
+	onCommand(app, socket, 'draft:unfreeze', async ({ draftId }) => {
+		await unfreezeDraftVersion(app, app.drafts, draftId, by(mediator(draftId)));
+		await announce(draftId, true);
+		return {};
 	});
 	onCommand(app, socket, 'draft:restoreVersion', async ({ draftId, versionId }) => {
 		const { update, applied } = await restoreDraftVersion(app, app.drafts, draftId, versionId, by(mediator(draftId)));
@@ -244,10 +254,11 @@ export function registerDraftHandlers(app: AppCore, socket: AppSocket, cluster: 
 	});
 }
 
-async function partiesMayEdit(app: AppCore, draftId: string): Promise<boolean> {
+/** What decides who may write the draft now: the mediator's permission for parties, and freezing. */
+async function draftState(app: AppCore, draftId: string): Promise<{ partiesMayEdit: boolean; frozen: boolean }> {
 	const [row] = await app.db
-		.select({ allowed: agreementDrafts.partiesMayEdit })
+		.select({ partiesMayEdit: agreementDrafts.partiesMayEdit, frozenVersionId: agreementDrafts.frozenVersionId })
 		.from(agreementDrafts)
 		.where(eq(agreementDrafts.id, draftId));
-	return row?.allowed ?? false;
+	return { partiesMayEdit: row?.partiesMayEdit ?? false, frozen: row?.frozenVersionId != null };
 }

@@ -72,6 +72,11 @@ export function registerRoomHandlers(app: AppCore, connections: RoomConnections,
 		await app.rooms.kept(room);
 		return EMPTY;
 	});
+	onCommand(app, socket, 'room:admitAll', async () => {
+		const { room, participant } = member();
+		room.admitAll(participant.id);
+		return EMPTY;
+	});
 	onCommand(app, socket, 'room:refuse', async ({ peerId }) => {
 		const { room, participant } = member();
 		room.refuse(participant.id, peerId);

@@ -1,13 +1,27 @@
 import { and, eq, inArray } from 'drizzle-orm';
+import type { CaseEventType } from '#shared/case-events.ts';
+import { canTransition } from '#shared/cases.ts';
 import type { SessionStatus } from '#shared/sessions.ts';
 import type { AppCore } from '../app.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
-import { mediationSessions } from '../db/schema.ts';
+import { applyTransition } from '../cases/transition-case.ts';
+import type { Db } from '../db/client.ts';
+import { cases, mediationSessions } from '../db/schema.ts';
 import type { Participant, RoomSession } from './participant-of.ts';
 
-/** The first mediator in the room starts a scheduled session. Returns whether this call did. */
-export function markSessionLive(app: AppCore, session: RoomSession, by: Participant, ip: string | null) {
-	return moveSession(app, session, by, ip, { from: ['scheduled'], to: 'live', action: 'session.started' });
+/**
+ * The first host in the room starts a scheduled session; a mediation going live puts its case
+ * in mediation, credited to whoever opened it. Returns whether this call did.
+ */
+export async function markSessionLive(app: AppCore, session: RoomSession, by: Participant, ip: string | null) {
+	const started = await moveSession(app, session, by, ip, {
+		from: ['scheduled'],
+		to: 'live',
+		action: 'session.started',
+		then: (tx) => (session.kind === 'mediation' ? startMediation(tx, session.caseId, by, ip) : Promise.resolve())
+	});
+	if (started && session.kind === 'mediation') await app.insight.caseChanged(session.caseId);
+	return started;
 }
 
 /** A mediator closes the session: nobody joins it again. Returns whether this call did. */
@@ -15,13 +29,21 @@ export function endSession(app: AppCore, session: RoomSession, by: Participant, 
 	return moveSession(app, session, by, ip, { from: ['scheduled', 'live'], to: 'ended', action: 'session.ended' });
 }
 
-/** Moves the session on, with its audit event, unless another call already did. */
+/** A case waiting for its mediation is now in it; one already further along stays where it is. */
+async function startMediation(tx: Db, caseId: string, by: Participant, ip: string | null): Promise<void> {
+	const [row] = await tx.select().from(cases).where(eq(cases.id, caseId)).for('no key update');
+	if (!canTransition(row.status, 'start')) return;
+	const actor = by.userId ? { actorId: by.userId } : { actorLabel: by.displayName };
+	await applyTransition(tx, row, { transition: 'start' }, actor, ip, new Date());
+}
+
+/** Moves the session on, with its audit event (and what follows from it), unless another call already did. */
 async function moveSession(
 	app: AppCore,
 	session: RoomSession,
 	by: Participant,
 	ip: string | null,
-	move: { from: SessionStatus[]; to: SessionStatus; action: string }
+	move: { from: SessionStatus[]; to: SessionStatus; action: CaseEventType; then?: (tx: Db) => Promise<void> }
 ): Promise<boolean> {
 	return app.db.transaction(async (tx) => {
 		const moved = await tx
@@ -38,6 +60,7 @@ async function moveSession(
 			data: { sessionId: session.id, participantId: by.id },
 			ip
 		});
+		await move.then?.(tx);
 		return true;
 	});
 }

@@ -13,6 +13,7 @@ import { format, resolveConfig } from 'prettier';
 import { benchCases, casesSectionTitle } from './cases-bench.ts';
 import { benchRoom, roomSectionTitle } from './room-bench.ts';
 import { benchDrafting, draftingSectionTitle } from './drafting-bench.ts';
+import { benchPageWeight, pageWeightSectionTitle } from './page-weight-bench.ts';
 import { benchSigning, signingSectionTitle } from './signing-bench.ts';
 import { benchStatistics, statisticsSectionTitle } from './statistics-bench.ts';
 
@@ -23,7 +24,8 @@ const benches: Bench[] = [
 	{ title: statisticsSectionTitle, run: benchStatistics },
 	{ title: draftingSectionTitle, run: benchDrafting },
 	{ title: roomSectionTitle, run: benchRoom },
-	{ title: signingSectionTitle, run: benchSigning }
+	{ title: signingSectionTitle, run: benchSigning },
+	{ title: pageWeightSectionTitle, run: benchPageWeight }
 ];
 
 const file = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));

@@ -112,6 +112,19 @@ test('a mediator and a party write the agreement together: presence, comments, e
 		).toBeVisible();
 	});
 
+	await test.step('the mediator rewrites the quoted text: the comment shows its quote as outdated', async () => {
+		const quoted = commentsOf(party).locator('li', { hasText: '工期请改为十日。' });
+		await expect(quoted.locator('.quote')).not.toHaveClass(/outdated/);
+		await editorOf(page).getByText('双方确认：被申请人于十五日内完工。').selectText();
+		await page.keyboard.type('双方确认：被申请人于十日内完工。');
+		await expect(editorOf(party)).toContainText('双方确认：被申请人于十日内完工。');
+		for (const viewer of [page, party]) {
+			const comment = commentsOf(viewer).locator('li', { hasText: '工期请改为十日。' });
+			await expect(comment.locator('.quote')).toHaveClass(/outdated/);
+			await expect(comment).toContainText(zh('draft_comment_quote_outdated'));
+		}
+	});
+
 	await test.step('the mediator lets the parties edit: the party types and the mediator sees it', async () => {
 		await page.getByLabel(zh('draft_parties_may_edit')).check();
 		await expect(party.getByText(zh('draft_access_party_edit'))).toBeVisible();
@@ -168,12 +181,30 @@ test('a mediator and a party write the agreement together: presence, comments, e
 		}
 	});
 
-	await test.step('an edit after freezing voids it: both pages say so', async () => {
-		await writeAtEnd(page, '补充：验收合格后付清余款。');
+	await test.step('frozen means frozen: no editor takes a change, and there is no toolbar', async () => {
+		for (const viewer of [page, party]) {
+			await expect(editorOf(viewer)).toHaveAttribute('contenteditable', 'false');
+			await expect(viewer.locator('.agreement-editor [role="toolbar"] button:not(.authors-toggle)')).toHaveCount(0);
+			await expect(viewer.locator('.frozen-notice')).toContainText(zh('draft_frozen_read_only'));
+		}
+		await expect(party.getByRole('button', { name: zh('draft_unfreeze') })).toHaveCount(0);
+	});
+
+	await test.step('the mediator unfreezes, confirming that signatures are void: both pages say so, and write again', async () => {
+		let asked = '';
+		page.once('dialog', (dialog) => {
+			asked = dialog.message();
+			void dialog.accept();
+		});
+		await page.getByRole('button', { name: zh('draft_unfreeze') }).click();
+		await expect.poll(() => asked).toBe(zh('draft_unfreeze_confirm', { name: '定稿' }));
 		for (const viewer of [page, party]) {
 			await expect(viewer.locator('.unfrozen-notice')).toHaveText(zh('draft_unfrozen_notice', { name: '定稿' }));
 			await expect(viewer.locator('.frozen-notice')).toHaveCount(0);
+			await expect(editorOf(viewer)).toHaveAttribute('contenteditable', 'true');
 		}
+		await writeAtEnd(page, '补充：验收合格后付清余款。');
+		await expect(editorOf(party)).toContainText('补充：验收合格后付清余款。');
 		// Someone arriving later is told as well.
 		await party.reload();
 		await expect(party.locator('.unfrozen-notice')).toHaveText(zh('draft_unfrozen_notice', { name: '定稿' }));

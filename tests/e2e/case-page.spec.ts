@@ -47,19 +47,20 @@ test('a mediator schedules and starts a case, is refused a transition its status
 		await expect(page.getByText(zh('case_no_agreement'))).toBeVisible();
 	});
 
-	await test.step('schedule it: the status changes and the timeline says when', async () => {
+	await test.step('schedule it: one action, scheduling its mediation, changes the status and the timeline says when', async () => {
+		// The handling card offers no schedule of its own: the mediation's schedules the case.
+		await expect(page.locator('details[data-transition="schedule"]')).toHaveCount(0);
 		const events = await timeline(page).count();
-		const schedule = page.locator('details[data-transition="schedule"]');
-		await schedule.locator('summary').click();
-		await field(schedule, 'case_scheduled_for').fill('2026-12-15T09:30');
-		await schedule
-			.getByRole('button', { name: zh('case_transition_confirm', { action: zh('case_transition_schedule') }) })
-			.click();
+		const sessions = page.locator('section[aria-labelledby="case-sessions"]');
+		await sessions.locator('summary', { hasText: zh('session_schedule') }).click();
+		const form = sessions.locator('form[action*="scheduleSession"]');
+		await expect(form.getByLabel(zh('session_kind'))).toHaveValue('mediation');
+		await form.getByLabel(zh('session_time'), { exact: true }).fill('2026-12-15T09:30');
+		await form.locator('label.choice', { hasText: LAND_APPLICANT }).locator('input').check();
+		await form.locator('button[type="submit"]').click();
 		await expect(statusOf(page)).toHaveText(zh('case_status_scheduled'));
-		await expect(page.getByRole('status').first()).toHaveText(
-			zh('case_transition_done', { status: zh('case_status_scheduled') })
-		);
-		await expect(timeline(page)).toHaveCount(events + 1);
+		await expect(sessions.getByRole('status').first()).toContainText(zh('session_scheduled_done'));
+		await expect(timeline(page)).toHaveCount(events + 2);
 		const entry = timeline(page).last();
 		await expect(entry).toHaveAttribute('data-action', 'case.schedule');
 		await expect(entry).toContainText(zh('timeline_detail_scheduled', { when: '2026-12-15 09:30' }));
@@ -149,6 +150,34 @@ test('a mediator schedules and starts a case, is refused a transition its status
 		await page.reload();
 		await expect(party.locator('.issued-link')).toHaveCount(0);
 	});
+});
+
+test('accepting a reported dispute and scheduling right away, without a reload, schedules a mediation', async ({
+	page,
+	loginAs
+}) => {
+	await loginAs('mediator');
+	await openFromList(page, GRID_APPLICANT);
+	const accept = page.locator('details[data-transition="accept"]');
+	await accept.locator('summary').click();
+	await accept
+		.getByRole('button', { name: zh('case_transition_confirm', { action: zh('case_transition_accept') }) })
+		.click();
+	await expect(statusOf(page)).toHaveText(zh('case_status_accepted'));
+
+	const sessions = page.locator('section[aria-labelledby="case-sessions"]');
+	await sessions.locator('summary', { hasText: zh('session_schedule') }).click();
+	const form = sessions.locator('form[action*="scheduleSession"]');
+	// Before the case was accepted a consultation was the only kind: now the mediation is the default.
+	await expect(form.getByLabel(zh('session_kind'))).toHaveValue('mediation');
+	await form.getByLabel(zh('session_time'), { exact: true }).fill('2026-12-20T14:00');
+	await form.locator('label.choice', { hasText: GRID_APPLICANT }).locator('input').check();
+	await form.locator('button[type="submit"]').click();
+	await expect(sessions.getByRole('status').first()).toContainText(zh('session_scheduled_done'));
+	const session = sessions.locator('li[data-session]');
+	await expect(session).toHaveAttribute('data-kind', 'mediation');
+	await expect(session.locator('[data-session-status]')).toHaveText(zh('session_status_scheduled'));
+	await expect(statusOf(page)).toHaveText(zh('case_status_scheduled'));
 });
 
 test('a party sees their own case without the committee’s notes, and no one else’s; a grid worker sees what they reported', async ({

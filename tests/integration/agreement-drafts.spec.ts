@@ -729,7 +729,7 @@ describe('offline', () => {
 });
 
 describe('versions', () => {
-	test('save, restore as a new change, freeze with the SHA-256 of the text; an edit supersedes the frozen version', async ({
+	test('save, restore as a new change, freeze with the SHA-256 of the text; frozen, nobody writes until the mediator unfreezes, which supersedes it', async ({
 		app,
 		world,
 		client
@@ -797,9 +797,16 @@ describe('versions', () => {
 			{ action: 'agreement.frozen', data: { draftId, versionId: v1.id, name: '初稿', sha256: sha256(v1.text) } }
 		]);
 
-		// An edit after freezing supersedes the frozen version, and everyone is told.
+		// While a version is frozen nobody writes, the mediator neither: what is signed stays what everyone sees.
+		const frozenRows = (await storedUpdates(app, draftId)).length;
+		expect(codeOf(await expert.type('【第一版】', '（改）'))).toBe('FORBIDDEN');
+		expect(codeOf(await sideClient(mediator).append('【调解员】再改'))).toBe('FORBIDDEN');
+		expect(await storedUpdates(app, draftId)).toHaveLength(frozenRows);
+		expect(codeOf(await ask(expert.socket, 'draft:unfreeze', { draftId }))).toBe('FORBIDDEN');
+
+		// The mediator unfreezes: that supersedes the frozen version, and everyone is told.
 		const seen = [mediator, expert, party].map((c) => c.changed.length);
-		expect((await expert.type('【第一版】', '（改）')).ok).toBe(true);
+		expect(await ok(mediator.socket, 'draft:unfreeze', { draftId })).toEqual({});
 		await roundTrip(mediator.socket, expert.socket, party.socket);
 		for (const [i, c] of [mediator, expert, party].entries()) {
 			const unfrozen = c.changed.slice(seen[i]).find((fact) => fact.unfrozen);
@@ -815,6 +822,14 @@ describe('versions', () => {
 		expect(
 			(await app.db.select().from(agreementDrafts).where(eq(agreementDrafts.id, draftId)))[0].frozenVersionId
 		).toBeNull();
+		expect((await actions()).at(-1)).toEqual({
+			action: 'agreement.unfrozen',
+			data: { draftId, versionId: v1.id, name: '初稿', sha256: sha256(v1.text) }
+		});
+		expect(codeOf(await ask(mediator.socket, 'draft:unfreeze', { draftId }))).toBe('CONFLICT');
+		// Written again: the refused change goes in as any client sends what the server lacks.
+		expect((await expert.sync()).ok).toBe(true);
+		expect((await expectConverged(app, [mediator, expert, party])).text).toContain('【第一版】（改）');
 
 		// Freezing a version the draft does not read as first makes it read so, for everyone.
 		const frozen2 = await ok(mediator.socket, 'draft:freeze', { draftId, versionId: v2.id });

@@ -168,10 +168,7 @@ describe('signing the frozen agreement', () => {
 		}
 	});
 
-	test('an edit after freezing voids the signatures: the new frozen version starts unsigned', async ({
-		world,
-		open
-	}) => {
+	test('unfreezing voids the signatures: the new frozen version starts unsigned', async ({ world, open }) => {
 		const { client: mediator } = await open(world.cookies.mediator);
 		const { client: applicant } = await open(world.applicant.cookie);
 		const first = await freeze(mediator, '第一稿');
@@ -182,7 +179,10 @@ describe('signing the frozen agreement', () => {
 			signature: png,
 			secret: world.applicant.pin
 		});
-		await mediator.edit((f) => f.push([paragraph('补充条款。')]));
+		// Frozen, the text takes no edit; unfrozen by the mediator, it does.
+		expect(codeOf(await mediator.edit((f) => f.push([paragraph('补充条款。')])))).toBe('FORBIDDEN');
+		await ok(mediator.socket, 'draft:unfreeze', { draftId: mediator.draftId });
+		expect((await mediator.sync()).ok).toBe(true);
 		const refused = await ask(applicant.socket, 'draft:sign', {
 			draftId: applicant.draftId,
 			versionId: first,

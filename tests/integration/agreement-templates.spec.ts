@@ -13,7 +13,8 @@ import {
 import type { App } from '#server/app.ts';
 import { applyOnline } from '#server/cases/apply-online.ts';
 import { agreementTemplates, caseMediators } from '#server/db/schema.ts';
-import { agreementSchema, canonicalText } from '#shared/agreement.ts';
+import { agreementSchema } from '#shared/agreement-schema.ts';
+import { canonicalText } from '#shared/agreement.ts';
 import { MAX_TEMPLATE_BYTES } from '#shared/agreement-template.ts';
 import type { Actor } from '#shared/roles.ts';
 import { intakeForm, setUpNetwork } from '../fixtures/case-network.ts';

@@ -39,13 +39,13 @@ async function addHistory(app: AppCore, caseId: string, staffId: string): Promis
 	await record(app, {
 		caseId,
 		actorLabel: '申请人 周桂兰',
-		action: 'case:submitted',
+		action: 'case.submitted',
 		// Keys out of order and nested, since jsonb hands them back in an order of its own.
 		data: { parties: [{ side: 'applicant', name: '周桂兰' }], amountCents: 320000, channel: 'online' },
 		ip: CLIENT.ip
 	});
-	await record(app, { caseId, actorId: staffId, action: 'case:accepted', data: { status: 'accepted' }, ip: CLIENT.ip });
-	await record(app, { caseId, actorId: staffId, action: 'case:scheduled', data: { at: '2026-03-02T09:00:00.000Z' } });
+	await record(app, { caseId, actorId: staffId, action: 'case.accept', data: { status: 'accepted' }, ip: CLIENT.ip });
+	await record(app, { caseId, actorId: staffId, action: 'case.schedule', data: { at: '2026-03-02T09:00:00.000Z' } });
 }
 
 function eventsOf(app: AppCore, caseId: string) {
@@ -62,7 +62,7 @@ describe('case audit chain', () => {
 		const events = await eventsOf(app, caseId);
 		expect(events.map((e) => e.seq)).toEqual([1, 2, 3]);
 		expect(events[0]).toMatchObject({ actorId: null, actorLabel: '申请人 周桂兰', ip: CLIENT.ip });
-		expect(events[1]).toMatchObject({ actorId: town.admin.id, action: 'case:accepted' });
+		expect(events[1]).toMatchObject({ actorId: town.admin.id, action: 'case.accept' });
 		expect(events.map((e) => e.prevHash)).toEqual([GENESIS_HASH, events[0].hash, events[1].hash]);
 		expect(events[0].hash).toMatch(/^[0-9a-f]{64}$/);
 	});
@@ -121,7 +121,7 @@ describe('case audit chain', () => {
 
 		const appended = await Promise.all(
 			Array.from({ length: 10 }, (_, i) =>
-				record(app, { caseId, actorId: town.admin.id, action: 'case:noted', data: { note: i } })
+				record(app, { caseId, actorId: town.admin.id, action: 'note.added', data: { note: i } })
 			)
 		);
 
@@ -132,8 +132,8 @@ describe('case audit chain', () => {
 	test('each case has a chain of its own', async ({ app, town }) => {
 		const [first, second] = [await addCase(app, town.townId), await addCase(app, town.townId)];
 		for (let i = 0; i < 3; i++) {
-			await record(app, { caseId: first, actorId: town.admin.id, action: 'case:noted', data: { note: i } });
-			await record(app, { caseId: second, actorId: town.admin.id, action: 'case:noted', data: { note: i } });
+			await record(app, { caseId: first, actorId: town.admin.id, action: 'note.added', data: { note: i } });
+			await record(app, { caseId: second, actorId: town.admin.id, action: 'note.added', data: { note: i } });
 		}
 
 		await app.db.execute(sql`update case_events set action = 'case:closed' where case_id = ${first} and seq = 1`);
@@ -149,23 +149,23 @@ describe('case audit chain', () => {
 
 	test('an event rolls back with the transaction that recorded it', async ({ app, town }) => {
 		const caseId = await addCase(app, town.townId);
-		await record(app, { caseId, actorId: town.admin.id, action: 'case:accepted', data: {} });
+		await record(app, { caseId, actorId: town.admin.id, action: 'case.accept', data: {} });
 
 		await expect(
 			app.db.transaction(async (tx) => {
-				await recordCaseEvent(tx, { caseId, actorId: town.admin.id, action: 'case:scheduled', data: {} });
+				await recordCaseEvent(tx, { caseId, actorId: town.admin.id, action: 'case.schedule', data: {} });
 				throw new Error('the change failed');
 			})
 		).rejects.toThrow('the change failed');
-		await record(app, { caseId, actorId: town.admin.id, action: 'case:rejected', data: {} });
+		await record(app, { caseId, actorId: town.admin.id, action: 'case.reject', data: {} });
 
-		expect((await eventsOf(app, caseId)).map((e) => e.action)).toEqual(['case:accepted', 'case:rejected']);
+		expect((await eventsOf(app, caseId)).map((e) => e.action)).toEqual(['case.accept', 'case.reject']);
 		expect(await verifyCaseChain(app.db, caseId)).toEqual({ intact: true, events: 2 });
 	});
 
 	test('recording for an unknown case fails', async ({ app }) => {
 		await expectAppError(
-			record(app, { caseId: crypto.randomUUID(), actorLabel: '系统', action: 'case:noted', data: {} }),
+			record(app, { caseId: crypto.randomUUID(), actorLabel: '系统', action: 'note.added', data: {} }),
 			'NOT_FOUND'
 		);
 	});

@@ -9,9 +9,17 @@ import { and, asc, eq } from 'drizzle-orm';
 import { describe, expect, vi } from 'vitest';
 import type { App } from '#server/app.ts';
 import { inviteExpert } from '#server/cases/invite-expert.ts';
-import { caseParties, mediationSessions, sessionMessages, sessionParticipants } from '#server/db/schema.ts';
+import {
+	caseEvents,
+	caseParties,
+	cases,
+	mediationSessions,
+	sessionMessages,
+	sessionParticipants
+} from '#server/db/schema.ts';
 import { acceptConsultation } from '#server/sessions/accept-consultation.ts';
 import { requestConsultation } from '#server/sessions/request-consultation.ts';
+import { scheduleSession } from '#server/sessions/schedule-session.ts';
 import type { ErrorCode, Reply } from '#shared/errors.ts';
 import type {
 	CommandName,
@@ -295,6 +303,62 @@ describe('joining', () => {
 	});
 });
 
+describe('case status', () => {
+	test('a mediation going live puts its case in mediation, credited to the mediator who opened it', async ({
+		app,
+		network,
+		caseId,
+		session,
+		mediatorCookie,
+		connect
+	}) => {
+		const statusOf = async () => (await app.db.select().from(cases).where(eq(cases.id, caseId)))[0].status;
+		const events = () =>
+			app.db
+				.select({ action: caseEvents.action, actorId: caseEvents.actorId, data: caseEvents.data })
+				.from(caseEvents)
+				.where(eq(caseEvents.caseId, caseId))
+				.orderBy(asc(caseEvents.seq));
+		expect(await statusOf()).toBe('scheduled');
+		// A party waiting in the lobby starts nothing, and a consultation going live changes nothing in the case.
+		await enter(connect, session.applicant.cookie, session.sessionId);
+		await inviteExpert(app, network.eastMediator, { caseId, expertId: network.expert.id }, null);
+		const tomorrow = new Date(Date.now() + 24 * 3_600_000).toISOString().slice(0, 16);
+		const consultation = await scheduleSession(
+			app,
+			network.eastMediator,
+			{ caseId, kind: 'consultation', scheduledFor: tomorrow, utcOffset: '0', expertIds: [network.expert.id] },
+			null
+		);
+		await acceptConsultation(app, network.expert, { caseId, sessionId: consultation.sessionId }, null);
+		await enter(connect, await accountCookie(app, network.expert), consultation.sessionId);
+		const [live] = await app.db
+			.select()
+			.from(mediationSessions)
+			.where(eq(mediationSessions.id, consultation.sessionId));
+		expect(live.status).toBe('live');
+		expect(await statusOf()).toBe('scheduled');
+
+		const mediator = await enter(connect, mediatorCookie, session.sessionId);
+		expect(await statusOf()).toBe('in_mediation');
+		expect((await events()).slice(-2)).toEqual([
+			{
+				action: 'session.started',
+				actorId: network.eastMediator.id,
+				data: { sessionId: session.sessionId, participantId: mediator.id }
+			},
+			{ action: 'case.start', actorId: network.eastMediator.id, data: { from: 'scheduled', to: 'in_mediation' } }
+		]);
+
+		// Coming back to the live session starts nothing again.
+		const count = (await events()).length;
+		await ok(mediator.socket, 'room:leave', {});
+		await enter(connect, mediatorCookie, session.sessionId);
+		expect(await events()).toHaveLength(count);
+		expect(await statusOf()).toBe('in_mediation');
+	});
+});
+
 describe('rooms apart', () => {
 	test("a peer cannot touch another room's transports, producers, consumers or peers", async ({
 		app,
@@ -382,6 +446,38 @@ describe('rooms apart', () => {
 });
 
 describe('lobby', () => {
+	test('the host admits everyone waiting at once; a party cannot, and an empty lobby is nothing to do', async ({
+		session,
+		mediatorCookie,
+		connect
+	}) => {
+		const mediator = await enter(connect, mediatorCookie, session.sessionId);
+		const applicant = await enter(connect, session.applicant.cookie, session.sessionId);
+		const respondent = await enter(connect, session.respondent.cookie, session.sessionId);
+		expect(await codeOf(applicant.socket, 'room:admitAll', {})).toBe('FORBIDDEN');
+		expect(await codeOf(mediator.socket, 'room:admitAll', { peerId: applicant.id } as never)).toBe('VALIDATION');
+		await sync(applicant, respondent);
+		expect([...seen(applicant, 'room:peerMoved'), ...seen(respondent, 'room:peerMoved')]).toEqual([]);
+
+		const moved = [applicant, respondent].map((peer) =>
+			nextFact(peer.socket, 'room:peerMoved', (move) => move.peerId === peer.id)
+		);
+		expect(await ok(mediator.socket, 'room:admitAll', {})).toEqual({});
+		for (const [i, peer] of [applicant, respondent].entries()) {
+			expect(await moved[i]).toMatchObject({ peerId: peer.id, from: 'lobby', space: 'joint' });
+		}
+		await sync(mediator);
+		expect(seen(mediator, 'room:peerMoved').map((move) => [move.peerId, move.space])).toEqual([
+			[applicant.id, 'joint'],
+			[respondent.id, 'joint']
+		]);
+
+		const facts = mediator.facts.length;
+		expect(await ok(mediator.socket, 'room:admitAll', {})).toEqual({});
+		await sync(mediator, applicant, respondent);
+		expect(seen(mediator, 'room:peerMoved', facts)).toEqual([]);
+	});
+
 	test('a party in the lobby gets no media and no chat until admitted, then consumes the joint space; sent back, nothing', async ({
 		app,
 		session,

@@ -1,7 +1,8 @@
 import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { AGREEMENT_FIELD, agreementSchema } from '../shared/agreement.ts';
+import { agreementSchema } from '../shared/agreement-schema.ts';
+import { AGREEMENT_FIELD } from '../shared/agreement.ts';
 import { authorship, authorsOf } from './authorship.ts';
 
 const text = (value: string) => ({ type: 'text', text: value });

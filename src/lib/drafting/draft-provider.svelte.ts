@@ -85,7 +85,12 @@ export class DraftProvider {
 	diverged = $state(false);
 
 	readonly access: DraftAccess = $derived(
-		this.snapshot ? draftAccess(this.snapshot.role, this.snapshot.partiesMayEdit) : 'read'
+		this.snapshot
+			? draftAccess(this.snapshot.role, {
+					partiesMayEdit: this.snapshot.partiesMayEdit,
+					frozen: this.snapshot.frozenVersionId !== null
+				})
+			: 'read'
 	);
 	/** Whether local changes go to the server: the person may write, and this copy is still the shared one. */
 	readonly writable: boolean = $derived(this.access === 'edit' && !this.diverged);
@@ -138,6 +143,7 @@ export class DraftProvider {
 	saveVersion = (name: string) => this.#command('draft:saveVersion', { name });
 	restoreVersion = (versionId: string) => this.#command('draft:restoreVersion', { versionId });
 	freeze = (versionId: string) => this.#command('draft:freeze', { versionId });
+	unfreeze = () => this.#command('draft:unfreeze', {});
 	comment = (comment: { kind: 'comment' | 'suggestion'; quote?: string; body: string }) =>
 		this.#command('draft:comment', comment);
 	resolveComment = (commentId: string) => this.#command('draft:resolveComment', { commentId });

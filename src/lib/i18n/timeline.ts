@@ -1,9 +1,11 @@
 import type { TimelineEvent } from '#server/cases/get-case.ts';
+import type { CaseEventType } from '$lib/shared/case-events';
 import { m } from './paraglide/messages';
 
 type Sentence = (inputs: { actor: string }) => string;
 
-const SENTENCES: Record<string, Sentence> = {
+/** A sentence for every event type, in each language: the timeline never shows a raw code. */
+export const TIMELINE_SENTENCES: Record<CaseEventType, Sentence> = {
 	'case.submitted': m.timeline_case_submitted,
 	'case.accept': m.timeline_case_accept,
 	'case.reject': m.timeline_case_reject,
@@ -30,6 +32,10 @@ const SENTENCES: Record<string, Sentence> = {
 	'agreement.version_saved': m.timeline_agreement_version_saved,
 	'agreement.version_restored': m.timeline_agreement_version_restored,
 	'agreement.frozen': m.timeline_agreement_frozen,
+	'agreement.unfrozen': m.timeline_agreement_unfrozen,
+	'agreement.signed': m.timeline_agreement_signed,
+	'agreement.sign_refused': m.timeline_agreement_sign_refused,
+	'agreement.sealed': m.timeline_agreement_sealed,
 	'session.invitation_revoked': m.timeline_session_invitation_revoked,
 	'session.invitation_reissued': m.timeline_session_invitation_reissued,
 	'session.joined': m.timeline_session_joined,
@@ -40,6 +46,7 @@ const SENTENCES: Record<string, Sentence> = {
 /** One audit event as a sentence in the current language: who did what. */
 export function timelineSentence(event: Pick<TimelineEvent, 'action' | 'actorName'>): string {
 	const actor = event.actorName || m.timeline_someone();
-	const sentence = SENTENCES[event.action];
+	// Older or unknown events read as their code rather than not at all.
+	const sentence = TIMELINE_SENTENCES[event.action as CaseEventType];
 	return sentence ? sentence({ actor }) : m.timeline_other({ actor, action: event.action });
 }

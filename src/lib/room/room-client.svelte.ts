@@ -180,6 +180,7 @@ export class RoomClient {
 	}
 
 	admit = (peerId: string) => this.#command(() => this.#ask('room:admit', { peerId }));
+	admitAll = () => this.#command(() => this.#ask('room:admitAll', {}));
 	refuse = (peerId: string) => this.#command(() => this.#ask('room:refuse', { peerId }));
 	sendToLobby = (peerId: string) => this.#command(() => this.#ask('room:sendToLobby', { peerId }));
 	remove = (peerId: string) => this.#command(() => this.#ask('room:remove', { peerId }));

@@ -1,5 +1,4 @@
-import { getSchema, type AnyExtension, type JSONContent } from '@tiptap/core';
-import { StarterKit } from '@tiptap/starter-kit';
+import type { JSONContent } from '@tiptap/core';
 
 /**
  * The agreement document, the same in the browser's editor and on the server: headings,
@@ -24,32 +23,13 @@ export const DRAFT_RIGHTS = {
 	reader: { edit: 'never', comment: false }
 } as const satisfies Record<DraftRole, { edit: 'always' | 'allowed' | 'never'; comment: boolean }>;
 
-export function draftAccess(role: DraftRole, partiesMayEdit: boolean): DraftAccess {
+export function draftAccess(role: DraftRole, draft: { partiesMayEdit: boolean; frozen: boolean }): DraftAccess {
 	const { edit, comment } = DRAFT_RIGHTS[role];
-	if (edit === 'always' || (edit === 'allowed' && partiesMayEdit)) return 'edit';
+	// What is frozen is what gets signed: nobody writes until the mediator unfreezes it.
+	const writes = !draft.frozen && (edit === 'always' || (edit === 'allowed' && draft.partiesMayEdit));
+	if (writes) return 'edit';
 	return comment ? 'suggest' : 'read';
 }
-
-/**
- * The editor's extensions; the collaborative editor adds its own on top, and turns off local undo
- * history and the trailing paragraph, which every client would add on its own (a read-only one
- * too, whose change the server refuses).
- */
-export function agreementExtensions(options: { collaborative: boolean }): AnyExtension[] {
-	return [
-		StarterKit.configure({
-			heading: { levels: [1, 2, 3] },
-			code: false,
-			codeBlock: false,
-			blockquote: false,
-			horizontalRule: false,
-			link: false,
-			...(options.collaborative ? { undoRedo: false, trailingNode: false } : {})
-		})
-	];
-}
-
-export const agreementSchema = () => getSchema(agreementExtensions({ collaborative: false }));
 
 /**
  * One printed block of the agreement: a heading (its level) or a paragraph, with the clause

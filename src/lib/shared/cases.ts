@@ -63,6 +63,9 @@ export function canTransition(status: CaseStatus, transition: CaseTransition): b
 	return (CASE_TRANSITIONS[transition].from as readonly CaseStatus[]).includes(status);
 }
 
+/** Transitions that follow from another action and are not offered on their own: scheduling a mediation schedules the case. */
+export const IMPLIED_TRANSITIONS: readonly CaseTransition[] = ['schedule'];
+
 /** Transitions that need a written reason, kept in the audit log. */
 export const TRANSITIONS_WITH_REASON: readonly CaseTransition[] = ['reject', 'fail', 'withdraw', 'escalate'];
 

@@ -52,6 +52,7 @@ export const COMMAND_SCHEMAS = {
 	'room:join': z.object({ sessionId: z.uuid() }).strict(),
 	'room:leave': z.object({}).strict(),
 	'room:admit': peerIdOnly,
+	'room:admitAll': z.object({}).strict(),
 	'room:refuse': peerIdOnly,
 	'room:sendToLobby': peerIdOnly,
 	'room:remove': peerIdOnly,
@@ -89,6 +90,7 @@ export const COMMAND_SCHEMAS = {
 		.strict(),
 	'draft:restoreVersion': z.object({ draftId: z.uuid(), versionId: z.uuid() }).strict(),
 	'draft:freeze': z.object({ draftId: z.uuid(), versionId: z.uuid() }).strict(),
+	'draft:unfreeze': z.object({ draftId: z.uuid() }).strict(),
 	'draft:sign': z
 		.object({
 			draftId: z.uuid(),
@@ -200,6 +202,7 @@ export type CommandResults = {
 	'room:join': RoomSnapshot;
 	'room:leave': Empty;
 	'room:admit': Empty;
+	'room:admitAll': Empty;
 	'room:refuse': Empty;
 	'room:sendToLobby': Empty;
 	'room:remove': Empty;
@@ -228,6 +231,7 @@ export type CommandResults = {
 	'draft:saveVersion': DraftVersionView;
 	'draft:restoreVersion': Empty;
 	'draft:freeze': DraftVersionView;
+	'draft:unfreeze': Empty;
 	'draft:sign': Empty;
 	'draft:seal': Empty;
 	'draft:comment': DraftCommentView;

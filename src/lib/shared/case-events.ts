@@ -1,0 +1,39 @@
+import { CASE_TRANSITION_NAMES, type CaseTransition } from './cases.ts';
+
+/** Events recorded besides the lifecycle's transitions, which are `case.<transition>`. */
+const RECORDED_EVENTS = [
+	'case.submitted',
+	'case.reassigned',
+	'case.mediators_assigned',
+	'evidence.added',
+	'note.added',
+	'expert.invited',
+	'party.link_issued',
+	'session.scheduled',
+	'session.consultation_requested',
+	'session.consultation_accepted',
+	'session.cancelled',
+	'session.started',
+	'session.ended',
+	'session.invitation_revoked',
+	'session.invitation_reissued',
+	'session.joined',
+	'session.pin_failed',
+	'agreement.drafted',
+	'agreement.version_saved',
+	'agreement.version_restored',
+	'agreement.frozen',
+	'agreement.unfrozen',
+	'agreement.signed',
+	'agreement.sign_refused',
+	'agreement.sealed',
+	'survey.answered'
+] as const;
+
+export type CaseEventType = `case.${CaseTransition}` | (typeof RECORDED_EVENTS)[number];
+
+/** Every kind of event a case's audit log records: the timeline tells each in words. */
+export const CASE_EVENT_TYPES: readonly CaseEventType[] = [
+	...CASE_TRANSITION_NAMES.map((transition) => `case.${transition}` as const),
+	...RECORDED_EVENTS
+];
