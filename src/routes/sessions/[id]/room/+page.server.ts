@@ -1,5 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import { enterRoom } from '#server/sessions/enter-room.ts';
+import { partyTrackingToken } from '#server/sessions/party-tracking-token.ts';
 import { m } from '$lib/i18n/paraglide/messages';
 import { clientOf } from '$lib/server/form-action';
 import { roomIdentities } from '$lib/server/room-identities';
@@ -28,8 +29,10 @@ export const load: PageServerLoad = async (event) => {
 	for (const identity of identities) {
 		try {
 			const { participant, session } = await enterRoom(locals.app, params.id, identity, clientOf(event).ip);
+			const trackingToken = await partyTrackingToken(locals.app.db, participant.id);
 			return {
 				participant: { role: participant.role, displayName: participant.displayName },
+				trackingLink: trackingToken && `/track/${trackingToken}`,
 				session: {
 					id: session.id,
 					kind: session.kind,
