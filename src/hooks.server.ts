@@ -5,11 +5,15 @@ import { SESSION_COOKIE, validateSession } from '#server/auth/sessions.ts';
 import { paraglideMiddleware } from '$lib/i18n/paraglide/server';
 import { m } from '$lib/i18n/paraglide/messages';
 import { sessionCookieOptions } from '$lib/server/session-cookie';
+import { TEXT_SIZE_COOKIE, textSizeOf } from '$lib/shared/text-size';
 
 const i18n: Handle = ({ event, resolve }) =>
 	paraglideMiddleware(event.request, ({ request, locale }) => {
 		event.request = request;
-		return resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', locale) });
+		const textSize = textSizeOf(event.cookies.get(TEXT_SIZE_COOKIE));
+		return resolve(event, {
+			transformPageChunk: ({ html }) => html.replace('%lang%', locale).replace('%text-size%', textSize)
+		});
 	});
 
 /** Only forms that carry files need more than this. */
