@@ -100,7 +100,7 @@ test('every page a party uses fits a 360 px phone and passes axe-core, from the 
 		for (const part of [applicant, invitation.link, invitation.pin, zh('session_kind_mediation')])
 			expect(message).toContain(part);
 		await shown.getByRole('button', { name: `${zh('copy_button')} ${zh('session_invitation_pin')}` }).click();
-		await expect(shown.getByRole('status')).toBeVisible();
+		await expect(shown.getByText(zh('copy_done'))).toBeVisible();
 	});
 
 	await test.step('join with the link and PIN, check the devices, wait in the lobby', async () => {
