@@ -7,11 +7,15 @@ import { m } from '$lib/i18n/paraglide/messages';
 import { PLAIN_FORM_LIMIT } from '$lib/server/form-action';
 import { securityHeaders } from '$lib/server/security-headers';
 import { sessionCookieOptions } from '$lib/server/session-cookie';
+import { TEXT_SIZE_COOKIE, textSizeOf } from '$lib/shared/text-size';
 
 const i18n: Handle = ({ event, resolve }) =>
 	paraglideMiddleware(event.request, ({ request, locale }) => {
 		event.request = request;
-		return resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', locale) });
+		const textSize = textSizeOf(event.cookies.get(TEXT_SIZE_COOKIE));
+		return resolve(event, {
+			transformPageChunk: ({ html }) => html.replace('%lang%', locale).replace('%text-size%', textSize)
+		});
 	});
 
 /**

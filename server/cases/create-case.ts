@@ -12,7 +12,7 @@ import { checkDailyCeiling } from './check-daily-ceiling.ts';
 import { committeeForPlace, disputePlace, type HandlingCommittee } from './route-case.ts';
 import { caseSearchText, searchTokens } from './search-tokens.ts';
 
-/** A private link token: shown once, stored only as its SHA-256. */
+/** A private link token, looked up by its SHA-256. */
 export function newTrackingToken(): { token: string; hash: string } {
 	const token = randomBytes(24).toString('base64url');
 	return { token, hash: trackingTokenHash(token) };
@@ -52,8 +52,13 @@ export async function createCase(app: AppCore, fresh: NewCase, uploads: Upload[]
 	const committee = fresh.committee ?? (await committeeForPlace(app.db, place.path));
 	const link = fresh.applicantLink ? newTrackingToken() : null;
 	const parties = [
-		{ side: 'applicant' as const, ...intake.applicant, trackingTokenHash: link?.hash ?? null },
-		...intake.respondents.map((respondent) => ({ side: 'respondent' as const, ...respondent, trackingTokenHash: null }))
+		{
+			side: 'applicant' as const,
+			...intake.applicant,
+			trackingTokenHash: link?.hash ?? null,
+			trackingToken: link?.token ?? null
+		},
+		...intake.respondents.map((respondent) => ({ side: 'respondent' as const, ...respondent }))
 	];
 	const searchText = caseSearchText(
 		intake.facts,

@@ -137,6 +137,8 @@ export type CaseDetail = {
 		phone: string | null;
 		address: string | null;
 		hasLink: boolean;
+		/** Only for the committee: the party's tracking link token, to hand over again. */
+		trackingToken: string | null;
 	}[];
 	mediators: { id: string; displayName: string }[];
 	experts: { id: string; displayName: string }[];
@@ -181,7 +183,8 @@ export async function getCase(db: Db, actor: Actor, caseId: string, now = new Da
 					name: caseParties.name,
 					phone: caseParties.phone,
 					address: caseParties.address,
-					linkHash: caseParties.trackingTokenHash
+					linkHash: caseParties.trackingTokenHash,
+					trackingToken: caseParties.trackingToken
 				})
 				.from(caseParties)
 				.where(eq(caseParties.caseId, caseId))
@@ -228,7 +231,8 @@ export async function getCase(db: Db, actor: Actor, caseId: string, now = new Da
 			// Contact data is for the committee; others see who is involved.
 			phone: committeeView ? party.phone : null,
 			address: committeeView ? party.address : null,
-			hasLink: linkHash !== null
+			hasLink: linkHash !== null,
+			trackingToken: committeeView ? party.trackingToken : null
 		})),
 		mediators,
 		experts,

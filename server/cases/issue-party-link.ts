@@ -22,7 +22,7 @@ export async function issuePartyLink(app: AppCore, actor: Actor, input: unknown,
 		await findVisibleCase(tx, actor, caseId, true);
 		const updated = await tx
 			.update(caseParties)
-			.set({ trackingTokenHash: link.hash })
+			.set({ trackingTokenHash: link.hash, trackingToken: link.token })
 			.where(and(eq(caseParties.id, partyId), eq(caseParties.caseId, caseId)))
 			.returning({ id: caseParties.id });
 		if (!updated.length) throw new AppError('VALIDATION', { fields: { partyId: ['invalid'] } });

@@ -3,6 +3,7 @@ import { canTransition, deadlineState, type DeadlineState } from '#shared/cases.
 import { AppError } from '#shared/errors.ts';
 import type { Db } from '../db/client.ts';
 import { caseParties, cases, committees, orgNodes } from '../db/schema.ts';
+import { getTrackedAgreement, type TrackedAgreement } from '../signing/get-tracked-agreement.ts';
 import type { CaseRow } from './case-scope.ts';
 import { trackingTokenHash } from './create-case.ts';
 import { listEvidence, listTimeline, type EvidenceItem, type TimelineEvent } from './get-case.ts';
@@ -42,18 +43,24 @@ export type TrackedCase = {
 		deadlineState: DeadlineState;
 		villageName: string;
 		committeeName: string;
+		outcome: CaseRow['outcome'];
+		referralTarget: CaseRow['referralTarget'];
 	};
 	parties: { side: 'applicant' | 'respondent'; name: string }[];
 	evidence: EvidenceItem[];
 	timeline: TimelineEvent[];
+	agreement: TrackedAgreement | null;
 	/** The applicant may withdraw while the mediation has not ended. */
 	canWithdraw: boolean;
 };
 
-/** What a party sees through their link: the case's progress and evidence, without the committee's internals. */
+/**
+ * What a party sees through their link: the case's progress, evidence, agreement and outcome,
+ * without the committee's internals.
+ */
 export async function getTrackedCase(db: Db, token: string, now = new Date()): Promise<TrackedCase> {
 	const { party, caseRow } = await findTrackedParty(db, token);
-	const [[place], parties, evidence, timeline] = await Promise.all([
+	const [[place], parties, evidence, timeline, agreement] = await Promise.all([
 		db
 			.select({ villageName: orgNodes.name, committeeName: committees.name })
 			.from(orgNodes)
@@ -65,7 +72,8 @@ export async function getTrackedCase(db: Db, token: string, now = new Date()): P
 			.where(eq(caseParties.caseId, caseRow.id))
 			.orderBy(asc(caseParties.side), asc(caseParties.createdAt)),
 		listEvidence(db, caseRow.id),
-		listTimeline(db, caseRow.id, false)
+		listTimeline(db, caseRow.id, false),
+		getTrackedAgreement(db, caseRow.id)
 	]);
 	return {
 		partyName: party.name,
@@ -79,11 +87,14 @@ export async function getTrackedCase(db: Db, token: string, now = new Date()): P
 			createdAt: caseRow.createdAt,
 			deadline: caseRow.deadline,
 			deadlineState: deadlineState(caseRow.status, caseRow.deadline, now),
+			outcome: caseRow.outcome,
+			referralTarget: caseRow.referralTarget,
 			...place
 		},
 		parties,
 		evidence,
 		timeline,
+		agreement,
 		canWithdraw: party.side === 'applicant' && canTransition(caseRow.status, 'withdraw')
 	};
 }

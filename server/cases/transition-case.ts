@@ -10,6 +10,7 @@ import type { Db } from '../db/client.ts';
 import { caseMediators, cases } from '../db/schema.ts';
 import { parseInput } from '../parse-input.ts';
 import { findVisibleCase, type CaseRow } from './case-scope.ts';
+import { issueMissingPartyLinks } from './issue-missing-party-links.ts';
 import { committeeById, parentCommittee } from './route-case.ts';
 
 const DAY_MS = 86_400_000;
@@ -29,7 +30,8 @@ async function effectsOf(
 			// Whoever accepts takes the case on, unless mediators are already assigned.
 			const [assigned] = await tx.select().from(caseMediators).where(eq(caseMediators.caseId, row.id)).limit(1);
 			if (!assigned && actorId) await tx.insert(caseMediators).values({ caseId: row.id, userId: actorId });
-			return { set: { acceptedAt: now, deadline }, data: { deadline: deadline.toISOString() } };
+			const linkedPartyIds = await issueMissingPartyLinks(tx, row.id);
+			return { set: { acceptedAt: now, deadline }, data: { deadline: deadline.toISOString(), linkedPartyIds } };
 		}
 		case 'escalate': {
 			const parent = await parentCommittee(tx, row.committeePath);

@@ -245,8 +245,13 @@ export const caseParties = pgTable(
 		address: text('address'),
 		/** The party's account, when they have one. */
 		userId: uuid('user_id').references(() => users.id),
-		/** SHA-256 of the party's private tracking link token; the token itself is shown once. */
+		/** SHA-256 of the party's private tracking link token, which the link is looked up by. */
 		trackingTokenHash: text('tracking_token_hash').unique(),
+		/**
+		 * The token itself, so that the mediator can hand the link over again (a party without a
+		 * phone) and the room can point the party to it; links issued before it was kept have none.
+		 */
+		trackingToken: text('tracking_token'),
 		createdAt: createdAt()
 	},
 	(t) => [

@@ -1,5 +1,5 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
-import { JOINABLE_STATUSES, type SessionKind, type SessionStatus } from '#shared/sessions.ts';
+import { and, asc, eq, ne } from 'drizzle-orm';
+import type { SessionKind, SessionStatus } from '#shared/sessions.ts';
 import { findTrackedParty } from '../cases/track-case.ts';
 import type { Db } from '../db/client.ts';
 import { mediationSessions, sessionParticipants } from '../db/schema.ts';
@@ -13,9 +13,9 @@ export type TrackedSession = {
 };
 
 /**
- * The sessions a party is invited to, for their tracking page: those still
- * to be held or under way. Never the invitation itself: its link and PIN
- * come from the mediator.
+ * The sessions a party is invited to, for their tracking page: held, under
+ * way or to come, not the cancelled ones. Never the invitation itself: its
+ * link and PIN come from the mediator.
  */
 export async function listTrackedSessions(db: Db, token: string): Promise<TrackedSession[]> {
 	const { party } = await findTrackedParty(db, token);
@@ -29,8 +29,6 @@ export async function listTrackedSessions(db: Db, token: string): Promise<Tracke
 		})
 		.from(sessionParticipants)
 		.innerJoin(mediationSessions, eq(mediationSessions.id, sessionParticipants.sessionId))
-		.where(
-			and(eq(sessionParticipants.casePartyId, party.id), inArray(mediationSessions.status, [...JOINABLE_STATUSES]))
-		)
+		.where(and(eq(sessionParticipants.casePartyId, party.id), ne(mediationSessions.status, 'cancelled')))
 		.orderBy(asc(mediationSessions.scheduledFor));
 }

@@ -19,6 +19,11 @@ const current = (caseId: string) => and(eq(sealedAgreements.caseId, caseId), isN
  */
 export async function downloadSealedAgreement(db: Db, caseId: string, identities: RoomIdentity[]) {
 	if (!(await hasPart(db, caseId, identities))) return 'forbidden' as const;
+	return currentSealedPdf(db, caseId);
+}
+
+/** The case's current sealed agreement as a file, for a caller who checked who asks; null when there is none. */
+export async function currentSealedPdf(db: Db, caseId: string) {
 	const [sealed] = await db
 		.select({ pdf: sealedAgreements.pdf, sha256: sealedAgreements.sha256, caseNumber: cases.number })
 		.from(sealedAgreements)

@@ -258,6 +258,14 @@ test('a mediator admits two parties, all see and hear each other, a caucus isola
 		await expect(applicant.locator('section.room[data-space^="caucus:"]')).toBeVisible();
 		await expect(applicant.getByText(zh('room_in_caucus'))).toBeVisible();
 		await expect(respondent.locator('section.room[data-space="joint"]')).toBeVisible();
+		// Those inside are told who hears them; the one left outside, who is away and that they wait.
+		await expect(applicant.locator('[data-banner="caucus"]')).toContainText(
+			zh('room_caucus_hearers', { names: MEDIATOR })
+		);
+		await expect(
+			respondent.getByRole('status').filter({ hasText: zh('room_caucus_elsewhere', { names: APPLICANT }) })
+		).toBeVisible();
+		await expect(respondent.getByText(zh('room_in_joint'))).toHaveCount(0);
 
 		await expectReceiving(applicant, MEDIATOR);
 		await expectReceiving(page, APPLICANT);
@@ -293,6 +301,7 @@ test('a mediator admits two parties, all see and hear each other, a caucus isola
 		await page.getByRole('button', { name: zh('room_close_caucus') }).click();
 		for (const viewer of [page, applicant, respondent])
 			await expect(viewer.locator('section.room[data-space="joint"]')).toBeVisible();
+		await expect(respondent.getByText(zh('room_in_joint'))).toBeVisible();
 		await expectReceiving(respondent, APPLICANT);
 		await expectReceiving(respondent, MEDIATOR);
 		await expectReceiving(applicant, RESPONDENT);

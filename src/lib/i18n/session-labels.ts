@@ -1,9 +1,10 @@
 import type { InvitationState, ParticipantRole, SessionKind, SessionStatus } from '$lib/shared/sessions';
 import { m } from './paraglide/messages';
+import type { Locale } from './paraglide/runtime';
 
-/** Display names of the sessions' enumerations, in the current language. */
-export const sessionKindLabel = (kind: SessionKind): string =>
-	({ mediation: m.session_kind_mediation, consultation: m.session_kind_consultation })[kind]();
+/** Display names of the sessions' enumerations, in the current language (or in `locale`). */
+export const sessionKindLabel = (kind: SessionKind, locale?: Locale): string =>
+	({ mediation: m.session_kind_mediation, consultation: m.session_kind_consultation })[kind]({}, { locale });
 
 export const sessionStatusLabel = (status: SessionStatus): string =>
 	({

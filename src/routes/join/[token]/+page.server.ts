@@ -2,6 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { describeInvitation } from '#server/sessions/describe-invitation.ts';
 import { joinByInvitation } from '#server/sessions/join-by-invitation.ts';
 import { findJoin, JOIN_COOKIE } from '#server/sessions/participant-of.ts';
+import { partyTrackingToken } from '#server/sessions/party-tracking-token.ts';
 import { m } from '$lib/i18n/paraglide/messages';
 import { clientOf, formAction, readForm } from '$lib/server/form-action';
 import { sessionCookieOptions } from '$lib/server/session-cookie';
@@ -20,14 +21,15 @@ export const load: PageServerLoad = async ({ locals, params, cookies, setHeaders
 		if (e instanceof AppError && e.code === 'NOT_FOUND') error(404, { message: m.join_unknown(), code: 'NOT_FOUND' });
 		throw e;
 	}
-	// Opened again on the phone that already joined with it: straight back into the room.
 	const joinToken = cookies.get(JOIN_COOKIE);
-	if (invitation.state === 'open' && joinToken) {
-		const join = await findJoin(locals.app.db, joinToken);
-		if (join?.participantId === invitation.participantId) redirect(303, roomOf(join.sessionId));
-	}
+	const join = joinToken ? await findJoin(locals.app.db, joinToken) : null;
+	const joinedHere = join?.participantId === invitation.participantId;
+	// Opened again on the phone that already joined with it: straight back into the room.
+	if (invitation.state === 'open' && joinedHere) redirect(303, roomOf(join.sessionId));
+	// Only the phone that proved the PIN is shown the party's own case page (the link alone is not enough).
+	const trackingToken = joinedHere ? await partyTrackingToken(locals.app.db, invitation.participantId) : null;
 	const { participantId: _participant, ...shown } = invitation;
-	return { invitation: shown };
+	return { invitation: shown, trackingLink: trackingToken && `/track/${trackingToken}` };
 };
 
 export const actions: Actions = {

@@ -1,5 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import { participantOf } from '#server/sessions/participant-of.ts';
+import { partyTrackingToken } from '#server/sessions/party-tracking-token.ts';
 import { m } from '$lib/i18n/paraglide/messages';
 import { roomIdentities } from '$lib/server/room-identities';
 import { AppError } from '$lib/shared/errors';
@@ -28,8 +29,10 @@ export const load: PageServerLoad = async (event) => {
 	for (const identity of identities) {
 		try {
 			const { participant, session } = await participantOf(locals.app.db, params.id, identity);
+			const trackingToken = await partyTrackingToken(locals.app.db, participant.id);
 			return {
 				participant: { role: participant.role, displayName: participant.displayName },
+				trackingLink: trackingToken && `/track/${trackingToken}`,
 				session: {
 					id: session.id,
 					kind: session.kind,

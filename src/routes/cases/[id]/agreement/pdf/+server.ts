@@ -1,8 +1,8 @@
 import { error } from '@sveltejs/kit';
-import { contentDisposition } from '#server/content-disposition.ts';
 import { downloadSealedAgreement } from '#server/signing/download-sealed-agreement.ts';
 import { m } from '$lib/i18n/paraglide/messages';
 import { roomIdentities } from '$lib/server/room-identities';
+import { sealedPdfResponse } from '$lib/server/sealed-pdf-response';
 import { caseIdSchema } from '$lib/shared/validation';
 import type { RequestHandler } from './$types';
 
@@ -18,16 +18,5 @@ export const GET: RequestHandler = async ({ locals, cookies, params }) => {
 	const sealed = await downloadSealedAgreement(locals.app.db, params.id, identities);
 	if (sealed === 'forbidden') error(403, { message: m.error_forbidden(), code: 'FORBIDDEN' });
 	if (!sealed) notFound();
-	return new Response(new Uint8Array(sealed.pdf), {
-		headers: {
-			'content-type': 'application/pdf',
-			'content-disposition': contentDisposition(
-				'attachment',
-				`人民调解协议书-${sealed.caseNumber}.pdf`,
-				`agreement-${sealed.caseNumber}.pdf`
-			),
-			'cache-control': 'private, no-store',
-			'x-content-sha256': sealed.sha256
-		}
-	});
+	return sealedPdfResponse(sealed);
 };
