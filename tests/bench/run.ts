@@ -13,6 +13,7 @@ import { format, resolveConfig } from 'prettier';
 import { benchCases, casesSectionTitle } from './cases-bench.ts';
 import { benchRoom, roomSectionTitle } from './room-bench.ts';
 import { benchDrafting, draftingSectionTitle } from './drafting-bench.ts';
+import { benchRecovery, recoverySectionTitle } from './recovery-bench.ts';
 import { benchSigning, signingSectionTitle } from './signing-bench.ts';
 import { benchStatistics, statisticsSectionTitle } from './statistics-bench.ts';
 
@@ -23,6 +24,7 @@ const benches: Bench[] = [
 	{ title: statisticsSectionTitle, run: benchStatistics },
 	{ title: draftingSectionTitle, run: benchDrafting },
 	{ title: roomSectionTitle, run: benchRoom },
+	{ title: recoverySectionTitle, run: benchRecovery },
 	{ title: signingSectionTitle, run: benchSigning }
 ];
 
