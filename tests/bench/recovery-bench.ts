@@ -101,7 +101,8 @@ export async function benchRecovery(): Promise<string> {
 		}
 		const people = [mediator, ...parties];
 		// The first video of three pages takes long on a busy machine.
-		await flowing(people, 3 * RECOVERY_TIMEOUT_MS);
+		const stale = await staleStreams(people, 3 * RECOVERY_TIMEOUT_MS);
+		if (stale.length) throw new Error(`video does not flow: ${stale.join(', ')}`);
 
 		const scenarios: Scenario[] = [
 			{ label: 'mediasoup worker killed (SIGKILL)', before: { frames: '~1 s' }, runs: [] },
@@ -113,24 +114,26 @@ export async function benchRecovery(): Promise<string> {
 			}
 		];
 		const [crash, blip, restart] = scenarios;
-		for (let i = 0; i < RUNS; i++) {
-			console.log(`  worker crash ${i + 1}`);
-			crash.runs.push(await workerCrash(server, people));
-			await flowing(people);
-		}
-		for (let i = 0; i < RUNS; i++) {
-			console.log(`  network blip ${i + 1}`);
-			blip.runs.push(await networkBlip(parties[0], people));
-			await flowing(people);
-		}
-		for (let i = 0; i < RUNS; i++) {
-			console.log(`  app restart ${i + 1}`);
-			const run = await appRestart(server, storage, port, people);
+		const repeat = async (scenario: Scenario, incident: () => Promise<Run>) => {
+			for (let i = 0; i < RUNS; i++) {
+				const run = await incident();
+				scenario.runs.push(run);
+				console.log(`  ${scenario.label}, run ${i + 1}:`, run.phases, run.findings);
+				// A room that did not recover is the finding: the next runs would measure nothing.
+				const stale = await staleStreams(people);
+				if (stale.length) {
+					run.findings.push(`video did not flow again everywhere: ${stale.join(', ')}`);
+					return;
+				}
+			}
+		};
+		await repeat(crash, () => workerCrash(server!, people));
+		await repeat(blip, () => networkBlip(parties[0], people));
+		await repeat(restart, async () => {
+			const run = await appRestart(server!, storage, port, people);
 			server = run.server;
-			restart.runs.push(run);
-			await flowing(people);
-		}
-		for (const scenario of scenarios) for (const run of scenario.runs) console.log(scenario.label, run);
+			return run;
+		});
 		return section(scenarios, browser.version(), (performance.now() - started) / 60_000);
 	} finally {
 		await browser.close();
@@ -186,8 +189,8 @@ const watchOf = (page: Page) => page.evaluate(() => (window as WatchWindow).__re
 const roomState = (page: Page) =>
 	page.locator('section.room').evaluate((el) => `${el.dataset.phase}/${el.dataset.space}`);
 
-/** Waits until every stream between `people` painted a frame within the last FLOWING_MS. */
-async function flowing(people: Person[], timeoutMs = RECOVERY_TIMEOUT_MS): Promise<void> {
+/** Waits until every stream between `people` painted a frame within the last FLOWING_MS; returns those that did not. */
+async function staleStreams(people: Person[], timeoutMs = RECOVERY_TIMEOUT_MS): Promise<string[]> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const stale: string[] = [];
@@ -195,13 +198,13 @@ async function flowing(people: Person[], timeoutMs = RECOVERY_TIMEOUT_MS): Promi
 			const { last } = await watchOf(viewer.page);
 			for (const sender of people) {
 				if (sender !== viewer && !(Date.now() - (last[sender.peerId] ?? 0) < FLOWING_MS)) {
-					const age = last[sender.peerId] === undefined ? 'never' : `${Date.now() - last[sender.peerId]} ms ago`;
+					const age =
+						last[sender.peerId] === undefined ? 'never' : `${Math.round(Date.now() - last[sender.peerId])} ms ago`;
 					stale.push(`${viewer.name} ← ${sender.name} (last frame ${age}, room ${await roomState(viewer.page)})`);
 				}
 			}
 		}
-		if (!stale.length) return;
-		if (Date.now() > deadline) throw new Error(`video does not flow: ${stale.join(', ')}`);
+		if (!stale.length || Date.now() > deadline) return stale;
 		await new Promise((resolve) => setTimeout(resolve, 200));
 	}
 }
@@ -235,7 +238,7 @@ async function framesAgain(
 				const { last } = await watchOf(viewer.page);
 				const lastFrame = last[sender.peerId];
 				findings.push(
-					`${viewer.name} had no new frame of ${sender.name}'s camera ${RECOVERY_TIMEOUT_MS / 1000} s after the incident (its room ${await roomState(viewer.page)}; ${lastFrame === undefined ? 'never a frame' : `last frame ${lastFrame - since} ms after the incident`})`
+					`${viewer.name} had no new frame of ${sender.name}'s camera ${RECOVERY_TIMEOUT_MS / 1000} s after the incident (its room ${await roomState(viewer.page)}; ${lastFrame === undefined ? 'never a frame' : `last frame ${Math.round(lastFrame - since)} ms after the incident`})`
 				);
 			}
 			return { at: undefined, findings };
