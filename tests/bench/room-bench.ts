@@ -50,14 +50,14 @@ const clientVersion = (): string =>
 	JSON.parse(readFileSync(new URL('../../node_modules/mediasoup-client/package.json', import.meta.url), 'utf8'))
 		.version;
 
-const table = (head: string[], rows: (string | number)[][]) =>
+export const table = (head: string[], rows: (string | number)[][]) =>
 	[head, head.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
-const ms = (value: number | undefined) => (value === undefined ? '—' : value.toFixed(0));
+export const ms = (value: number | undefined) => (value === undefined ? '—' : value.toFixed(0));
 const pct = (fraction: number) => (fraction * 100).toFixed(1);
 const count = (n: number) => Math.round(n).toLocaleString('en');
 
 /** Nearest-rank percentile. */
-function percentile(values: number[], p: number): number {
+export function percentile(values: number[], p: number): number {
 	const sorted = [...values].sort((a, b) => a - b);
 	return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }

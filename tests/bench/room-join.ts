@@ -10,7 +10,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { eq } from 'drizzle-orm';
-import { publishApp } from '#server/app.ts';
+import { publishApp, type App } from '#server/app.ts';
 import { createSession, SESSION_COOKIE } from '#server/auth/sessions.ts';
 import { applyOnline } from '#server/cases/apply-online.ts';
 import { transitionCase } from '#server/cases/transition-case.ts';
@@ -112,12 +112,13 @@ async function serve(app: TestApp): Promise<{ server: Server; url: string }> {
 	return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-type Seeded = { sessionId: string; mediatorCookie: string; joinTokens: string[] };
+/** The guests' join tokens and their peer ids (their participants' ids) in the same order. */
+export type Seeded = { sessionId: string; mediatorCookie: string; joinTokens: string[]; guestIds: string[] };
 
-/** A town, an accepted case with ten parties, a mediation in ten minutes with all of them invited and joined by PIN. */
-async function seed(app: TestApp): Promise<Seeded> {
+/** A town, an accepted case with `guests` parties, a mediation in ten minutes with all of them invited and joined by PIN. */
+export async function seed(app: App, guests = GUESTS): Promise<Seeded> {
 	const network = await setUpNetwork(app);
-	const respondents = Array.from({ length: GUESTS - 1 }, (_, i) => ({
+	const respondents = Array.from({ length: guests - 1 }, (_, i) => ({
 		name: `被申请人${i + 1}`,
 		phone: `1390013${String(9000 + i)}`
 	}));
@@ -145,7 +146,8 @@ async function seed(app: TestApp): Promise<Seeded> {
 	}
 	// The network's accounts have no password: a log-in session is made for the mediator directly.
 	const { token } = await createSession(app.db, mediator.id, CLIENT, app.config.sessionDays);
-	return { sessionId, mediatorCookie: token, joinTokens };
+	const guestIds = invitations.map((invitation) => invitation.participantId);
+	return { sessionId, mediatorCookie: token, joinTokens, guestIds };
 }
 
 /** The mediator's page, joined: in the joint space, its own camera showing. */
@@ -160,7 +162,7 @@ async function mediatorInRoom(browser: Browser, url: string, seeded: Seeded): Pr
 	return page;
 }
 
-const joinButton = (page: Page) => page.getByRole('button', { name: text('zh-CN', 'device_join'), exact: true });
+export const joinButton = (page: Page) => page.getByRole('button', { name: text('zh-CN', 'device_join'), exact: true });
 
 /**
  * One guest's join in a browser context of its own (no cookies but the join, an empty cache):

@@ -14,6 +14,7 @@ import { benchCases, casesSectionTitle } from './cases-bench.ts';
 import { benchRoom, roomSectionTitle } from './room-bench.ts';
 import { benchDrafting, draftingSectionTitle } from './drafting-bench.ts';
 import { benchPageWeight, pageWeightSectionTitle } from './page-weight-bench.ts';
+import { benchRecovery, recoverySectionTitle } from './recovery-bench.ts';
 import { benchSigning, signingSectionTitle } from './signing-bench.ts';
 import { benchStatistics, statisticsSectionTitle } from './statistics-bench.ts';
 
@@ -24,6 +25,7 @@ const benches: Bench[] = [
 	{ title: statisticsSectionTitle, run: benchStatistics },
 	{ title: draftingSectionTitle, run: benchDrafting },
 	{ title: roomSectionTitle, run: benchRoom },
+	{ title: recoverySectionTitle, run: benchRecovery },
 	{ title: signingSectionTitle, run: benchSigning },
 	{ title: pageWeightSectionTitle, run: benchPageWeight }
 ];
