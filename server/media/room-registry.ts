@@ -81,8 +81,15 @@ export class RoomRegistry extends extras.EnhancedEventEmitter<RoomRegistryEvents
 
 	async #openRoom(sessionId: string): Promise<Room> {
 		this.#pool ??= this.#startPool();
-		const [pool, remembered] = await Promise.all([this.#pool, this.#memory.recall(sessionId)]);
-		const room = await Room.create(sessionId, pool, remembered);
+		let room: Room;
+		try {
+			const [pool, remembered] = await Promise.all([this.#pool, this.#memory.recall(sessionId)]);
+			room = await Room.create(sessionId, pool, remembered);
+		} catch (error) {
+			// No room opened here: its places are not this process's to mark as seen.
+			this.#memory.release(sessionId);
+			throw error;
+		}
 		room.on('placeChanged', (peerId, place) => this.#memory.remember(sessionId, peerId, place));
 		room.on('close', () => {
 			this.#memory.release(sessionId);
