@@ -27,7 +27,7 @@ import {
 	test,
 	type NewClient
 } from './draft-client.ts';
-import { connected } from './socket-client.ts';
+import { connected, type ClientSocket } from './socket-client.ts';
 
 const LIMIT_REFUSAL = (limit: string) => ({ ok: false, error: { code: 'DRAFT_LIMIT', fields: { draft: [limit] } } });
 
@@ -216,10 +216,15 @@ describe('memory', () => {
 				const form = { ...intakeForm(network.nodes.east.id), channel: 'walk_in' };
 				caseIds.push((await registerCase(app, network.eastMediator, form, [], null)).caseId);
 			}
-			// One connection, and a document of its own for each draft.
-			const socket = connect({ cookie: world.cookies.mediator });
-			await connected(socket);
+			// A document of its own for each draft, on a connection of its own for every 40: a connection
+			// may send 200 commands at once, then 60 a second, and each draft takes four.
+			let socket: ClientSocket | undefined;
 			const inDraft = async (caseId: string, work: (draft: DraftClient) => Promise<void>) => {
+				if (!socket || caseIds.indexOf(caseId) % 40 === 0) {
+					socket?.disconnect();
+					socket = connect({ cookie: world.cookies.mediator });
+					await connected(socket);
+				}
 				const draft = new DraftClient(socket);
 				expect((await draft.open(caseId)).ok).toBe(true);
 				expect((await draft.sync()).ok).toBe(true);
@@ -233,7 +238,7 @@ describe('memory', () => {
 					expect(app.drafts.has(draft.draftId)).toBe(true);
 					// Closed with the edit still on its way: it is stored all the same, then the draft goes.
 					const edit = draft.append(`【第${i}份】`);
-					await ok(socket, 'draft:close', { draftId: draft.draftId });
+					await ok(draft.socket, 'draft:close', { draftId: draft.draftId });
 					expect((await edit).ok).toBe(true);
 				});
 				draftIds.push(draftId);
@@ -244,7 +249,7 @@ describe('memory', () => {
 			for (const [i, caseId] of caseIds.entries()) {
 				await inDraft(caseId, async (draft) => {
 					expect(draft.text).toContain(`【第${i}份】`);
-					await ok(socket, 'draft:close', { draftId: draft.draftId });
+					await ok(draft.socket, 'draft:close', { draftId: draft.draftId });
 				});
 			}
 			await vi.waitFor(() => expect(draftIds.filter((id) => app.drafts.has(id))).toEqual([]));

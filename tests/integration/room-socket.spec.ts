@@ -341,13 +341,19 @@ describe('case status', () => {
 
 		const mediator = await enter(connect, mediatorCookie, session.sessionId);
 		expect(await statusOf()).toBe('in_mediation');
-		expect((await events()).slice(-2)).toEqual([
+		// Then the mediator's entry is recorded as a join of the session.
+		expect((await events()).slice(-3)).toEqual([
 			{
 				action: 'session.started',
 				actorId: network.eastMediator.id,
 				data: { sessionId: session.sessionId, participantId: mediator.id }
 			},
-			{ action: 'case.start', actorId: network.eastMediator.id, data: { from: 'scheduled', to: 'in_mediation' } }
+			{ action: 'case.start', actorId: network.eastMediator.id, data: { from: 'scheduled', to: 'in_mediation' } },
+			{
+				action: 'session.joined',
+				actorId: network.eastMediator.id,
+				data: { sessionId: session.sessionId, participantId: mediator.id, role: 'mediator', via: 'account' }
+			}
 		]);
 
 		// Coming back to the live session starts nothing again.
