@@ -84,6 +84,7 @@ test('/healthz reports the database and realtime as up', async ({ request }) => 
 			driver: process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite',
 			latencyMs: expect.any(Number)
 		},
-		realtime: { ok: true, connections: expect.any(Number) }
+		realtime: { ok: true, connections: expect.any(Number) },
+		agreementFonts: { ok: true, rareCharacters: expect.any(Boolean) }
 	});
 });

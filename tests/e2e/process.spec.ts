@@ -85,6 +85,7 @@ test('data survives a restart and SIGTERM shuts down cleanly', async () => {
 			townName: '青石镇',
 			townCode: 'QSZ',
 			committeeName: '青石镇人民调解委员会',
+			publicOrigin: base,
 			username: admin.username,
 			displayName: '管理员',
 			password: admin.password,

@@ -13,7 +13,10 @@ const SECURITY_HEADERS = {
 
 export const securityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
-	for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.headers.set(name, value);
+	// A route's own stricter choice stands (a private link's pages and files send no Referer at all).
+	for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+		if (!response.headers.has(name)) response.headers.set(name, value);
+	}
 	// Only over HTTPS: a browser ignores it on plain HTTP, and a site without TLS must stay reachable.
 	if (event.url.protocol === 'https:') response.headers.set('strict-transport-security', 'max-age=31536000');
 	return response;
