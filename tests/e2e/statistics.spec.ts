@@ -168,7 +168,7 @@ test('a party rates a mediation that has ended through their tracking link', asy
 	await page.getByRole('row').filter({ hasText: '钱小兵' }).getByRole('link').first().click();
 	const party = page.locator('li[data-party="钱小兵"]');
 	await party.getByRole('button', { name: zh('case_issue_link') }).click();
-	const link = await party.getByRole('textbox').inputValue();
+	const link = await party.getByRole('textbox', { name: zh('case_link_issued', { name: '钱小兵' }) }).inputValue();
 
 	await otherPage.goto(link);
 	const survey = otherPage.locator('.survey');
