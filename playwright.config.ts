@@ -1,17 +1,17 @@
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
-import { CHROMIUM_PATH } from './tests/fixtures/chromium-path.ts';
-import { e2eBaseUrl, type E2eServerName } from './tests/fixtures/e2e-state.ts';
+import { CHROMIUM_PATH } from './tests/support/chromium-path.ts';
+import { e2eBaseUrl, type E2eServerName } from './tests/support/e2e-state.ts';
 
 type WebServer = Exclude<PlaywrightTestConfig['webServer'], unknown[] | undefined>;
 
 // Names this run's server state; the servers and workers started from here inherit it.
 process.env.TIAOJIE_E2E_RUN ??= String(process.pid);
 
-/** A fresh app for one project's tests; see tests/fixtures/e2e-server.ts. */
+/** A fresh app for one project's tests; see tests/support/e2e-server.ts. */
 function server(name: E2eServerName): WebServer {
 	return {
 		name,
-		command: `node tests/fixtures/e2e-server.ts ${name}`,
+		command: `node tests/support/e2e-server.ts ${name}`,
 		url: `${e2eBaseUrl(name)}/healthz`,
 		env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
 		reuseExistingServer: false,

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { RARE_CHARACTERS_FONT_FILE } from '../signing/agreement-fonts.ts';
-import { CHROMIUM_PATH } from '../../tests/fixtures/chromium-path.ts';
+import { CHROMIUM_PATH } from '../../tests/support/chromium-path.ts';
 
 const onPath = (command: string) =>
 	(process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, command)));

@@ -24,9 +24,9 @@ import { loadConfig } from '#server/config.ts';
 import { openDatabase } from '#server/db/client.ts';
 import { committeeMembers, users } from '#server/db/schema.ts';
 import { createLogger } from '#server/log.ts';
-import { intakeForm, setUpNetwork } from '../fixtures/case-network.ts';
-import { seededRandom } from '../fixtures/seeded-random.ts';
-import { freshDatabase } from '../integration/fresh-database.ts';
+import { intakeForm, setUpNetwork } from '../support/case-network.ts';
+import { seededRandom } from '../support/seeded-random.ts';
+import { freshDatabase } from '../support/fresh-database.ts';
 import {
 	fingerprint,
 	ProjectTypist,

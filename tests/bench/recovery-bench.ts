@@ -14,7 +14,7 @@ import { SESSION_COOKIE } from '#server/auth/sessions.ts';
 import { sessionParticipants } from '#server/db/schema.ts';
 import { JOIN_COOKIE } from '#server/sessions/participant-of.ts';
 import playwrightConfig from '../../playwright.config.ts';
-import { text } from '../fixtures/e2e-messages.ts';
+import { text } from '../support/e2e-messages.ts';
 import {
 	freePort,
 	kill,
@@ -23,7 +23,7 @@ import {
 	withApp,
 	type ServerProcess,
 	type ServerStorage
-} from '../integration/server-process.ts';
+} from '../support/server-process.ts';
 import { ms, percentile, table } from './room-bench.ts';
 import { joinButton, seed } from './room-join.ts';
 

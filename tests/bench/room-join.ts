@@ -20,9 +20,9 @@ import { joinByInvitation } from '#server/sessions/join-by-invitation.ts';
 import { JOIN_COOKIE } from '#server/sessions/participant-of.ts';
 import { scheduleSession } from '#server/sessions/schedule-session.ts';
 import playwrightConfig from '../../playwright.config.ts';
-import { intakeForm, setUpNetwork } from '../fixtures/case-network.ts';
-import { text } from '../fixtures/e2e-messages.ts';
-import { createTestApp, type TestApp } from '../fixtures/test-app.ts';
+import { intakeForm, setUpNetwork } from '../support/case-network.ts';
+import { text } from '../support/e2e-messages.ts';
+import { createTestApp, type TestApp } from '../support/test-app.ts';
 
 /** Joins timed; each guest joins JOINS / GUESTS times, leaving in between. */
 export const JOINS = 20;

@@ -9,7 +9,7 @@ import type { FontEmbedding } from '#server/signing/build-agreement-pdf.ts';
 import { createSealKey } from '#server/signing/create-seal-key.ts';
 import { readPdfSeal } from '#server/signing/read-pdf-seal.ts';
 import { createLogger } from '#server/log.ts';
-import { agreementInput, agreementText, SEAL_PASSPHRASE, withParagraphs } from '../integration/signing-samples.ts';
+import { agreementInput, agreementText, SEAL_PASSPHRASE, withParagraphs } from '../support/signing-samples.ts';
 
 export const signingSectionTitle = 'Signing: build and seal an agreement PDF';
 

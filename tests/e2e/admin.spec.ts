@@ -1,5 +1,5 @@
-import { textPattern } from '../fixtures/e2e-messages.ts';
-import { expect, field, HOME_HEADING, logIn, test, zh } from '../fixtures/e2e-test.ts';
+import { textPattern } from '../support/e2e-messages.ts';
+import { expect, field, HOME_HEADING, logIn, test, zh } from '../support/e2e-test.ts';
 
 test('an admin builds a village committee and manages a mediator’s account from first log-in to deactivation', async ({
 	page,

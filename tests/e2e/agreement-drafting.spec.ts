@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test';
-import { expect, logIn, test, zh } from '../fixtures/e2e-test.ts';
+import { expect, logIn, test, zh } from '../support/e2e-test.ts';
 
 // The first test starts the draft the second finds in the room.
 test.describe.configure({ mode: 'serial' });

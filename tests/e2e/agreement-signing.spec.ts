@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Page } from '@playwright/test';
-import { expect, logIn, test, zh } from '../fixtures/e2e-test.ts';
+import { expect, logIn, test, zh } from '../support/e2e-test.ts';
 
 /**
  * Signing in three browsers. Only this file uses the 东村 air-conditioner case (周晓梅 v 吴国庆,

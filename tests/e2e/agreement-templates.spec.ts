@@ -1,4 +1,4 @@
-import { expect, test, zh } from '../fixtures/e2e-test.ts';
+import { expect, test, zh } from '../support/e2e-test.ts';
 
 const TOWN = '青石镇';
 const LAST_BUILT_IN_CLAUSE = '本协议履行完毕后，各方当事人就本纠纷再无其他争议。';

@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
-import { png } from '../fixtures/evidence-samples.ts';
-import { textPattern } from '../fixtures/e2e-messages.ts';
-import { expect, field, logIn, test, zh } from '../fixtures/e2e-test.ts';
+import { png } from '../support/evidence-samples.ts';
+import { textPattern } from '../support/e2e-messages.ts';
+import { expect, field, logIn, test, zh } from '../support/e2e-test.ts';
 
 /**
  * The case page in the demo town. Only the mediator's test changes anything:

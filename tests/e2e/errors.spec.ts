@@ -1,6 +1,6 @@
 import type { APIResponse } from '@playwright/test';
-import { LOCALES, text } from '../fixtures/e2e-messages.ts';
-import { expect, test, zh } from '../fixtures/e2e-test.ts';
+import { LOCALES, text } from '../support/e2e-messages.ts';
+import { expect, test, zh } from '../support/e2e-test.ts';
 
 /** Signs that a response carries a server's insides: stack frames, source paths, error class names. */
 const LEAKS = [

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
-import { LOCALES, text, type Locale } from '../fixtures/e2e-messages.ts';
-import { expect, HOME_HEADING, test } from '../fixtures/e2e-test.ts';
+import { LOCALES, text, type Locale } from '../support/e2e-messages.ts';
+import { expect, HOME_HEADING, test } from '../support/e2e-test.ts';
 
 /** The page is wholly in `locale`: the document's language, the switch's state and a heading. */
 async function expectLanguage(page: Page, locale: Locale, headingKey: string): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
-import { pdf, png } from '../fixtures/evidence-samples.ts';
-import { expect, field, test, zh } from '../fixtures/e2e-test.ts';
+import { pdf, png } from '../support/evidence-samples.ts';
+import { expect, field, test, zh } from '../support/e2e-test.ts';
 
 test.use({ viewport: { width: 390, height: 844 }, hasTouch: true });
 

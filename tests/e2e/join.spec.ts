@@ -1,5 +1,5 @@
 import { devices, type Browser, type Page } from '@playwright/test';
-import { expect, logIn, test, zh } from '../fixtures/e2e-test.ts';
+import { expect, logIn, test, zh } from '../support/e2e-test.ts';
 
 /**
  * Sessions and invitations in the demo town. Only this file changes the

@@ -1,5 +1,5 @@
 import { ROLE_HOME, ROLES } from '../../src/lib/shared/roles.ts';
-import { expect, HOME_HEADING, logIn, submitLogIn, test, zh } from '../fixtures/e2e-test.ts';
+import { expect, HOME_HEADING, logIn, submitLogIn, test, zh } from '../support/e2e-test.ts';
 
 for (const role of ROLES) {
 	test(`the demo ${role} logs in and lands on ${ROLE_HOME[role]}`, async ({ page, loginAs }) => {

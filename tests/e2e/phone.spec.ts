@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from '@playwright/test';
-import { expect, field, logIn, test, zh } from '../fixtures/e2e-test.ts';
+import { expect, field, logIn, test, zh } from '../support/e2e-test.ts';
 
 /**
  * A villager's cheap phone, 360 px wide: every page a party meets, walked in order with a case of

@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/lib/shared/realtime-events.ts';
-import { expect, test as base, zh } from '../fixtures/e2e-test.ts';
+import { expect, test as base, zh } from '../support/e2e-test.ts';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import type { Browser, Page } from '@playwright/test';
-import { expect, logIn, test, zh } from '../fixtures/e2e-test.ts';
+import { expect, logIn, test, zh } from '../support/e2e-test.ts';
 
 // The recovery test kills the media workers, which the other test's media would feel.
 test.describe.configure({ mode: 'serial' });

@@ -1,4 +1,4 @@
-import { expect, test } from '../fixtures/e2e-test.ts';
+import { expect, test } from '../support/e2e-test.ts';
 
 test('pages carry a Content-Security-Policy with a fresh nonce, no framing, and keep camera and microphone to the app', async ({
 	page

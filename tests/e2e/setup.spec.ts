@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, field, logIn, test, zh } from '../fixtures/e2e-test.ts';
+import { expect, field, logIn, test, zh } from '../support/e2e-test.ts';
 
 // Runs on the server whose database has never been set up; each test goes on from the one before.
 test.describe.configure({ mode: 'serial' });

@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test';
-import { expect, field, test, zh } from '../fixtures/e2e-test.ts';
+import { expect, field, test, zh } from '../support/e2e-test.ts';
 
 /**
  * The dashboard and the warnings of the demo town. The demo's 东村 land case

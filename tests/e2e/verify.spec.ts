@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createSealKey } from '../../server/signing/create-seal-key.ts';
 import { readPdfSeal } from '../../server/signing/read-pdf-seal.ts';
-import { sealedAgreementFile } from '../fixtures/e2e-state.ts';
-import { expect, test, zh } from '../fixtures/e2e-test.ts';
+import { sealedAgreementFile } from '../support/e2e-state.ts';
+import { expect, test, zh } from '../support/e2e-test.ts';
 
 const TOWN_COMMITTEE = '青石镇人民调解委员会';
 

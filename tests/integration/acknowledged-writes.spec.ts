@@ -18,8 +18,8 @@ import {
 	storedFiles,
 	users
 } from '#server/db/schema.ts';
-import { png } from '../fixtures/evidence-samples.ts';
-import { ask, codeOf, connectTo, DraftClient, ok, paragraph, setUpDraftCase, type DraftCase } from './draft-client.ts';
+import { png } from '../support/evidence-samples.ts';
+import { ask, codeOf, connectTo, DraftClient, ok, paragraph, setUpDraftCase, type DraftCase } from '../support/draft-client.ts';
 import {
 	kill,
 	serverStorage,
@@ -28,8 +28,8 @@ import {
 	type Driver,
 	type ServerProcess,
 	type ServerStorage
-} from './server-process.ts';
-import { connected } from './socket-client.ts';
+} from '../support/server-process.ts';
+import { connected } from '../support/socket-client.ts';
 
 const DRIVERS: Driver[] = ['pglite', 'postgres'];
 const MEDIATOR_PASSWORD = 'mediator-password-1';

@@ -18,7 +18,7 @@ import { transitionCase } from '#server/cases/transition-case.ts';
 import { agreementDrafts, caseEvents, draftAuthors, draftSnapshots, draftVersions } from '#server/db/schema.ts';
 import { AGREEMENT_FIELD } from '#shared/agreement.ts';
 import { DRAFT_LIMITS } from '#shared/draft-limits.ts';
-import { intakeForm } from '../fixtures/case-network.ts';
+import { intakeForm } from '../support/case-network.ts';
 import {
 	ask,
 	askRaw,
@@ -38,8 +38,8 @@ import {
 	updateMessage,
 	type DraftCase,
 	type NewClient
-} from './draft-client.ts';
-import { connected } from './socket-client.ts';
+} from '../support/draft-client.ts';
+import { connected } from '../support/socket-client.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers.

@@ -17,8 +17,8 @@ import { agreementSchema } from '#shared/agreement-schema.ts';
 import { canonicalText } from '#shared/agreement.ts';
 import { MAX_TEMPLATE_BYTES } from '#shared/agreement-template.ts';
 import type { Actor } from '#shared/roles.ts';
-import { intakeForm, setUpNetwork } from '../fixtures/case-network.ts';
-import { expectAppError, test as base } from './support.ts';
+import { intakeForm, setUpNetwork } from '../support/case-network.ts';
+import { expectAppError, test as base } from '../support/integration-test.ts';
 
 const test = base.extend('network', async ({ app }) => setUpNetwork(app));
 

@@ -4,9 +4,9 @@ import type { App } from '#server/app.ts';
 import { applyOnline } from '#server/cases/apply-online.ts';
 import { caseEvidence, cases } from '#server/db/schema.ts';
 import { AppError } from '#shared/errors.ts';
-import { intakeForm, setUpNetwork } from '../fixtures/case-network.ts';
-import { pdf } from '../fixtures/evidence-samples.ts';
-import { expectAppError, test as base } from './support.ts';
+import { intakeForm, setUpNetwork } from '../support/case-network.ts';
+import { pdf } from '../support/evidence-samples.ts';
+import { expectAppError, test as base } from '../support/integration-test.ts';
 
 const MB = 1024 * 1024;
 const test = base.extend('network', async ({ app }) => setUpNetwork(app));

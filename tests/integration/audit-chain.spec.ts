@@ -5,7 +5,7 @@ import { caseEventHash, GENESIS_HASH } from '#server/audit/case-event-hash.ts';
 import { recordCaseEvent, type CaseEventInput } from '#server/audit/record-case-event.ts';
 import { verifyCaseChain } from '#server/audit/verify-case-chain.ts';
 import { caseEvents, cases, committees } from '#server/db/schema.ts';
-import { CLIENT, expectAppError, test } from './support.ts';
+import { CLIENT, expectAppError, test } from '../support/integration-test.ts';
 
 let caseSerial = 0;
 

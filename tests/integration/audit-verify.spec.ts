@@ -5,8 +5,8 @@ import { verifyCaseChains } from '#server/audit/verify-case-chains.ts';
 import { applyOnline } from '#server/cases/apply-online.ts';
 import { transitionCase } from '#server/cases/transition-case.ts';
 import type { Actor } from '#shared/roles.ts';
-import { intakeForm, setUpNetwork, type Network } from '../fixtures/case-network.ts';
-import { CLIENT, expectAppError, test as base } from './support.ts';
+import { intakeForm, setUpNetwork, type Network } from '../support/case-network.ts';
+import { CLIENT, expectAppError, test as base } from '../support/integration-test.ts';
 
 const test = base.extend('network', async ({ app }) => setUpNetwork(app));
 

@@ -9,8 +9,8 @@ import { registerCase } from '#server/cases/register-case.ts';
 import { reportDispute } from '#server/cases/report-dispute.ts';
 import { caseEvents, caseEvidence, caseParties, cases } from '#server/db/schema.ts';
 import type { App } from '#server/app.ts';
-import { intakeForm, setUpNetwork } from '../fixtures/case-network.ts';
-import { CLIENT, expectAppError, test as base } from './support.ts';
+import { intakeForm, setUpNetwork } from '../support/case-network.ts';
+import { CLIENT, expectAppError, test as base } from '../support/integration-test.ts';
 
 const test = base.extend('network', async ({ app }) => setUpNetwork(app));
 

@@ -9,8 +9,8 @@ import { transitionCase } from '#server/cases/transition-case.ts';
 import { caseEvents, caseMediators, cases } from '#server/db/schema.ts';
 import { setCommitteeDeadline } from '#server/orgs/set-committee-deadline.ts';
 import { CASE_STATUSES, CASE_TRANSITION_NAMES, CASE_TRANSITIONS, type CaseStatus } from '#shared/cases.ts';
-import { intakeForm, setUpNetwork } from '../fixtures/case-network.ts';
-import { CLIENT, expectAppError, test as base } from './support.ts';
+import { intakeForm, setUpNetwork } from '../support/case-network.ts';
+import { CLIENT, expectAppError, test as base } from '../support/integration-test.ts';
 
 const test = base.extend('network', async ({ app }) => setUpNetwork(app));
 

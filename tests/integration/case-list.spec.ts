@@ -6,8 +6,8 @@ import { assignMediators } from '#server/cases/assign-mediators.ts';
 import { CASE_PAGE_SIZE, listCases } from '#server/cases/list-cases.ts';
 import { transitionCase } from '#server/cases/transition-case.ts';
 import { cases } from '#server/db/schema.ts';
-import { intakeForm, setUpNetwork } from '../fixtures/case-network.ts';
-import { expectAppError, test as base } from './support.ts';
+import { intakeForm, setUpNetwork } from '../support/case-network.ts';
+import { expectAppError, test as base } from '../support/integration-test.ts';
 
 const test = base.extend('network', async ({ app }) => setUpNetwork(app));
 

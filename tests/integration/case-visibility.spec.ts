@@ -11,8 +11,8 @@ import { getTrackedCase } from '#server/cases/track-case.ts';
 import { transitionCase } from '#server/cases/transition-case.ts';
 import { caseMediators, caseParties } from '#server/db/schema.ts';
 import type { Actor } from '#shared/roles.ts';
-import { intakeForm, setUpNetwork, type Network } from '../fixtures/case-network.ts';
-import { expectAppError, test as base } from './support.ts';
+import { intakeForm, setUpNetwork, type Network } from '../support/case-network.ts';
+import { expectAppError, test as base } from '../support/integration-test.ts';
 
 /**
  * Four cases across the network: an online application in 东村, a grid

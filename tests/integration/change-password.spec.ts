@@ -5,7 +5,7 @@ import type { Actor } from '#shared/roles.ts';
 import { changePassword } from '#server/auth/change-password.ts';
 import { validateSession } from '#server/auth/sessions.ts';
 import { users } from '#server/db/schema.ts';
-import { addUser, appErrorOf, CLIENT, expectAppError, logInAs, test } from './support.ts';
+import { addUser, appErrorOf, CLIENT, expectAppError, logInAs, test } from '../support/integration-test.ts';
 
 const NEW_PASSWORD = 'a brand new password';
 

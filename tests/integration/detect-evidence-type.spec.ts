@@ -11,7 +11,7 @@ import {
 	webp,
 	windowsProgram,
 	zip
-} from '../fixtures/evidence-samples.ts';
+} from '../support/evidence-samples.ts';
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 

@@ -21,9 +21,9 @@ import {
 	paragraphText,
 	setUpDraftCase,
 	type DraftCase
-} from './draft-client.ts';
-import { freshDatabase } from './fresh-database.ts';
-import { connected } from './socket-client.ts';
+} from '../support/draft-client.ts';
+import { freshDatabase } from '../support/fresh-database.ts';
+import { connected } from '../support/socket-client.ts';
 
 const redisUrl = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
 

@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import { draftComments } from '#server/db/schema.ts';
 import { DRAFT_LIMITS } from '#shared/draft-limits.ts';
-import { ask, codeOf, ok, opened, roundTrip, test } from './draft-client.ts';
+import { ask, codeOf, ok, opened, roundTrip, test } from '../support/draft-client.ts';
 
 const comment = (draftId: string, body: string) => ({ draftId, kind: 'comment' as const, body });
 

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DraftStore } from '#server/agreements/draft-store.ts';
-import { connected } from './socket-client.ts';
+import { connected } from '../support/socket-client.ts';
 import {
 	connectTo,
 	covers,
@@ -17,7 +17,7 @@ import {
 	roundTrip,
 	setUpDraftCase,
 	type DraftCase
-} from './draft-client.ts';
+} from '../support/draft-client.ts';
 import {
 	health,
 	kill,
@@ -27,7 +27,7 @@ import {
 	type Driver,
 	type ServerProcess,
 	type ServerStorage
-} from './server-process.ts';
+} from '../support/server-process.ts';
 
 const DRIVERS: Driver[] = ['pglite', 'postgres'];
 

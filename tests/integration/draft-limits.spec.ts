@@ -12,7 +12,7 @@ import { DraftStore } from '#server/agreements/draft-store.ts';
 import type { App } from '#server/app.ts';
 import { registerCase } from '#server/cases/register-case.ts';
 import { DRAFT_LIMITS } from '#shared/draft-limits.ts';
-import { intakeForm } from '../fixtures/case-network.ts';
+import { intakeForm } from '../support/case-network.ts';
 import {
 	ask,
 	codeOf,
@@ -26,8 +26,8 @@ import {
 	storedUpdates,
 	test,
 	type NewClient
-} from './draft-client.ts';
-import { connected, type ClientSocket } from './socket-client.ts';
+} from '../support/draft-client.ts';
+import { connected, type ClientSocket } from '../support/socket-client.ts';
 
 const LIMIT_REFUSAL = (limit: string) => ({ ok: false, error: { code: 'DRAFT_LIMIT', fields: { draft: [limit] } } });
 

@@ -7,7 +7,7 @@ import { describe, expect } from 'vitest';
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { DRAFT_LIMITS } from '#shared/draft-limits.ts';
-import { ask, opened, roundTrip, test, type DraftClient } from './draft-client.ts';
+import { ask, opened, roundTrip, test, type DraftClient } from '../support/draft-client.ts';
 
 /** An awareness update for `clients`, each with `state` (null: gone), at a clock ahead of anything sent. */
 function presenceOf(clients: number[], state: Record<string, unknown> | null): string {

@@ -10,8 +10,8 @@ import * as Y from 'yjs';
 import { DraftStore } from '#server/agreements/draft-store.ts';
 import type { App } from '#server/app.ts';
 import { DraftProvider, type DraftSocket } from '../../src/lib/drafting/draft-provider.svelte.ts';
-import { DraftClient, ok, paragraph, paragraphText, setUpDraftCase } from './draft-client.ts';
-import { connected, socketTest } from './socket-client.ts';
+import { DraftClient, ok, paragraph, paragraphText, setUpDraftCase } from '../support/draft-client.ts';
+import { connected, socketTest } from '../support/socket-client.ts';
 
 /** A provider of the case's draft, started, on a connection of its own that the test may drop. */
 type NewProvider = (cookie: string) => { provider: DraftProvider; socket: DraftSocket };

@@ -3,9 +3,9 @@ import { describe, expect } from 'vitest';
 import { openDatabase } from '#server/db/client.ts';
 import { checkHealth } from '#server/health.ts';
 import { RARE_CHARACTERS_FONT_FILE } from '#server/signing/agreement-fonts.ts';
-import { testDatabaseUrl } from '../fixtures/test-app.ts';
-import { connected, sessionCookie, socketTest } from './socket-client.ts';
-import { addUser, test } from './support.ts';
+import { testDatabaseUrl } from '../support/test-app.ts';
+import { connected, sessionCookie, socketTest } from '../support/socket-client.ts';
+import { addUser, test } from '../support/integration-test.ts';
 
 const expectedDriver = testDatabaseUrl ? 'postgres' : 'pglite';
 

@@ -3,8 +3,8 @@ import { describe, expect, test as unitTest } from 'vitest';
 import { LoginThrottle } from '#server/auth/login-throttle.ts';
 import { authSessions } from '#server/db/schema.ts';
 import { setUserActive } from '#server/users/set-user-active.ts';
-import { ADMIN_PASSWORD } from '../fixtures/test-app.ts';
-import { addUser, appErrorOf, CLIENT, expectAppError, logInAs, test } from './support.ts';
+import { ADMIN_PASSWORD } from '../support/test-app.ts';
+import { addUser, appErrorOf, CLIENT, expectAppError, logInAs, test } from '../support/integration-test.ts';
 
 /** What a client could observe of a refusal: everything the error carries. */
 const observable = (error: Error & { code?: string }) => ({ ...error, message: error.message, name: error.name });

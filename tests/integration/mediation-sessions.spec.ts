@@ -29,8 +29,8 @@ import { requestConsultation } from '#server/sessions/request-consultation.ts';
 import { revokeInvitation } from '#server/sessions/revoke-invitation.ts';
 import { scheduleSession, type IssuedInvitation } from '#server/sessions/schedule-session.ts';
 import type { Actor } from '#shared/roles.ts';
-import { intakeForm, setUpNetwork, type Network } from '../fixtures/case-network.ts';
-import { CLIENT, expectAppError, test as base } from './support.ts';
+import { intakeForm, setUpNetwork, type Network } from '../support/case-network.ts';
+import { CLIENT, expectAppError, test as base } from '../support/integration-test.ts';
 
 const HOUR = 3_600_000;
 

@@ -8,7 +8,7 @@ import { createOrgNode } from '#server/orgs/create-org-node.ts';
 import { listOrgTree } from '#server/orgs/list-org-tree.ts';
 import { renameOrgNode } from '#server/orgs/rename-org-node.ts';
 import type { Actor } from '#shared/roles.ts';
-import { actorOfUser, addOrgNode, addUser, expectAppError, test } from './support.ts';
+import { actorOfUser, addOrgNode, addUser, expectAppError, test } from '../support/integration-test.ts';
 
 /** A town with two villages, and an admin whose home is the first village. */
 async function villageAdminScene(app: App, townAdmin: Actor, townId: string) {

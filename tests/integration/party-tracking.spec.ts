@@ -10,9 +10,9 @@ import { participantOf } from '#server/sessions/participant-of.ts';
 import { listTrackedSessions } from '#server/sessions/list-tracked-sessions.ts';
 import { scheduleSession } from '#server/sessions/schedule-session.ts';
 import { endSession } from '#server/sessions/session-status.ts';
-import { intakeForm, setUpNetwork, type Network } from '../fixtures/case-network.ts';
-import { recordSealedAgreement } from '../fixtures/sealed-agreement.ts';
-import { test as base } from './support.ts';
+import { intakeForm, setUpNetwork, type Network } from '../support/case-network.ts';
+import { recordSealedAgreement } from '../support/sealed-agreement.ts';
+import { test as base } from '../support/integration-test.ts';
 
 /** An online application in 东村 (李秀英 against 王建国), accepted by the east mediator. */
 async function acceptedCase(app: App, network: Network) {

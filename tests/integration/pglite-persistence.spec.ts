@@ -8,7 +8,7 @@ import { completeSetup } from '#server/setup/complete-setup.ts';
 import { isSetupComplete } from '#server/setup/is-setup-complete.ts';
 import { createUser } from '#server/users/create-user.ts';
 import { listUsers } from '#server/users/list-users.ts';
-import { expectAppError, logInAs } from './support.ts';
+import { expectAppError, logInAs } from '../support/integration-test.ts';
 
 const PASSWORD = 'embedded-password-1';
 

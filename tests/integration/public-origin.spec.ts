@@ -3,9 +3,9 @@ import { installation } from '#server/db/schema.ts';
 import { changePublicOrigin } from '#server/setup/change-public-origin.ts';
 import { describePublicOrigin } from '#server/setup/describe-public-origin.ts';
 import { readPublicOrigin } from '#server/setup/read-public-origin.ts';
-import { setUpNetwork } from '../fixtures/case-network.ts';
-import { TEST_ORIGIN } from '../fixtures/test-app.ts';
-import { expectAppError, test } from './support.ts';
+import { setUpNetwork } from '../support/case-network.ts';
+import { TEST_ORIGIN } from '../support/test-app.ts';
+import { expectAppError, test } from '../support/integration-test.ts';
 
 /**
  * The app's public address, which sealed agreements and the links handed to people are built on:

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { describe, expect, test, vi } from 'vitest';
 import { readUploads } from '#server/evidence/read-uploads.ts';
 import { EVIDENCE_MAX_BYTES, EVIDENCE_MAX_FILES } from '#shared/cases.ts';
-import { docx, gbkText, jpeg, pdf, png, windowsProgram } from '../fixtures/evidence-samples.ts';
-import { expectAppError } from './support.ts';
+import { docx, gbkText, jpeg, pdf, png, windowsProgram } from '../support/evidence-samples.ts';
+import { expectAppError } from '../support/integration-test.ts';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const file = (bytes: Uint8Array, name: string, type = '') => new File([new Uint8Array(bytes)], name, { type });

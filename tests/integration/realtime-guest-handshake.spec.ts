@@ -4,10 +4,10 @@ import { participantSessions } from '#server/db/schema.ts';
 import { JOIN_COOKIE } from '#server/sessions/participant-of.ts';
 import { reissueInvitation } from '#server/sessions/reissue-invitation.ts';
 import { revokeInvitation } from '#server/sessions/revoke-invitation.ts';
-import { setUpNetwork, type Network } from '../fixtures/case-network.ts';
-import { acceptedCase, mediationWithGuests } from './invited-guests.ts';
-import { connected, disconnected, refusal, sessionCookie, socketTest, whoami } from './socket-client.ts';
-import { addUser } from './support.ts';
+import { setUpNetwork, type Network } from '../support/case-network.ts';
+import { acceptedCase, mediationWithGuests } from '../support/invited-guests.ts';
+import { connected, disconnected, refusal, sessionCookie, socketTest, whoami } from '../support/socket-client.ts';
+import { addUser } from '../support/integration-test.ts';
 
 const test = socketTest.extend('network', async ({ app }) => setUpNetwork(app));
 

@@ -7,7 +7,7 @@ import { setUserActive } from '#server/users/set-user-active.ts';
 import { updateUser } from '#server/users/update-user.ts';
 import type { Actor } from '#shared/roles.ts';
 import type { Reply } from '#shared/errors.ts';
-import { ADMIN_PASSWORD } from '../fixtures/test-app.ts';
+import { ADMIN_PASSWORD } from '../support/test-app.ts';
 import {
 	connected,
 	disconnected,
@@ -17,8 +17,8 @@ import {
 	untyped,
 	whoami,
 	type Connect
-} from './socket-client.ts';
-import { addUser, logInAs } from './support.ts';
+} from '../support/socket-client.ts';
+import { addUser, logInAs } from '../support/integration-test.ts';
 
 describe('handshake', () => {
 	test('without a cookie the connection is refused as UNAUTHENTICATED', async ({ connect }) => {

@@ -3,9 +3,9 @@
  * bounded number of connections per invitation and per account.
  */
 import { describe, expect } from 'vitest';
-import { setUpNetwork } from '../fixtures/case-network.ts';
-import { accountCookie, acceptedCase, mediationWithGuests } from './invited-guests.ts';
-import { connected, disconnected, refusal, socketTest, type ClientSocket, type Connect } from './socket-client.ts';
+import { setUpNetwork } from '../support/case-network.ts';
+import { accountCookie, acceptedCase, mediationWithGuests } from '../support/invited-guests.ts';
+import { connected, disconnected, refusal, socketTest, type ClientSocket, type Connect } from '../support/socket-client.ts';
 
 const test = socketTest.extend('network', async ({ app }) => setUpNetwork(app));
 

@@ -16,9 +16,9 @@ import {
 	type CommandResults,
 	type SpaceId
 } from '#shared/realtime-events.ts';
-import { setUpNetwork } from '../fixtures/case-network.ts';
-import { accountCookie, acceptedCase, mediationWithGuests } from './invited-guests.ts';
-import { connected, socketTest, untyped, type ClientSocket, type Connect } from './socket-client.ts';
+import { setUpNetwork } from '../support/case-network.ts';
+import { accountCookie, acceptedCase, mediationWithGuests } from '../support/invited-guests.ts';
+import { connected, socketTest, untyped, type ClientSocket, type Connect } from '../support/socket-client.ts';
 
 const test = socketTest
 	.extend('appEnv', { MEDIA_WORKERS: '1' } as Record<string, string>)

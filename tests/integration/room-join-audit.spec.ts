@@ -10,9 +10,9 @@ import { caseEvents, sessionParticipants } from '#server/db/schema.ts';
 import { SAME_VISIT_MS } from '#server/sessions/record-room-join.ts';
 import type { Actor } from '#shared/roles.ts';
 import { load } from '../../src/routes/sessions/[id]/room/+page.server.ts';
-import { setUpNetwork } from '../fixtures/case-network.ts';
-import { accountCookie, acceptedCase, mediationWithGuests } from './invited-guests.ts';
-import { connected, disconnected, socketTest, untyped, type ClientSocket, type Connect } from './socket-client.ts';
+import { setUpNetwork } from '../support/case-network.ts';
+import { accountCookie, acceptedCase, mediationWithGuests } from '../support/invited-guests.ts';
+import { connected, disconnected, socketTest, untyped, type ClientSocket, type Connect } from '../support/socket-client.ts';
 
 type RoomLoadEvent = Parameters<typeof load>[0];
 

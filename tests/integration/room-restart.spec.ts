@@ -9,7 +9,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { mediationSessions, roomPlaces } from '#server/db/schema.ts';
 import type { RoomSnapshot } from '#shared/realtime-events.ts';
-import { connectTo, ok, setUpDraftCase, type DraftCase } from './draft-client.ts';
+import { connectTo, ok, setUpDraftCase, type DraftCase } from '../support/draft-client.ts';
 import {
 	kill,
 	serverStorage,
@@ -18,8 +18,8 @@ import {
 	type Driver,
 	type ServerProcess,
 	type ServerStorage
-} from './server-process.ts';
-import { connected, type ClientSocket } from './socket-client.ts';
+} from '../support/server-process.ts';
+import { connected, type ClientSocket } from '../support/socket-client.ts';
 
 const DRIVERS: Driver[] = ['pglite', 'postgres'];
 

@@ -30,9 +30,9 @@ import type {
 	ServerToClientEvents
 } from '#shared/realtime-events.ts';
 import type { Actor } from '#shared/roles.ts';
-import { setUpNetwork, type Network } from '../fixtures/case-network.ts';
-import { accountCookie, acceptedCase, mediationWithGuests, type Guest } from './invited-guests.ts';
-import { connected, socketTest, untyped, type ClientSocket, type Connect } from './socket-client.ts';
+import { setUpNetwork, type Network } from '../support/case-network.ts';
+import { accountCookie, acceptedCase, mediationWithGuests, type Guest } from '../support/invited-guests.ts';
+import { connected, socketTest, untyped, type ClientSocket, type Connect } from '../support/socket-client.ts';
 
 type FactName = keyof ServerToClientEvents;
 type FactOf<E extends FactName> = Parameters<ServerToClientEvents[E]>[0];

@@ -11,7 +11,7 @@ import { renewSeal } from '#server/signing/renew-seal.ts';
 import { sealKeyFor } from '#server/signing/seal-key-for.ts';
 import { MAX_P12_BYTES } from '#server/signing/seal-key.ts';
 import type { Actor } from '#shared/roles.ts';
-import { actorOfUser, addOrgNode, addUser, expectAppError, test } from './support.ts';
+import { actorOfUser, addOrgNode, addUser, expectAppError, test } from '../support/integration-test.ts';
 
 const TOWN_COMMITTEE = '青石镇人民调解委员会';
 const PASSPHRASE = 'the committee passphrase';

@@ -2,10 +2,10 @@ import { and, eq } from 'drizzle-orm';
 import QRCode from 'qrcode';
 import { describe, expect } from 'vitest';
 import { caseEvents, installation, sealedAgreements } from '#server/db/schema.ts';
-import { TEST_ORIGIN } from '../fixtures/test-app.ts';
-import { codeOf, DraftClient, MEDIATOR_PASSWORD, ok, paragraph, setUpSigningCase } from './draft-client.ts';
-import { pdfsig, pdftotext } from './poppler.ts';
-import { connected, socketTest } from './socket-client.ts';
+import { TEST_ORIGIN } from '../support/test-app.ts';
+import { codeOf, DraftClient, MEDIATOR_PASSWORD, ok, paragraph, setUpSigningCase } from '../support/draft-client.ts';
+import { pdfsig, pdftotext } from '../support/poppler.ts';
+import { connected, socketTest } from '../support/socket-client.ts';
 
 /**
  * A sealed agreement carries nothing a signer's client chose: whatever Origin, Host and

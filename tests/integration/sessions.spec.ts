@@ -4,8 +4,8 @@ import { describe, expect } from 'vitest';
 import type { App } from '#server/app.ts';
 import { revokeSession, revokeUserSessions, validateSession } from '#server/auth/sessions.ts';
 import { authSessions, users } from '#server/db/schema.ts';
-import { ADMIN_PASSWORD } from '../fixtures/test-app.ts';
-import { logInAs, test } from './support.ts';
+import { ADMIN_PASSWORD } from '../support/test-app.ts';
+import { logInAs, test } from '../support/integration-test.ts';
 
 const DAY_MS = 86_400_000;
 

@@ -5,7 +5,7 @@ import { committees, installation, orgNodes, users } from '#server/db/schema.ts'
 import { completeSetup } from '#server/setup/complete-setup.ts';
 import { isSetupComplete } from '#server/setup/is-setup-complete.ts';
 import { readPublicOrigin } from '#server/setup/read-public-origin.ts';
-import { expectAppError, logInAs, test } from './support.ts';
+import { expectAppError, logInAs, test } from '../support/integration-test.ts';
 
 const validSetup = {
 	publicOrigin: 'https://tiaojie.example.gov.cn',

@@ -19,7 +19,7 @@ import {
 	redPoints,
 	renderGrey,
 	type Word
-} from './poppler.ts';
+} from '../support/poppler.ts';
 import {
 	agreementDocument,
 	agreementInput,
@@ -29,7 +29,7 @@ import {
 	paragraph,
 	SEAL_PASSPHRASE,
 	withParagraphs
-} from './signing-samples.ts';
+} from '../support/signing-samples.ts';
 
 const FOOTER = /^(第\s*\d+\s*页\s*\/\s*共\s*\d+\s*页|Page \d+ of \d+)$/;
 const squeeze = (text: string) => text.replace(/\s+/g, '');

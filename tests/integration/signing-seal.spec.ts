@@ -6,8 +6,8 @@ import { importSealKey } from '#server/signing/import-seal-key.ts';
 import { readPdfSeal } from '#server/signing/read-pdf-seal.ts';
 import type { SealKey } from '#server/signing/seal-key.ts';
 import { sealPdf } from '#server/signing/seal-pdf.ts';
-import { pdfsig } from './poppler.ts';
-import { agreementInput, SEAL_PASSPHRASE } from './signing-samples.ts';
+import { pdfsig } from '../support/poppler.ts';
+import { agreementInput, SEAL_PASSPHRASE } from '../support/signing-samples.ts';
 
 const COMMITTEE = '青山镇人民调解委员会';
 const YEAR_MS = 365.25 * 24 * 3600 * 1000;

@@ -6,9 +6,9 @@ import { describe, expect } from 'vitest';
 import { mediationSessions } from '#server/db/schema.ts';
 import { ERROR_STATUS } from '#shared/errors.ts';
 import { COMMAND_SCHEMAS, MEDIA_SOURCES, type CommandName } from '#shared/realtime-events.ts';
-import { seededRandom } from '../fixtures/seeded-random.ts';
-import { ask, codeOf, DraftClient, eventually, ok, roundTrip, setUpDraftCase } from './draft-client.ts';
-import { connected, untyped, socketTest, type ClientSocket, type Connect } from './socket-client.ts';
+import { seededRandom } from '../support/seeded-random.ts';
+import { ask, codeOf, DraftClient, eventually, ok, roundTrip, setUpDraftCase } from '../support/draft-client.ts';
+import { connected, untyped, socketTest, type ClientSocket, type Connect } from '../support/socket-client.ts';
 
 /**
  * A bounded socket fuzz test: a mediator, a party and a guest of another case send random and

@@ -11,9 +11,9 @@ import { addMonths, monthOf } from '#server/insight/period.ts';
 import { refreshStatistics } from '#server/insight/refresh-statistics.ts';
 import { rowsOf } from '#server/db/rows-of.ts';
 import type { Actor } from '#shared/roles.ts';
-import { daysBefore, fileCase, walkCase } from '../fixtures/case-history.ts';
-import { setUpNetwork, type Network } from '../fixtures/case-network.ts';
-import { expectAppError, test as base } from './support.ts';
+import { daysBefore, fileCase, walkCase } from '../support/case-history.ts';
+import { setUpNetwork, type Network } from '../support/case-network.ts';
+import { expectAppError, test as base } from '../support/integration-test.ts';
 
 const DAY_MS = 86_400_000;
 

@@ -7,8 +7,8 @@ import { evidenceResponse } from '#server/evidence/evidence-response.ts';
 import { readEvidenceFile, type EvidenceFile } from '#server/evidence/read-evidence-file.ts';
 import { readUploads } from '#server/evidence/read-uploads.ts';
 import { storeEvidence } from '#server/evidence/store-evidence.ts';
-import { docx, gbkText, GBK_TEXT, pdf, png } from '../fixtures/evidence-samples.ts';
-import { addOrgNode, test } from './support.ts';
+import { docx, gbkText, GBK_TEXT, pdf, png } from '../support/evidence-samples.ts';
+import { addOrgNode, test } from '../support/integration-test.ts';
 
 let caseSerial = 0;
 

@@ -17,8 +17,8 @@ import { resetPassword } from '#server/users/reset-password.ts';
 import { setUserActive } from '#server/users/set-user-active.ts';
 import { updateUser } from '#server/users/update-user.ts';
 import type { Actor } from '#shared/roles.ts';
-import { intakeForm, setUpNetwork, type Network } from '../fixtures/case-network.ts';
-import { expectAppError, test as base } from './support.ts';
+import { intakeForm, setUpNetwork, type Network } from '../support/case-network.ts';
+import { expectAppError, test as base } from '../support/integration-test.ts';
 
 const test = base.extend('network', async ({ app }) => setUpNetwork(app));
 

@@ -11,8 +11,8 @@ import { resetPassword } from '#server/users/reset-password.ts';
 import { setUserActive } from '#server/users/set-user-active.ts';
 import { updateUser } from '#server/users/update-user.ts';
 import type { Actor } from '#shared/roles.ts';
-import { ADMIN_PASSWORD } from '../fixtures/test-app.ts';
-import { actorOfUser, addOrgNode, addUser, expectAppError, logInAs, sessionIdsOf, test } from './support.ts';
+import { ADMIN_PASSWORD } from '../support/test-app.ts';
+import { actorOfUser, addOrgNode, addUser, expectAppError, logInAs, sessionIdsOf, test } from '../support/integration-test.ts';
 
 async function userRow(app: App, userId: string) {
 	const [row] = await app.db.select().from(users).where(eq(users.id, userId));

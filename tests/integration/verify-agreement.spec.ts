@@ -5,11 +5,11 @@ import { sealAgreement } from '#server/signing/seal-agreement.ts';
 import { sealKeyFor } from '#server/signing/seal-key-for.ts';
 import { verifyAgreementId, verifyPdfFile, verifySha256 } from '#server/signing/verify-sealed-agreement.ts';
 import { VERIFY_MAX_BYTES, type Verification } from '#shared/verification.ts';
-import { pdf as unsealedPdf } from '../fixtures/evidence-samples.ts';
-import { recordSealedAgreement } from '../fixtures/sealed-agreement.ts';
+import { pdf as unsealedPdf } from '../support/evidence-samples.ts';
+import { recordSealedAgreement } from '../support/sealed-agreement.ts';
 import { GET, POST } from '../../src/routes/verify/+server.ts';
-import { agreementInput, sha256 } from './signing-samples.ts';
-import { expectAppError, test } from './support.ts';
+import { agreementInput, sha256 } from '../support/signing-samples.ts';
+import { expectAppError, test } from '../support/integration-test.ts';
 
 const TOWN_COMMITTEE = '青石镇人民调解委员会';
 /** What an agreement holds and the verification must never tell: parties, case number, text. */

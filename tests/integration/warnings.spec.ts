@@ -13,9 +13,9 @@ import { getWarningSettings, updateWarningSettings } from '#server/insight/warni
 import { transitionCase } from '#server/cases/transition-case.ts';
 import { DEFAULT_WARNING_SETTINGS, type RiskCategory, type WarningRule } from '#shared/warnings.ts';
 import { createHash } from 'node:crypto';
-import { daysBefore, fileCase } from '../fixtures/case-history.ts';
-import { setUpNetwork } from '../fixtures/case-network.ts';
-import { expectAppError, test as base } from './support.ts';
+import { daysBefore, fileCase } from '../support/case-history.ts';
+import { setUpNetwork } from '../support/case-network.ts';
+import { expectAppError, test as base } from '../support/integration-test.ts';
 
 const test = base.extend('network', async ({ app }) => setUpNetwork(app));
 

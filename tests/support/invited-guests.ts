@@ -8,8 +8,8 @@ import { joinByInvitation } from '#server/sessions/join-by-invitation.ts';
 import { JOIN_COOKIE } from '#server/sessions/participant-of.ts';
 import { scheduleSession } from '#server/sessions/schedule-session.ts';
 import type { Actor } from '#shared/roles.ts';
-import { intakeForm, type Network } from '../fixtures/case-network.ts';
-import { CLIENT } from './support.ts';
+import { intakeForm, type Network } from './case-network.ts';
+import { CLIENT } from './integration-test.ts';
 
 /** Cases, log-ins and invited guests for the socket-level specs. */
 

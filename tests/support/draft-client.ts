@@ -27,7 +27,7 @@ import type {
 	ServerToClientEvents
 } from '#shared/realtime-events.ts';
 import type { Actor } from '#shared/roles.ts';
-import { setUpNetwork } from '../fixtures/case-network.ts';
+import { setUpNetwork } from './case-network.ts';
 import { accountCookie, acceptedCase, mediationWithGuests } from './invited-guests.ts';
 import { connected, socketTest, untyped, type ClientSocket } from './socket-client.ts';
 

@@ -10,7 +10,7 @@ import { createUser } from '#server/users/create-user.ts';
 import type { OrgKind } from '#shared/orgs.ts';
 import { AppError, type ErrorCode } from '#shared/errors.ts';
 import type { Actor, Role } from '#shared/roles.ts';
-import { actorOf, createTestApp, setUpTown } from '../fixtures/test-app.ts';
+import { actorOf, createTestApp, setUpTown } from './test-app.ts';
 
 // Each test starts a database of its own (an initdb, for PGlite), which can take seconds on a busy machine.
 vi.setConfig({ testTimeout: 60_000 });

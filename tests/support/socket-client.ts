@@ -3,7 +3,7 @@ import type { App } from '#server/app.ts';
 import { SESSION_COOKIE } from '#server/auth/sessions.ts';
 import type { Reply } from '#shared/errors.ts';
 import type { ClientToServerEvents, CommandResults, ServerToClientEvents } from '#shared/realtime-events.ts';
-import { logInAs, test } from './support.ts';
+import { logInAs, test } from './integration-test.ts';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type Connect = (options?: {
