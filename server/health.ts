@@ -1,5 +1,5 @@
 import type { App } from './app.ts';
-import { agreementFontsAvailable } from './signing/agreement-fonts.ts';
+import { agreementFontsAvailable } from './signing/pdf/agreement-fonts.ts';
 
 export type Health = {
 	status: 'ok' | 'degraded';

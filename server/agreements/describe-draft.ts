@@ -2,7 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { DraftChange } from '#shared/realtime-events.ts';
 import type { Db } from '../db/client.ts';
 import { agreementDrafts, draftVersions } from '../db/schema.ts';
-import { describeSigning } from '../signing/describe-signing.ts';
+import { describeSigning } from '../signing/signatures/describe-signing.ts';
 import type { LiveDraft } from './draft-store.ts';
 import { versionView } from './draft-versions.ts';
 

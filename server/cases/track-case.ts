@@ -3,7 +3,7 @@ import { canTransition, deadlineState, type DeadlineState } from '#shared/cases.
 import { AppError } from '#shared/errors.ts';
 import type { Db } from '../db/client.ts';
 import { caseParties, cases, committees, orgNodes } from '../db/schema.ts';
-import { getTrackedAgreement, type TrackedAgreement } from '../signing/get-tracked-agreement.ts';
+import { getTrackedAgreement, type TrackedAgreement } from '../signing/signatures/get-tracked-agreement.ts';
 import type { CaseRow } from './case-scope.ts';
 import { trackingTokenHash } from './create-case.ts';
 import { listEvidence, listTimeline, type EvidenceItem, type TimelineEvent } from './get-case.ts';

@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { RARE_CHARACTERS_FONT_FILE } from '../signing/agreement-fonts.ts';
+import { RARE_CHARACTERS_FONT_FILE } from '../signing/pdf/agreement-fonts.ts';
 import { CHROMIUM_PATH } from '../../tests/support/chromium-path.ts';
 
 const onPath = (command: string) =>

@@ -21,9 +21,9 @@ import {
 } from '../agreements/draft-versions.ts';
 import type { Applied } from '../agreements/draft-store.ts';
 import { openDraft } from '../agreements/open-draft.ts';
-import { signerFor } from '../signing/case-signers.ts';
-import { sealCaseAgreement } from '../signing/seal-case-agreement.ts';
-import { signAgreement } from '../signing/sign-agreement.ts';
+import { signerFor } from '../signing/signatures/case-signers.ts';
+import { sealCaseAgreement } from '../signing/signatures/seal-case-agreement.ts';
+import { signAgreement } from '../signing/signatures/sign-agreement.ts';
 import { agreementDrafts } from '../db/schema.ts';
 import { onCommand, type AppSocket } from './command-handler.ts';
 import { RateLimit } from './rate-limit.ts';

@@ -5,7 +5,7 @@ import type { AppCore } from '../app.ts';
 import { hashPassword } from '../auth/password.ts';
 import { committees, installation, orgNodes, users } from '../db/schema.ts';
 import { parseInput } from '../parse-input.ts';
-import { sealKeyFor } from '../signing/seal-key-for.ts';
+import { sealKeyFor } from '../signing/seal-keys/seal-key-for.ts';
 import { isSetupComplete } from './is-setup-complete.ts';
 
 export type SetupResult = { adminId: string; townId: string };

@@ -1,9 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import { AppError, type ErrorCode, type FieldErrors } from '#shared/errors.ts';
 import type { Logger } from '../log.ts';
-import type { AgreementPdfInput } from './agreement-pdf-input.ts';
+import type { AgreementPdfInput } from './pdf/agreement-pdf-input.ts';
 import type { SealedAgreement, SealOptions } from './seal-agreement.ts';
-import type { SealKey } from './seal-key.ts';
+import type { SealKey } from './seal-keys/seal-key.ts';
 
 export type SealRequest = { id: number; input: AgreementPdfInput; key: SealKey; options: SealOptions };
 export type SealResponse =

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { agreementLabels } from './agreement-labels.ts';
-import type { AgreementPdfInput } from './agreement-pdf-input.ts';
-import { buildAgreementPdf, type FontEmbedding } from './build-agreement-pdf.ts';
-import type { SealKey } from './seal-key.ts';
-import { sealPdf } from './seal-pdf.ts';
+import { agreementLabels } from './pdf/agreement-labels.ts';
+import type { AgreementPdfInput } from './pdf/agreement-pdf-input.ts';
+import { buildAgreementPdf, type FontEmbedding } from './pdf/build-agreement-pdf.ts';
+import type { SealKey } from './seal-keys/seal-key.ts';
+import { sealPdf } from './seal-keys/seal-pdf.ts';
 
 export type SealedAgreement = {
 	pdf: Uint8Array;

@@ -5,9 +5,9 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { AgreementSealer } from '#server/signing/agreement-sealer.ts';
-import type { FontEmbedding } from '#server/signing/build-agreement-pdf.ts';
-import { createSealKey } from '#server/signing/create-seal-key.ts';
-import { readPdfSeal } from '#server/signing/read-pdf-seal.ts';
+import type { FontEmbedding } from '#server/signing/pdf/build-agreement-pdf.ts';
+import { createSealKey } from '#server/signing/seal-keys/create-seal-key.ts';
+import { readPdfSeal } from '#server/signing/verification/read-pdf-seal.ts';
 import { createLogger } from '#server/log.ts';
 import { agreementInput, agreementText, SEAL_PASSPHRASE, withParagraphs } from '../support/signing-samples.ts';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createSealKey } from '../../server/signing/create-seal-key.ts';
-import { readPdfSeal } from '../../server/signing/read-pdf-seal.ts';
+import { createSealKey } from '../../server/signing/seal-keys/create-seal-key.ts';
+import { readPdfSeal } from '../../server/signing/verification/read-pdf-seal.ts';
 import { sealedAgreementFile } from '../support/e2e-state.ts';
 import { expect, test, zh } from '../support/e2e-test.ts';
 

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import QRCode from 'qrcode';
 import { describe, expect } from 'vitest';
 import type { App } from '#server/app.ts';
-import { downloadSealedAgreement } from '#server/signing/download-sealed-agreement.ts';
+import { downloadSealedAgreement } from '#server/signing/signatures/download-sealed-agreement.ts';
 import { agreementSignatures, caseEvents, cases, sealedAgreements, sessionParticipants } from '#server/db/schema.ts';
 import type { DraftChange } from '#shared/realtime-events.ts';
 import { ask, codeOf, DraftClient, MEDIATOR_PASSWORD, ok, paragraph, setUpSigningCase } from '../support/draft-client.ts';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect } from 'vitest';
 import { openDatabase } from '#server/db/client.ts';
 import { checkHealth } from '#server/health.ts';
-import { RARE_CHARACTERS_FONT_FILE } from '#server/signing/agreement-fonts.ts';
+import { RARE_CHARACTERS_FONT_FILE } from '#server/signing/pdf/agreement-fonts.ts';
 import { testDatabaseUrl } from '../support/test-app.ts';
 import { connected, sessionCookie, socketTest } from '../support/socket-client.ts';
 import { addUser, test } from '../support/integration-test.ts';

@@ -3,12 +3,12 @@ import { DEFAULT_AGREEMENT_TEMPLATE } from '#server/agreements/default-template.
 import { fillTemplate } from '#server/agreements/fill-template.ts';
 import QRCode from 'qrcode';
 import { describe, expect, it } from 'vitest';
-import { buildAgreementPdf, PAGE } from '#server/signing/build-agreement-pdf.ts';
-import { createSealKey } from '#server/signing/create-seal-key.ts';
+import { buildAgreementPdf, PAGE } from '#server/signing/pdf/build-agreement-pdf.ts';
+import { createSealKey } from '#server/signing/seal-keys/create-seal-key.ts';
 import { sealAgreement } from '#server/signing/seal-agreement.ts';
-import { CLOSING_PUNCTUATION, OPENING_PUNCTUATION } from '#server/signing/break-lines.ts';
-import { drawQrCode } from '#server/signing/draw-qr-code.ts';
-import { REPLACEMENT_CHARACTER } from '#server/signing/font-runs.ts';
+import { CLOSING_PUNCTUATION, OPENING_PUNCTUATION } from '#server/signing/pdf/break-lines.ts';
+import { drawQrCode } from '#server/signing/pdf/draw-qr-code.ts';
+import { REPLACEMENT_CHARACTER } from '#server/signing/pdf/font-runs.ts';
 import {
 	inkPerPage,
 	pdffonts,

@@ -1,11 +1,11 @@
 import forge from 'node-forge';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildAgreementPdf } from '#server/signing/build-agreement-pdf.ts';
-import { createSealKey } from '#server/signing/create-seal-key.ts';
-import { importSealKey } from '#server/signing/import-seal-key.ts';
-import { readPdfSeal } from '#server/signing/read-pdf-seal.ts';
-import type { SealKey } from '#server/signing/seal-key.ts';
-import { sealPdf } from '#server/signing/seal-pdf.ts';
+import { buildAgreementPdf } from '#server/signing/pdf/build-agreement-pdf.ts';
+import { createSealKey } from '#server/signing/seal-keys/create-seal-key.ts';
+import { importSealKey } from '#server/signing/seal-keys/import-seal-key.ts';
+import { readPdfSeal } from '#server/signing/verification/read-pdf-seal.ts';
+import type { SealKey } from '#server/signing/seal-keys/seal-key.ts';
+import { sealPdf } from '#server/signing/seal-keys/seal-pdf.ts';
 import { pdfsig } from '../support/poppler.ts';
 import { agreementInput, SEAL_PASSPHRASE } from '../support/signing-samples.ts';
 

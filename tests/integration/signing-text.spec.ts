@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { breakLines, CLOSING_PUNCTUATION, OPENING_PUNCTUATION } from '#server/signing/break-lines.ts';
-import { FontPlan, REPLACEMENT_CHARACTER } from '#server/signing/font-runs.ts';
+import { breakLines, CLOSING_PUNCTUATION, OPENING_PUNCTUATION } from '#server/signing/pdf/break-lines.ts';
+import { FontPlan, REPLACEMENT_CHARACTER } from '#server/signing/pdf/font-runs.ts';
 
 /** Each character one unit wide, a Latin letter or digit half a unit: a monospaced stand-in for a font. */
 const measure = (text: string) => [...text].reduce((width, char) => width + (/[\x20-\x7e]/.test(char) ? 0.5 : 1), 0);

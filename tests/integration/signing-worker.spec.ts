@@ -2,8 +2,8 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AgreementSealer } from '#server/signing/agreement-sealer.ts';
-import { createSealKey } from '#server/signing/create-seal-key.ts';
-import { readPdfSeal } from '#server/signing/read-pdf-seal.ts';
+import { createSealKey } from '#server/signing/seal-keys/create-seal-key.ts';
+import { readPdfSeal } from '#server/signing/verification/read-pdf-seal.ts';
 import { agreementInput, SEAL_PASSPHRASE, sha256, withParagraphs } from '../support/signing-samples.ts';
 
 /** A logger whose lines the test can read. */

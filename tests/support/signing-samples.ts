@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { JSONContent } from '@tiptap/core';
 import QRCode from 'qrcode';
-import type { AgreementPdfInput } from '#server/signing/agreement-pdf-input.ts';
+import type { AgreementPdfInput } from '#server/signing/pdf/agreement-pdf-input.ts';
 import { agreementBlocks, canonicalText } from '#shared/agreement.ts';
 
 /** Agreements, signatures and seals for the signing specs and the signing benchmark. */

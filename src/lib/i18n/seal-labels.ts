@@ -1,7 +1,7 @@
 import { m } from './paraglide/messages';
 import { fieldErrorMessage } from './error-messages';
 
-/** Why a .p12 was refused (the field codes of server/signing/seal-key.ts), as a sentence. */
+/** Why a .p12 was refused (the field codes of server/signing/seal-keys/seal-key.ts), as a sentence. */
 export function sealErrorMessage(code: string, maxKb: number): string {
 	switch (code) {
 		case 'required':

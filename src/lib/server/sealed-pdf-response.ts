@@ -1,5 +1,5 @@
 import { contentDisposition } from '#server/content-disposition.ts';
-import type { currentSealedPdf } from '#server/signing/download-sealed-agreement.ts';
+import type { currentSealedPdf } from '#server/signing/signatures/download-sealed-agreement.ts';
 
 type SealedPdf = NonNullable<Awaited<ReturnType<typeof currentSealedPdf>>>;
 

@@ -1,7 +1,7 @@
-import { importSeal } from '#server/signing/import-seal.ts';
-import { listSeals } from '#server/signing/list-seals.ts';
-import { renewSeal } from '#server/signing/renew-seal.ts';
-import { MAX_P12_BYTES } from '#server/signing/seal-key.ts';
+import { importSeal } from '#server/signing/seal-keys/import-seal.ts';
+import { listSeals } from '#server/signing/seal-keys/list-seals.ts';
+import { renewSeal } from '#server/signing/seal-keys/renew-seal.ts';
+import { MAX_P12_BYTES } from '#server/signing/seal-keys/seal-key.ts';
 import { badRequest, formAction, readForm } from '$lib/server/form-action';
 import { requirePermission } from '$lib/server/guards';
 import type { Actions, PageServerLoad } from './$types';

@@ -18,7 +18,7 @@ import { reissueInvitation } from '#server/sessions/reissue-invitation.ts';
 import { requestConsultation } from '#server/sessions/request-consultation.ts';
 import { revokeInvitation } from '#server/sessions/revoke-invitation.ts';
 import { scheduleSession, type IssuedInvitation } from '#server/sessions/schedule-session.ts';
-import { sealedAgreementShownTo } from '#server/signing/download-sealed-agreement.ts';
+import { sealedAgreementShownTo } from '#server/signing/signatures/download-sealed-agreement.ts';
 import { m } from '$lib/i18n/paraglide/messages';
 import { clientOf, formAction, nestedValues, readUploadForm } from '$lib/server/form-action';
 import { requirePermission } from '$lib/server/guards';

@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { currentSealedPdf } from '#server/signing/download-sealed-agreement.ts';
+import { currentSealedPdf } from '#server/signing/signatures/download-sealed-agreement.ts';
 import { m } from '$lib/i18n/paraglide/messages';
 import { sealedPdfResponse } from '$lib/server/sealed-pdf-response';
 import { trackedCaseId } from '$lib/server/tracked-case-id';

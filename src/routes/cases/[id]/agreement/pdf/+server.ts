@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { downloadSealedAgreement } from '#server/signing/download-sealed-agreement.ts';
+import { downloadSealedAgreement } from '#server/signing/signatures/download-sealed-agreement.ts';
 import { m } from '$lib/i18n/paraglide/messages';
 import { roomIdentities } from '$lib/server/room-identities';
 import { sealedPdfResponse } from '$lib/server/sealed-pdf-response';

@@ -1,8 +1,8 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { SignerRole } from '#shared/signing.ts';
-import type { Db } from '../db/client.ts';
-import { caseExperts, caseMediators, caseParties, sessionParticipants, users } from '../db/schema.ts';
-import { findJoin, type RoomIdentity } from '../sessions/participant-of.ts';
+import type { Db } from '../../db/client.ts';
+import { caseExperts, caseMediators, caseParties, sessionParticipants, users } from '../../db/schema.ts';
+import { findJoin, type RoomIdentity } from '../../sessions/participant-of.ts';
 
 /** Someone who may sign a case's agreement. */
 export type CaseSigner = { key: string; name: string; role: SignerRole };

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import forge from 'node-forge';
 import { z } from 'zod';
-import { parseInput } from '../parse-input.ts';
+import { parseInput } from '../../parse-input.ts';
 import { encodeSealKey, type NewSealKey } from './seal-key.ts';
 
 const VALID_YEARS = 10;

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { Actor } from '#shared/roles.ts';
-import type { AppCore } from '../app.ts';
-import { authorize } from '../auth/authorize.ts';
-import { sealKeys } from '../db/schema.ts';
-import { uniqueField } from '../db/unique-field.ts';
-import { parseInput } from '../parse-input.ts';
+import type { AppCore } from '../../app.ts';
+import { authorize } from '../../auth/authorize.ts';
+import { sealKeys } from '../../db/schema.ts';
+import { uniqueField } from '../../db/unique-field.ts';
+import { parseInput } from '../../parse-input.ts';
 import { importSealKey } from './import-seal-key.ts';
 import { retireSealKey } from './retire-seal-key.ts';
 import { lockOrgNode } from './seal-key-for.ts';

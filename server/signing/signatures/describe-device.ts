@@ -1,4 +1,4 @@
-import type { AgreementLanguage } from './agreement-pdf-input.ts';
+import type { AgreementLanguage } from '../pdf/agreement-pdf-input.ts';
 
 type Known = { pattern: RegExp; name: Record<AgreementLanguage, string> };
 const named = (pattern: RegExp, zh: string, en = zh): Known => ({ pattern, name: { 'zh-CN': zh, en } });

@@ -4,15 +4,15 @@ import * as Y from 'yjs';
 import { agreementBlocks } from '#shared/agreement.ts';
 import { AppError } from '#shared/errors.ts';
 import type { SealedAgreementView } from '#shared/signing.ts';
-import type { AppCore } from '../app.ts';
-import { recordCaseEvent } from '../audit/record-case-event.ts';
-import { DraftStore } from '../agreements/draft-store.ts';
-import { applyTransition } from '../cases/transition-case.ts';
-import { agreementSignatures, caseParties, cases, committees, draftVersions, sealedAgreements } from '../db/schema.ts';
-import { readPublicOrigin } from '../setup/read-public-origin.ts';
+import type { AppCore } from '../../app.ts';
+import { recordCaseEvent } from '../../audit/record-case-event.ts';
+import { DraftStore } from '../../agreements/draft-store.ts';
+import { applyTransition } from '../../cases/transition-case.ts';
+import { agreementSignatures, caseParties, cases, committees, draftVersions, sealedAgreements } from '../../db/schema.ts';
+import { readPublicOrigin } from '../../setup/read-public-origin.ts';
 import { describeDevice } from './describe-device.ts';
 import { describeSigning } from './describe-signing.ts';
-import { sealKeyFor } from './seal-key-for.ts';
+import { sealKeyFor } from '../seal-keys/seal-key-for.ts';
 
 const LANGUAGE = 'zh-CN';
 /**

@@ -1,8 +1,8 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { SealedAgreementView } from '#shared/signing.ts';
-import type { Db } from '../db/client.ts';
-import { cases, sealedAgreements } from '../db/schema.ts';
-import type { RoomIdentity } from '../sessions/participant-of.ts';
+import type { Db } from '../../db/client.ts';
+import { cases, sealedAgreements } from '../../db/schema.ts';
+import type { RoomIdentity } from '../../sessions/participant-of.ts';
 import { signerFor } from './case-signers.ts';
 
 /** Whether any of `identities` (an account, an invitation) has a part in signing the case's agreement. */

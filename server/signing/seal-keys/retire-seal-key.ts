@@ -1,6 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
-import { sealKeys } from '../db/schema.ts';
+import type { Db } from '../../db/client.ts';
+import { sealKeys } from '../../db/schema.ts';
 
 /** Retires the org node's current seal, if it has one; it stays stored, to verify what it sealed. */
 export async function retireSealKey(tx: Db, orgNodeId: string, at = new Date()): Promise<void> {

@@ -3,9 +3,9 @@ import { eq, type SQL } from 'drizzle-orm';
 import { AppError } from '#shared/errors.ts';
 import { agreementQuerySchema, sha256QuerySchema, VERIFY_MAX_BYTES, type Verification } from '#shared/verification.ts';
 import { z } from 'zod';
-import type { Db } from '../db/client.ts';
-import { orgNodes, sealedAgreements, sealKeys } from '../db/schema.ts';
-import { parseInput } from '../parse-input.ts';
+import type { Db } from '../../db/client.ts';
+import { orgNodes, sealedAgreements, sealKeys } from '../../db/schema.ts';
+import { parseInput } from '../../parse-input.ts';
 import { readPdfSeal, type PdfSeal } from './read-pdf-seal.ts';
 
 const NOTHING: Omit<Verification, 'status' | 'sha256'> = {

@@ -1,7 +1,7 @@
 import forge from 'node-forge';
 import { z } from 'zod';
 import { AppError } from '#shared/errors.ts';
-import { parseInput } from '../parse-input.ts';
+import { parseInput } from '../../parse-input.ts';
 
 /** The committee's seal: its certificate and private key as PKCS #12, and the passphrase that opens it. */
 export type SealKey = { p12: Uint8Array; passphrase: string };

@@ -1,8 +1,8 @@
 import type { Actor } from '#shared/roles.ts';
 import { orgNodeIdSchema } from '#shared/validation.ts';
-import type { AppCore } from '../app.ts';
-import { authorize } from '../auth/authorize.ts';
-import { parseInput } from '../parse-input.ts';
+import type { AppCore } from '../../app.ts';
+import { authorize } from '../../auth/authorize.ts';
+import { parseInput } from '../../parse-input.ts';
 import { retireSealKey } from './retire-seal-key.ts';
 import { generateSealKey, lockOrgNode } from './seal-key-for.ts';
 import { sealNode } from './seal-node.ts';

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { signaturesComplete, type SigningView } from '#shared/signing.ts';
-import type { Db } from '../db/client.ts';
-import { agreementDrafts, agreementSignatures } from '../db/schema.ts';
+import type { Db } from '../../db/client.ts';
+import { agreementDrafts, agreementSignatures } from '../../db/schema.ts';
 import { caseSigners } from './case-signers.ts';
 import { currentSealedAgreement } from './download-sealed-agreement.ts';
 

@@ -1,7 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { SealedAgreementView } from '#shared/signing.ts';
-import type { Db } from '../db/client.ts';
-import { agreementDrafts, draftVersions, sealedAgreements } from '../db/schema.ts';
+import type { Db } from '../../db/client.ts';
+import { agreementDrafts, draftVersions, sealedAgreements } from '../../db/schema.ts';
 import { currentSealedAgreement } from './download-sealed-agreement.ts';
 
 /** The agreement as a party reads it on their tracking page: the text they sign or signed, and the sealed PDF. */

@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { AppError } from '#shared/errors.ts';
 import type { Actor } from '#shared/roles.ts';
-import type { Db } from '../db/client.ts';
-import { committees } from '../db/schema.ts';
-import { nodeInScope, type OrgNode } from '../orgs/subtree.ts';
+import type { Db } from '../../db/client.ts';
+import { committees } from '../../db/schema.ts';
+import { nodeInScope, type OrgNode } from '../../orgs/subtree.ts';
 
 /**
  * A node of the admin's subtree whose seal they may change: one that holds a committee, as only

@@ -1,7 +1,7 @@
 import fontkit, { type Font } from '@pdf-lib/fontkit';
 import { PDFDocument, rgb, type PDFFont, type PDFImage, type PDFPage } from 'pdf-lib';
 import { AppError } from '#shared/errors.ts';
-import { parseInput } from '../parse-input.ts';
+import { parseInput } from '../../parse-input.ts';
 import { agreementLabels, type AgreementLabels } from './agreement-labels.ts';
 import { agreementPdfInputSchema, type AgreementPdf, type AgreementPdfInput } from './agreement-pdf-input.ts';
 import { rareCharactersFont, subsetFace, subsetName, textFont, titleFont, type FontFace } from './agreement-fonts.ts';

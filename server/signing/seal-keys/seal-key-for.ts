@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { AppError } from '#shared/errors.ts';
-import type { Db } from '../db/client.ts';
-import { committees, orgNodes, sealKeys } from '../db/schema.ts';
+import type { Db } from '../../db/client.ts';
+import { committees, orgNodes, sealKeys } from '../../db/schema.ts';
 import { createSealKey } from './create-seal-key.ts';
 import type { SealKey } from './seal-key.ts';
 

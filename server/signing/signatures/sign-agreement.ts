@@ -3,11 +3,11 @@ import { eq } from 'drizzle-orm';
 import { AppError } from '#shared/errors.ts';
 import { MAX_PIN_FAILURES } from '#shared/sessions.ts';
 import { PNG_SIGNATURE } from '#shared/signing.ts';
-import type { AppCore } from '../app.ts';
-import { recordCaseEvent } from '../audit/record-case-event.ts';
-import { verifyPassword } from '../auth/password.ts';
-import { agreementDrafts, agreementSignatures, sealedAgreements, sessionParticipants } from '../db/schema.ts';
-import type { RoomIdentity } from '../sessions/participant-of.ts';
+import type { AppCore } from '../../app.ts';
+import { recordCaseEvent } from '../../audit/record-case-event.ts';
+import { verifyPassword } from '../../auth/password.ts';
+import { agreementDrafts, agreementSignatures, sealedAgreements, sessionParticipants } from '../../db/schema.ts';
+import type { RoomIdentity } from '../../sessions/participant-of.ts';
 import { signerFor, type SignerIdentity } from './case-signers.ts';
 
 export type SignatureInput = { versionId: string; signature: Uint8Array; secret: string };

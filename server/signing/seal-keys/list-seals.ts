@@ -1,10 +1,10 @@
 import { desc, eq, inArray } from 'drizzle-orm';
 import type { OrgKind } from '#shared/orgs.ts';
 import type { Actor } from '#shared/roles.ts';
-import { authorize } from '../auth/authorize.ts';
-import type { Db } from '../db/client.ts';
-import { sealKeys, users } from '../db/schema.ts';
-import { listOrgTree } from '../orgs/list-org-tree.ts';
+import { authorize } from '../../auth/authorize.ts';
+import type { Db } from '../../db/client.ts';
+import { sealKeys, users } from '../../db/schema.ts';
+import { listOrgTree } from '../../orgs/list-org-tree.ts';
 
 /** A seal's certificate as the admin's page shows it; the key itself never leaves the server. */
 export type SealSummary = {
