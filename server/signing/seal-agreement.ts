@@ -5,6 +5,8 @@ import { buildAgreementPdf, type FontEmbedding } from './pdf/build-agreement-pdf
 import type { SealKey } from './seal-keys/seal-key.ts';
 import { sealPdf } from './seal-keys/seal-pdf.ts';
 
+// Beside the worker that runs it: it joins the two rooms, the PDF (pdf/) and the seal (seal-keys/).
+
 export type SealedAgreement = {
 	pdf: Uint8Array;
 	/** SHA-256 of the sealed PDF, lower-case hex. */

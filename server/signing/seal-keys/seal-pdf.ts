@@ -7,6 +7,8 @@ import { PDFDocument } from 'pdf-lib';
 import { AppError } from '#shared/errors.ts';
 import { openSealKey, type OpenedSealKey, type SealKey } from './seal-key.ts';
 
+// With the seal keys: the one place where a seal key signs anything.
+
 /** Room for the CMS signature in the file: the certificate chain of an imported .p12 fits. */
 const SIGNATURE_BYTES = 16 * 1024;
 

@@ -4,23 +4,22 @@ import * as Y from 'yjs';
 import { agreementBlocks } from '#shared/agreement.ts';
 import { AppError } from '#shared/errors.ts';
 import type { SealedAgreementView } from '#shared/signing.ts';
-import type { AppCore } from '../../app.ts';
 import { recordCaseEvent } from '../../audit/record-case-event.ts';
 import { DraftStore } from '../../agreements/draft-store.ts';
 import { applyTransition } from '../../cases/transition-case.ts';
+import type { Config } from '../../config.ts';
+import type { Db } from '../../db/client.ts';
 import { agreementSignatures, caseParties, cases, committees, draftVersions, sealedAgreements } from '../../db/schema.ts';
 import { readPublicOrigin } from '../../setup/read-public-origin.ts';
+import type { AgreementSealer } from '../agreement-sealer.ts';
+import { agreementLabels } from '../pdf/agreement-labels.ts';
+import type { AgreementLanguage } from '../pdf/agreement-pdf-input.ts';
+import { sealKeyFor } from '../seal-keys/seal-key-for.ts';
 import { describeDevice } from './describe-device.ts';
 import { describeSigning } from './describe-signing.ts';
-import { sealKeyFor } from '../seal-keys/seal-key-for.ts';
 
-const LANGUAGE = 'zh-CN';
-/**
- * Whose signature line each signer signs on, named as the 人民调解协议书 names them: it is printed
- * in Chinese, as the committee's records are.
- */
-const SIDE_LABELS = { applicant: '申请人', respondent: '被申请人' } as const;
-const SIGNER_LABELS = { mediator: '人民调解员', expert: '法律顾问' } as const;
+/** The agreement is printed in Chinese, as the committee's records are. */
+const LANGUAGE: AgreementLanguage = 'zh-CN';
 
 /** The frozen version's document as the editor holds it, its headings and clauses as written. */
 function frozenBlocks(state: Uint8Array) {
@@ -38,7 +37,7 @@ function frozenBlocks(state: Uint8Array) {
  * configured address, and the browser is named from a fixed list.
  */
 export async function sealCaseAgreement(
-	app: AppCore,
+	app: { db: Db; config: Config; sealer: AgreementSealer },
 	draftId: string,
 	caseId: string
 ): Promise<SealedAgreementView | null> {
@@ -58,14 +57,15 @@ export async function sealCaseAgreement(
 	if (!version?.sha256 || !kase) throw new AppError('CONFLICT');
 	// Signatures in the order the agreement lists its signers.
 	const order = new Map(signing.signers.map((s, i) => [s.key, i]));
-	const sideOf = new Map(parties.map((p) => [`party:${p.id}`, SIDE_LABELS[p.side]]));
+	const labels = agreementLabels(LANGUAGE);
+	const sideOf = new Map(parties.map((p) => [`party:${p.id}`, labels.roles[p.side]]));
 	const id = randomUUID();
 	const seal = await sealKeyFor(app.db, kase.orgNodeId);
 	const origin = await readPublicOrigin(app);
 	const sealed = await app.sealer.sealAgreement(
 		{
 			language: LANGUAGE,
-			title: '人民调解协议书',
+			title: labels.title,
 			caseNumber: kase.number,
 			committee: kase.committee,
 			blocks: frozenBlocks(version.state),
@@ -73,7 +73,7 @@ export async function sealCaseAgreement(
 				.toSorted((a, b) => (order.get(a.signer) ?? 99) - (order.get(b.signer) ?? 99))
 				.map((s) => ({
 					name: s.name,
-					role: sideOf.get(s.signer) ?? SIGNER_LABELS[s.role as keyof typeof SIGNER_LABELS],
+					role: sideOf.get(s.signer) ?? labels.roles[s.role as 'mediator' | 'expert'],
 					signature: new Uint8Array(s.image),
 					signedAt: s.signedAt,
 					ip: s.ip ?? '—',
@@ -126,7 +126,7 @@ export async function sealCaseAgreement(
 		const status =
 			row.status === 'scheduled' ? await applyTransition(tx, row, { transition: 'start' }, by, null, now) : row.status;
 		if (status === 'in_mediation') {
-			const summary = '人民调解协议书已由各方签署并盖章。';
+			const summary = labels.record.resolved;
 			await applyTransition(tx, { ...row, status }, { transition: 'resolve', summary }, by, null, now);
 		}
 		return { id, sha256: sealed.sha256, sealedAt: now.toISOString(), pages: sealed.pages };

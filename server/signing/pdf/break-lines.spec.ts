@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { breakLines, CLOSING_PUNCTUATION, OPENING_PUNCTUATION } from '#server/signing/pdf/break-lines.ts';
-import { FontPlan, REPLACEMENT_CHARACTER } from '#server/signing/pdf/font-runs.ts';
+import { breakLines, CLOSING_PUNCTUATION, OPENING_PUNCTUATION } from './break-lines.ts';
 
 /** Each character one unit wide, a Latin letter or digit half a unit: a monospaced stand-in for a font. */
 const measure = (text: string) => [...text].reduce((width, char) => width + (/[\x20-\x7e]/.test(char) ? 0.5 : 1), 0);
@@ -61,33 +60,5 @@ describe('Chinese line breaking', () => {
 		const lines = breakLines('一二三四五六七八九👍🏽十', 10, measure);
 		expect(lines.join('')).toBe('一二三四五六七八九👍🏽十');
 		expect(lines.some((line) => line.includes('👍🏽'))).toBe(true);
-	});
-});
-
-describe('the font plan', () => {
-	const plan = () =>
-		new FontPlan({
-			main: (codePoint) => codePoint < 0x20000 && codePoint !== 0x1f600,
-			rare: (codePoint) => codePoint >= 0x20000 && codePoint < 0x30000
-		});
-
-	it('runs characters in the font that has them and replaces, once each, those none has', () => {
-		const fonts = plan();
-		expect(fonts.runs('甲𠀀乙😀丙😀')).toEqual([
-			{ font: 'main', text: '甲' },
-			{ font: 'rare', text: '𠀀' },
-			{ font: 'main', text: `乙${REPLACEMENT_CHARACTER}丙${REPLACEMENT_CHARACTER}` }
-		]);
-		expect(fonts.replaced()).toEqual(['😀']);
-		expect(fonts.characters('rare')).toBe('𠀀');
-		expect(fonts.characters('main')).toContain(REPLACEMENT_CHARACTER);
-	});
-
-	it('refuses, once frozen, a character it did not plan: the fonts were cut without it', () => {
-		const fonts = plan();
-		fonts.runs('甲乙');
-		fonts.freeze();
-		expect(fonts.runs('乙甲')).toHaveLength(1);
-		expect(() => fonts.runs('丙')).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
 	});
 });
