@@ -3,7 +3,11 @@ import type { App } from '#server/app.ts';
 import { createSealKey } from '#server/signing/seal-keys/create-seal-key.ts';
 import { sealAgreement } from '#server/signing/seal-agreement.ts';
 import { sealKeyFor } from '#server/signing/seal-keys/seal-key-for.ts';
-import { verifyAgreementId, verifyPdfFile, verifySha256 } from '#server/signing/verification/verify-sealed-agreement.ts';
+import {
+	verifyAgreementId,
+	verifyPdfFile,
+	verifySha256
+} from '#server/signing/verification/verify-sealed-agreement.ts';
 import { VERIFY_MAX_BYTES, type Verification } from '#shared/verification.ts';
 import { pdf as unsealedPdf } from '../support/evidence-samples.ts';
 import { recordSealedAgreement } from '../support/sealed-agreement.ts';

@@ -9,7 +9,14 @@ import { DraftStore } from '../../agreements/draft-store.ts';
 import { applyTransition } from '../../cases/transition-case.ts';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
-import { agreementSignatures, caseParties, cases, committees, draftVersions, sealedAgreements } from '../../db/schema.ts';
+import {
+	agreementSignatures,
+	caseParties,
+	cases,
+	committees,
+	draftVersions,
+	sealedAgreements
+} from '../../db/schema.ts';
 import { readPublicOrigin } from '../../setup/read-public-origin.ts';
 import type { AgreementSealer } from '../agreement-sealer.ts';
 import { agreementLabels } from '../pdf/agreement-labels.ts';

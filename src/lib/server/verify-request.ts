@@ -1,4 +1,8 @@
-import { verifyAgreementId, verifyPdfFile, verifySha256 } from '#server/signing/verification/verify-sealed-agreement.ts';
+import {
+	verifyAgreementId,
+	verifyPdfFile,
+	verifySha256
+} from '#server/signing/verification/verify-sealed-agreement.ts';
 import { AppError } from '$lib/shared/errors';
 import { VERIFY_MAX_BYTES, type Verification } from '$lib/shared/verification';
 import { clientOf } from './form-action';
