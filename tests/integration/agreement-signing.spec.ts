@@ -145,7 +145,11 @@ describe('signing the frozen agreement', () => {
 			'李秀英',
 			'王建国',
 			'本协议自各方签字并经调解委员会盖章后生效',
-			row.textSha256
+			row.textSha256,
+			// The certificate names each signer's role as the signature lines do.
+			'李秀英（申请人）',
+			'王建国（被申请人）',
+			`${world.network.eastMediator.displayName}（人民调解员）`
 		]) {
 			expect(text).toContain(expected);
 		}
@@ -155,6 +159,8 @@ describe('signing the frozen agreement', () => {
 		const [kase] = await app.db.select({ status: cases.status }).from(cases).where(eq(cases.id, world.caseId));
 		expect(kase.status).toBe('resolved');
 		expect(await eventsOf(app, world.caseId, 'agreement.sealed')).toHaveLength(1);
+		const [resolved] = await eventsOf(app, world.caseId, 'case.resolve');
+		expect(resolved.data).toMatchObject({ summary: '人民调解协议书已由各方签署并盖章。' });
 
 		// The case's people download it; nobody else does.
 		const guest = (cookie: string) => ({ joinToken: cookie.split('=')[1] });
