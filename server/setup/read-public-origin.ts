@@ -1,5 +1,6 @@
 import { AppError } from '#shared/errors.ts';
-import type { AppCore } from '../app.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
 import { installation } from '../db/schema.ts';
 
 /**
@@ -7,7 +8,7 @@ import { installation } from '../db/schema.ts';
  * tracking pages: `ORIGIN` when set, else what setup or an admin stored. Never a request's own
  * Origin or Host: whoever sends the request chooses those.
  */
-export async function readPublicOrigin(app: AppCore): Promise<string> {
+export async function readPublicOrigin(app: { db: Db; config: Config }): Promise<string> {
 	if (app.config.origin) return new URL(app.config.origin).origin;
 	const [row] = await app.db.select({ publicOrigin: installation.publicOrigin }).from(installation);
 	if (!row?.publicOrigin) throw new AppError('PUBLIC_ORIGIN_UNSET');

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { Actor } from '#shared/roles.ts';
-import type { AppCore } from '../app.ts';
 import { authorize } from '../auth/authorize.ts';
+import type { Db } from '../db/client.ts';
 import { sealKeys } from '../db/schema.ts';
 import { uniqueField } from '../db/unique-field.ts';
+import type { Logger } from '../log.ts';
 import { parseInput } from '../parse-input.ts';
 import { importSealKey } from './import-seal-key.ts';
 import { retireSealKey } from './retire-seal-key.ts';
@@ -27,7 +28,7 @@ const importSealSchema = z.object({
  * retired. A refused file changes nothing.
  */
 export async function importSeal(
-	app: AppCore,
+	app: { db: Db; log: Logger },
 	actor: Actor,
 	input: { orgNodeId?: unknown; passphrase?: unknown; p12?: unknown }
 ): Promise<{ id: string; certificate: SealCertificate }> {

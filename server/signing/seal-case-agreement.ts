@@ -4,12 +4,15 @@ import * as Y from 'yjs';
 import { agreementBlocks } from '#shared/agreement.ts';
 import { AppError } from '#shared/errors.ts';
 import type { SealedAgreementView } from '#shared/signing.ts';
-import type { AppCore } from '../app.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
 import { DraftStore } from '../agreements/draft-store.ts';
 import { applyTransition } from '../cases/transition-case.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
 import { agreementSignatures, caseParties, cases, committees, draftVersions, sealedAgreements } from '../db/schema.ts';
+import type { DomainEvents } from '../events/domain-events.ts';
 import { readPublicOrigin } from '../setup/read-public-origin.ts';
+import type { AgreementSealer } from './agreement-sealer.ts';
 import { describeDevice } from './describe-device.ts';
 import { describeSigning } from './describe-signing.ts';
 import { sealKeyFor } from './seal-key-for.ts';
@@ -38,7 +41,7 @@ function frozenBlocks(state: Uint8Array) {
  * configured address, and the browser is named from a fixed list.
  */
 export async function sealCaseAgreement(
-	app: AppCore,
+	app: { db: Db; config: Config; sealer: AgreementSealer; events: DomainEvents },
 	draftId: string,
 	caseId: string
 ): Promise<SealedAgreementView | null> {
@@ -85,7 +88,7 @@ export async function sealCaseAgreement(
 		seal.key
 	);
 	const now = new Date();
-	return app.db.transaction(async (tx) => {
+	const view = await app.db.transaction(async (tx) => {
 		const [row] = await tx.select().from(cases).where(eq(cases.id, kase.id)).for('no key update');
 		// Another signer's request sealed it meanwhile.
 		const [already] = await tx
@@ -131,4 +134,6 @@ export async function sealCaseAgreement(
 		}
 		return { id, sha256: sealed.sha256, sealedAt: now.toISOString(), pages: sealed.pages };
 	});
+	if (view) await app.events.emit('agreement.sealed', { caseId: kase.id, sealedAgreementId: id });
+	return view;
 }

@@ -3,9 +3,11 @@ import { eq } from 'drizzle-orm';
 import { AppError } from '#shared/errors.ts';
 import { MAX_PIN_FAILURES } from '#shared/sessions.ts';
 import { PNG_SIGNATURE } from '#shared/signing.ts';
-import type { AppCore } from '../app.ts';
+import type { DraftStore } from '../agreements/draft-store.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
+import type { LoginThrottle } from '../auth/login-throttle.ts';
 import { verifyPassword } from '../auth/password.ts';
+import type { Db } from '../db/client.ts';
 import { agreementDrafts, agreementSignatures, sealedAgreements, sessionParticipants } from '../db/schema.ts';
 import type { RoomIdentity } from '../sessions/participant-of.ts';
 import { signerFor, type SignerIdentity } from './case-signers.ts';
@@ -33,7 +35,7 @@ function checkSignatureImage(png: Uint8Array): void {
  * signature.
  */
 export async function signAgreement(
-	app: AppCore,
+	app: { db: Db; loginThrottle: LoginThrottle; drafts: DraftStore },
 	draftId: string,
 	input: SignatureInput,
 	identity: RoomIdentity,
@@ -98,7 +100,13 @@ export async function signAgreement(
  * against the invitation as at joining (after MAX_PIN_FAILURES it is locked); wrong passwords
  * count like failed log-ins.
  */
-async function prove(app: AppCore, caseId: string, signer: SignerIdentity, secret: string, client: SigningClient) {
+async function prove(
+	app: { db: Db; loginThrottle: LoginThrottle; drafts: DraftStore },
+	caseId: string,
+	signer: SignerIdentity,
+	secret: string,
+	client: SigningClient
+) {
 	const ip = client.ip ?? 'unknown';
 	const throttleKey = `sign:${signer.key}`;
 	if (signer.proof === 'password') {
