@@ -1,6 +1,7 @@
 import type { Config } from './config.ts';
 import { openDatabase, type Database, type Db } from './db/client.ts';
 import { createLogger, type Logger } from './log.ts';
+import { DomainEvents } from './events/domain-events.ts';
 import { AddressThrottle } from './auth/address-throttle.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
 import { DraftStore } from './agreements/draft-store.ts';
@@ -13,12 +14,9 @@ import { RoomPlaces } from './sessions/room-places.ts';
 /**
  * Everything with state lives here, created once per process by the process
  * entry and shared by SvelteKit handlers (through `locals.app`) and socket
- * handlers alike.
+ * handlers alike. Services take only the part of it they use.
  */
-export type App = AppCore & { readonly realtime: Realtime };
-
-/** The part of the App that the realtime server itself is built on. */
-export type AppCore = {
+export type App = {
 	readonly config: Config;
 	readonly log: Logger;
 	readonly database: Database;
@@ -33,6 +31,9 @@ export type AppCore = {
 	readonly insight: Insight;
 	/** Builds and seals agreement PDFs on a worker thread of its own. */
 	readonly sealer: AgreementSealer;
+	/** What the services did, for the transports and the statistics to act on. */
+	readonly events: DomainEvents;
+	readonly realtime: Realtime;
 };
 
 /** Opens (or takes) the database, brings its schema up to date and builds the services on it. */
@@ -44,7 +45,7 @@ export async function createApp(config: Config, options: { log?: Logger; databas
 		{ driver: database.driver, dataDir: database.driver === 'pglite' ? config.dataDir : undefined },
 		'database ready'
 	);
-	const core: AppCore = {
+	const services = {
 		config,
 		log,
 		database,
@@ -55,12 +56,33 @@ export async function createApp(config: Config, options: { log?: Logger; databas
 		rooms: new RoomRegistry(config.media, log, new RoomPlaces(database.db, log)),
 		drafts: new DraftStore(database, log),
 		insight: new Insight(database.db, log),
-		sealer: new AgreementSealer({ log })
+		sealer: new AgreementSealer({ log }),
+		events: new DomainEvents(log)
 	};
-	core.insight.start();
-	const realtime = new Realtime(core);
+	services.insight.start();
+	const realtime = new Realtime(services);
 	if (config.redisUrl) await realtime.joinCluster(config.redisUrl);
-	return { ...core, realtime };
+	subscribe(services.events, realtime, services.insight);
+	return { ...services, realtime };
+}
+
+/** Who acts on what the services did: the live connections, and the early-warning rules. */
+function subscribe(events: DomainEvents, realtime: Realtime, insight: Insight): void {
+	const disconnectUser = ({ userId }: { userId: string }) => realtime.disconnectUser(userId);
+	events.on('user.deactivated', disconnectUser);
+	events.on('user.role_changed', disconnectUser);
+	events.on('user.password_reset', disconnectUser);
+	events.on('invitation.revoked', ({ participantId }) => realtime.disconnectParticipant(participantId));
+	events.on('session.cancelled', async ({ sessionId, invitedParticipantIds }) => {
+		await realtime.endRoom(sessionId);
+		for (const participantId of invitedParticipantIds) realtime.disconnectParticipant(participantId);
+	});
+
+	events.on('case.changed', ({ caseId }) => insight.caseChanged(caseId));
+	// A mediation going live puts its case in mediation.
+	events.on('session.started', async ({ caseId, kind }) => {
+		if (kind === 'mediation') await insight.caseChanged(caseId);
+	});
 }
 
 export async function closeApp(app: App): Promise<void> {

@@ -1,4 +1,6 @@
-import type { App } from './app.ts';
+import type { Database } from './db/client.ts';
+import type { Logger } from './log.ts';
+import type { Realtime } from './realtime/realtime.ts';
 import { agreementFontsAvailable } from './signing/pdf/agreement-fonts.ts';
 
 export type Health = {
@@ -9,7 +11,7 @@ export type Health = {
 	agreementFonts: { ok: boolean; rareCharacters: boolean };
 };
 
-export async function checkHealth(app: App): Promise<Health> {
+export async function checkHealth(app: { database: Database; log: Logger; realtime: Realtime }): Promise<Health> {
 	const started = performance.now();
 	let databaseOk = true;
 	try {

@@ -4,8 +4,8 @@ import * as Y from 'yjs';
 import { AGREEMENT_FIELD } from '#shared/agreement.ts';
 import { AppError } from '#shared/errors.ts';
 import type { DraftVersionView } from '#shared/realtime-events.ts';
-import type { AppCore } from '../app.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
+import type { Db } from '../db/client.ts';
 import { agreementDrafts, draftVersions } from '../db/schema.ts';
 import type { DraftAuthor } from './draft-role.ts';
 import { DraftStore, type Applied } from './draft-store.ts';
@@ -32,7 +32,7 @@ export function versionView(row: typeof draftVersions.$inferSelect): DraftVersio
 }
 
 /** Saves the draft as it is now under a name. */
-export async function saveDraftVersion(app: AppCore, store: DraftStore, draftId: string, name: string, by: By) {
+export async function saveDraftVersion(app: { db: Db }, store: DraftStore, draftId: string, name: string, by: By) {
 	return store.serially(draftId, async (draft) => {
 		const { text } = DraftStore.contentOf(draft.doc);
 		const state = Buffer.from(Y.encodeStateAsUpdate(draft.doc));
@@ -69,7 +69,7 @@ export async function saveDraftVersion(app: AppCore, store: DraftStore, draftId:
 	});
 }
 
-async function versionOf(app: AppCore, draftId: string, versionId: string) {
+async function versionOf(app: { db: Db }, draftId: string, versionId: string) {
 	const [version] = await app.db
 		.select()
 		.from(draftVersions)
@@ -104,7 +104,7 @@ async function restoreUpdate(store: DraftStore, draftId: string, state: Uint8Arr
 }
 
 export async function restoreDraftVersion(
-	app: AppCore,
+	app: { db: Db },
 	store: DraftStore,
 	draftId: string,
 	versionId: string,
@@ -133,7 +133,7 @@ export async function restoreDraftVersion(
  * as that version if it does not. A version frozen before is superseded.
  */
 export async function freezeDraftVersion(
-	app: AppCore,
+	app: { db: Db },
 	store: DraftStore,
 	draftId: string,
 	versionId: string,
@@ -186,7 +186,7 @@ export async function freezeDraftVersion(
  * The mediator unfreezes the draft so that it can be written again: the frozen version is
  * superseded, and with it every signature given to it. Refused when nothing is frozen.
  */
-export async function unfreezeDraftVersion(app: AppCore, store: DraftStore, draftId: string, by: By): Promise<void> {
+export async function unfreezeDraftVersion(app: { db: Db }, store: DraftStore, draftId: string, by: By): Promise<void> {
 	// In the draft's order, so that no edit is taken between the unfreezing and the refusal it ends.
 	await store.serially(draftId, (draft) =>
 		app.db.transaction(async (tx) => {

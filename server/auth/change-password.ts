@@ -2,9 +2,11 @@ import { and, eq, ne } from 'drizzle-orm';
 import { AppError } from '#shared/errors.ts';
 import type { Actor } from '#shared/roles.ts';
 import { passwordChangeSchema } from '#shared/validation.ts';
-import type { AppCore } from '../app.ts';
+import type { Db } from '../db/client.ts';
 import { authSessions, users } from '../db/schema.ts';
+import type { Logger } from '../log.ts';
 import { parseInput } from '../parse-input.ts';
+import type { LoginThrottle } from './login-throttle.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 import type { Client } from './sessions.ts';
 
@@ -14,7 +16,7 @@ import type { Client } from './sessions.ts';
  * holding a session does not buy more guesses.
  */
 export async function changePassword(
-	app: AppCore,
+	app: { db: Db; log: Logger; loginThrottle: LoginThrottle },
 	actor: Actor,
 	currentSessionId: string,
 	input: unknown,

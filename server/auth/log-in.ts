@@ -2,9 +2,12 @@ import { eq, sql } from 'drizzle-orm';
 import { AppError } from '#shared/errors.ts';
 import type { Actor } from '#shared/roles.ts';
 import { loginSchema } from '#shared/validation.ts';
-import type { AppCore } from '../app.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
 import { users } from '../db/schema.ts';
+import type { Logger } from '../log.ts';
 import { parseInput } from '../parse-input.ts';
+import type { LoginThrottle } from './login-throttle.ts';
 import { burnPasswordCheck, verifyPassword } from './password.ts';
 import { createSession, type Client } from './sessions.ts';
 
@@ -13,7 +16,7 @@ import { createSession, type Client } from './sessions.ts';
  * unknown, deactivated or the password wrong, is the same INVALID_CREDENTIALS.
  */
 export async function logIn(
-	app: AppCore,
+	app: { db: Db; config: Config; log: Logger; loginThrottle: LoginThrottle },
 	input: unknown,
 	client: Client
 ): Promise<{ actor: Actor; token: string; expiresAt: Date }> {

@@ -1,8 +1,8 @@
 import { AppError } from '#shared/errors.ts';
 import type { Actor } from '#shared/roles.ts';
 import { caseIdSchema } from '#shared/validation.ts';
-import type { AppCore } from '../app.ts';
 import { authorize } from '../auth/authorize.ts';
+import type { Db } from '../db/client.ts';
 import { parseInput } from '../parse-input.ts';
 import { attachEvidence, type EvidenceActor } from './attach-evidence.ts';
 import { findVisibleCase } from './case-scope.ts';
@@ -11,12 +11,12 @@ import { findTrackedParty } from './track-case.ts';
 
 /** The files are refused as a whole when one is wrong; a closed case takes no more evidence. */
 async function attachTo(
-	app: AppCore,
+	app: { db: Db },
 	caseId: string,
 	files: File[],
 	by: EvidenceActor,
 	ip: string | null,
-	find: (tx: AppCore['db']) => Promise<{ status: string }>
+	find: (tx: { db: Db }['db']) => Promise<{ status: string }>
 ) {
 	const { uploads } = await parseIntake(caseIdSchema, { caseId }, files);
 	if (!uploads.length) throw new AppError('VALIDATION', { fields: { evidence: ['required'] } });
@@ -28,7 +28,7 @@ async function attachTo(
 }
 
 /** Evidence added by someone with an account who may see the case. */
-export async function addEvidence(app: AppCore, actor: Actor, input: unknown, files: File[], ip: string | null) {
+export async function addEvidence(app: { db: Db }, actor: Actor, input: unknown, files: File[], ip: string | null) {
 	authorize(actor, 'cases:list');
 	const { caseId } = parseInput(caseIdSchema, input);
 	// Someone who may not see the case learns nothing about it, not even what is wrong with their files.
@@ -37,7 +37,7 @@ export async function addEvidence(app: AppCore, actor: Actor, input: unknown, fi
 }
 
 /** Evidence added by a party through their private tracking link. */
-export async function addTrackedEvidence(app: AppCore, token: string, files: File[], ip: string | null) {
+export async function addTrackedEvidence(app: { db: Db }, token: string, files: File[], ip: string | null) {
 	const { party } = await findTrackedParty(app.db, token);
 	await attachTo(
 		app,

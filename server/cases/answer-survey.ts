@@ -1,7 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { AppError } from '#shared/errors.ts';
 import { satisfactionSchema } from '#shared/statistics.ts';
-import type { AppCore } from '../app.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
 import type { Db } from '../db/client.ts';
 import { satisfactionSurveys } from '../db/schema.ts';
@@ -29,7 +28,7 @@ export async function getTrackedSurvey(db: Db, token: string): Promise<TrackedSu
  * has ended. The answer counts in the assessment of the committee and the
  * mediators, and the case's audit log records that (and how) they answered.
  */
-export async function answerSurvey(app: AppCore, token: string, input: unknown, ip: string | null): Promise<void> {
+export async function answerSurvey(app: { db: Db }, token: string, input: unknown, ip: string | null): Promise<void> {
 	const { score, comment } = parseInput(satisfactionSchema, input);
 	await app.db.transaction(async (tx) => {
 		const { party, caseRow } = await findTrackedParty(tx, token, true);

@@ -1,6 +1,10 @@
 import { AppError } from '#shared/errors.ts';
 import { onlineApplicationSchema } from '#shared/validation.ts';
-import type { AppCore } from '../app.ts';
+import type { AddressThrottle } from '../auth/address-throttle.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import type { DomainEvents } from '../events/domain-events.ts';
+import type { Logger } from '../log.ts';
 import { createCase, type CreatedCase } from './create-case.ts';
 import { parseIntake } from './parse-intake.ts';
 
@@ -13,7 +17,7 @@ import { parseIntake } from './parse-intake.ts';
  * there is no one to count.
  */
 export async function applyOnline(
-	app: AppCore,
+	app: { db: Db; config: Config; log: Logger; events: DomainEvents; applyThrottle: AddressThrottle },
 	input: unknown,
 	files: File[],
 	ip: string | null

@@ -3,15 +3,15 @@ import { OPEN_STATUSES } from '#shared/cases.ts';
 import { AppError } from '#shared/errors.ts';
 import type { Actor } from '#shared/roles.ts';
 import { assignMediatorsSchema } from '#shared/validation.ts';
-import type { AppCore } from '../app.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
 import { authorize } from '../auth/authorize.ts';
+import type { Db } from '../db/client.ts';
 import { caseMediators, committeeMembers, users } from '../db/schema.ts';
 import { parseInput } from '../parse-input.ts';
 import { findVisibleCase } from './case-scope.ts';
 
 /** Sets who mediates an open case: active mediators of the committee handling it. */
-export async function assignMediators(app: AppCore, actor: Actor, input: unknown, ip: string | null): Promise<void> {
+export async function assignMediators(app: { db: Db }, actor: Actor, input: unknown, ip: string | null): Promise<void> {
 	authorize(actor, 'cases:assign');
 	const { caseId, mediatorIds } = parseInput(assignMediatorsSchema, input);
 	const wanted = [...new Set(mediatorIds)];

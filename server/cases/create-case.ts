@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { CaseChannel } from '#shared/cases.ts';
 import type { CaseIntake } from '#shared/validation.ts';
-import type { AppCore } from '../app.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
 import type { Db } from '../db/client.ts';
 import { caseParties, cases } from '../db/schema.ts';
 import type { Upload } from '../evidence/read-uploads.ts';
+import type { DomainEvents } from '../events/domain-events.ts';
+import type { Logger } from '../log.ts';
 import { attachEvidence, type EvidenceActor } from './attach-evidence.ts';
 import { nextCaseNumber } from './case-number.ts';
 import { checkDailyCeiling } from './check-daily-ceiling.ts';
@@ -46,7 +47,11 @@ export type CreatedCase = { caseId: string; number: string; trackingToken: strin
  * parties, evidence and the first audit events, all in one transaction so a
  * failure writes nothing.
  */
-export async function createCase(app: AppCore, fresh: NewCase, uploads: Upload[]): Promise<CreatedCase> {
+export async function createCase(
+	app: { db: Db; log: Logger; events: DomainEvents },
+	fresh: NewCase,
+	uploads: Upload[]
+): Promise<CreatedCase> {
 	const { intake } = fresh;
 	const place = await disputePlace(app.db, intake.villageId);
 	const committee = fresh.committee ?? (await committeeForPlace(app.db, place.path));
@@ -116,6 +121,6 @@ export async function createCase(app: AppCore, fresh: NewCase, uploads: Upload[]
 		return { caseId: row.id, number };
 	});
 	app.log.info({ caseId: created.caseId, channel: fresh.channel, committeeId: committee.id }, 'case created');
-	await app.insight.caseChanged(created.caseId);
+	await app.events.emit('case.changed', { caseId: created.caseId });
 	return { ...created, trackingToken: link?.token ?? null };
 }

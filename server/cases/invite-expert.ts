@@ -2,15 +2,15 @@ import { and, eq } from 'drizzle-orm';
 import { AppError } from '#shared/errors.ts';
 import type { Actor } from '#shared/roles.ts';
 import { inviteExpertSchema } from '#shared/validation.ts';
-import type { AppCore } from '../app.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
 import { authorize } from '../auth/authorize.ts';
+import type { Db } from '../db/client.ts';
 import { caseExperts, users } from '../db/schema.ts';
 import { parseInput } from '../parse-input.ts';
 import { findVisibleCase } from './case-scope.ts';
 
 /** Invites a legal expert to a case: from then on they see it and can be consulted on it. */
-export async function inviteExpert(app: AppCore, actor: Actor, input: unknown, ip: string | null): Promise<void> {
+export async function inviteExpert(app: { db: Db }, actor: Actor, input: unknown, ip: string | null): Promise<void> {
 	authorize(actor, 'cases:mediate');
 	const { caseId, expertId } = parseInput(inviteExpertSchema, input);
 	await app.db.transaction(async (tx) => {

@@ -2,9 +2,9 @@ import { and, eq } from 'drizzle-orm';
 import { AppError } from '#shared/errors.ts';
 import type { Actor } from '#shared/roles.ts';
 import { partyLinkSchema } from '#shared/validation.ts';
-import type { AppCore } from '../app.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
 import { authorize } from '../auth/authorize.ts';
+import type { Db } from '../db/client.ts';
 import { caseParties } from '../db/schema.ts';
 import { parseInput } from '../parse-input.ts';
 import { findVisibleCase } from './case-scope.ts';
@@ -14,7 +14,12 @@ import { newTrackingToken } from './create-case.ts';
  * Gives a party a new private tracking link (for a walk-in, a respondent, or
  * one who lost theirs); any earlier link of that party stops working.
  */
-export async function issuePartyLink(app: AppCore, actor: Actor, input: unknown, ip: string | null): Promise<string> {
+export async function issuePartyLink(
+	app: { db: Db },
+	actor: Actor,
+	input: unknown,
+	ip: string | null
+): Promise<string> {
 	authorize(actor, 'cases:mediate');
 	const { caseId, partyId } = parseInput(partyLinkSchema, input);
 	const link = newTrackingToken();

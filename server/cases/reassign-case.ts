@@ -3,9 +3,9 @@ import { OPEN_STATUSES } from '#shared/cases.ts';
 import { AppError } from '#shared/errors.ts';
 import type { Actor } from '#shared/roles.ts';
 import { reassignCaseSchema } from '#shared/validation.ts';
-import type { AppCore } from '../app.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
 import { authorize } from '../auth/authorize.ts';
+import type { Db } from '../db/client.ts';
 import { caseMediators, cases } from '../db/schema.ts';
 import { scopeRoot } from '../orgs/subtree.ts';
 import { parseInput } from '../parse-input.ts';
@@ -16,7 +16,7 @@ import { committeeById } from './route-case.ts';
  * An admin hands an open case to another committee of their subtree, such as
  * a third-party mediation body. The new committee assigns its own mediators.
  */
-export async function reassignCase(app: AppCore, actor: Actor, input: unknown, ip: string | null): Promise<void> {
+export async function reassignCase(app: { db: Db }, actor: Actor, input: unknown, ip: string | null): Promise<void> {
 	authorize(actor, 'cases:route');
 	const { caseId, committeeId, reason } = parseInput(reassignCaseSchema, input);
 	const root = await scopeRoot(app.db, actor);

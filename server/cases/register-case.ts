@@ -2,9 +2,11 @@ import { eq } from 'drizzle-orm';
 import { AppError } from '#shared/errors.ts';
 import type { Actor } from '#shared/roles.ts';
 import { caseRegistrationSchema } from '#shared/validation.ts';
-import type { AppCore } from '../app.ts';
 import { authorize } from '../auth/authorize.ts';
+import type { Db } from '../db/client.ts';
 import { committeeMembers } from '../db/schema.ts';
+import type { DomainEvents } from '../events/domain-events.ts';
+import type { Logger } from '../log.ts';
 import { createCase, type CreatedCase } from './create-case.ts';
 import { parseIntake } from './parse-intake.ts';
 import { committeeById } from './route-case.ts';
@@ -15,7 +17,7 @@ import { committeeById } from './route-case.ts';
  * noting the committee that referred it.
  */
 export async function registerCase(
-	app: AppCore,
+	app: { db: Db; log: Logger; events: DomainEvents },
 	actor: Actor,
 	input: unknown,
 	files: File[],

@@ -1,8 +1,10 @@
 import { AppError } from '#shared/errors.ts';
 import type { Actor } from '#shared/roles.ts';
 import { caseIntakeSchema } from '#shared/validation.ts';
-import type { AppCore } from '../app.ts';
 import { authorize } from '../auth/authorize.ts';
+import type { Db } from '../db/client.ts';
+import type { DomainEvents } from '../events/domain-events.ts';
+import type { Logger } from '../log.ts';
 import { nodeInScope } from '../orgs/subtree.ts';
 import { createCase, type CreatedCase } from './create-case.ts';
 import { parseIntake } from './parse-intake.ts';
@@ -13,7 +15,7 @@ import { parseIntake } from './parse-intake.ts';
  * grid worker, or comes in online or at a committee: the report is refused, saying so.
  */
 export async function reportDispute(
-	app: AppCore,
+	app: { db: Db; log: Logger; events: DomainEvents },
 	actor: Actor,
 	input: unknown,
 	files: File[],

@@ -3,11 +3,12 @@ import { CASE_TRANSITIONS, canTransition, isOutcome } from '#shared/cases.ts';
 import { AppError } from '#shared/errors.ts';
 import type { Actor } from '#shared/roles.ts';
 import { caseIdSchema, caseTransitionSchema, type CaseTransitionInput } from '#shared/validation.ts';
-import type { AppCore } from '../app.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
 import { authorize } from '../auth/authorize.ts';
 import type { Db } from '../db/client.ts';
 import { caseMediators, cases } from '../db/schema.ts';
+import type { DomainEvents } from '../events/domain-events.ts';
+import type { Logger } from '../log.ts';
 import { parseInput } from '../parse-input.ts';
 import { findVisibleCase, type CaseRow } from './case-scope.ts';
 import { issueMissingPartyLinks } from './issue-missing-party-links.ts';
@@ -100,7 +101,7 @@ export async function applyTransition(
 
 /** A mediator moves a case they may see along its lifecycle. */
 export async function transitionCase(
-	app: AppCore,
+	app: { db: Db; log: Logger; events: DomainEvents },
 	actor: Actor,
 	input: unknown,
 	ip: string | null,
@@ -115,6 +116,6 @@ export async function transitionCase(
 		app.log.info({ caseId: row.id, actorId: actor.id, from: row.status, to }, 'case transition');
 		return to;
 	});
-	await app.insight.caseChanged(caseId);
+	await app.events.emit('case.changed', { caseId });
 	return { status };
 }

@@ -1,13 +1,14 @@
 import { AppError } from '#shared/errors.ts';
 import { withdrawalSchema } from '#shared/validation.ts';
-import type { AppCore } from '../app.ts';
+import type { Db } from '../db/client.ts';
+import type { Logger } from '../log.ts';
 import { parseInput } from '../parse-input.ts';
 import { findTrackedParty } from './track-case.ts';
 import { applyTransition } from './transition-case.ts';
 
 /** The applicant withdraws their application through their tracking link, saying why. */
 export async function withdrawApplication(
-	app: AppCore,
+	app: { db: Db; log: Logger },
 	token: string,
 	input: unknown,
 	ip: string | null

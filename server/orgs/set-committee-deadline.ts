@@ -2,14 +2,15 @@ import { eq } from 'drizzle-orm';
 import { AppError } from '#shared/errors.ts';
 import type { Actor } from '#shared/roles.ts';
 import { committeeDeadlineSchema } from '#shared/validation.ts';
-import type { AppCore } from '../app.ts';
 import { authorize } from '../auth/authorize.ts';
+import type { Db } from '../db/client.ts';
 import { committees } from '../db/schema.ts';
+import type { Logger } from '../log.ts';
 import { parseInput } from '../parse-input.ts';
 import { nodeInScope } from './subtree.ts';
 
 /** How many days a committee has for a case from acceptance; applies to cases it accepts from now on. */
-export async function setCommitteeDeadline(app: AppCore, actor: Actor, input: unknown): Promise<void> {
+export async function setCommitteeDeadline(app: { db: Db; log: Logger }, actor: Actor, input: unknown): Promise<void> {
 	authorize(actor, 'org:manage');
 	const { committeeId, deadlineDays } = parseInput(committeeDeadlineSchema, input);
 	const [committee] = await app.db.select().from(committees).where(eq(committees.id, committeeId));

@@ -9,7 +9,7 @@ import {
 import { AppError, type Reply } from '#shared/errors.ts';
 import { fieldErrorsOf } from '#shared/validation.ts';
 import type { z } from 'zod';
-import type { AppCore } from '../app.ts';
+import type { Logger } from '../log.ts';
 import type { SocketData } from './authenticate-handshake.ts';
 
 export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -19,7 +19,7 @@ export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Recor
  * become error replies, and nothing a client sends can throw past here.
  */
 export function onCommand<E extends CommandName>(
-	core: AppCore,
+	core: { log: Logger },
 	socket: AppSocket,
 	event: E,
 	handler: (payload: z.output<(typeof COMMAND_SCHEMAS)[E]>) => Promise<CommandResults[E]>

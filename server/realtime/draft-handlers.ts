@@ -8,7 +8,7 @@ import * as sync from 'y-protocols/sync';
 import { draftAccess, type DraftRole } from '#shared/agreement.ts';
 import { AppError } from '#shared/errors.ts';
 import type { DraftCommentView } from '#shared/realtime-events.ts';
-import type { AppCore } from '../app.ts';
+import type { RealtimeDeps } from './realtime-deps.ts';
 import { addDraftComment, listDraftComments, resolveDraftComment } from '../agreements/draft-comments.ts';
 import { describeDraft } from '../agreements/describe-draft.ts';
 import { hidePresence, showPresence } from '../agreements/draft-presence.ts';
@@ -55,7 +55,7 @@ const syncMessage = (write: (encoder: encoding.Encoder) => void) => {
  * case draft, for those with a part in the case. Content from someone who may not write is
  * refused before it is stored; everything stored is acknowledged only once it is in PostgreSQL.
  */
-export function registerDraftHandlers(app: AppCore, socket: AppSocket, cluster: DraftCluster): void {
+export function registerDraftHandlers(app: RealtimeDeps, socket: AppSocket, cluster: DraftCluster): void {
 	const ip = socket.handshake.address || null;
 	const opened = new Map<string, OpenDraft>();
 	const limit = new RateLimit(200, 60);
@@ -255,7 +255,7 @@ export function registerDraftHandlers(app: AppCore, socket: AppSocket, cluster: 
 }
 
 /** What decides who may write the draft now: the mediator's permission for parties, and freezing. */
-async function draftState(app: AppCore, draftId: string): Promise<{ partiesMayEdit: boolean; frozen: boolean }> {
+async function draftState(app: RealtimeDeps, draftId: string): Promise<{ partiesMayEdit: boolean; frozen: boolean }> {
 	const [row] = await app.db
 		.select({ partiesMayEdit: agreementDrafts.partiesMayEdit, frozenVersionId: agreementDrafts.frozenVersionId })
 		.from(agreementDrafts)

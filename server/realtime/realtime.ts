@@ -4,7 +4,7 @@ import { fromBase64, toBase64 } from 'lib0/buffer';
 import { createClient } from 'redis';
 import { Server } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '#shared/realtime-events.ts';
-import type { AppCore } from '../app.ts';
+import type { RealtimeDeps } from './realtime-deps.ts';
 import { authenticateHandshake, type SocketData } from './authenticate-handshake.ts';
 import { registerAccountHandlers } from './account-handlers.ts';
 import { listChatPage } from '../sessions/list-chat-page.ts';
@@ -29,13 +29,13 @@ export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, 
 /** Socket.io on the app's own HTTP server: same port, same services as the pages. */
 export class Realtime {
 	readonly #io: RealtimeServer;
-	readonly #core: AppCore;
+	readonly #core: RealtimeDeps;
 	readonly #rooms: RoomConnections;
 	#attached = false;
 	/** The Redis connections of a cluster; none when alone. */
 	#redis: { quit(): Promise<unknown> }[] = [];
 
-	constructor(core: AppCore) {
+	constructor(core: RealtimeDeps) {
 		// Pings every 10 s, so that a connection lost without a word leaves its room within 20 s.
 		this.#io = new Server({
 			serveClient: false,

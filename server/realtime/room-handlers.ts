@@ -1,7 +1,7 @@
 import { AppError } from '#shared/errors.ts';
 import { hostsRoom } from '#shared/sessions.ts';
 import type { types } from 'mediasoup';
-import type { AppCore } from '../app.ts';
+import type { RealtimeDeps } from './realtime-deps.ts';
 import type { CaucusId } from '../media/peer.ts';
 import { participantOf } from '../sessions/participant-of.ts';
 import { listChatPage } from '../sessions/list-chat-page.ts';
@@ -19,7 +19,7 @@ const EMPTY = {} as Record<string, never>;
  * as that participant in that room only, and the room checks each id and right. A command that
  * moves people is answered once where they are now is kept, for a restart to put them back there.
  */
-export function registerRoomHandlers(app: AppCore, connections: RoomConnections, socket: AppSocket): void {
+export function registerRoomHandlers(app: RealtimeDeps, connections: RoomConnections, socket: AppSocket): void {
 	const ip = socket.handshake.address || null;
 	const member = (): Membership => {
 		const membership = connections.of(socket);

@@ -2,16 +2,17 @@ import { and, eq } from 'drizzle-orm';
 import { AppError } from '#shared/errors.ts';
 import type { Actor } from '#shared/roles.ts';
 import { sessionOfCaseSchema } from '#shared/validation.ts';
-import type { AppCore } from '../app.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
 import { authorize } from '../auth/authorize.ts';
+import type { Db } from '../db/client.ts';
 import { mediationSessions, sessionParticipants } from '../db/schema.ts';
+import type { Logger } from '../log.ts';
 import { parseInput } from '../parse-input.ts';
 import { findCaseSession } from './session-scope.ts';
 
 /** The legal expert a consultation was asked of accepts it: it is scheduled, and its participants may enter the room. */
 export async function acceptConsultation(
-	app: AppCore,
+	app: { db: Db; log: Logger },
 	actor: Actor,
 	input: unknown,
 	ip: string | null,

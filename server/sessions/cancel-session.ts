@@ -4,10 +4,12 @@ import { roleHas } from '#shared/permissions.ts';
 import type { Actor } from '#shared/roles.ts';
 import { PENDING_STATUSES } from '#shared/sessions.ts';
 import { cancelSessionSchema } from '#shared/validation.ts';
-import type { App } from '../app.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
 import { authorize } from '../auth/authorize.ts';
+import type { Db } from '../db/client.ts';
 import { mediationSessions, participantSessions, sessionParticipants } from '../db/schema.ts';
+import type { DomainEvents } from '../events/domain-events.ts';
+import type { Logger } from '../log.ts';
 import { parseInput } from '../parse-input.ts';
 import { findCaseSession } from './session-scope.ts';
 
@@ -18,7 +20,7 @@ import { findCaseSession } from './session-scope.ts';
  * invitation is let out.
  */
 export async function cancelSession(
-	app: App,
+	app: { db: Db; log: Logger; events: DomainEvents },
 	actor: Actor,
 	input: unknown,
 	ip: string | null,
@@ -61,7 +63,10 @@ export async function cancelSession(
 		});
 		return invited;
 	});
-	await app.realtime.endRoom(sessionId);
-	for (const guest of guests) app.realtime.disconnectParticipant(guest.id);
+	await app.events.emit('session.cancelled', {
+		caseId,
+		sessionId,
+		invitedParticipantIds: guests.map((guest) => guest.id)
+	});
 	app.log.info({ caseId, sessionId, actorId: actor.id }, 'session cancelled');
 }

@@ -2,12 +2,13 @@ import { eq } from 'drizzle-orm';
 import { AppError } from '#shared/errors.ts';
 import { MAX_PIN_FAILURES, type InvitationState } from '#shared/sessions.ts';
 import { joinPinSchema } from '#shared/validation.ts';
-import type { AppCore } from '../app.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
 import { verifyPassword } from '../auth/password.ts';
 import type { Client } from '../auth/sessions.ts';
 import { newTrackingToken, trackingTokenHash } from '../cases/create-case.ts';
+import type { Db } from '../db/client.ts';
 import { mediationSessions, participantSessions, sessionParticipants } from '../db/schema.ts';
+import type { Logger } from '../log.ts';
 import { parseInput } from '../parse-input.ts';
 import { invitationState } from './describe-invitation.ts';
 import { isLinkToken } from './new-invitation.ts';
@@ -26,7 +27,7 @@ export type JoinOutcome =
  * must reissue it. Each wrong PIN is an audit event too.
  */
 export async function joinByInvitation(
-	app: AppCore,
+	app: { db: Db; log: Logger },
 	token: string,
 	input: unknown,
 	client: Client,

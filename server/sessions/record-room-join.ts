@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
-import type { AppCore } from '../app.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
+import type { Db } from '../db/client.ts';
 import { sessionParticipants } from '../db/schema.ts';
 import type { Participant, RoomIdentity, RoomSession } from './participant-of.ts';
 
@@ -15,7 +15,7 @@ export const SAME_VISIT_MS = 2 * 60_000;
  * event. Returns whether it recorded one.
  */
 export async function recordRoomJoin(
-	app: AppCore,
+	app: { db: Db },
 	{ participant, session }: { participant: Participant; session: RoomSession },
 	identity: RoomIdentity,
 	ip: string | null,

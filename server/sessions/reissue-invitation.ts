@@ -3,10 +3,12 @@ import { AppError } from '#shared/errors.ts';
 import type { Actor } from '#shared/roles.ts';
 import { PENDING_STATUSES } from '#shared/sessions.ts';
 import { invitationSchema } from '#shared/validation.ts';
-import type { App } from '../app.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
 import { authorize } from '../auth/authorize.ts';
+import type { Db } from '../db/client.ts';
 import { participantSessions, sessionParticipants } from '../db/schema.ts';
+import type { DomainEvents } from '../events/domain-events.ts';
+import type { Logger } from '../log.ts';
 import { parseInput } from '../parse-input.ts';
 import { newInvitation } from './new-invitation.ts';
 import type { IssuedInvitation } from './schedule-session.ts';
@@ -18,7 +20,7 @@ import { findCaseParticipant } from './session-scope.ts';
  * link stops working and whoever joined with it is let out.
  */
 export async function reissueInvitation(
-	app: App,
+	app: { db: Db; log: Logger; events: DomainEvents },
 	actor: Actor,
 	input: unknown,
 	ip: string | null,
@@ -42,7 +44,7 @@ export async function reissueInvitation(
 		});
 		return { participantId: participant.id, displayName: participant.displayName, role: participant.role, ...secret };
 	});
-	app.realtime.disconnectParticipant(participantId);
+	await app.events.emit('invitation.revoked', { caseId, participantId });
 	app.log.info({ caseId, participantId, actorId: actor.id }, 'invitation reissued');
 	return issued;
 }

@@ -2,11 +2,12 @@ import { and, eq } from 'drizzle-orm';
 import { AppError } from '#shared/errors.ts';
 import type { Actor } from '#shared/roles.ts';
 import { consultationRequestSchema } from '#shared/validation.ts';
-import type { AppCore } from '../app.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
 import { authorize } from '../auth/authorize.ts';
 import { findVisibleCase } from '../cases/case-scope.ts';
+import type { Db } from '../db/client.ts';
 import { caseExperts, caseParties, mediationSessions, sessionParticipants, users } from '../db/schema.ts';
+import type { Logger } from '../log.ts';
 import { parseInput } from '../parse-input.ts';
 import { CONSULTATION_STATUSES } from './schedule-session.ts';
 import { assertUpcoming, sessionInstant } from './session-time.ts';
@@ -17,7 +18,7 @@ import { assertUpcoming, sessionInstant } from './session-time.ts';
  * `requested`, until that expert accepts it.
  */
 export async function requestConsultation(
-	app: AppCore,
+	app: { db: Db; log: Logger },
 	actor: Actor,
 	input: unknown,
 	ip: string | null,

@@ -3,10 +3,12 @@ import { AppError } from '#shared/errors.ts';
 import type { Actor } from '#shared/roles.ts';
 import { PENDING_STATUSES } from '#shared/sessions.ts';
 import { invitationSchema } from '#shared/validation.ts';
-import type { App } from '../app.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
 import { authorize } from '../auth/authorize.ts';
+import type { Db } from '../db/client.ts';
 import { participantSessions, sessionParticipants } from '../db/schema.ts';
+import type { DomainEvents } from '../events/domain-events.ts';
+import type { Logger } from '../log.ts';
 import { parseInput } from '../parse-input.ts';
 import { findCaseParticipant } from './session-scope.ts';
 
@@ -16,7 +18,7 @@ import { findCaseParticipant } from './session-scope.ts';
  * nothing; a reissue gives a working one again.
  */
 export async function revokeInvitation(
-	app: App,
+	app: { db: Db; log: Logger; events: DomainEvents },
 	actor: Actor,
 	input: unknown,
 	ip: string | null,
@@ -41,6 +43,6 @@ export async function revokeInvitation(
 		return true;
 	});
 	if (!revoked) return;
-	app.realtime.disconnectParticipant(participantId);
+	await app.events.emit('invitation.revoked', { caseId, participantId });
 	app.log.info({ caseId, participantId, actorId: actor.id }, 'invitation revoked');
 }

@@ -4,7 +4,6 @@ import { AppError } from '#shared/errors.ts';
 import type { Actor } from '#shared/roles.ts';
 import type { ParticipantRole, SessionStatus } from '#shared/sessions.ts';
 import { scheduleSessionSchema } from '#shared/validation.ts';
-import type { AppCore } from '../app.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
 import { authorize } from '../auth/authorize.ts';
 import { findVisibleCase } from '../cases/case-scope.ts';
@@ -18,6 +17,7 @@ import {
 	sessionParticipants,
 	users
 } from '../db/schema.ts';
+import type { Logger } from '../log.ts';
 import { parseInput } from '../parse-input.ts';
 import { newInvitation, type InvitationSecret } from './new-invitation.ts';
 import { assertUpcoming, sessionInstant } from './session-time.ts';
@@ -60,7 +60,7 @@ async function accountsOf(tx: Db, table: typeof caseMediators | typeof caseExper
  * mediation of an accepted case moves the case to scheduled.
  */
 export async function scheduleSession(
-	app: AppCore,
+	app: { db: Db; log: Logger },
 	actor: Actor,
 	input: unknown,
 	ip: string | null,

@@ -2,31 +2,48 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { CaseEventType } from '#shared/case-events.ts';
 import { canTransition } from '#shared/cases.ts';
 import type { SessionStatus } from '#shared/sessions.ts';
-import type { AppCore } from '../app.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
 import { applyTransition } from '../cases/transition-case.ts';
 import type { Db } from '../db/client.ts';
 import { cases, mediationSessions } from '../db/schema.ts';
+import type { DomainEvents } from '../events/domain-events.ts';
 import type { Participant, RoomSession } from './participant-of.ts';
 
 /**
  * The first host in the room starts a scheduled session; a mediation going live puts its case
  * in mediation, credited to whoever opened it. Returns whether this call did.
  */
-export async function markSessionLive(app: AppCore, session: RoomSession, by: Participant, ip: string | null) {
+export async function markSessionLive(
+	app: { db: Db; events: DomainEvents },
+	session: RoomSession,
+	by: Participant,
+	ip: string | null
+): Promise<boolean> {
 	const started = await moveSession(app, session, by, ip, {
 		from: ['scheduled'],
 		to: 'live',
 		action: 'session.started',
 		then: (tx) => (session.kind === 'mediation' ? startMediation(tx, session.caseId, by, ip) : Promise.resolve())
 	});
-	if (started && session.kind === 'mediation') await app.insight.caseChanged(session.caseId);
+	if (started)
+		await app.events.emit('session.started', { caseId: session.caseId, sessionId: session.id, kind: session.kind });
 	return started;
 }
 
 /** A mediator closes the session: nobody joins it again. Returns whether this call did. */
-export function endSession(app: AppCore, session: RoomSession, by: Participant, ip: string | null) {
-	return moveSession(app, session, by, ip, { from: ['scheduled', 'live'], to: 'ended', action: 'session.ended' });
+export async function endSession(
+	app: { db: Db; events: DomainEvents },
+	session: RoomSession,
+	by: Participant,
+	ip: string | null
+): Promise<boolean> {
+	const ended = await moveSession(app, session, by, ip, {
+		from: ['scheduled', 'live'],
+		to: 'ended',
+		action: 'session.ended'
+	});
+	if (ended) await app.events.emit('session.ended', { caseId: session.caseId, sessionId: session.id });
+	return ended;
 }
 
 /** A case waiting for its mediation is now in it; one already further along stays where it is. */
@@ -39,7 +56,7 @@ async function startMediation(tx: Db, caseId: string, by: Participant, ip: strin
 
 /** Moves the session on, with its audit event (and what follows from it), unless another call already did. */
 async function moveSession(
-	app: AppCore,
+	app: { db: Db },
 	session: RoomSession,
 	by: Participant,
 	ip: string | null,

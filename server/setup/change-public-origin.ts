@@ -1,7 +1,8 @@
 import type { Actor } from '#shared/roles.ts';
 import { publicOriginSchema } from '#shared/validation.ts';
-import type { AppCore } from '../app.ts';
+import type { Db } from '../db/client.ts';
 import { installation } from '../db/schema.ts';
+import type { Logger } from '../log.ts';
 import { parseInput } from '../parse-input.ts';
 import { installationAdmin } from './installation-admin.ts';
 
@@ -10,7 +11,7 @@ import { installationAdmin } from './installation-admin.ts';
  * Who changed it and when stay with it, and the log keeps what it was before.
  */
 export async function changePublicOrigin(
-	app: AppCore,
+	app: { db: Db; log: Logger },
 	actor: Actor,
 	input: unknown
 ): Promise<{ publicOrigin: string }> {

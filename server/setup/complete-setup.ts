@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '#shared/errors.ts';
 import { setupSchema } from '#shared/validation.ts';
-import type { AppCore } from '../app.ts';
 import { hashPassword } from '../auth/password.ts';
+import type { Db } from '../db/client.ts';
 import { committees, installation, orgNodes, users } from '../db/schema.ts';
+import type { Logger } from '../log.ts';
 import { parseInput } from '../parse-input.ts';
 import { sealKeyFor } from '../signing/seal-keys/seal-key-for.ts';
 import { isSetupComplete } from './is-setup-complete.ts';
@@ -15,7 +16,7 @@ export type SetupResult = { adminId: string; townId: string };
  * committee with its seal certificate, and the first admin, and records the app's public address. The installation row has a fixed key, so of
  * two racing setups one fails and nothing of it remains.
  */
-export async function completeSetup(app: AppCore, input: unknown): Promise<SetupResult> {
+export async function completeSetup(app: { db: Db; log: Logger }, input: unknown): Promise<SetupResult> {
 	const data = parseInput(setupSchema, input);
 	if (await isSetupComplete(app.db)) throw new AppError('SETUP_COMPLETE');
 	const passwordHash = await hashPassword(data.password);

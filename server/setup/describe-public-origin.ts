@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Actor } from '#shared/roles.ts';
-import type { AppCore } from '../app.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
 import { installation, users } from '../db/schema.ts';
 import { installationAdmin } from './installation-admin.ts';
 
@@ -14,7 +15,10 @@ export type PublicOriginSetting = {
 };
 
 /** The public address as the settings page shows it: stored, by whom, and whether `ORIGIN` overrides it. */
-export async function describePublicOrigin(app: AppCore, actor: Actor): Promise<PublicOriginSetting> {
+export async function describePublicOrigin(
+	app: { db: Db; config: Config },
+	actor: Actor
+): Promise<PublicOriginSetting> {
 	await installationAdmin(app.db, actor);
 	const [row] = await app.db
 		.select({ stored: installation.publicOrigin, setBy: users.displayName, setAt: installation.publicOriginSetAt })

@@ -1,10 +1,11 @@
 import type { Actor } from '#shared/roles.ts';
 import { userCreateSchema } from '#shared/validation.ts';
-import type { AppCore } from '../app.ts';
 import { authorize } from '../auth/authorize.ts';
 import { hashPassword } from '../auth/password.ts';
+import type { Db } from '../db/client.ts';
 import { users } from '../db/schema.ts';
 import { uniqueField } from '../db/unique-field.ts';
+import type { Logger } from '../log.ts';
 import { nodeInScope } from '../orgs/subtree.ts';
 import { parseInput } from '../parse-input.ts';
 import { assignCommittee } from './assign-committee.ts';
@@ -15,7 +16,7 @@ import { temporaryPassword } from './temporary-password.ts';
  * the new user must change at first log-in.
  */
 export async function createUser(
-	app: AppCore,
+	app: { db: Db; log: Logger },
 	actor: Actor,
 	input: unknown
 ): Promise<{ userId: string; username: string; password: string }> {

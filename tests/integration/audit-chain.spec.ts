@@ -1,6 +1,6 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
-import type { AppCore } from '#server/app.ts';
+import type { App } from '#server/app.ts';
 import { caseEventHash, GENESIS_HASH } from '#server/audit/case-event-hash.ts';
 import { recordCaseEvent, type CaseEventInput } from '#server/audit/record-case-event.ts';
 import { verifyCaseChain } from '#server/audit/verify-case-chain.ts';
@@ -10,7 +10,7 @@ import { CLIENT, expectAppError, test } from '../support/integration-test.ts';
 let caseSerial = 0;
 
 /** A bare case row in the town, so that the events under test are the only ones. */
-async function addCase(app: AppCore, townId: string): Promise<string> {
+async function addCase(app: App, townId: string): Promise<string> {
 	const [committee] = await app.db.select().from(committees).where(eq(committees.orgNodeId, townId));
 	const [row] = await app.db
 		.insert(cases)
@@ -30,12 +30,12 @@ async function addCase(app: AppCore, townId: string): Promise<string> {
 	return row.id;
 }
 
-function record(app: AppCore, event: CaseEventInput) {
+function record(app: App, event: CaseEventInput) {
 	return app.db.transaction((tx) => recordCaseEvent(tx, event));
 }
 
 /** An applicant's submission, then two steps by staff: three events in all. */
-async function addHistory(app: AppCore, caseId: string, staffId: string): Promise<void> {
+async function addHistory(app: App, caseId: string, staffId: string): Promise<void> {
 	await record(app, {
 		caseId,
 		actorLabel: '申请人 周桂兰',
@@ -48,7 +48,7 @@ async function addHistory(app: AppCore, caseId: string, staffId: string): Promis
 	await record(app, { caseId, actorId: staffId, action: 'case.schedule', data: { at: '2026-03-02T09:00:00.000Z' } });
 }
 
-function eventsOf(app: AppCore, caseId: string) {
+function eventsOf(app: App, caseId: string) {
 	return app.db.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(asc(caseEvents.seq));
 }
 

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
-import type { AppCore } from '#server/app.ts';
+import type { App } from '#server/app.ts';
 import { sealKeys } from '#server/db/schema.ts';
 import { createCommittee } from '#server/orgs/create-committee.ts';
 import { createSealKey } from '#server/signing/seal-keys/create-seal-key.ts';
@@ -17,7 +17,7 @@ const TOWN_COMMITTEE = '青石镇人民调解委员会';
 const PASSPHRASE = 'the committee passphrase';
 const YEAR_MS = 365.25 * 24 * 3600 * 1000;
 
-const sealsOf = (app: AppCore, orgNodeId: string) =>
+const sealsOf = (app: App, orgNodeId: string) =>
 	app.db.select().from(sealKeys).where(eq(sealKeys.orgNodeId, orgNodeId)).orderBy(sealKeys.createdAt);
 
 /** An admin's own .p12, as a file from the import form. */
@@ -30,7 +30,7 @@ function p12File(options: { organisation?: string; passphrase?: string; now?: Da
 	return { file: new File([seal.p12 as Uint8Array<ArrayBuffer>], 'seal.p12'), certificate: seal.certificate };
 }
 
-async function villageWithCommittee(app: AppCore, admin: Actor) {
+async function villageWithCommittee(app: App, admin: Actor) {
 	const village = await addOrgNode(app, admin, { id: admin.orgNodeId! }, 'village', '东村');
 	await createCommittee(app, admin, { orgNodeId: village.id, name: '东村人民调解委员会' });
 	return village;

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
-import type { AppCore } from '#server/app.ts';
+import type { App } from '#server/app.ts';
 import { caseEvidence, cases, committees, orgNodes } from '#server/db/schema.ts';
 import { evidenceResponse } from '#server/evidence/evidence-response.ts';
 import { readEvidenceFile, type EvidenceFile } from '#server/evidence/read-evidence-file.ts';
@@ -13,7 +13,7 @@ import { addOrgNode, test } from '../support/integration-test.ts';
 let caseSerial = 0;
 
 /** A bare case in a village under the town, handled by the town's committee. */
-async function addCase(app: AppCore, town: { admin: Parameters<typeof addOrgNode>[1]; townId: string }) {
+async function addCase(app: App, town: { admin: Parameters<typeof addOrgNode>[1]; townId: string }) {
 	const village = await addOrgNode(app, town.admin, { id: town.townId }, 'village', `村${++caseSerial}`);
 	const [committee] = await app.db.select().from(committees).where(eq(committees.orgNodeId, town.townId));
 	const [townNode] = await app.db.select().from(orgNodes).where(eq(orgNodes.id, town.townId));

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { expect, test as base, vi } from 'vitest';
-import type { App, AppCore } from '#server/app.ts';
+import type { App } from '#server/app.ts';
 import { logIn } from '#server/auth/log-in.ts';
 import type { Client } from '#server/auth/sessions.ts';
 import { authSessions } from '#server/db/schema.ts';
@@ -54,12 +54,12 @@ export async function expectAppError(
 	return error;
 }
 
-export function logInAs(app: AppCore, username: string, password: string, client: Client = CLIENT) {
+export function logInAs(app: App, username: string, password: string, client: Client = CLIENT) {
 	return logIn(app, { username, password }, client);
 }
 
 export function addOrgNode(
-	app: AppCore,
+	app: App,
 	actor: Actor,
 	parent: { id: string },
 	kind: OrgKind,
@@ -74,7 +74,7 @@ let userSerial = 0;
 
 /** Creates a user (a mediator in the admin's own node unless told otherwise) and returns its log-in. */
 export async function addUser(
-	app: AppCore,
+	app: App,
 	admin: Actor,
 	fields: {
 		username?: string;
@@ -101,7 +101,7 @@ export function actorOfUser(app: App, user: CreatedUser): Promise<Actor> {
 	return actorOf(app, user.username, user.password);
 }
 
-export async function sessionIdsOf(app: AppCore, userId: string): Promise<string[]> {
+export async function sessionIdsOf(app: App, userId: string): Promise<string[]> {
 	const rows = await app.db.select({ id: authSessions.id }).from(authSessions).where(eq(authSessions.userId, userId));
 	return rows.map((row) => row.id);
 }

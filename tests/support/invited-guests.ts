@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { AppCore } from '#server/app.ts';
+import type { App } from '#server/app.ts';
 import { createSession, SESSION_COOKIE } from '#server/auth/sessions.ts';
 import { applyOnline } from '#server/cases/apply-online.ts';
 import { transitionCase } from '#server/cases/transition-case.ts';
@@ -14,13 +14,13 @@ import { CLIENT } from './integration-test.ts';
 /** Cases, log-ins and invited guests for the socket-level specs. */
 
 /** A log-in session of a fixture account (they have no password to log in with). */
-export async function accountCookie(app: AppCore, actor: Actor): Promise<string> {
+export async function accountCookie(app: App, actor: Actor): Promise<string> {
 	const { token } = await createSession(app.db, actor.id, CLIENT, app.config.sessionDays);
 	return `${SESSION_COOKIE}=${token}`;
 }
 
 /** An online application to 东村 that its mediator accepted. */
-export async function acceptedCase(app: AppCore, network: Network, overrides: Record<string, unknown> = {}) {
+export async function acceptedCase(app: App, network: Network, overrides: Record<string, unknown> = {}) {
 	const { caseId } = await applyOnline(app, intakeForm(network.nodes.east.id, overrides), [], null);
 	await transitionCase(app, network.eastMediator, { caseId, transition: 'accept' }, null);
 	return caseId;
@@ -40,7 +40,7 @@ export type Guest = {
  * link and PIN.
  */
 export async function mediationWithGuests(
-	app: AppCore,
+	app: App,
 	network: Network,
 	caseId: string,
 	sides: Guest['side'][] = ['applicant', 'respondent']

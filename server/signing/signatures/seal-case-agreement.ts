@@ -17,6 +17,7 @@ import {
 	draftVersions,
 	sealedAgreements
 } from '../../db/schema.ts';
+import type { DomainEvents } from '../../events/domain-events.ts';
 import { readPublicOrigin } from '../../setup/read-public-origin.ts';
 import type { AgreementSealer } from '../agreement-sealer.ts';
 import { agreementLabels } from '../pdf/agreement-labels.ts';
@@ -44,7 +45,7 @@ function frozenBlocks(state: Uint8Array) {
  * configured address, and the browser is named from a fixed list.
  */
 export async function sealCaseAgreement(
-	app: { db: Db; config: Config; sealer: AgreementSealer },
+	app: { db: Db; config: Config; sealer: AgreementSealer; events: DomainEvents },
 	draftId: string,
 	caseId: string
 ): Promise<SealedAgreementView | null> {
@@ -92,7 +93,7 @@ export async function sealCaseAgreement(
 		seal.key
 	);
 	const now = new Date();
-	return app.db.transaction(async (tx) => {
+	const view = await app.db.transaction(async (tx) => {
 		const [row] = await tx.select().from(cases).where(eq(cases.id, kase.id)).for('no key update');
 		// Another signer's request sealed it meanwhile.
 		const [already] = await tx
@@ -138,4 +139,6 @@ export async function sealCaseAgreement(
 		}
 		return { id, sha256: sealed.sha256, sealedAt: now.toISOString(), pages: sealed.pages };
 	});
+	if (view) await app.events.emit('agreement.sealed', { caseId: kase.id, sealedAgreementId: id });
+	return view;
 }

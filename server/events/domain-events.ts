@@ -1,0 +1,63 @@
+import type { SessionKind } from '#shared/sessions.ts';
+import type { Logger } from '../log.ts';
+
+/** What the services tell the rest of the process once their work is committed, by event name. */
+export type DomainEventMap = {
+	/** Their sessions are revoked; whatever they still have open must close. */
+	'user.deactivated': { userId: string };
+	'user.role_changed': { userId: string };
+	'user.password_reset': { userId: string };
+	/** The participant's invitation stopped working: revoked, or replaced by a reissued one. */
+	'invitation.revoked': { caseId: string; participantId: string };
+	/** Called off before it ended; the invitations of those it invited no longer work. */
+	'session.cancelled': { caseId: string; sessionId: string; invitedParticipantIds: string[] };
+	/** The first host went live; a mediation's case is now in mediation. */
+	'session.started': { caseId: string; sessionId: string; kind: SessionKind };
+	/** A mediator closed the session. */
+	'session.ended': { caseId: string; sessionId: string };
+	/** Filed, or moved along its lifecycle. */
+	'case.changed': { caseId: string };
+	/** The case's agreement is sealed and the case resolved. */
+	'agreement.sealed': { caseId: string; sealedAgreementId: string };
+};
+
+export type DomainEventName = keyof DomainEventMap;
+type Listener<E extends DomainEventName> = (payload: DomainEventMap[E]) => void | Promise<void>;
+type Listeners = { [E in DomainEventName]?: Set<Listener<E>> };
+
+/**
+ * The process's bus of domain events: services emit facts, the transports and the statistics
+ * subscribe (in `app.ts`), so that no service knows who listens.
+ *
+ * `emit` runs the listeners one after another, in the order they subscribed, and resolves when
+ * all have finished: a service that awaits it returns with its consequences done (connections
+ * dropped, warnings raised), as its callers expect. It never rejects: the service's work is
+ * already committed, so a failing listener is logged and the next one still runs.
+ */
+export class DomainEvents {
+	readonly #log: Logger;
+	readonly #listeners: Listeners = {};
+
+	constructor(log: Logger) {
+		this.#log = log;
+	}
+
+	/** Returns the way to unsubscribe. */
+	on<E extends DomainEventName>(event: E, listener: Listener<E>): () => void {
+		// The mapped type keeps each name with its own listeners; TypeScript cannot follow that through `E`.
+		const listeners: Set<Listener<E>> = (this.#listeners[event] ??= new Set() as NonNullable<Listeners[E]>);
+		listeners.add(listener);
+		return () => listeners.delete(listener);
+	}
+
+	async emit<E extends DomainEventName>(event: E, payload: DomainEventMap[E]): Promise<void> {
+		const listeners: Set<Listener<E>> | undefined = this.#listeners[event];
+		for (const listener of [...(listeners ?? [])]) {
+			try {
+				await listener(payload);
+			} catch (error) {
+				this.#log.error({ err: error, event, payload }, 'domain event listener failed');
+			}
+		}
+	}
+}
