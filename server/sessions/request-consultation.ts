@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { AppError } from '#shared/errors.ts';
 import type { Actor } from '#shared/roles.ts';
+import { caseHoldsSession } from '#shared/sessions.ts';
 import { consultationRequestSchema } from '#shared/validation.ts';
 import type { AppCore } from '../app.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
@@ -8,7 +9,6 @@ import { authorize } from '../auth/authorize.ts';
 import { findVisibleCase } from '../cases/case-scope.ts';
 import { caseExperts, caseParties, mediationSessions, sessionParticipants, users } from '../db/schema.ts';
 import { parseInput } from '../parse-input.ts';
-import { CONSULTATION_STATUSES } from './schedule-session.ts';
 import { assertUpcoming, sessionInstant } from './session-time.ts';
 
 /**
@@ -30,7 +30,7 @@ export async function requestConsultation(
 
 	return app.db.transaction(async (tx) => {
 		const caseRow = await findVisibleCase(tx, actor, fields.caseId, true);
-		if (!CONSULTATION_STATUSES.includes(caseRow.status)) throw new AppError('INVALID_TRANSITION');
+		if (!caseHoldsSession(caseRow.status, 'consultation')) throw new AppError('INVALID_TRANSITION');
 		const [expert] = await tx
 			.select({ id: users.id, displayName: users.displayName })
 			.from(caseExperts)

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { CaseEventType } from '#shared/case-events.ts';
 import { canTransition } from '#shared/cases.ts';
-import type { SessionStatus } from '#shared/sessions.ts';
+import { SESSION_TRANSITIONS, type SessionTransition } from '#shared/sessions.ts';
 import type { AppCore } from '../app.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
 import { applyTransition } from '../cases/transition-case.ts';
@@ -15,8 +15,7 @@ import type { Participant, RoomSession } from './participant-of.ts';
  */
 export async function markSessionLive(app: AppCore, session: RoomSession, by: Participant, ip: string | null) {
 	const started = await moveSession(app, session, by, ip, {
-		from: ['scheduled'],
-		to: 'live',
+		transition: 'start',
 		action: 'session.started',
 		then: (tx) => (session.kind === 'mediation' ? startMediation(tx, session.caseId, by, ip) : Promise.resolve())
 	});
@@ -26,7 +25,7 @@ export async function markSessionLive(app: AppCore, session: RoomSession, by: Pa
 
 /** A mediator closes the session: nobody joins it again. Returns whether this call did. */
 export function endSession(app: AppCore, session: RoomSession, by: Participant, ip: string | null) {
-	return moveSession(app, session, by, ip, { from: ['scheduled', 'live'], to: 'ended', action: 'session.ended' });
+	return moveSession(app, session, by, ip, { transition: 'end', action: 'session.ended' });
 }
 
 /** A case waiting for its mediation is now in it; one already further along stays where it is. */
@@ -43,13 +42,14 @@ async function moveSession(
 	session: RoomSession,
 	by: Participant,
 	ip: string | null,
-	move: { from: SessionStatus[]; to: SessionStatus; action: CaseEventType; then?: (tx: Db) => Promise<void> }
+	move: { transition: SessionTransition; action: CaseEventType; then?: (tx: Db) => Promise<void> }
 ): Promise<boolean> {
+	const { from, to } = SESSION_TRANSITIONS[move.transition];
 	return app.db.transaction(async (tx) => {
 		const moved = await tx
 			.update(mediationSessions)
-			.set({ status: move.to, updatedAt: new Date() })
-			.where(and(eq(mediationSessions.id, session.id), inArray(mediationSessions.status, move.from)))
+			.set({ status: to, updatedAt: new Date() })
+			.where(and(eq(mediationSessions.id, session.id), inArray(mediationSessions.status, from)))
 			.returning({ id: mediationSessions.id });
 		if (!moved.length) return false;
 		await recordCaseEvent(tx, {
