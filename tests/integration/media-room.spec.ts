@@ -10,7 +10,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vite
 import { loadConfig } from '#server/config.ts';
 import { Room, type RoomEvents } from '#server/media/room.ts';
 import { WorkerPool } from '#server/media/worker-pool.ts';
-import type { MediaSource, PeerInfo } from '#server/media/peer.ts';
+import type { PeerInfo } from '#server/media/peer.ts';
+import type { MediaSource } from '#shared/realtime-events.ts';
 import { AppError, type ErrorCode } from '#shared/errors.ts';
 
 const mediator: PeerInfo = { id: 'mediator', displayName: '王调解员', role: 'mediator', host: true };
@@ -115,7 +116,7 @@ describe('lobby', () => {
 	test('mediators start in the joint space, everyone else in the lobby, where nothing is sent or received', async () => {
 		const room = await createRoom();
 		const joined = room.join(mediator);
-		expect(joined.peer.space).toBe('joint');
+		expect(joined.self.space).toBe('joint');
 		const { mic } = await produce(room, mediator.id, 'mic');
 
 		const waiting = room.join(partyA);
@@ -215,7 +216,7 @@ describe('lobby', () => {
 
 		const again = room.join(partyA);
 
-		expect(again.peer.space).toBe(caucus);
+		expect(again.self.space).toBe(caucus);
 		expect(again.producers.map((p) => p.id)).toEqual([m.mic]);
 		expect(peerIn(room, partyA.id)).toMatchObject({ transports: [], producers: [] });
 		expect(events('consumerClosed')).toEqual([
@@ -328,13 +329,13 @@ describe('joint space and caucus', () => {
 		room.drop(mediator.id);
 		expect(room.dump().caucuses).toEqual([caucus]);
 
-		expect(room.join(partyA).peer.space).toBe(caucus);
-		expect(room.join(mediator).peer.space).toBe(caucus);
+		expect(room.join(partyA).self.space).toBe(caucus);
+		expect(room.join(mediator).self.space).toBe(caucus);
 		// Closed while one of them is away, it sends them back to the joint space too.
 		room.drop(partyA.id);
 		room.closeCaucus(mediator.id, caucus);
 		expect(room.dump().caucuses).toEqual([]);
-		expect(room.join(partyA).peer.space).toBe('joint');
+		expect(room.join(partyA).self.space).toBe('joint');
 	});
 
 	test('where peers are is told as it changes, and a room opened with it returns them there', async () => {
@@ -359,9 +360,9 @@ describe('joint space and caucus', () => {
 			])
 		);
 		opened.push(reopened);
-		expect(reopened.join(partyB).peer.space).toBe('joint');
-		expect(reopened.join(partyA).peer.space).toBe('lobby');
-		expect(reopened.join(mediator).peer.space).toBe(caucus);
+		expect(reopened.join(partyB).self.space).toBe('joint');
+		expect(reopened.join(partyA).self.space).toBe('lobby');
+		expect(reopened.join(mediator).self.space).toBe(caucus);
 		expect(reopened.dump().caucuses).toEqual([caucus]);
 	});
 
