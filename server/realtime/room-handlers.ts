@@ -1,6 +1,5 @@
 import { AppError } from '#shared/errors.ts';
 import { hostsRoom } from '#shared/sessions.ts';
-import type { types } from 'mediasoup';
 import type { AppCore } from '../app.ts';
 import { participantOf } from '../sessions/participant-of.ts';
 import { listChatPage } from '../sessions/list-chat-page.ts';
@@ -126,7 +125,7 @@ export function registerRoomHandlers(app: AppCore, connections: RoomConnections,
 	});
 	onCommand(app, socket, 'room:connectTransport', async ({ transportId, dtlsParameters }) => {
 		const { room, participant } = member();
-		await room.connectTransport(participant.id, transportId, dtlsParameters as unknown as types.DtlsParameters);
+		await room.connectTransport(participant.id, transportId, dtlsParameters);
 		return EMPTY;
 	});
 	onCommand(app, socket, 'room:restartIce', async ({ transportId }) => {
@@ -135,7 +134,7 @@ export function registerRoomHandlers(app: AppCore, connections: RoomConnections,
 	});
 	onCommand(app, socket, 'room:produce', async ({ transportId, kind, rtpParameters, source }) => {
 		const { room, participant } = member();
-		return room.produce(participant.id, transportId, kind, rtpParameters as unknown as types.RtpParameters, {
+		return room.produce(participant.id, transportId, kind, rtpParameters, {
 			source
 		});
 	});
@@ -156,7 +155,7 @@ export function registerRoomHandlers(app: AppCore, connections: RoomConnections,
 	});
 	onCommand(app, socket, 'room:consume', async ({ producerId, rtpCapabilities }) => {
 		const { room, participant } = member();
-		return room.consume(participant.id, producerId, rtpCapabilities as unknown as types.RtpCapabilities);
+		return room.consume(participant.id, producerId, rtpCapabilities);
 	});
 	onCommand(app, socket, 'room:resumeConsumer', async ({ consumerId }) => {
 		const { room, participant } = member();

@@ -5,6 +5,7 @@
  */
 import type { types } from 'mediasoup';
 import { describe, expect, test } from 'vitest';
+import type { MediaSource } from '#shared/realtime-events.ts';
 import {
 	codeOf,
 	consume,

@@ -10,8 +10,12 @@ import { MAX_SIGNATURE_BYTES, type SignerProof, type SigningView } from './signi
 
 /** For ids of transports, producers, consumers and peers: mediasoup's are UUIDs, caucuses prefix one. */
 const id = z.string().min(1).max(100);
-/** mediasoup checks these in depth; here only their shape and size. */
-const mediaObject = z.record(z.string(), z.unknown());
+/**
+ * mediasoup checks these in depth; here only that they are plain objects, which the server's
+ * mediasoup reads as the browser's mediasoup-client declares them.
+ */
+const record = z.record(z.string(), z.unknown());
+const mediaObject = <T extends object>() => z.custom<T>((value) => record.safeParse(value).success);
 const peerIdOnly = z.object({ peerId: id }).strict();
 
 export const MEDIA_SOURCES = ['mic', 'camera', 'screen'] as const;
@@ -61,20 +65,24 @@ export const COMMAND_SCHEMAS = {
 	'room:closeCaucus': z.object({ caucusId: id }).strict(),
 	'room:end': z.object({}).strict(),
 	'room:createTransport': z.object({ direction: z.enum(['send', 'recv']) }).strict(),
-	'room:connectTransport': z.object({ transportId: id, dtlsParameters: mediaObject }).strict(),
+	'room:connectTransport': z
+		.object({ transportId: id, dtlsParameters: mediaObject<BrowserMedia['dtlsParameters']>() })
+		.strict(),
 	'room:restartIce': z.object({ transportId: id }).strict(),
 	'room:produce': z
 		.object({
 			transportId: id,
 			kind: z.enum(['audio', 'video']),
-			rtpParameters: mediaObject,
+			rtpParameters: mediaObject<BrowserMedia['rtpParameters']>(),
 			source: z.enum(MEDIA_SOURCES)
 		})
 		.strict(),
 	'room:closeProducer': z.object({ producerId: id }).strict(),
 	'room:pauseProducer': z.object({ producerId: id }).strict(),
 	'room:resumeProducer': z.object({ producerId: id }).strict(),
-	'room:consume': z.object({ producerId: id, rtpCapabilities: mediaObject }).strict(),
+	'room:consume': z
+		.object({ producerId: id, rtpCapabilities: mediaObject<BrowserMedia['rtpCapabilities']>() })
+		.strict(),
 	'room:resumeConsumer': z.object({ consumerId: id }).strict(),
 	'room:setLayers': z.object({ consumerId: id, spatialLayer: z.int().min(0).max(2) }).strict(),
 	'room:chat': z.object({ body: z.string().trim().min(1, 'required').max(CHAT_LIMITS.length, 'too_long') }).strict(),
