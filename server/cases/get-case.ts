@@ -8,7 +8,7 @@ import {
 	OPEN_STATUSES,
 	type DeadlineState
 } from '#shared/cases.ts';
-import { roleHas } from '#shared/permissions.ts';
+import { roleHas, seesAsCommittee } from '#shared/permissions.ts';
 import type { Actor } from '#shared/roles.ts';
 import { authorize } from '../auth/authorize.ts';
 import type { Db } from '../db/client.ts';
@@ -162,7 +162,7 @@ export type CaseDetail = {
 export async function getCase(db: Db, actor: Actor, caseId: string, now = new Date()): Promise<CaseDetail> {
 	authorize(actor, 'cases:list');
 	const row = await findVisibleCase(db, actor, caseId);
-	const committeeView = actor.role === 'mediator' || actor.role === 'admin';
+	const committeeView = seesAsCommittee(actor);
 	const referrer = alias(committees, 'referrer');
 	const [place] = await db
 		.select({ villageName: orgNodes.name, committeeName: committees.name, referredFromName: referrer.name })

@@ -1,15 +1,14 @@
 import type { types } from 'mediasoup';
 import { AppError } from '#shared/errors.ts';
-import type { MediaSource, SpaceId } from '#shared/realtime-events.ts';
+import type { MediaSource, PeerView, SpaceId } from '#shared/realtime-events.ts';
 import type { ParticipantRole } from '#shared/sessions.ts';
 
-export type { MediaSource, SpaceId };
 export type CaucusId = Extract<SpaceId, `caucus:${string}`>;
 
-export const isCaucus = (space: SpaceId): space is CaucusId => space.startsWith('caucus:');
+export const isCaucus = (space: string): space is CaucusId => space.startsWith('caucus:');
 export type TransportDirection = 'send' | 'recv';
-/** `host`: runs the room (see `hostsRoom`). */
-export type PeerInfo = { id: string; displayName: string; role: ParticipantRole; host: boolean };
+/** Who a peer is, wherever they are. */
+export type PeerInfo = Omit<PeerView, 'space'>;
 
 export type PeerTransport = types.WebRtcTransport<{ direction: TransportDirection; connected: boolean }>;
 /** `peerId` is the producer's owner, also on consumers, so that both say whose media they carry. */
@@ -51,7 +50,7 @@ export class Peer {
 		return this.#closed;
 	}
 
-	get info(): PeerInfo & { space: SpaceId } {
+	get info(): PeerView {
 		return { id: this.id, displayName: this.displayName, role: this.role, host: this.host, space: this.space };
 	}
 

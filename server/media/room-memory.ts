@@ -1,4 +1,4 @@
-import type { SpaceId } from './peer.ts';
+import type { SpaceId } from '#shared/realtime-events.ts';
 
 /** Where a peer of a room is: in which space, and whether connected now. */
 export type RoomPlace = { space: SpaceId; present: boolean };

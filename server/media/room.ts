@@ -2,20 +2,36 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { errors, extras, type types } from 'mediasoup';
 import { AppError } from '#shared/errors.ts';
+import type {
+	ActiveSpeaker,
+	ConsumerClosed,
+	ConsumerView,
+	LeaveReason,
+	MediaSource,
+	PeerLeft,
+	PeerMove,
+	PeerMuted,
+	PeerView,
+	ProducerClosed,
+	ProducerPaused,
+	ProducerView,
+	RoomRebuilt,
+	RoomSnapshot,
+	SpaceId,
+	TransportView
+} from '#shared/realtime-events.ts';
 import { PARTICIPANT_ROLES } from '#shared/sessions.ts';
 import {
 	isCaucus,
 	Peer,
 	type CaucusId,
-	type MediaSource,
 	type PeerConsumer,
 	type PeerInfo,
 	type PeerProducer,
-	type PeerTransport,
-	type SpaceId,
 	type TransportDirection
 } from './peer.ts';
 import type { RoomPlace } from './room-memory.ts';
+import type { ServerMedia } from './server-media.ts';
 import type { RoomRouter, WorkerPool, WorkerPoolEvents } from './worker-pool.ts';
 
 const SOURCE_KIND: Record<MediaSource, types.MediaKind> = { mic: 'audio', camera: 'video', screen: 'video' };
@@ -27,29 +43,6 @@ const MAX_LENGTH = 100;
 const REBUILD_ATTEMPTS = 5;
 const REBUILD_RETRY_MS = 500;
 
-export type PeerView = PeerInfo & { space: SpaceId };
-export type ProducerInfo = { id: string; peerId: string; kind: types.MediaKind; source: MediaSource; paused: boolean };
-export type ConsumerInfo = {
-	id: string;
-	producerId: string;
-	peerId: string;
-	source: MediaSource;
-	kind: types.MediaKind;
-	rtpParameters: types.RtpParameters;
-	type: types.ConsumerType;
-	producerPaused: boolean;
-};
-export type TransportInfo = Pick<PeerTransport, 'id' | 'iceParameters' | 'iceCandidates' | 'dtlsParameters'>;
-export type RoomView = {
-	peer: PeerView;
-	rtpCapabilities: types.RtpCapabilities;
-	peers: PeerView[];
-	producers: ProducerInfo[];
-	/** Who speaks loudest in the peer's space now (none in the lobby): newcomers are shown at once. */
-	speakerId: string | null;
-};
-export type LeaveReason = 'left' | 'removed' | 'refused';
-
 /**
  * Every event names first the peers it is for, so the socket layer forwards it without knowing the
  * rules. Roster events go to everyone out of the lobby and to the peer concerned; media events
@@ -58,23 +51,21 @@ export type LeaveReason = 'left' | 'removed' | 'refused';
 export type RoomEvents = {
 	/** Also when a peer joins again with the same id: that connection takes the place of the old one. */
 	peerJoined: [to: string[], peer: PeerView];
-	peerMoved: [to: string[], move: { peerId: string; from: SpaceId; space: SpaceId }];
-	peerLeft: [to: string[], left: { peerId: string; reason: LeaveReason }];
+	peerMoved: [to: string[], move: PeerMove];
+	peerLeft: [to: string[], left: PeerLeft];
 	/** The peers told may consume this producer now. */
-	newProducer: [to: string[], producer: ProducerInfo];
+	newProducer: [to: string[], producer: ProducerView];
 	/** The peers told may no longer consume this producer: it closed, or they or its owner moved apart. */
-	producerClosed: [to: string[], closed: { producerId: string; peerId: string; reason: 'closed' | 'moved' }];
-	consumerClosed: [
-		to: string[],
-		closed: { consumerId: string; producerId: string; reason: 'producerClosed' | 'moved' }
-	];
+	producerClosed: [to: string[], closed: ProducerClosed];
+	/** Why, for the room's own record: the peer is told only which consumer closed. */
+	consumerClosed: [to: string[], closed: ConsumerClosed & { reason: 'producerClosed' | 'moved' }];
 	/** The owner or the host paused or resumed a producer: its audience shows it muted or not. */
-	producerPaused: [to: string[], change: { producerId: string; peerId: string; paused: boolean }];
-	peerMuted: [to: string[], muted: { peerId: string; byPeerId: string; source: MediaSource; producerId: string }];
+	producerPaused: [to: string[], change: ProducerPaused];
+	peerMuted: [to: string[], muted: PeerMuted];
 	/** The loudest peer of a space, told to that space only: a caucus is not heard even as a level. */
-	activeSpeaker: [to: string[], speaker: { space: SpaceId; peerId: string }];
+	activeSpeaker: [to: string[], speaker: ActiveSpeaker];
 	/** The worker died and the room has a new router: every transport, producer and consumer is gone, spaces are kept. */
-	rebuilt: [to: string[], rebuilt: { rtpCapabilities: types.RtpCapabilities }];
+	rebuilt: [to: string[], rebuilt: RoomRebuilt<ServerMedia>];
 	/** Where a peer is now changed, for keeping beyond this process; `null` when they left for good. */
 	placeChanged: [peerId: string, place: RoomPlace | null];
 	close: [];
@@ -159,7 +150,7 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 	 * again (another tab, a reload, a reconnection) takes the place of their previous connection
 	 * and returns to where they were. The reply holds what the peer may see now; changes come as events.
 	 */
-	join(info: PeerInfo): RoomView {
+	join(info: PeerInfo): RoomSnapshot<ServerMedia> {
 		this.#assertOpen();
 		checkPeerInfo(info);
 		if (this.#turnedAway.has(info.id)) throw new AppError('FORBIDDEN');
@@ -175,16 +166,16 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 	}
 
 	/** What a peer may see now: everyone if out of the lobby, and the producers it may consume. */
-	view(peerId: string): RoomView {
+	view(peerId: string): RoomSnapshot<ServerMedia> {
 		const peer = this.#peer(peerId);
 		const visible = peer.space === 'lobby' ? [peer] : [...this.#peers.values()];
 		return {
-			peer: peer.info,
+			self: peer.info,
 			rtpCapabilities: this.rtpCapabilities,
 			peers: visible.map((p) => p.info),
 			producers: this.#producers()
 				.filter(([owner]) => this.#audienceOf(owner).has(peer))
-				.map(([owner, producer]) => producerInfo(owner, producer)),
+				.map(([owner, producer]) => producerView(owner, producer)),
 			speakerId: peer.space === 'lobby' ? null : (this.#speakers.get(peer.space) ?? null)
 		};
 	}
@@ -276,9 +267,9 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 	}
 
 	/** Everyone in the caucus goes back to the joint space. */
-	closeCaucus(byPeerId: string, caucusId: CaucusId): void {
+	closeCaucus(byPeerId: string, caucusId: string): void {
 		this.#host(byPeerId);
-		if (!this.#caucuses.has(caucusId)) throw new AppError('NOT_FOUND');
+		if (!isCaucus(caucusId) || !this.#caucuses.has(caucusId)) throw new AppError('NOT_FOUND');
 		// Those away from it return to the joint space too.
 		for (const [peerId, away] of this.#away) {
 			if (away.space !== caucusId) continue;
@@ -290,7 +281,7 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 	}
 
 	/** One transport per direction; none in the lobby. */
-	async createTransport(peerId: string, direction: TransportDirection): Promise<TransportInfo> {
+	async createTransport(peerId: string, direction: TransportDirection): Promise<TransportView<ServerMedia>> {
 		const peer = this.#mediaPeer(peerId);
 		if (direction !== 'send' && direction !== 'recv') throw invalid('direction');
 		if (peer.transportFor(direction)) throw new AppError('CONFLICT');
@@ -362,7 +353,7 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 			throw error;
 		}
 		const audience = this.#audienceOf(peer);
-		if (audience.size) this.safeEmit('newProducer', idsOf(audience), producerInfo(peer, producer));
+		if (audience.size) this.safeEmit('newProducer', idsOf(audience), producerView(peer, producer));
 		return { id: producer.id };
 	}
 
@@ -393,7 +384,11 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 	}
 
 	/** Only a producer of a peer in the same space, out of the lobby; the consumer starts paused. */
-	async consume(peerId: string, producerId: string, rtpCapabilities: types.RtpCapabilities): Promise<ConsumerInfo> {
+	async consume(
+		peerId: string,
+		producerId: string,
+		rtpCapabilities: types.RtpCapabilities
+	): Promise<ConsumerView<ServerMedia>> {
 		const peer = this.#mediaPeer(peerId);
 		const [owner, producer] = this.#producer(checkId(producerId, 'producerId'));
 		if (owner === peer) throw invalid('producerId');
@@ -474,10 +469,10 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 			const lost = [...was].filter((peer) => !is.has(peer));
 			const gained = [...is].filter((peer) => !was.has(peer));
 			for (const peer of lost) this.#closeConsumerOf(peer, producer, 'moved');
-			const info = producerInfo(owner, producer);
+			const view = producerView(owner, producer);
 			if (lost.length)
-				this.safeEmit('producerClosed', idsOf(lost), { producerId: info.id, peerId: owner.id, reason: 'moved' });
-			if (gained.length) this.safeEmit('newProducer', idsOf(gained), info);
+				this.safeEmit('producerClosed', idsOf(lost), { producerId: view.id, peerId: owner.id, reason: 'moved' });
+			if (gained.length) this.safeEmit('newProducer', idsOf(gained), view);
 		}
 		// The lobby holds no media at all, not even a transport; its producers were no one's to consume.
 		if (space === 'lobby') for (const { peer } of moves) peer.closeMedia();
@@ -649,7 +644,7 @@ async function observeAudioLevels(router: RoomRouter): Promise<types.AudioLevelO
 	return router.createAudioLevelObserver({ maxEntries: 64, threshold: -80, interval: 800 });
 }
 
-function producerInfo(owner: Peer, producer: PeerProducer): ProducerInfo {
+function producerView(owner: Peer, producer: PeerProducer): ProducerView {
 	return {
 		id: producer.id,
 		peerId: owner.id,

@@ -10,9 +10,15 @@ import { AppError, type Reply } from '#shared/errors.ts';
 import { fieldErrorsOf } from '#shared/validation.ts';
 import type { z } from 'zod';
 import type { Logger } from '../log.ts';
+import type { ServerMedia } from '../media/server-media.ts';
 import type { SocketData } from './authenticate-handshake.ts';
 
-export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type AppSocket = Socket<
+	ClientToServerEvents<ServerMedia>,
+	ServerToClientEvents<ServerMedia>,
+	Record<string, never>,
+	SocketData
+>;
 
 /**
  * Registers a command: the payload is validated against its schema, errors
@@ -22,13 +28,13 @@ export function onCommand<E extends CommandName>(
 	core: { log: Logger },
 	socket: AppSocket,
 	event: E,
-	handler: (payload: z.output<(typeof COMMAND_SCHEMAS)[E]>) => Promise<CommandResults[E]>
+	handler: (payload: z.output<(typeof COMMAND_SCHEMAS)[E]>) => Promise<CommandResults<ServerMedia>[E]>
 ): void {
 	// Socket.io hands the acknowledgement over last, after however many arguments the client sent.
 	const listener = async (...args: unknown[]) => {
 		const ack = args.pop();
 		if (typeof ack !== 'function') return;
-		const reply = ack as (reply: Reply<CommandResults[E]>) => void;
+		const reply = ack as (reply: Reply<CommandResults<ServerMedia>[E]>) => void;
 		if (args.length !== 1) return reply({ ok: false, error: { code: 'VALIDATION', fields: { _: ['invalid'] } } });
 		const parsed = COMMAND_SCHEMAS[event].safeParse(args[0]);
 		if (!parsed.success) {

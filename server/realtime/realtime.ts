@@ -5,6 +5,7 @@ import { createClient } from 'redis';
 import { Server } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '#shared/realtime-events.ts';
 import type { RealtimeDeps } from './realtime-deps.ts';
+import type { ServerMedia } from '../media/server-media.ts';
 import { authenticateHandshake, type SocketData } from './authenticate-handshake.ts';
 import { registerAccountHandlers } from './account-handlers.ts';
 import { listChatPage } from '../sessions/list-chat-page.ts';
@@ -24,7 +25,12 @@ type ClusterEvents = {
 	'draft:awareness': (draftId: string, update: string) => void;
 };
 
-export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, ClusterEvents, SocketData>;
+export type RealtimeServer = Server<
+	ClientToServerEvents<ServerMedia>,
+	ServerToClientEvents<ServerMedia>,
+	ClusterEvents,
+	SocketData
+>;
 
 /** Socket.io on the app's own HTTP server: same port, same services as the pages. */
 export class Realtime {

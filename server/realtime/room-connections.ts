@@ -2,11 +2,11 @@ import {
 	CHAT_LIMITS,
 	type ChatPage,
 	type RoomExit,
-	type RoomSnapshot,
 	type ServerToClientEvents,
 	type SpaceId
 } from '#shared/realtime-events.ts';
-import type { Room, RoomView } from '../media/room.ts';
+import type { Room } from '../media/room.ts';
+import type { ServerMedia } from '../media/server-media.ts';
 import type { Participant, RoomSession } from '../sessions/participant-of.ts';
 import type { AppSocket } from './command-handler.ts';
 import { RateLimit } from './rate-limit.ts';
@@ -94,11 +94,8 @@ export class RoomConnections {
 
 	/** Forwards the room's events to the connections of the peers each one is for. */
 	relay(room: Room): void {
-		const send = <E extends keyof ServerToClientEvents>(
-			to: string[],
-			event: E,
-			...fact: Parameters<ServerToClientEvents[E]>
-		) => {
+		type Facts = ServerToClientEvents<ServerMedia>;
+		const send = <E extends keyof Facts>(to: string[], event: E, ...fact: Parameters<Facts[E]>) => {
 			const peers = this.#sockets.get(room.id);
 			for (const peerId of to) peers?.get(peerId)?.emit(event, ...fact);
 		};
@@ -112,7 +109,7 @@ export class RoomConnections {
 			// The peer who moved also learns what it may see from its new place.
 			const socket = to.includes(move.peerId) ? this.socketOf(room, move.peerId) : undefined;
 			if (socket) {
-				socket.emit('room:peerMoved', { ...move, snapshot: snapshotOf(room.view(move.peerId)) });
+				socket.emit('room:peerMoved', { ...move, snapshot: room.view(move.peerId) });
 				this.sendChatHistory(socket, move.space);
 			}
 		});
@@ -133,9 +130,7 @@ export class RoomConnections {
 		room.on('producerPaused', (to, change) => send(to, 'room:producerPaused', change));
 		room.on('peerMuted', (to, muted) => send(to, 'room:peerMuted', muted));
 		room.on('activeSpeaker', (to, speaker) => send(to, 'room:activeSpeaker', speaker));
-		room.on('rebuilt', (to, { rtpCapabilities }) =>
-			send(to, 'room:rebuilt', { rtpCapabilities: onTheWire(rtpCapabilities) })
-		);
+		room.on('rebuilt', (to, rebuilt) => send(to, 'room:rebuilt', rebuilt));
 		room.on('close', () => {
 			this.exitAll(room, 'failed');
 			this.#chatAllowances.delete(room.id);
@@ -152,22 +147,4 @@ export class RoomConnections {
 		this.unbind(socket);
 		socket.emit('room:exit', { reason });
 	}
-}
-
-export function snapshotOf(view: RoomView): RoomSnapshot {
-	return {
-		self: view.peer,
-		rtpCapabilities: onTheWire(view.rtpCapabilities),
-		peers: view.peers,
-		producers: view.producers,
-		speakerId: view.speakerId
-	};
-}
-
-/**
- * mediasoup and mediasoup-client each declare the RTP types, and differ in details (header
- * extension URIs one of them knows): what the server hands over is the client's to read.
- */
-export function onTheWire<T>(value: object): T {
-	return value as T;
 }

@@ -1,15 +1,13 @@
 import { AppError } from '#shared/errors.ts';
 import { hostsRoom } from '#shared/sessions.ts';
-import type { types } from 'mediasoup';
 import type { RealtimeDeps } from './realtime-deps.ts';
-import type { CaucusId } from '../media/peer.ts';
 import { participantOf } from '../sessions/participant-of.ts';
 import { listChatPage } from '../sessions/list-chat-page.ts';
 import { recordRoomJoin, SAME_VISIT_MS } from '../sessions/record-room-join.ts';
 import { saveChatMessage } from '../sessions/save-chat-message.ts';
 import { endSession, markSessionLive } from '../sessions/session-status.ts';
 import { onCommand, type AppSocket } from './command-handler.ts';
-import { onTheWire, snapshotOf, type Membership, type RoomConnections } from './room-connections.ts';
+import type { Membership, RoomConnections } from './room-connections.ts';
 
 const EMPTY = {} as Record<string, never>;
 
@@ -54,9 +52,9 @@ export function registerRoomHandlers(app: RealtimeDeps, connections: RoomConnect
 		if (connections.of(socket) && connections.of(socket)!.room !== room) leave('leave');
 		const view = room.join({ id: participant.id, displayName: participant.displayName, role: participant.role, host });
 		connections.bind(socket, { room, participant, session });
-		connections.sendChatHistory(socket, view.peer.space);
+		connections.sendChatHistory(socket, view.self.space);
 		await app.rooms.kept(room);
-		return snapshotOf(view);
+		return view;
 	});
 	onCommand(app, socket, 'room:leave', async () => {
 		member();
@@ -108,7 +106,7 @@ export function registerRoomHandlers(app: RealtimeDeps, connections: RoomConnect
 	});
 	onCommand(app, socket, 'room:closeCaucus', async ({ caucusId }) => {
 		const { room, participant } = member();
-		room.closeCaucus(participant.id, caucusId as CaucusId);
+		room.closeCaucus(participant.id, caucusId);
 		await app.rooms.kept(room);
 		return EMPTY;
 	});
@@ -127,7 +125,7 @@ export function registerRoomHandlers(app: RealtimeDeps, connections: RoomConnect
 	});
 	onCommand(app, socket, 'room:connectTransport', async ({ transportId, dtlsParameters }) => {
 		const { room, participant } = member();
-		await room.connectTransport(participant.id, transportId, dtlsParameters as unknown as types.DtlsParameters);
+		await room.connectTransport(participant.id, transportId, dtlsParameters);
 		return EMPTY;
 	});
 	onCommand(app, socket, 'room:restartIce', async ({ transportId }) => {
@@ -136,7 +134,7 @@ export function registerRoomHandlers(app: RealtimeDeps, connections: RoomConnect
 	});
 	onCommand(app, socket, 'room:produce', async ({ transportId, kind, rtpParameters, source }) => {
 		const { room, participant } = member();
-		return room.produce(participant.id, transportId, kind, rtpParameters as unknown as types.RtpParameters, {
+		return room.produce(participant.id, transportId, kind, rtpParameters, {
 			source
 		});
 	});
@@ -157,9 +155,7 @@ export function registerRoomHandlers(app: RealtimeDeps, connections: RoomConnect
 	});
 	onCommand(app, socket, 'room:consume', async ({ producerId, rtpCapabilities }) => {
 		const { room, participant } = member();
-		return onTheWire(
-			await room.consume(participant.id, producerId, rtpCapabilities as unknown as types.RtpCapabilities)
-		);
+		return room.consume(participant.id, producerId, rtpCapabilities);
 	});
 	onCommand(app, socket, 'room:resumeConsumer', async ({ consumerId }) => {
 		const { room, participant } = member();

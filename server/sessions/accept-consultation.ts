@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { AppError } from '#shared/errors.ts';
 import type { Actor } from '#shared/roles.ts';
+import { canMoveSession, SESSION_TRANSITIONS } from '#shared/sessions.ts';
 import { sessionOfCaseSchema } from '#shared/validation.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
 import { authorize } from '../auth/authorize.ts';
@@ -33,10 +34,10 @@ export async function acceptConsultation(
 				)
 			);
 		if (!asked) throw new AppError('FORBIDDEN');
-		if (session.kind !== 'consultation' || session.status !== 'requested') throw new AppError('CONFLICT');
+		if (session.kind !== 'consultation' || !canMoveSession(session.status, 'accept')) throw new AppError('CONFLICT');
 		await tx
 			.update(mediationSessions)
-			.set({ status: 'scheduled', updatedAt: now })
+			.set({ status: SESSION_TRANSITIONS.accept.to, updatedAt: now })
 			.where(eq(mediationSessions.id, session.id));
 		await recordCaseEvent(tx, {
 			caseId,

@@ -2,7 +2,7 @@ import { and, eq, inArray, isNotNull } from 'drizzle-orm';
 import { AppError } from '#shared/errors.ts';
 import { roleHas } from '#shared/permissions.ts';
 import type { Actor } from '#shared/roles.ts';
-import { PENDING_STATUSES } from '#shared/sessions.ts';
+import { canMoveSession, SESSION_TRANSITIONS } from '#shared/sessions.ts';
 import { cancelSessionSchema } from '#shared/validation.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
 import { authorize } from '../auth/authorize.ts';
@@ -38,10 +38,10 @@ export async function cancelSession(
 			roleHas(actor.role, 'sessions:schedule') ||
 			(session.kind === 'consultation' && participants.some((p) => p.userId === actor.id));
 		if (!mayCancel) throw new AppError('FORBIDDEN');
-		if (!PENDING_STATUSES.includes(session.status)) throw new AppError('CONFLICT');
+		if (!canMoveSession(session.status, 'cancel')) throw new AppError('CONFLICT');
 		await tx
 			.update(mediationSessions)
-			.set({ status: 'cancelled', updatedAt: now })
+			.set({ status: SESSION_TRANSITIONS.cancel.to, updatedAt: now })
 			.where(eq(mediationSessions.id, session.id));
 		const invited = await tx
 			.select({ id: sessionParticipants.id })

@@ -1,8 +1,10 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { roleHas } from '#shared/permissions.ts';
+import { roleHas, seesAsCommittee } from '#shared/permissions.ts';
 import type { Actor } from '#shared/roles.ts';
 import {
+	canMoveSession,
+	caseHoldsSession,
 	JOINABLE_STATUSES,
 	type InvitationState,
 	MAX_PIN_FAILURES,
@@ -26,7 +28,6 @@ import {
 import type { ChatMessage } from '#shared/realtime-events.ts';
 import { invitationState } from './describe-invitation.ts';
 import { listChatMessages } from './list-chat-messages.ts';
-import { CONSULTATION_STATUSES, MEDIATION_STATUSES } from './schedule-session.ts';
 
 export type SessionParticipantView = {
 	id: string;
@@ -68,7 +69,7 @@ export type CaseSessions = {
 export async function listCaseSessions(db: Db, actor: Actor, caseId: string, now = new Date()): Promise<CaseSessions> {
 	authorize(actor, 'cases:list');
 	const caseRow = await findVisibleCase(db, actor, caseId);
-	const committeeView = actor.role === 'mediator' || actor.role === 'admin';
+	const committeeView = seesAsCommittee(actor);
 	const creator = alias(users, 'creator');
 	const [sessions, assigned, experts] = await Promise.all([
 		db
@@ -147,7 +148,7 @@ export async function listCaseSessions(db: Db, actor: Actor, caseId: string, now
 						(listed || (session.kind === 'mediation' && assigned.length > 0)),
 					accept:
 						session.kind === 'consultation' &&
-						session.status === 'requested' &&
+						canMoveSession(session.status, 'accept') &&
 						list.some((p) => p.row.role === 'legal_expert' && p.row.userId === actor.id),
 					cancel: pending && (schedules || (session.kind === 'consultation' && listed)),
 					manageInvitations: pending && schedules
@@ -159,13 +160,11 @@ export async function listCaseSessions(db: Db, actor: Actor, caseId: string, now
 		sessions: views,
 		can: {
 			schedule: schedules
-				? (['mediation', 'consultation'] as const).filter((kind) =>
-						(kind === 'mediation' ? MEDIATION_STATUSES : CONSULTATION_STATUSES).includes(caseRow.status)
-					)
+				? (['mediation', 'consultation'] as const).filter((kind) => caseHoldsSession(caseRow.status, kind))
 				: [],
 			requestConsultation:
 				roleHas(actor.role, 'consultations:request') &&
-				CONSULTATION_STATUSES.includes(caseRow.status) &&
+				caseHoldsSession(caseRow.status, 'consultation') &&
 				experts.length > 0
 		}
 	};

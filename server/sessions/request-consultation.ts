@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { AppError } from '#shared/errors.ts';
 import type { Actor } from '#shared/roles.ts';
+import { caseHoldsSession } from '#shared/sessions.ts';
 import { consultationRequestSchema } from '#shared/validation.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
 import { authorize } from '../auth/authorize.ts';
@@ -9,7 +10,6 @@ import type { Db } from '../db/client.ts';
 import { caseExperts, caseParties, mediationSessions, sessionParticipants, users } from '../db/schema.ts';
 import type { Logger } from '../log.ts';
 import { parseInput } from '../parse-input.ts';
-import { CONSULTATION_STATUSES } from './schedule-session.ts';
 import { assertUpcoming, sessionInstant } from './session-time.ts';
 
 /**
@@ -31,7 +31,7 @@ export async function requestConsultation(
 
 	return app.db.transaction(async (tx) => {
 		const caseRow = await findVisibleCase(tx, actor, fields.caseId, true);
-		if (!CONSULTATION_STATUSES.includes(caseRow.status)) throw new AppError('INVALID_TRANSITION');
+		if (!caseHoldsSession(caseRow.status, 'consultation')) throw new AppError('INVALID_TRANSITION');
 		const [expert] = await tx
 			.select({ id: users.id, displayName: users.displayName })
 			.from(caseExperts)

@@ -1,9 +1,9 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { SpaceId } from '#shared/realtime-events.ts';
 import type { Db } from '../db/client.ts';
 import { roomPlaces } from '../db/schema.ts';
 import type { Logger } from '../log.ts';
 import type { RoomMemory, RoomPlace } from '../media/room-memory.ts';
-import type { SpaceId } from '../media/peer.ts';
 
 /** How long after they were last seen people return to their place rather than to the lobby. */
 export const RETURN_GRACE_SECONDS = 5 * 60;

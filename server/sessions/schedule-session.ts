@@ -1,8 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import type { CaseStatus } from '#shared/cases.ts';
 import { AppError } from '#shared/errors.ts';
 import type { Actor } from '#shared/roles.ts';
-import type { ParticipantRole, SessionStatus } from '#shared/sessions.ts';
+import { caseHoldsSession, type ParticipantRole, type SessionStatus } from '#shared/sessions.ts';
 import { scheduleSessionSchema } from '#shared/validation.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
 import { authorize } from '../auth/authorize.ts';
@@ -21,16 +20,6 @@ import type { Logger } from '../log.ts';
 import { parseInput } from '../parse-input.ts';
 import { newInvitation, type InvitationSecret } from './new-invitation.ts';
 import { assertUpcoming, sessionInstant } from './session-time.ts';
-
-/** A mediation is held while the case is being mediated; a consultation may be asked for at any open stage. */
-export const MEDIATION_STATUSES: readonly CaseStatus[] = ['accepted', 'scheduled', 'in_mediation'];
-export const CONSULTATION_STATUSES: readonly CaseStatus[] = [
-	'submitted',
-	'accepted',
-	'scheduled',
-	'in_mediation',
-	'escalated'
-];
 
 /** An invitation as the mediator sees it once: who it is for, and the link token and PIN to pass on. */
 export type IssuedInvitation = InvitationSecret & { participantId: string; displayName: string; role: ParticipantRole };
@@ -79,8 +68,7 @@ export async function scheduleSession(
 
 	const scheduled = await app.db.transaction(async (tx) => {
 		const caseRow = await findVisibleCase(tx, actor, fields.caseId, true);
-		const allowed = fields.kind === 'mediation' ? MEDIATION_STATUSES : CONSULTATION_STATUSES;
-		if (!allowed.includes(caseRow.status)) throw new AppError('INVALID_TRANSITION');
+		if (!caseHoldsSession(caseRow.status, fields.kind)) throw new AppError('INVALID_TRANSITION');
 
 		const parties = fields.partyIds.length
 			? await tx

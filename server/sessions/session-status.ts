@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { CaseEventType } from '#shared/case-events.ts';
 import { canTransition } from '#shared/cases.ts';
-import type { SessionStatus } from '#shared/sessions.ts';
+import { SESSION_TRANSITIONS, type SessionTransition } from '#shared/sessions.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
 import { applyTransition } from '../cases/transition-case.ts';
 import type { Db } from '../db/client.ts';
@@ -20,8 +20,7 @@ export async function markSessionLive(
 	ip: string | null
 ): Promise<boolean> {
 	const started = await moveSession(app, session, by, ip, {
-		from: ['scheduled'],
-		to: 'live',
+		transition: 'start',
 		action: 'session.started',
 		then: (tx) => (session.kind === 'mediation' ? startMediation(tx, session.caseId, by, ip) : Promise.resolve())
 	});
@@ -37,11 +36,7 @@ export async function endSession(
 	by: Participant,
 	ip: string | null
 ): Promise<boolean> {
-	const ended = await moveSession(app, session, by, ip, {
-		from: ['scheduled', 'live'],
-		to: 'ended',
-		action: 'session.ended'
-	});
+	const ended = await moveSession(app, session, by, ip, { transition: 'end', action: 'session.ended' });
 	if (ended) await app.events.emit('session.ended', { caseId: session.caseId, sessionId: session.id });
 	return ended;
 }
@@ -60,13 +55,14 @@ async function moveSession(
 	session: RoomSession,
 	by: Participant,
 	ip: string | null,
-	move: { from: SessionStatus[]; to: SessionStatus; action: CaseEventType; then?: (tx: Db) => Promise<void> }
+	move: { transition: SessionTransition; action: CaseEventType; then?: (tx: Db) => Promise<void> }
 ): Promise<boolean> {
+	const { from, to } = SESSION_TRANSITIONS[move.transition];
 	return app.db.transaction(async (tx) => {
 		const moved = await tx
 			.update(mediationSessions)
-			.set({ status: move.to, updatedAt: new Date() })
-			.where(and(eq(mediationSessions.id, session.id), inArray(mediationSessions.status, move.from)))
+			.set({ status: to, updatedAt: new Date() })
+			.where(and(eq(mediationSessions.id, session.id), inArray(mediationSessions.status, from)))
 			.returning({ id: mediationSessions.id });
 		if (!moved.length) return false;
 		await recordCaseEvent(tx, {

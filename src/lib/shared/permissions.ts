@@ -1,4 +1,4 @@
-import type { Role } from './roles.ts';
+import type { Actor, Role } from './roles.ts';
 
 /**
  * Every permission a route or socket handler checks, with the roles that hold
@@ -11,6 +11,8 @@ export const PERMISSIONS = {
 	'cases:list': ['admin', 'mediator', 'legal_expert', 'grid_worker', 'party'],
 	'cases:register': ['mediator'],
 	'cases:mediate': ['mediator'],
+	/** Sees a case as its committee does: contact data, internal events, every session and invitation. */
+	'cases:committee-view': ['admin', 'mediator'],
 	'cases:assign': ['admin', 'mediator'],
 	'cases:route': ['admin'],
 	'audit:verify': ['admin'],
@@ -29,4 +31,9 @@ export type Permission = keyof typeof PERMISSIONS;
 
 export function roleHas(role: Role, permission: Permission): boolean {
 	return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+/** Whether the actor sees the cases they may see as the committee does, rather than as one taking part. */
+export function seesAsCommittee(actor: Pick<Actor, 'role'>): boolean {
+	return roleHas(actor.role, 'cases:committee-view');
 }

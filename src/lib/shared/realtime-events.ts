@@ -10,8 +10,12 @@ import { MAX_SIGNATURE_BYTES, type SignerProof, type SigningView } from './signi
 
 /** For ids of transports, producers, consumers and peers: mediasoup's are UUIDs, caucuses prefix one. */
 const id = z.string().min(1).max(100);
-/** mediasoup checks these in depth; here only their shape and size. */
-const mediaObject = z.record(z.string(), z.unknown());
+/**
+ * mediasoup checks these in depth; here only that they are plain objects, which the server's
+ * mediasoup reads as the browser's mediasoup-client declares them.
+ */
+const record = z.record(z.string(), z.unknown());
+const mediaObject = <T extends object>() => z.custom<T>((value) => record.safeParse(value).success);
 const peerIdOnly = z.object({ peerId: id }).strict();
 
 export const MEDIA_SOURCES = ['mic', 'camera', 'screen'] as const;
@@ -61,20 +65,24 @@ export const COMMAND_SCHEMAS = {
 	'room:closeCaucus': z.object({ caucusId: id }).strict(),
 	'room:end': z.object({}).strict(),
 	'room:createTransport': z.object({ direction: z.enum(['send', 'recv']) }).strict(),
-	'room:connectTransport': z.object({ transportId: id, dtlsParameters: mediaObject }).strict(),
+	'room:connectTransport': z
+		.object({ transportId: id, dtlsParameters: mediaObject<BrowserMedia['dtlsParameters']>() })
+		.strict(),
 	'room:restartIce': z.object({ transportId: id }).strict(),
 	'room:produce': z
 		.object({
 			transportId: id,
 			kind: z.enum(['audio', 'video']),
-			rtpParameters: mediaObject,
+			rtpParameters: mediaObject<BrowserMedia['rtpParameters']>(),
 			source: z.enum(MEDIA_SOURCES)
 		})
 		.strict(),
 	'room:closeProducer': z.object({ producerId: id }).strict(),
 	'room:pauseProducer': z.object({ producerId: id }).strict(),
 	'room:resumeProducer': z.object({ producerId: id }).strict(),
-	'room:consume': z.object({ producerId: id, rtpCapabilities: mediaObject }).strict(),
+	'room:consume': z
+		.object({ producerId: id, rtpCapabilities: mediaObject<BrowserMedia['rtpCapabilities']>() })
+		.strict(),
 	'room:resumeConsumer': z.object({ consumerId: id }).strict(),
 	'room:setLayers': z.object({ consumerId: id, spatialLayer: z.int().min(0).max(2) }).strict(),
 	'room:chat': z.object({ body: z.string().trim().min(1, 'required').max(CHAT_LIMITS.length, 'too_long') }).strict(),
@@ -115,26 +123,46 @@ export const COMMAND_SCHEMAS = {
 export type CommandName = keyof typeof COMMAND_SCHEMAS;
 export type CommandPayload<E extends CommandName> = z.input<(typeof COMMAND_SCHEMAS)[E]>;
 
+/**
+ * The RTP, ICE and DTLS shapes that media replies and facts carry. The server's mediasoup and the
+ * browser's mediasoup-client each declare them, alike but for details (a header extension URI only
+ * the server names): each side reads this contract with its own library's, the browser's by default.
+ */
+export type MediaTypes = {
+	rtpCapabilities: object;
+	rtpParameters: object;
+	iceParameters: object;
+	iceCandidate: object;
+	dtlsParameters: object;
+};
+export type BrowserMedia = {
+	rtpCapabilities: types.RtpCapabilities;
+	rtpParameters: types.RtpParameters;
+	iceParameters: types.IceParameters;
+	iceCandidate: types.IceCandidate;
+	dtlsParameters: types.DtlsParameters;
+};
+
 /** Where a peer is: waiting in the lobby, in the joint session, or in one private caucus. */
 export type SpaceId = 'lobby' | 'joint' | `caucus:${string}`;
 /** `host`: runs the room, as its mediators do (and a consultation's legal expert). */
 export type PeerView = { id: string; displayName: string; role: ParticipantRole; host: boolean; space: SpaceId };
 export type ProducerView = { id: string; peerId: string; kind: types.MediaKind; source: MediaSource; paused: boolean };
-export type ConsumerView = {
+export type ConsumerView<M extends MediaTypes = BrowserMedia> = {
 	id: string;
 	producerId: string;
 	peerId: string;
 	source: MediaSource;
 	kind: types.MediaKind;
-	rtpParameters: types.RtpParameters;
+	rtpParameters: M['rtpParameters'];
 	type: string;
 	producerPaused: boolean;
 };
-export type TransportView = {
+export type TransportView<M extends MediaTypes = BrowserMedia> = {
 	id: string;
-	iceParameters: types.IceParameters;
-	iceCandidates: types.IceCandidate[];
-	dtlsParameters: types.DtlsParameters;
+	iceParameters: M['iceParameters'];
+	iceCandidates: M['iceCandidate'][];
+	dtlsParameters: M['dtlsParameters'];
 };
 export type ChatMessage = {
 	id: string;
@@ -150,14 +178,25 @@ export type ChatPage = { messages: ChatMessage[]; more: boolean };
  * What a peer sees on arriving, and again on moving to another space: the rest comes as facts.
  * The latest of the chat said so far in its space follows as `room:chatHistory`.
  */
-export type RoomSnapshot = {
+export type RoomSnapshot<M extends MediaTypes = BrowserMedia> = {
 	self: PeerView;
-	rtpCapabilities: types.RtpCapabilities;
+	rtpCapabilities: M['rtpCapabilities'];
 	peers: PeerView[];
 	producers: ProducerView[];
-	/** Who speaks loudest in this person's space now. */
+	/** Who speaks loudest in this person's space now (none in the lobby): newcomers are shown at once. */
 	speakerId: string | null;
 };
+
+/** The facts of a room, as the room tells them and its peers hear them. */
+export type PeerMove = { peerId: string; from: SpaceId; space: SpaceId };
+export type LeaveReason = 'left' | 'removed' | 'refused';
+export type PeerLeft = { peerId: string; reason: LeaveReason };
+export type ProducerClosed = { producerId: string; peerId: string; reason: 'closed' | 'moved' };
+export type ConsumerClosed = { consumerId: string; producerId: string };
+export type ProducerPaused = { producerId: string; peerId: string; paused: boolean };
+export type PeerMuted = { peerId: string; byPeerId: string; source: MediaSource; producerId: string };
+export type ActiveSpeaker = { space: SpaceId; peerId: string };
+export type RoomRebuilt<M extends MediaTypes = BrowserMedia> = { rtpCapabilities: M['rtpCapabilities'] };
 
 /** A named version of the agreement draft; `sha256` and `frozenAt` when frozen for signing. */
 export type DraftVersionView = {
@@ -197,9 +236,9 @@ export type DraftSnapshot = {
 export type DraftChange = Omit<DraftSnapshot, 'role' | 'me' | 'comments'>;
 
 type Empty = Record<string, never>;
-export type CommandResults = {
+export type CommandResults<M extends MediaTypes = BrowserMedia> = {
 	'account:whoami': { actor: Actor };
-	'room:join': RoomSnapshot;
+	'room:join': RoomSnapshot<M>;
 	'room:leave': Empty;
 	'room:admit': Empty;
 	'room:admitAll': Empty;
@@ -210,14 +249,14 @@ export type CommandResults = {
 	'room:openCaucus': { caucusId: string };
 	'room:closeCaucus': Empty;
 	'room:end': Empty;
-	'room:createTransport': TransportView;
+	'room:createTransport': TransportView<M>;
 	'room:connectTransport': Empty;
-	'room:restartIce': { iceParameters: types.IceParameters };
+	'room:restartIce': { iceParameters: M['iceParameters'] };
 	'room:produce': { id: string };
 	'room:closeProducer': Empty;
 	'room:pauseProducer': Empty;
 	'room:resumeProducer': Empty;
-	'room:consume': ConsumerView;
+	'room:consume': ConsumerView<M>;
 	'room:resumeConsumer': Empty;
 	'room:setLayers': Empty;
 	'room:chat': ChatMessage;
@@ -238,28 +277,28 @@ export type CommandResults = {
 	'draft:resolveComment': Empty;
 };
 
-export type ClientToServerEvents = {
-	[E in CommandName]: (payload: CommandPayload<E>, ack: (reply: Reply<CommandResults[E]>) => void) => void;
+export type ClientToServerEvents<M extends MediaTypes = BrowserMedia> = {
+	[E in CommandName]: (payload: CommandPayload<E>, ack: (reply: Reply<CommandResults<M>[E]>) => void) => void;
 };
 
 /** Why the room let a connection go. */
 export type RoomExit = 'removed' | 'refused' | 'ended' | 'replaced' | 'failed';
 
-export type ServerToClientEvents = {
+export type ServerToClientEvents<M extends MediaTypes = BrowserMedia> = {
 	/** The log-in session behind this connection ended (logout, deactivation, password reset). */
 	'session:ended': (fact: { reason: 'logged_out' | 'revoked' }) => void;
 	'room:peerJoined': (fact: PeerView) => void;
 	/** When the peer moved is the one told, `snapshot` is what it may see in its new space. */
-	'room:peerMoved': (fact: { peerId: string; from: SpaceId; space: SpaceId; snapshot?: RoomSnapshot }) => void;
-	'room:peerLeft': (fact: { peerId: string; reason: 'left' | 'removed' | 'refused' }) => void;
+	'room:peerMoved': (fact: PeerMove & { snapshot?: RoomSnapshot<M> }) => void;
+	'room:peerLeft': (fact: PeerLeft) => void;
 	'room:newProducer': (fact: ProducerView) => void;
-	'room:producerClosed': (fact: { producerId: string; peerId: string; reason: 'closed' | 'moved' }) => void;
-	'room:consumerClosed': (fact: { consumerId: string; producerId: string }) => void;
-	'room:producerPaused': (fact: { producerId: string; peerId: string; paused: boolean }) => void;
-	'room:peerMuted': (fact: { peerId: string; byPeerId: string; source: MediaSource; producerId: string }) => void;
-	'room:activeSpeaker': (fact: { space: SpaceId; peerId: string }) => void;
+	'room:producerClosed': (fact: ProducerClosed) => void;
+	'room:consumerClosed': (fact: ConsumerClosed) => void;
+	'room:producerPaused': (fact: ProducerPaused) => void;
+	'room:peerMuted': (fact: PeerMuted) => void;
+	'room:activeSpeaker': (fact: ActiveSpeaker) => void;
 	/** The media server restarted under the room: transports and producers are to be made anew. */
-	'room:rebuilt': (fact: { rtpCapabilities: types.RtpCapabilities }) => void;
+	'room:rebuilt': (fact: RoomRebuilt<M>) => void;
 	'room:chat': (fact: ChatMessage) => void;
 	'room:chatHistory': (fact: ChatPage & { space: SpaceId }) => void;
 	/** A y-protocols sync message (an update) from someone else's edit, in base64 as all draft messages. */

@@ -1,3 +1,5 @@
+import { DEADLINE_STATUSES, OPEN_STATUSES, type CaseStatus } from './cases.ts';
+
 /** A meeting of a case: a mediation of the parties, or a legal consultation with an expert. Both use one room. */
 export const SESSION_KINDS = ['mediation', 'consultation'] as const;
 export type SessionKind = (typeof SESSION_KINDS)[number];
@@ -6,10 +8,42 @@ export type SessionKind = (typeof SESSION_KINDS)[number];
 export const SESSION_STATUSES = ['requested', 'scheduled', 'live', 'ended', 'cancelled'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
+/**
+ * A session's lifecycle: each transition, the statuses it may start from and the status it leads
+ * to. A consultation starts as requested and a mediation as scheduled; the expert asked accepts a
+ * consultation, the first host in the room starts it, a host ends it, and until then it may be
+ * called off. The server refuses anything else.
+ */
+export const SESSION_TRANSITIONS = {
+	accept: { from: ['requested'], to: 'scheduled' },
+	start: { from: ['scheduled'], to: 'live' },
+	end: { from: ['scheduled', 'live'], to: 'ended' },
+	cancel: { from: ['requested', 'scheduled', 'live'], to: 'cancelled' }
+} as const satisfies Record<string, { from: readonly SessionStatus[]; to: SessionStatus }>;
+export type SessionTransition = keyof typeof SESSION_TRANSITIONS;
+
+export function canMoveSession(status: SessionStatus, transition: SessionTransition): boolean {
+	return (SESSION_TRANSITIONS[transition].from as readonly SessionStatus[]).includes(status);
+}
+
 /** Statuses in which people may join the room. */
 export const JOINABLE_STATUSES: readonly SessionStatus[] = ['scheduled', 'live'];
 /** Statuses in which a session can still be cancelled and its invitations managed. */
-export const PENDING_STATUSES: readonly SessionStatus[] = ['requested', 'scheduled', 'live'];
+export const PENDING_STATUSES: readonly SessionStatus[] = SESSION_TRANSITIONS.cancel.from;
+
+/**
+ * The case statuses in which a session of each kind may be scheduled: a mediation while the case
+ * is being mediated (from acceptance until the mediation ends, as its deadline runs), a
+ * consultation at any open stage.
+ */
+export const SESSION_CASE_STATUSES: Record<SessionKind, readonly CaseStatus[]> = {
+	mediation: DEADLINE_STATUSES,
+	consultation: OPEN_STATUSES
+};
+
+export function caseHoldsSession(status: CaseStatus, kind: SessionKind): boolean {
+	return SESSION_CASE_STATUSES[kind].includes(status);
+}
 
 export const PARTICIPANT_ROLES = ['mediator', 'party', 'legal_expert', 'observer'] as const;
 export type ParticipantRole = (typeof PARTICIPANT_ROLES)[number];

@@ -3,6 +3,7 @@ import { listDisputePlaces } from '#server/orgs/list-dispute-places.ts';
 import { nodeInScope } from '#server/orgs/subtree.ts';
 import { listMediators } from '#server/users/list-mediators.ts';
 import { AppError, type FormFailure } from '$lib/shared/errors';
+import { seesAsCommittee } from '$lib/shared/permissions';
 import { requirePermission } from '$lib/server/guards';
 import type { PageServerLoad } from './$types';
 
@@ -30,7 +31,7 @@ export const load: PageServerLoad = async (event) => {
 		const value = event.url.searchParams.get(name);
 		if (value) filters[name] = value;
 	}
-	const committeeView = actor.role === 'admin' || actor.role === 'mediator';
+	const committeeView = seesAsCommittee(actor);
 	let page: CasePage = { cases: [], nextCursor: null };
 	let failure: FormFailure | null = null;
 	try {

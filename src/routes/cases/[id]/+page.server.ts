@@ -23,7 +23,7 @@ import { m } from '$lib/i18n/paraglide/messages';
 import { clientOf, formAction, nestedValues, readUploadForm } from '$lib/server/form-action';
 import { requirePermission } from '$lib/server/guards';
 import { AppError } from '$lib/shared/errors';
-import { roleHas } from '$lib/shared/permissions';
+import { roleHas, seesAsCommittee } from '$lib/shared/permissions';
 import type { Actor } from '$lib/shared/roles';
 import { caseIdSchema } from '$lib/shared/validation';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -45,7 +45,7 @@ export const load: PageServerLoad = async (event) => {
 		if (e instanceof AppError && e.code === 'NOT_FOUND') notFound();
 		throw e;
 	}
-	const committeeView = actor.role === 'mediator' || actor.role === 'admin';
+	const committeeView = seesAsCommittee(actor);
 	const [chain, names, committees, sessions, sealedAgreement] = await Promise.all([
 		committeeView ? verifyCaseChain(db, caseId) : null,
 		committeeView ? timelineNames(db, detail.timeline) : {},

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { authorize } from '#server/auth/authorize.ts';
 import { AppError } from '#shared/errors.ts';
 import type { Permission } from '#shared/permissions.ts';
 import { ROLES, type Actor, type Role } from '#shared/roles.ts';
+import { authorize } from './authorize.ts';
 
 /** Written out by hand, so that a change to these permissions has to be made here too. */
 const EXPECTED = {

@@ -1,0 +1,192 @@
+import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import {
+	caseChainLookupSchema,
+	caseIntakeSchema,
+	caseListSchema,
+	caseTransitionSchema,
+	committeeDeadlineSchema,
+	fieldErrorsOf,
+	joinPinSchema,
+	onlineApplicationSchema,
+	scheduleSessionSchema,
+	setupSchema
+} from './validation.ts';
+
+/** The field errors a schema reports for the input, or the parsed value when it accepts it. */
+function check<S extends z.ZodType>(schema: S, input: unknown) {
+	const result = schema.safeParse(input);
+	return result.success ? { value: result.data } : { errors: fieldErrorsOf(result.error) };
+}
+
+const CASE = '00000000-0000-4000-8000-000000000001';
+const VILLAGE = '00000000-0000-4000-8000-000000000002';
+const PARTY = '00000000-0000-4000-8000-000000000003';
+const EXPERT = '00000000-0000-4000-8000-000000000004';
+
+const intake = {
+	disputeType: 'land',
+	facts: '两家为宅基地边界发生争执，已持续半年。',
+	claims: '确认边界',
+	villageId: VILLAGE,
+	applicant: { name: '张三', phone: '13800000000' },
+	respondents: [{ name: '李四' }]
+};
+const setup = {
+	publicOrigin: 'https://tiaojie.example.cn',
+	townName: '青山镇',
+	committeeName: '青山镇人民调解委员会',
+	townCode: 'QSZ',
+	username: 'admin',
+	displayName: '管理员',
+	password: 'correct horse',
+	passwordConfirm: 'correct horse'
+};
+const schedule = {
+	caseId: CASE,
+	kind: 'mediation',
+	scheduledFor: '2026-12-01T09:30',
+	partyIds: [PARTY]
+};
+
+describe('setupSchema', () => {
+	it('accepts a bare web origin, and keeps it without a trailing slash', () => {
+		expect(check(setupSchema, { ...setup, publicOrigin: 'https://tiaojie.example.cn/' })).toMatchObject({
+			value: { publicOrigin: 'https://tiaojie.example.cn' }
+		});
+	});
+
+	it('refuses an origin with a path, a town code in lower case, and passwords that differ', () => {
+		expect(check(setupSchema, { ...setup, publicOrigin: 'https://tiaojie.example.cn/app', townCode: 'qsz' })).toEqual({
+			errors: { publicOrigin: ['invalid'], townCode: ['invalid'] }
+		});
+		expect(check(setupSchema, { ...setup, passwordConfirm: 'another horse' })).toEqual({
+			errors: { passwordConfirm: ['mismatch'] }
+		});
+	});
+});
+
+describe('caseIntakeSchema', () => {
+	it('trims text and keeps an amount in yuan as whole fen', () => {
+		expect(check(caseIntakeSchema, { ...intake, claims: '  确认边界  ', amount: '1200.50' })).toMatchObject({
+			value: { claims: '确认边界', amount: 120050 }
+		});
+		expect(check(caseIntakeSchema, { ...intake, amount: '' })).toMatchObject({ value: { amount: undefined } });
+	});
+
+	it('names each field wrong, with one error for an empty one', () => {
+		expect(
+			check(caseIntakeSchema, {
+				...intake,
+				disputeType: '',
+				facts: ' ',
+				amount: '12.345',
+				respondents: [],
+				applicant: { name: '张三', phone: 'call me' }
+			})
+		).toEqual({
+			errors: {
+				disputeType: ['required'],
+				facts: ['required'],
+				amount: ['invalid'],
+				respondents: ['required'],
+				'applicant.phone': ['invalid']
+			}
+		});
+		expect(check(caseIntakeSchema, { ...intake, facts: '太短', disputeType: 'weather' })).toEqual({
+			errors: { facts: ['too_short'], disputeType: ['invalid'] }
+		});
+	});
+
+	it('asks an online applicant for a phone number', () => {
+		const { phone: _, ...applicant } = intake.applicant;
+		expect(check(caseIntakeSchema, { ...intake, applicant })).toHaveProperty('value');
+		expect(check(onlineApplicationSchema, { ...intake, applicant })).toEqual({
+			errors: { 'applicant.phone': ['required'] }
+		});
+	});
+});
+
+describe('caseTransitionSchema', () => {
+	it('asks each transition for what it needs', () => {
+		expect(check(caseTransitionSchema, { transition: 'accept' })).toEqual({ value: { transition: 'accept' } });
+		expect(check(caseTransitionSchema, { transition: 'reject' })).toEqual({ errors: { reason: ['required'] } });
+		expect(check(caseTransitionSchema, { transition: 'fail', reason: '分歧过大', referralTarget: 'moon' })).toEqual({
+			errors: { referralTarget: ['invalid'] }
+		});
+		expect(check(caseTransitionSchema, { transition: 'schedule', scheduledFor: 'tomorrow' })).toEqual({
+			errors: { scheduledFor: ['invalid'] }
+		});
+	});
+
+	it('refuses a transition the lifecycle does not know', () => {
+		expect(check(caseTransitionSchema, { transition: 'fly' })).toEqual({ errors: { transition: ['invalid'] } });
+	});
+});
+
+describe('scheduleSessionSchema', () => {
+	it('takes observers one a line, and no offset when the browser sent none', () => {
+		expect(check(scheduleSessionSchema, { ...schedule, observers: ' 王五 \n\n赵六', utcOffset: '' })).toMatchObject({
+			value: { observers: ['王五', '赵六'], utcOffset: undefined, mediatorIds: [], expertIds: [] }
+		});
+		expect(check(scheduleSessionSchema, { ...schedule, utcOffset: '-480' })).toMatchObject({
+			value: { utcOffset: -480 }
+		});
+	});
+
+	it('wants parties for a mediation and an expert for a consultation', () => {
+		expect(check(scheduleSessionSchema, { ...schedule, partyIds: [] })).toEqual({
+			errors: { partyIds: ['required'] }
+		});
+		expect(check(scheduleSessionSchema, { ...schedule, kind: 'consultation' })).toEqual({
+			errors: { expertIds: ['required'] }
+		});
+		expect(check(scheduleSessionSchema, { ...schedule, kind: 'consultation', expertIds: [EXPERT] })).toHaveProperty(
+			'value'
+		);
+	});
+
+	it('refuses a time that is not a wall-clock time, an offset beyond a day, and too many observers', () => {
+		expect(
+			check(scheduleSessionSchema, {
+				...schedule,
+				scheduledFor: '2026-12-01T09:30Z',
+				utcOffset: '900',
+				observers: ['甲', '乙', '丙', '丁', '戊', '己'].join('\n')
+			})
+		).toEqual({ errors: { scheduledFor: ['invalid'], utcOffset: ['invalid'], observers: ['too_long'] } });
+		expect(check(scheduleSessionSchema, { ...schedule, scheduledFor: '' })).toEqual({
+			errors: { scheduledFor: ['required'] }
+		});
+	});
+});
+
+describe('small schemas', () => {
+	it('takes a PIN of six digits only', () => {
+		expect(check(joinPinSchema, { pin: ' 123456 ' })).toEqual({ value: { pin: '123456' } });
+		expect(check(joinPinSchema, { pin: '12345' })).toEqual({ errors: { pin: ['invalid'] } });
+		expect(check(joinPinSchema, {})).toEqual({ errors: { pin: ['required'] } });
+	});
+
+	it('reads a committee deadline as a number of days within a year', () => {
+		const committeeId = CASE;
+		expect(check(committeeDeadlineSchema, { committeeId, deadlineDays: '15' })).toEqual({
+			value: { committeeId, deadlineDays: 15 }
+		});
+		for (const deadlineDays of ['0', '366', '1.5', 'soon']) {
+			expect(check(committeeDeadlineSchema, { committeeId, deadlineDays })).toEqual({
+				errors: { deadlineDays: ['invalid'] }
+			});
+		}
+	});
+
+	it('finds a case number as typed, and filters the case list by known values only', () => {
+		expect(check(caseChainLookupSchema, { number: ' 2026-qsz-000123 ' })).toEqual({
+			value: { number: '2026-QSZ-000123' }
+		});
+		expect(check(caseListSchema, { status: 'in_mediation', open: '1' })).toHaveProperty('value');
+		expect(check(caseListSchema, { status: 'sleeping', open: 'yes' })).toEqual({
+			errors: { status: ['invalid'], open: ['invalid'] }
+		});
+	});
+});
