@@ -4,8 +4,8 @@ import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap';
 import { agreementSchema } from '#shared/agreement-schema.ts';
 import { AGREEMENT_FIELD, type DraftRole } from '#shared/agreement.ts';
 import { AppError } from '#shared/errors.ts';
-import type { AppCore } from '../app.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
+import type { Db } from '../db/client.ts';
 import { agreementDrafts, draftAuthors, draftUpdates } from '../db/schema.ts';
 import type { RoomIdentity } from '../sessions/participant-of.ts';
 import { templateForCase } from './agreement-template.ts';
@@ -22,17 +22,17 @@ export type OpenedDraft = {
  * it from the organisation's template, filled in with the case; anyone else finds it only once
  * started (CONFLICT before).
  */
-export async function openDraft(app: AppCore, identity: RoomIdentity, caseId: string, ip: string | null) {
-	const { role, author } = await draftRoleOf(app.db, identity, caseId);
-	const [existing] = await app.db.select().from(agreementDrafts).where(eq(agreementDrafts.caseId, caseId));
+export async function openDraft(db: Db, identity: RoomIdentity, caseId: string, ip: string | null) {
+	const { role, author } = await draftRoleOf(db, identity, caseId);
+	const [existing] = await db.select().from(agreementDrafts).where(eq(agreementDrafts.caseId, caseId));
 	if (existing) return { draft: existing, role, author } satisfies OpenedDraft;
 	if (role !== 'mediator' || !('actor' in identity)) throw new AppError('CONFLICT');
 	const actor = identity.actor;
 
-	const template = await templateForCase(app.db, caseId);
+	const template = await templateForCase(db, caseId);
 	const start = new Y.Doc();
 	prosemirrorJSONToYXmlFragment(agreementSchema(), template, start.getXmlFragment(AGREEMENT_FIELD));
-	const draft = await app.db.transaction(async (tx) => {
+	const draft = await db.transaction(async (tx) => {
 		const [created] = await tx
 			.insert(agreementDrafts)
 			.values({ caseId, createdById: actor.id })

@@ -2,7 +2,9 @@ import type { ExtendedError, Socket } from 'socket.io';
 import { HANDSHAKE_AUTH_SCHEMA } from '#shared/realtime-events.ts';
 import type { Actor } from '#shared/roles.ts';
 import type { ErrorCode } from '#shared/errors.ts';
-import type { AppCore } from '../app.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import type { Logger } from '../log.ts';
 import { SESSION_COOKIE, validateSession } from '../auth/sessions.ts';
 import { findJoin, JOIN_COOKIE } from '../sessions/participant-of.ts';
 import { isAllowedOrigin } from './allowed-origin.ts';
@@ -50,7 +52,10 @@ const CONNECTIONS_PER_PERSON = { invitation: 6, account: 20 } as const;
  * join (the `tj_join` cookie); the account wins when a browser holds both. Each person holds a
  * bounded number of connections. Anything else is refused with a code.
  */
-export function authenticateHandshake(core: AppCore) {
+/** What the handshake checks against: the allowed origins, the log-in sessions and joins. */
+export type HandshakeDeps = { config: Pick<Config, 'origin' | 'extraOrigins' | 'sessionDays'>; log: Logger; db: Db };
+
+export function authenticateHandshake(core: HandshakeDeps) {
 	const ceiling = new ConnectionCeiling();
 	return async (socket: Socket, next: (error?: ExtendedError) => void) => {
 		try {
@@ -79,7 +84,7 @@ export function authenticateHandshake(core: AppCore) {
 }
 
 /** Who the cookies say this is: an account's log-in session first, else an invitation's join. */
-async function identify(core: AppCore, cookie: string | undefined): Promise<SocketData | null> {
+async function identify(core: HandshakeDeps, cookie: string | undefined): Promise<SocketData | null> {
 	const token = readCookie(cookie, SESSION_COOKIE);
 	const session = token ? await validateSession(core.db, token, core.config.sessionDays) : null;
 	if (session) {

@@ -9,7 +9,7 @@ import {
 import { AppError, type Reply } from '#shared/errors.ts';
 import { fieldErrorsOf } from '#shared/validation.ts';
 import type { z } from 'zod';
-import type { AppCore } from '../app.ts';
+import type { Logger } from '../log.ts';
 import type { SocketData } from './authenticate-handshake.ts';
 
 export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -19,7 +19,7 @@ export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Recor
  * become error replies, and nothing a client sends can throw past here.
  */
 export function onCommand<E extends CommandName>(
-	core: AppCore,
+	log: Logger,
 	socket: AppSocket,
 	event: E,
 	handler: (payload: z.output<(typeof COMMAND_SCHEMAS)[E]>) => Promise<CommandResults[E]>
@@ -39,7 +39,7 @@ export function onCommand<E extends CommandName>(
 			reply({ ok: true, data: await handler(parsed.data as z.output<(typeof COMMAND_SCHEMAS)[E]>) });
 		} catch (error) {
 			if (error instanceof AppError) return reply({ ok: false, error: { code: error.code, fields: error.fields } });
-			core.log.error({ err: error, event, userId: socket.data.actor?.id }, 'command failed');
+			log.error({ err: error, event, userId: socket.data.actor?.id }, 'command failed');
 			reply({ ok: false, error: { code: 'INTERNAL' } });
 		}
 	};
