@@ -79,6 +79,8 @@ function subscribe(events: DomainEvents, realtime: Realtime, insight: Insight): 
 	});
 
 	events.on('case.changed', ({ caseId }) => insight.caseChanged(caseId));
+	// Sealing resolves the case.
+	events.on('agreement.sealed', ({ caseId }) => insight.caseChanged(caseId));
 	// A mediation going live puts its case in mediation.
 	events.on('session.started', async ({ caseId, kind }) => {
 		if (kind === 'mediation') await insight.caseChanged(caseId);

@@ -7,6 +7,9 @@ import type { Db } from '../db/client.ts';
 import { draftComments } from '../db/schema.ts';
 import type { DraftAuthor } from './draft-role.ts';
 
+/** A comment as someone writes it: on a passage they quote, or on the whole draft. */
+export type DraftCommentInput = { kind: 'comment' | 'suggestion'; quote?: string; body: string };
+
 function commentView(row: typeof draftComments.$inferSelect): DraftCommentView {
 	return {
 		id: row.id,
@@ -37,7 +40,7 @@ export async function listDraftComments(db: Db, draftId: string): Promise<DraftC
 export async function addDraftComment(
 	db: Db,
 	draftId: string,
-	input: { kind: 'comment' | 'suggestion'; quote?: string; body: string },
+	input: DraftCommentInput,
 	by: { role: DraftRole; author: DraftAuthor }
 ): Promise<DraftCommentView> {
 	if (!DRAFT_RIGHTS[by.role].comment) throw new AppError('FORBIDDEN');

@@ -9,6 +9,9 @@ import { findJoin, type RoomIdentity } from '../sessions/participant-of.ts';
 /** Who writes, in the draft's records: an account or an invitation, and the name shown. */
 export type DraftAuthor = { key: string; name: string };
 
+/** Who acts on a draft, as its audit events record them: the author, their account if any, and their address. */
+export type DraftActor = { author: DraftAuthor; userId: string | null; ip: string | null };
+
 /**
  * Who someone is to a case's agreement draft. Accounts by the case they may see: its
  * committee's mediators run the draft, invited legal experts write, its parties suggest, admins

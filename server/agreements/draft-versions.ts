@@ -7,15 +7,13 @@ import type { DraftVersionView } from '#shared/realtime-events.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
 import type { Db } from '../db/client.ts';
 import { agreementDrafts, draftVersions } from '../db/schema.ts';
-import type { DraftAuthor } from './draft-role.ts';
+import type { DraftActor } from './draft-role.ts';
 import { DraftStore, type Applied } from './draft-store.ts';
 
 /**
  * Named versions of a draft: saved by the mediator, restored as a new change (history kept),
  * and one frozen for signing with the SHA-256 of its canonical text.
  */
-
-type By = { author: DraftAuthor; userId: string | null; ip: string | null };
 
 export function versionView(row: typeof draftVersions.$inferSelect): DraftVersionView {
 	return {
@@ -32,11 +30,11 @@ export function versionView(row: typeof draftVersions.$inferSelect): DraftVersio
 }
 
 /** Saves the draft as it is now under a name. */
-export async function saveDraftVersion(app: { db: Db }, store: DraftStore, draftId: string, name: string, by: By) {
+export async function saveDraftVersion(db: Db, store: DraftStore, draftId: string, name: string, by: DraftActor) {
 	return store.serially(draftId, async (draft) => {
 		const { text } = DraftStore.contentOf(draft.doc);
 		const state = Buffer.from(Y.encodeStateAsUpdate(draft.doc));
-		const row = await app.db.transaction(async (tx) => {
+		const row = await db.transaction(async (tx) => {
 			const [last] = await tx
 				.select({ seq: draftVersions.seq })
 				.from(draftVersions)
@@ -69,8 +67,8 @@ export async function saveDraftVersion(app: { db: Db }, store: DraftStore, draft
 	});
 }
 
-async function versionOf(app: { db: Db }, draftId: string, versionId: string) {
-	const [version] = await app.db
+async function versionOf(db: Db, draftId: string, versionId: string) {
+	const [version] = await db
 		.select()
 		.from(draftVersions)
 		.where(and(eq(draftVersions.id, versionId), eq(draftVersions.draftId, draftId)));
@@ -104,18 +102,18 @@ async function restoreUpdate(store: DraftStore, draftId: string, state: Uint8Arr
 }
 
 export async function restoreDraftVersion(
-	app: { db: Db },
+	db: Db,
 	store: DraftStore,
 	draftId: string,
 	versionId: string,
-	by: By
+	by: DraftActor
 ): Promise<{ update: Uint8Array; applied: Applied }> {
-	const version = await versionOf(app, draftId, versionId);
+	const version = await versionOf(db, draftId, versionId);
 	const update = await restoreUpdate(store, draftId, version.state);
 	const applied = await store.apply(draftId, update, by.author);
 	await applied.stored;
 	const draft = await store.live(draftId);
-	await app.db.transaction((tx) =>
+	await db.transaction((tx) =>
 		recordCaseEvent(tx, {
 			caseId: draft.caseId,
 			actorId: by.userId,
@@ -133,23 +131,23 @@ export async function restoreDraftVersion(
  * as that version if it does not. A version frozen before is superseded.
  */
 export async function freezeDraftVersion(
-	app: { db: Db },
+	db: Db,
 	store: DraftStore,
 	draftId: string,
 	versionId: string,
-	by: By
+	by: DraftActor
 ): Promise<{ version: DraftVersionView; restored: { update: Uint8Array; applied: Applied } | null }> {
-	const version = await versionOf(app, draftId, versionId);
+	const version = await versionOf(db, draftId, versionId);
 	const draft = await store.live(draftId);
 	const restored =
 		DraftStore.contentOf(draft.doc).text === version.text
 			? null
-			: await restoreDraftVersion(app, store, draftId, versionId, by);
+			: await restoreDraftVersion(db, store, draftId, versionId, by);
 	const sha256 = createHash('sha256').update(version.text, 'utf8').digest('hex');
 	const frozen = await store.serially(draftId, (live) => {
 		// Someone wrote between the restore and now: what would be signed is no longer what they see.
 		if (DraftStore.contentOf(live.doc).text !== version.text) throw new AppError('CONFLICT');
-		return app.db.transaction(async (tx) => {
+		return db.transaction(async (tx) => {
 			const now = new Date();
 			await tx
 				.update(draftVersions)
@@ -186,10 +184,10 @@ export async function freezeDraftVersion(
  * The mediator unfreezes the draft so that it can be written again: the frozen version is
  * superseded, and with it every signature given to it. Refused when nothing is frozen.
  */
-export async function unfreezeDraftVersion(app: { db: Db }, store: DraftStore, draftId: string, by: By): Promise<void> {
+export async function unfreezeDraftVersion(db: Db, store: DraftStore, draftId: string, by: DraftActor): Promise<void> {
 	// In the draft's order, so that no edit is taken between the unfreezing and the refusal it ends.
 	await store.serially(draftId, (draft) =>
-		app.db.transaction(async (tx) => {
+		db.transaction(async (tx) => {
 			const [row] = await tx
 				.select({ versionId: agreementDrafts.frozenVersionId })
 				.from(agreementDrafts)

@@ -22,17 +22,17 @@ export type OpenedDraft = {
  * it from the organisation's template, filled in with the case; anyone else finds it only once
  * started (CONFLICT before).
  */
-export async function openDraft(app: { db: Db }, identity: RoomIdentity, caseId: string, ip: string | null) {
-	const { role, author } = await draftRoleOf(app.db, identity, caseId);
-	const [existing] = await app.db.select().from(agreementDrafts).where(eq(agreementDrafts.caseId, caseId));
+export async function openDraft(db: Db, identity: RoomIdentity, caseId: string, ip: string | null) {
+	const { role, author } = await draftRoleOf(db, identity, caseId);
+	const [existing] = await db.select().from(agreementDrafts).where(eq(agreementDrafts.caseId, caseId));
 	if (existing) return { draft: existing, role, author } satisfies OpenedDraft;
 	if (role !== 'mediator' || !('actor' in identity)) throw new AppError('CONFLICT');
 	const actor = identity.actor;
 
-	const template = await templateForCase(app.db, caseId);
+	const template = await templateForCase(db, caseId);
 	const start = new Y.Doc();
 	prosemirrorJSONToYXmlFragment(agreementSchema(), template, start.getXmlFragment(AGREEMENT_FIELD));
-	const draft = await app.db.transaction(async (tx) => {
+	const draft = await db.transaction(async (tx) => {
 		const [created] = await tx
 			.insert(agreementDrafts)
 			.values({ caseId, createdById: actor.id })

@@ -52,7 +52,10 @@ const CONNECTIONS_PER_PERSON = { invitation: 6, account: 20 } as const;
  * join (the `tj_join` cookie); the account wins when a browser holds both. Each person holds a
  * bounded number of connections. Anything else is refused with a code.
  */
-export function authenticateHandshake(core: { db: Db; config: Config; log: Logger }) {
+/** What the handshake checks against: the allowed origins, the log-in sessions and joins. */
+export type HandshakeDeps = { config: Pick<Config, 'origin' | 'extraOrigins' | 'sessionDays'>; log: Logger; db: Db };
+
+export function authenticateHandshake(core: HandshakeDeps) {
 	const ceiling = new ConnectionCeiling();
 	return async (socket: Socket, next: (error?: ExtendedError) => void) => {
 		try {
@@ -81,10 +84,7 @@ export function authenticateHandshake(core: { db: Db; config: Config; log: Logge
 }
 
 /** Who the cookies say this is: an account's log-in session first, else an invitation's join. */
-async function identify(
-	core: { db: Db; config: Config; log: Logger },
-	cookie: string | undefined
-): Promise<SocketData | null> {
+async function identify(core: HandshakeDeps, cookie: string | undefined): Promise<SocketData | null> {
 	const token = readCookie(cookie, SESSION_COOKIE);
 	const session = token ? await validateSession(core.db, token, core.config.sessionDays) : null;
 	if (session) {

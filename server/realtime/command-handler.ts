@@ -25,7 +25,7 @@ export type AppSocket = Socket<
  * become error replies, and nothing a client sends can throw past here.
  */
 export function onCommand<E extends CommandName>(
-	core: { log: Logger },
+	log: Logger,
 	socket: AppSocket,
 	event: E,
 	handler: (payload: z.output<(typeof COMMAND_SCHEMAS)[E]>) => Promise<CommandResults<ServerMedia>[E]>
@@ -45,7 +45,7 @@ export function onCommand<E extends CommandName>(
 			reply({ ok: true, data: await handler(parsed.data as z.output<(typeof COMMAND_SCHEMAS)[E]>) });
 		} catch (error) {
 			if (error instanceof AppError) return reply({ ok: false, error: { code: error.code, fields: error.fields } });
-			core.log.error({ err: error, event, userId: socket.data.actor?.id }, 'command failed');
+			log.error({ err: error, event, userId: socket.data.actor?.id }, 'command failed');
 			reply({ ok: false, error: { code: 'INTERNAL' } });
 		}
 	};

@@ -1,18 +1,23 @@
 import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
-import { fromBase64, toBase64 } from 'lib0/buffer';
+import { fromBase64 } from 'lib0/buffer';
 import { createClient } from 'redis';
 import { Server } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '#shared/realtime-events.ts';
-import type { RealtimeDeps } from './realtime-deps.ts';
+import type { DraftAuthor } from '../agreements/draft-role.ts';
+import type { DraftStore } from '../agreements/draft-store.ts';
+import { LiveDrafts, type LiveDraftsDeps } from '../agreements/live-drafts.ts';
+import type { Logger } from '../log.ts';
 import type { ServerMedia } from '../media/server-media.ts';
-import { authenticateHandshake, type SocketData } from './authenticate-handshake.ts';
-import { registerAccountHandlers } from './account-handlers.ts';
+import type { RoomRegistry } from '../media/room-registry.ts';
 import { listChatPage } from '../sessions/list-chat-page.ts';
+import { LiveRooms, type LiveRoomsDeps } from '../sessions/live-rooms.ts';
+import { registerAccountHandlers } from './account-handlers.ts';
+import { authenticateHandshake, type HandshakeDeps, type SocketData } from './authenticate-handshake.ts';
+import { registerDraftHandlers } from './draft-handlers.ts';
 import { RoomConnections } from './room-connections.ts';
 import { registerRoomHandlers } from './room-handlers.ts';
-import { registerDraftHandlers, type DraftCluster } from './draft-handlers.ts';
-import type { DraftAuthor } from '../agreements/draft-role.ts';
+import { SocketDraftAudience } from './socket-draft-audience.ts';
 
 /** What the app processes of a cluster tell each other. */
 type ClusterEvents = {
@@ -31,6 +36,11 @@ export type RealtimeServer = Server<
 	ClusterEvents,
 	SocketData
 >;
+
+/** What the realtime server is built on: the services its handlers call, and what they are built on. */
+export type RealtimeDeps = HandshakeDeps &
+	LiveRoomsDeps &
+	LiveDraftsDeps & { log: Logger; rooms: RoomRegistry; drafts: DraftStore };
 
 /** Socket.io on the app's own HTTP server: same port, same services as the pages. */
 export class Realtime {
@@ -57,6 +67,8 @@ export class Realtime {
 		);
 		core.rooms.on('opened', (room) => rooms.relay(room));
 		this.#rooms = rooms;
+		const liveRooms = new LiveRooms(core, rooms);
+		const drafts = new LiveDrafts(core, new SocketDraftAudience(this.#io, () => this.#redis.length > 0));
 		this.#io.on('connection', (socket) => {
 			const { data } = socket;
 			void socket.join(
@@ -64,9 +76,9 @@ export class Realtime {
 					? [`participant:${data.guest.participantId}`]
 					: [`user:${data.actor.id}`, `session:${data.sessionId}`]
 			);
-			registerAccountHandlers(core, socket);
-			registerRoomHandlers(core, rooms, socket);
-			registerDraftHandlers(core, socket, this.#draftCluster);
+			registerAccountHandlers(core.log, socket);
+			registerRoomHandlers(core.log, socket, liveRooms, rooms.seatOf(socket));
+			registerDraftHandlers(core.log, socket, drafts);
 		});
 	}
 
@@ -85,17 +97,6 @@ export class Realtime {
 		);
 		this.#io.on('draft:awareness', (draftId, update) => this.#core.drafts.followAwareness(draftId, fromBase64(update)));
 	}
-
-	readonly #draftCluster: DraftCluster = {
-		applied: (draftId, update, authors) => {
-			if (this.#redis.length) {
-				this.#io.serverSideEmit('draft:applied', draftId, toBase64(update), authors);
-			}
-		},
-		awareness: (draftId, update) => {
-			if (this.#redis.length) this.#io.serverSideEmit('draft:awareness', draftId, toBase64(update));
-		}
-	};
 
 	attach(httpServer: HttpServer): void {
 		this.#io.attach(httpServer);

@@ -1,24 +1,23 @@
 import {
 	CHAT_LIMITS,
+	type ChatMessage,
 	type ChatPage,
 	type RoomExit,
+	type RoomSnapshot,
 	type ServerToClientEvents,
 	type SpaceId
 } from '#shared/realtime-events.ts';
 import type { Room } from '../media/room.ts';
 import type { ServerMedia } from '../media/server-media.ts';
-import type { Participant, RoomSession } from '../sessions/participant-of.ts';
+import { RateLimit } from '../rate-limit.ts';
+import type { Membership, RoomRelay, RoomSeat } from '../sessions/live-rooms.ts';
 import type { AppSocket } from './command-handler.ts';
-import { RateLimit } from './rate-limit.ts';
-
-/** A connection's place in a room: the room, and who it is there (the peer id is the participant id). */
-export type Membership = { room: Room; participant: Participant; session: RoomSession };
 
 /**
  * Which connection is which peer of which room, and the relay of each room's events to those
  * connections. A peer has one connection at a time: a newer one takes the place of the old.
  */
-export class RoomConnections {
+export class RoomConnections implements RoomRelay {
 	/** The latest chat of a space of a session, sent to whoever arrives there. */
 	readonly #chatOf: (sessionId: string, space: SpaceId) => Promise<ChatPage>;
 	readonly #onError: (error: unknown) => void;
@@ -31,6 +30,19 @@ export class RoomConnections {
 	constructor(chatOf: (sessionId: string, space: SpaceId) => Promise<ChatPage>, onError: (error: unknown) => void) {
 		this.#chatOf = chatOf;
 		this.#onError = onError;
+	}
+
+	/** The socket as the live rooms see it. */
+	seatOf(socket: AppSocket): RoomSeat {
+		return {
+			identity: socket.data.identity,
+			ip: socket.handshake.address || null,
+			gone: () => socket.disconnected,
+			membership: () => this.of(socket),
+			bind: (membership) => this.bind(socket, membership),
+			unbind: () => this.unbind(socket),
+			sendChatHistory: (space) => this.sendChatHistory(socket, space)
+		};
 	}
 
 	of(socket: AppSocket): Membership | undefined {
@@ -67,6 +79,10 @@ export class RoomConnections {
 		let allowance = allowances.get(peerId);
 		if (!allowance) allowances.set(peerId, (allowance = new RateLimit(CHAT_LIMITS.burst, CHAT_LIMITS.perSecond)));
 		return allowance.take();
+	}
+
+	tellChat(room: Room, peerIds: string[], message: ChatMessage): void {
+		for (const peerId of peerIds) this.socketOf(room, peerId)?.emit('room:chat', message);
 	}
 
 	/** Forgets the socket's membership; returns it if the socket was still the peer's connection. */

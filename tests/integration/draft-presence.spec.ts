@@ -3,11 +3,12 @@
  * Yjs client ids it brought in, and only a few of them.
  */
 import { toBase64 } from 'lib0/buffer';
-import { describe, expect } from 'vitest';
+import { describe, expect, vi } from 'vitest';
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { DRAFT_LIMITS } from '#shared/draft-limits.ts';
-import { ask, opened, roundTrip, test, type DraftClient } from '../support/draft-client.ts';
+import { ask, codeOf, ok, opened, roundTrip, test, type DraftClient } from '../support/draft-client.ts';
+import { editors } from '../support/draft-convergence.ts';
 
 /** An awareness update for `clients`, each with `state` (null: gone), at a clock ahead of anything sent. */
 function presenceOf(clients: number[], state: Record<string, unknown> | null): string {
@@ -82,5 +83,40 @@ describe('draft presence', () => {
 		await expect
 			.poll(() => [...mediator.others().keys()].filter((id) => many.includes(id)), { timeout: 10_000 })
 			.toEqual([]);
+	});
+});
+
+describe('awareness', () => {
+	test('people are shown by their real names; closing the draft takes them away', async ({ world, client }) => {
+		const [mediator, expert] = await editors(client, world);
+		const party = await opened(client, world.applicant.cookie, world.caseId);
+		expect(
+			(await mediator.setAwareness({ user: { name: '冒充的名字', color: '#000000' }, cursor: { anchor: 1, head: 3 } }))
+				.ok
+		).toBe(true);
+		expect((await party.setAwareness({ user: { name: '法官' }, cursor: null })).ok).toBe(true);
+		await roundTrip(expert.socket, party.socket, mediator.socket);
+		expect(expert.others().get(mediator.doc.clientID)).toEqual({
+			user: { name: 'east-mediator-名', color: mediator.snapshot!.me.color },
+			cursor: { anchor: 1, head: 3 }
+		});
+		expect(expert.others().get(party.doc.clientID)).toMatchObject({ user: { name: '李秀英' } });
+		expect(mediator.others().get(party.doc.clientID)).toMatchObject({ user: { name: '李秀英' } });
+
+		// Someone opening later is told who is there.
+		const late = await opened(client, world.cookies.admin, world.caseId);
+		expect([...late.others().keys()].sort()).toEqual([mediator.doc.clientID, party.doc.clientID].sort());
+		expect(late.others().get(mediator.doc.clientID)).toMatchObject({ user: { name: 'east-mediator-名' } });
+
+		await ok(mediator.socket, 'draft:close', { draftId: mediator.draftId });
+		await roundTrip(expert.socket, party.socket, late.socket);
+		for (const c of [expert, party, late]) expect(c.others().has(mediator.doc.clientID)).toBe(false);
+		expect(codeOf(await mediator.append('关闭之后'))).toBe('CONFLICT');
+
+		// Leaving without a word (the connection drops) does the same.
+		party.socket.disconnect();
+		await vi.waitFor(() => {
+			for (const c of [expert, late]) expect(c.others().has(party.doc.clientID)).toBe(false);
+		});
 	});
 });

@@ -29,6 +29,7 @@ export const TIMELINE_SENTENCES: Record<CaseEventType, Sentence> = {
 	'session.started': m.timeline_session_started,
 	'session.ended': m.timeline_session_ended,
 	'agreement.drafted': m.timeline_agreement_drafted,
+	'agreement.parties_may_edit': m.timeline_agreement_parties_may_edit,
 	'agreement.version_saved': m.timeline_agreement_version_saved,
 	'agreement.version_restored': m.timeline_agreement_version_restored,
 	'agreement.frozen': m.timeline_agreement_frozen,

@@ -20,6 +20,7 @@ const RECORDED_EVENTS = [
 	'session.joined',
 	'session.pin_failed',
 	'agreement.drafted',
+	'agreement.parties_may_edit',
 	'agreement.version_saved',
 	'agreement.version_restored',
 	'agreement.frozen',
