@@ -18,28 +18,10 @@ import { transitionCase } from '#server/cases/transition-case.ts';
 import { agreementDrafts, caseEvents, draftAuthors, draftSnapshots, draftVersions } from '#server/db/schema.ts';
 import { AGREEMENT_FIELD } from '#shared/agreement.ts';
 import { DRAFT_LIMITS } from '#shared/draft-limits.ts';
+import { ask } from '../../src/lib/realtime/command-client.ts';
 import { intakeForm } from '../support/case-network.ts';
-import {
-	ask,
-	askRaw,
-	codeOf,
-	covers,
-	DraftClient,
-	fingerprint,
-	ok,
-	opened,
-	paragraph,
-	paragraphText,
-	roundTrip,
-	sideClient,
-	storedUpdates,
-	syncMessage,
-	test,
-	updateMessage,
-	type DraftCase,
-	type NewClient
-} from '../support/draft-client.ts';
-import { connected } from '../support/socket-client.ts';
+import { covers, DraftClient, fingerprint, opened, paragraph, paragraphText, roundTrip, sideClient, storedUpdates, syncMessage, test, updateMessage, type DraftCase, type NewClient } from '../support/draft-client.ts';
+import { askRaw, codeOf, connected, replyOf } from '../support/socket-client.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers.
@@ -202,7 +184,7 @@ describe('opening a draft', () => {
 			// Knowing the draft's id gives nothing either.
 			const message = syncMessage((e) => encoding.writeVarUint(e, 0));
 			expect(
-				codeOf(await ask(outsider.socket, 'draft:sync', { draftId: mediator.draftId, message: toBase64(message) }))
+				codeOf(await replyOf(ask(outsider.socket, 'draft:sync', { draftId: mediator.draftId, message: toBase64(message) })))
 			).toBe('CONFLICT');
 		}
 
@@ -280,9 +262,9 @@ describe('editing together', () => {
 		expect([mediator.received, expert.received]).toEqual([0, 0]);
 
 		// Only a mediator decides.
-		expect(codeOf(await ask(expert.socket, 'draft:setPartiesMayEdit', { draftId, allowed: true }))).toBe('FORBIDDEN');
-		expect(codeOf(await ask(party.socket, 'draft:setPartiesMayEdit', { draftId, allowed: true }))).toBe('FORBIDDEN');
-		await ok(mediator.socket, 'draft:setPartiesMayEdit', { draftId, allowed: true });
+		expect(codeOf(await replyOf(ask(expert.socket, 'draft:setPartiesMayEdit', { draftId, allowed: true })))).toBe('FORBIDDEN');
+		expect(codeOf(await replyOf(ask(party.socket, 'draft:setPartiesMayEdit', { draftId, allowed: true })))).toBe('FORBIDDEN');
+		await ask(mediator.socket, 'draft:setPartiesMayEdit', { draftId, allowed: true });
 		await roundTrip(party.socket);
 		expect(party.changed.at(-1)?.snapshot.partiesMayEdit).toBe(true);
 
@@ -297,7 +279,7 @@ describe('editing together', () => {
 		const reopened = await mediator.open(world.caseId);
 		expect(reopened.ok && reopened.data.authors[String(party.doc.clientID)]).toBe('李秀英');
 
-		await ok(mediator.socket, 'draft:setPartiesMayEdit', { draftId, allowed: false });
+		await ask(mediator.socket, 'draft:setPartiesMayEdit', { draftId, allowed: false });
 		expect(codeOf(await party.type('【申请人】', '！'))).toBe('FORBIDDEN');
 		expect(fingerprint(await serverDoc(app, draftId))).toEqual(converged);
 	});
@@ -331,7 +313,7 @@ describe('editing together', () => {
 		client
 	}) => {
 		const mediator = await opened(client, world.cookies.mediator, world.caseId);
-		await ok(mediator.socket, 'draft:setPartiesMayEdit', { draftId: mediator.draftId, allowed: true });
+		await ask(mediator.socket, 'draft:setPartiesMayEdit', { draftId: mediator.draftId, allowed: true });
 		const party = await opened(client, world.respondent.cookie, world.caseId);
 		expect((await party.append('【被申请人】')).ok).toBe(true);
 		const replies = await Promise.all(Array.from({ length: 40 }, (_, i) => party.type('【被申请人】', `${i},`)));
@@ -448,7 +430,7 @@ describe('authorship', () => {
 		const [mediator, expert] = await editors(client, world);
 		await Promise.all([mediator.append('【调解员】'), expert.append('【专家】')]);
 		const draftId = mediator.draftId;
-		const reopened = await ok(mediator.socket, 'draft:open', { caseId: world.caseId });
+		const reopened = await ask(mediator.socket, 'draft:open', { caseId: world.caseId });
 		const [template] = Object.keys(mediator.snapshot!.authors).map(Number);
 		expect(reopened.authors).toEqual({
 			[template]: 'east-mediator-名',
@@ -670,7 +652,7 @@ describe('hostile input', () => {
 		});
 		expect(codeOf(await mediator.send(fine))).toBe('ok');
 		expect(DraftStore.contentOf((await app.drafts.live(draftId)).doc).text).toContain('1. 新条款');
-		expect(codeOf(await ask(mediator.socket, 'draft:saveVersion', { draftId, name: '第二稿' }))).toBe('ok');
+		expect(codeOf(await replyOf(ask(mediator.socket, 'draft:saveVersion', { draftId, name: '第二稿' })))).toBe('ok');
 	});
 
 	test('a flood beyond the bucket is RATE_LIMITED, for that connection only, and passes', async ({ world, client }) => {
@@ -679,7 +661,7 @@ describe('hostile input', () => {
 		const { draftId } = mediator;
 		const update = toBase64(encodeAwarenessUpdate(mediator.awareness, [mediator.doc.clientID]));
 		const replies = await Promise.all(
-			Array.from({ length: 300 }, () => ask(mediator.socket, 'draft:awareness', { draftId, update }))
+			Array.from({ length: 300 }, () => replyOf(ask(mediator.socket, 'draft:awareness', { draftId, update })))
 		);
 		const codes = replies.map(codeOf);
 		expect(new Set(codes)).toEqual(new Set(['ok', 'RATE_LIMITED']));
@@ -738,7 +720,7 @@ describe('versions', () => {
 		const party = await opened(client, world.applicant.cookie, world.caseId);
 		const { draftId } = mediator;
 		expect((await mediator.append('【第一版】')).ok).toBe(true);
-		const v1 = await ok(mediator.socket, 'draft:saveVersion', { draftId, name: '初稿' });
+		const v1 = await ask(mediator.socket, 'draft:saveVersion', { draftId, name: '初稿' });
 		expect(v1).toMatchObject({
 			seq: 1,
 			name: '初稿',
@@ -748,7 +730,7 @@ describe('versions', () => {
 		});
 		expect((await expert.append('【第二版追加】')).ok).toBe(true);
 		await roundTrip(mediator.socket);
-		const v2 = await ok(mediator.socket, 'draft:saveVersion', { draftId, name: '二稿' });
+		const v2 = await ask(mediator.socket, 'draft:saveVersion', { draftId, name: '二稿' });
 		expect(v2.seq).toBe(2);
 		expect(v2.text).toContain('【第二版追加】');
 
@@ -762,13 +744,13 @@ describe('versions', () => {
 
 		// Restoring is a change like any other: the history grows.
 		const rows = (await storedUpdates(app, draftId)).length;
-		await ok(mediator.socket, 'draft:restoreVersion', { draftId, versionId: v1.id });
+		await ask(mediator.socket, 'draft:restoreVersion', { draftId, versionId: v1.id });
 		expect(await storedUpdates(app, draftId)).toHaveLength(rows + 1);
 		const restored = await expectConverged(app, [mediator, expert, party]);
 		expect(restored.text).toBe(v1.text);
 
 		// Freezing the version the draft reads as changes nothing in it.
-		const frozen = await ok(mediator.socket, 'draft:freeze', { draftId, versionId: v1.id });
+		const frozen = await ask(mediator.socket, 'draft:freeze', { draftId, versionId: v1.id });
 		expect(frozen).toMatchObject({
 			id: v1.id,
 			sha256: sha256(v1.text),
@@ -802,11 +784,11 @@ describe('versions', () => {
 		expect(codeOf(await expert.type('【第一版】', '（改）'))).toBe('FORBIDDEN');
 		expect(codeOf(await sideClient(mediator).append('【调解员】再改'))).toBe('FORBIDDEN');
 		expect(await storedUpdates(app, draftId)).toHaveLength(frozenRows);
-		expect(codeOf(await ask(expert.socket, 'draft:unfreeze', { draftId }))).toBe('FORBIDDEN');
+		expect(codeOf(await replyOf(ask(expert.socket, 'draft:unfreeze', { draftId })))).toBe('FORBIDDEN');
 
 		// The mediator unfreezes: that supersedes the frozen version, and everyone is told.
 		const seen = [mediator, expert, party].map((c) => c.changed.length);
-		expect(await ok(mediator.socket, 'draft:unfreeze', { draftId })).toEqual({});
+		expect(await ask(mediator.socket, 'draft:unfreeze', { draftId })).toEqual({});
 		await roundTrip(mediator.socket, expert.socket, party.socket);
 		for (const [i, c] of [mediator, expert, party].entries()) {
 			const unfrozen = c.changed.slice(seen[i]).find((fact) => fact.unfrozen);
@@ -826,13 +808,13 @@ describe('versions', () => {
 			action: 'agreement.unfrozen',
 			data: { draftId, versionId: v1.id, name: '初稿', sha256: sha256(v1.text) }
 		});
-		expect(codeOf(await ask(mediator.socket, 'draft:unfreeze', { draftId }))).toBe('CONFLICT');
+		expect(codeOf(await replyOf(ask(mediator.socket, 'draft:unfreeze', { draftId })))).toBe('CONFLICT');
 		// Written again: the refused change goes in as any client sends what the server lacks.
 		expect((await expert.sync()).ok).toBe(true);
 		expect((await expectConverged(app, [mediator, expert, party])).text).toContain('【第一版】（改）');
 
 		// Freezing a version the draft does not read as first makes it read so, for everyone.
-		const frozen2 = await ok(mediator.socket, 'draft:freeze', { draftId, versionId: v2.id });
+		const frozen2 = await ask(mediator.socket, 'draft:freeze', { draftId, versionId: v2.id });
 		expect(frozen2.sha256).toBe(sha256(v2.text));
 		expect((await expectConverged(app, [mediator, expert, party])).text).toBe(v2.text);
 		expect((await actions()).at(-1)).toMatchObject({ action: 'agreement.frozen', data: { versionId: v2.id } });
@@ -861,7 +843,7 @@ describe('awareness', () => {
 		expect([...late.others().keys()].sort()).toEqual([mediator.doc.clientID, party.doc.clientID].sort());
 		expect(late.others().get(mediator.doc.clientID)).toMatchObject({ user: { name: 'east-mediator-名' } });
 
-		await ok(mediator.socket, 'draft:close', { draftId: mediator.draftId });
+		await ask(mediator.socket, 'draft:close', { draftId: mediator.draftId });
 		await roundTrip(expert.socket, party.socket, late.socket);
 		for (const c of [expert, party, late]) expect(c.others().has(mediator.doc.clientID)).toBe(false);
 		expect(codeOf(await mediator.append('关闭之后'))).toBe('CONFLICT');

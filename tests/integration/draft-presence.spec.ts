@@ -7,7 +7,9 @@ import { describe, expect } from 'vitest';
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { DRAFT_LIMITS } from '#shared/draft-limits.ts';
-import { ask, opened, roundTrip, test, type DraftClient } from '../support/draft-client.ts';
+import { ask } from '../../src/lib/realtime/command-client.ts';
+import { opened, roundTrip, test, type DraftClient } from '../support/draft-client.ts';
+import { replyOf } from '../support/socket-client.ts';
 
 /** An awareness update for `clients`, each with `state` (null: gone), at a clock ahead of anything sent. */
 function presenceOf(clients: number[], state: Record<string, unknown> | null): string {
@@ -24,7 +26,7 @@ function presenceOf(clients: number[], state: Record<string, unknown> | null): s
 }
 
 const sendPresence = (from: DraftClient, update: string) =>
-	ask(from.socket, 'draft:awareness', { draftId: from.draftId, update });
+	replyOf(ask(from.socket, 'draft:awareness', { draftId: from.draftId, update }));
 
 describe('draft presence', () => {
 	test("a guest cannot clear or set another person's presence by their Yjs client id", async ({ world, client }) => {
