@@ -2,7 +2,15 @@
  * A legal consultation the mediator asks for, run in the room by the case's expert.
  */
 import { expect, logIn, test, zh } from '../support/e2e-test.ts';
-import { EXPERT, enterRoom, expectReceiving, inAnHour, joinWithDevices, MEDIATOR, openCase } from '../support/e2e-room.ts';
+import {
+	EXPERT,
+	enterRoom,
+	expectReceiving,
+	inAnHour,
+	joinWithDevices,
+	MEDIATOR,
+	openCase
+} from '../support/e2e-room.ts';
 
 test('a legal consultation: the mediator asks the case’s expert, who accepts it and runs the room with them', async ({
 	page,

@@ -2,8 +2,18 @@
  * A party's own devices and controls: the device check, the camera, the screen, leaving, and a
  * browser that refuses camera and microphone.
  */
-import { expect, logIn, test, zh } from '../support/e2e-test.ts';
-import { APPLICANT, enterPin, enterRoom, expectReceiving, joinWithDevices, MEDIATOR, mediatorSchedules, tile, type RoomDump } from '../support/e2e-room.ts';
+import { expect, test, zh } from '../support/e2e-test.ts';
+import {
+	APPLICANT,
+	enterPin,
+	enterRoom,
+	expectReceiving,
+	joinWithDevices,
+	MEDIATOR,
+	mediatorSchedules,
+	tile,
+	type RoomDump
+} from '../support/e2e-room.ts';
 
 test('a party checks their devices, comes back to the lobby after a reload, turns the camera off and on, shares the screen and leaves', async ({
 	page,

@@ -4,7 +4,20 @@
  */
 import type { Browser, Page } from '@playwright/test';
 import { expect, logIn, test, zh } from '../support/e2e-test.ts';
-import { APPLICANT, enterRoom, expectReceiving, joinWithDevices, MEDIATOR, openCase, RESPONDENT, scheduleSession, tile, type Invitation, type RoomDump, enterPin } from '../support/e2e-room.ts';
+import {
+	APPLICANT,
+	enterRoom,
+	expectReceiving,
+	joinWithDevices,
+	MEDIATOR,
+	openCase,
+	RESPONDENT,
+	scheduleSession,
+	tile,
+	type Invitation,
+	type RoomDump,
+	enterPin
+} from '../support/e2e-room.ts';
 
 /** Keeps every RTCPeerConnection a page makes on `window.peerConnections`, for its WebRTC statistics. */
 function recordPeerConnections(): void {
@@ -38,7 +51,6 @@ const inboundBytes = (page: Page) =>
 		return bytes;
 	});
 
-
 /** Someone invited opens their link in a browser of their own, enters the PIN and joins. */
 async function guest(browser: Browser, invitation: Invitation): Promise<Page> {
 	const context = await browser.newContext();
@@ -50,7 +62,6 @@ async function guest(browser: Browser, invitation: Invitation): Promise<Page> {
 	await joinWithDevices(page);
 	return page;
 }
-
 
 async function say(page: Page, text: string): Promise<void> {
 	await page.getByLabel(zh('room_chat_input')).fill(text);

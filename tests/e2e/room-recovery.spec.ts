@@ -2,8 +2,19 @@
  * The room recovers from dead media workers and from a dropped connection.
  */
 import { execFileSync } from 'node:child_process';
-import { expect, logIn, test, zh } from '../support/e2e-test.ts';
-import { enterPin, enterRoom, expectReceiving, joinWithDevices, MEDIATOR, mediatorSchedules, numberOf, RESPONDENT, tile, type RoomDump } from '../support/e2e-room.ts';
+import { expect, test, zh } from '../support/e2e-test.ts';
+import {
+	enterPin,
+	enterRoom,
+	expectReceiving,
+	joinWithDevices,
+	MEDIATOR,
+	mediatorSchedules,
+	numberOf,
+	RESPONDENT,
+	tile,
+	type RoomDump
+} from '../support/e2e-room.ts';
 
 /** The mediasoup workers of the demo server, the app process Playwright started. */
 function mediaWorkerPids(): number[] {

@@ -86,7 +86,9 @@ describe.each(DRIVERS)('acknowledged writes across kill -9 on %s', (driver) => {
 
 	async function sign(client: DraftClient, versionId: string, secret: string) {
 		const signature = new Uint8Array(await QRCode.toBuffer('签名', { type: 'png', scale: 6, margin: 1 }));
-		return codeOf(await replyOf(ask(client.socket, 'draft:sign', { draftId: client.draftId, versionId, signature, secret })));
+		return codeOf(
+			await replyOf(ask(client.socket, 'draft:sign', { draftId: client.draftId, versionId, signature, secret }))
+		);
 	}
 
 	test('an online application with its evidence', async () => {

@@ -20,7 +20,22 @@ import { AGREEMENT_FIELD } from '#shared/agreement.ts';
 import { DRAFT_LIMITS } from '#shared/draft-limits.ts';
 import { ask } from '../../src/lib/realtime/command-client.ts';
 import { intakeForm } from '../support/case-network.ts';
-import { covers, DraftClient, fingerprint, opened, paragraph, paragraphText, roundTrip, sideClient, storedUpdates, syncMessage, test, updateMessage, type DraftCase, type NewClient } from '../support/draft-client.ts';
+import {
+	covers,
+	DraftClient,
+	fingerprint,
+	opened,
+	paragraph,
+	paragraphText,
+	roundTrip,
+	sideClient,
+	storedUpdates,
+	syncMessage,
+	test,
+	updateMessage,
+	type DraftCase,
+	type NewClient
+} from '../support/draft-client.ts';
 import { askRaw, codeOf, connected, replyOf } from '../support/socket-client.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -184,7 +199,9 @@ describe('opening a draft', () => {
 			// Knowing the draft's id gives nothing either.
 			const message = syncMessage((e) => encoding.writeVarUint(e, 0));
 			expect(
-				codeOf(await replyOf(ask(outsider.socket, 'draft:sync', { draftId: mediator.draftId, message: toBase64(message) })))
+				codeOf(
+					await replyOf(ask(outsider.socket, 'draft:sync', { draftId: mediator.draftId, message: toBase64(message) }))
+				)
 			).toBe('CONFLICT');
 		}
 
@@ -262,8 +279,12 @@ describe('editing together', () => {
 		expect([mediator.received, expert.received]).toEqual([0, 0]);
 
 		// Only a mediator decides.
-		expect(codeOf(await replyOf(ask(expert.socket, 'draft:setPartiesMayEdit', { draftId, allowed: true })))).toBe('FORBIDDEN');
-		expect(codeOf(await replyOf(ask(party.socket, 'draft:setPartiesMayEdit', { draftId, allowed: true })))).toBe('FORBIDDEN');
+		expect(codeOf(await replyOf(ask(expert.socket, 'draft:setPartiesMayEdit', { draftId, allowed: true })))).toBe(
+			'FORBIDDEN'
+		);
+		expect(codeOf(await replyOf(ask(party.socket, 'draft:setPartiesMayEdit', { draftId, allowed: true })))).toBe(
+			'FORBIDDEN'
+		);
 		await ask(mediator.socket, 'draft:setPartiesMayEdit', { draftId, allowed: true });
 		await roundTrip(party.socket);
 		expect(party.changed.at(-1)?.snapshot.partiesMayEdit).toBe(true);

@@ -184,12 +184,14 @@ describe('signing the frozen agreement', () => {
 		expect(codeOf(await mediator.edit((f) => f.push([paragraph('补充条款。')])))).toBe('FORBIDDEN');
 		await ask(mediator.socket, 'draft:unfreeze', { draftId: mediator.draftId });
 		expect((await mediator.sync()).ok).toBe(true);
-		const refused = await replyOf(ask(applicant.socket, 'draft:sign', {
-			draftId: applicant.draftId,
-			versionId: first,
-			signature: png,
-			secret: world.applicant.pin
-		}));
+		const refused = await replyOf(
+			ask(applicant.socket, 'draft:sign', {
+				draftId: applicant.draftId,
+				versionId: first,
+				signature: png,
+				secret: world.applicant.pin
+			})
+		);
 		expect(codeOf(refused)).toBe('CONFLICT');
 		await freeze(mediator, '第二稿');
 		const { snapshot } = await open(world.respondent.cookie);

@@ -23,7 +23,9 @@ describe('draft comments', () => {
 		const { draftId } = mediator;
 		const admin = await opened(client, world.cookies.admin, world.caseId);
 		expect(admin.snapshot?.role).toBe('reader');
-		expect(codeOf(await replyOf(ask(admin.socket, 'draft:comment', comment(draftId, '管理员的意见'))))).toBe('FORBIDDEN');
+		expect(codeOf(await replyOf(ask(admin.socket, 'draft:comment', comment(draftId, '管理员的意见'))))).toBe(
+			'FORBIDDEN'
+		);
 
 		for (const cookie of [world.applicant.cookie, world.cookies.expert, world.cookies.mediator]) {
 			const writer = await opened(client, cookie, world.caseId);
@@ -71,9 +73,9 @@ describe('draft comments', () => {
 			ok: false,
 			error: { code: 'VALIDATION', fields: { body: ['too_long'] } }
 		});
-		expect(codeOf(await replyOf(ask(party.socket, 'draft:comment', { ...comment(draftId, '好'), quote: tooLong })))).toBe(
-			'VALIDATION'
-		);
+		expect(
+			codeOf(await replyOf(ask(party.socket, 'draft:comment', { ...comment(draftId, '好'), quote: tooLong })))
+		).toBe('VALIDATION');
 
 		// Sent at once, only so many are taken in a minute; someone else may still comment.
 		const replies = await Promise.all(

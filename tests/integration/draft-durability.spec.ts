@@ -9,7 +9,15 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DraftStore } from '#server/agreements/draft-store.ts';
 import { ask } from '../../src/lib/realtime/command-client.ts';
 import { connected } from '../support/socket-client.ts';
-import { connectTo, covers, DraftClient, fingerprint, roundTrip, setUpDraftCase, type DraftCase } from '../support/draft-client.ts';
+import {
+	connectTo,
+	covers,
+	DraftClient,
+	fingerprint,
+	roundTrip,
+	setUpDraftCase,
+	type DraftCase
+} from '../support/draft-client.ts';
 import {
 	health,
 	kill,

@@ -14,7 +14,17 @@ import { registerCase } from '#server/cases/register-case.ts';
 import { DRAFT_LIMITS } from '#shared/draft-limits.ts';
 import { ask } from '../../src/lib/realtime/command-client.ts';
 import { intakeForm } from '../support/case-network.ts';
-import { DraftClient, opened, paragraph, paragraphText, roundTrip, sideClient, storedUpdates, test, type NewClient } from '../support/draft-client.ts';
+import {
+	DraftClient,
+	opened,
+	paragraph,
+	paragraphText,
+	roundTrip,
+	sideClient,
+	storedUpdates,
+	test,
+	type NewClient
+} from '../support/draft-client.ts';
 import { codeOf, connected, replyOf, type ClientSocket } from '../support/socket-client.ts';
 
 const LIMIT_REFUSAL = (limit: string) => ({ ok: false, error: { code: 'DRAFT_LIMIT', fields: { draft: [limit] } } });
@@ -125,9 +135,9 @@ describe('draft limits', () => {
 		};
 		expect(await side.send(side.change((_, doc) => nest(innermost(doc), 1))!)).toEqual(LIMIT_REFUSAL('depth'));
 		expect(await unchanged(app, expert)).toEqual(before);
-		expect(codeOf(await replyOf(ask(mediator.socket, 'draft:saveVersion', { draftId: mediator.draftId, name: '深' })))).toBe(
-			'ok'
-		);
+		expect(
+			codeOf(await replyOf(ask(mediator.socket, 'draft:saveVersion', { draftId: mediator.draftId, name: '深' })))
+		).toBe('ok');
 	});
 
 	test('too many paragraphs are refused; a change leaving fewer is taken, deletions counted', async ({

@@ -1,12 +1,23 @@
 /**
- * Malformed and out-of-turn room commands: a clear refusal, and the connection keeps working. Helpers and the world: tests/support/room-peers.ts.
+ * Malformed and out-of-turn room commands: a clear refusal, and the connection keeps working.
+ * Helpers and the world: tests/support/room-peers.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { and } from 'drizzle-orm';
+
 import { describe, expect } from 'vitest';
 import type { CommandName } from '#shared/realtime-events.ts';
 import { ask } from '../../src/lib/realtime/command-client.ts';
-import { admit, capabilitiesOf, consume, dumpOf, peerIn, produce, rtpParameters, sorted, test, transports, type Peer } from '../support/room-peers.ts';
+import {
+	capabilitiesOf,
+	dumpOf,
+	peerIn,
+	produce,
+	rtpParameters,
+	sorted,
+	test,
+	transports,
+	type Peer
+} from '../support/room-peers.ts';
 import { askRaw, codeOf, connected, replyOf, untyped } from '../support/socket-client.ts';
 
 describe('bad commands', () => {
@@ -29,7 +40,8 @@ describe('bad commands', () => {
 			['room:chat', { body: '有人吗' }],
 			['room:end', {}]
 		];
-		for (const [event, payload] of early) expect(codeOf(await replyOf(ask(socket, event, payload as never))), event).toBe('CONFLICT');
+		for (const [event, payload] of early)
+			expect(codeOf(await replyOf(ask(socket, event, payload as never))), event).toBe('CONFLICT');
 
 		const huge = 'x'.repeat(200_000);
 		const malformed: [string, unknown[]][] = [

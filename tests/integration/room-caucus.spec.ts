@@ -2,12 +2,24 @@
  * Spaces of the room: a caucus takes its media and chat away from those left out, and chat is kept
  * by space. Helpers and the world: tests/support/room-peers.ts.
  */
-import { and, asc, eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import { sessionMessages } from '#server/db/schema.ts';
 import type { MediaSource } from '#shared/realtime-events.ts';
 import { ask } from '../../src/lib/realtime/command-client.ts';
-import { consume, consumeCode, consumedBy, dumpOf, jointRoom, nextFact, produce, seen, sync, test, type Peer } from '../support/room-peers.ts';
+import {
+	consume,
+	consumeCode,
+	consumedBy,
+	dumpOf,
+	jointRoom,
+	nextFact,
+	produce,
+	seen,
+	sync,
+	test,
+	type Peer
+} from '../support/room-peers.ts';
 import { codeOf, connected, replyOf } from '../support/socket-client.ts';
 
 describe('caucus', () => {

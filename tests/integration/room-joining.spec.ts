@@ -3,7 +3,7 @@
  * how rooms of the same case stay apart. Helpers and the world: tests/support/room-peers.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { describe, expect, vi } from 'vitest';
 import { inviteExpert } from '#server/cases/invite-expert.ts';
 import { caseEvents, cases, mediationSessions, sessionMessages, sessionParticipants } from '#server/db/schema.ts';
@@ -14,7 +14,21 @@ import type { CommandName } from '#shared/realtime-events.ts';
 import type { Actor } from '#shared/roles.ts';
 import { ask } from '../../src/lib/realtime/command-client.ts';
 import { accountCookie } from '../support/invited-guests.ts';
-import { capabilitiesOf, consume, DTLS, dumpOf, enter, jointRoom, produce, rtpParameters, scheduleMediation, seen, sync, test, transports } from '../support/room-peers.ts';
+import {
+	capabilitiesOf,
+	consume,
+	DTLS,
+	dumpOf,
+	enter,
+	jointRoom,
+	produce,
+	rtpParameters,
+	scheduleMediation,
+	seen,
+	sync,
+	test,
+	transports
+} from '../support/room-peers.ts';
 import { codeOf, connected, replyOf } from '../support/socket-client.ts';
 
 describe('joining', () => {
@@ -45,7 +59,9 @@ describe('joining', () => {
 		for (const [actor, code] of outsiders) {
 			const socket = connect({ cookie: await accountCookie(app, actor) });
 			await connected(socket);
-			expect(codeOf(await replyOf(ask(socket, 'room:join', { sessionId: session.sessionId }))), actor.username).toBe(code);
+			expect(codeOf(await replyOf(ask(socket, 'room:join', { sessionId: session.sessionId }))), actor.username).toBe(
+				code
+			);
 			// Not in any room: every other room command is out of turn.
 			expect(codeOf(await replyOf(ask(socket, 'room:chat', { body: '你好' })))).toBe('CONFLICT');
 		}
@@ -168,20 +184,28 @@ describe('rooms apart', () => {
 				['room:closeProducer', { producerId: b.camera }]
 			];
 			for (const [event, payload] of tries) {
-				expect(codeOf(await replyOf(ask(intruder.socket, event, payload as never))), `${who} ${event}`).toBe('NOT_FOUND');
+				expect(codeOf(await replyOf(ask(intruder.socket, event, payload as never))), `${who} ${event}`).toBe(
+					'NOT_FOUND'
+				);
 			}
 		}
 		// Room B's peers are no one the mediator of room A can act on.
 		expect(codeOf(await replyOf(ask(mediatorA.socket, 'room:remove', { peerId: respondentB.id })))).toBe('NOT_FOUND');
-		expect(codeOf(await replyOf(ask(mediatorA.socket, 'room:mute', { peerId: mediatorB.id, source: 'mic' })))).toBe('NOT_FOUND');
-		expect(codeOf(await replyOf(ask(mediatorA.socket, 'room:sendToLobby', { peerId: respondentB.id })))).toBe('NOT_FOUND');
+		expect(codeOf(await replyOf(ask(mediatorA.socket, 'room:mute', { peerId: mediatorB.id, source: 'mic' })))).toBe(
+			'NOT_FOUND'
+		);
+		expect(codeOf(await replyOf(ask(mediatorA.socket, 'room:sendToLobby', { peerId: respondentB.id })))).toBe(
+			'NOT_FOUND'
+		);
 
 		expect(await dumpOf(app, other.sessionId)).toEqual(before);
 		await sync(mediatorB, respondentB);
 		expect(mediatorB.facts.slice(factsBefore[0])).toEqual([]);
 		expect(respondentB.facts.slice(factsBefore[1])).toEqual([]);
 		// Still theirs to use.
-		expect(codeOf(await replyOf(ask(respondentB.socket, 'room:resumeConsumer', { consumerId: consumerB.id })))).toBe('ok');
+		expect(codeOf(await replyOf(ask(respondentB.socket, 'room:resumeConsumer', { consumerId: consumerB.id })))).toBe(
+			'ok'
+		);
 	});
 
 	test('a connection that joins two rooms at once ends up in one of them only', async ({
@@ -197,7 +221,9 @@ describe('rooms apart', () => {
 		await connected(socket);
 
 		// The same account is the mediator of both sessions: both joins are allowed, and race.
-		const replies = await Promise.all([session, other].map(({ sessionId }) => replyOf(ask(socket, 'room:join', { sessionId }))));
+		const replies = await Promise.all(
+			[session, other].map(({ sessionId }) => replyOf(ask(socket, 'room:join', { sessionId })))
+		);
 		expect(replies).toEqual([expect.objectContaining({ ok: true }), expect.objectContaining({ ok: true })]);
 		const rooms = await Promise.all([session, other].map(({ sessionId }) => app.rooms.open(sessionId)));
 		const occupied = rooms.filter((room) => !room.empty);

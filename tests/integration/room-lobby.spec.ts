@@ -1,5 +1,6 @@
 /**
- * The room's lobby and its host: admitting, refusing, removing, sending back, and ending the session. Helpers and the world: tests/support/room-peers.ts.
+ * The room's lobby and its host: admitting, refusing, removing, sending back, and ending the
+ * session. Helpers and the world: tests/support/room-peers.ts.
  */
 import { and, eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
@@ -9,7 +10,25 @@ import { acceptConsultation } from '#server/sessions/accept-consultation.ts';
 import { requestConsultation } from '#server/sessions/request-consultation.ts';
 import { ask } from '../../src/lib/realtime/command-client.ts';
 import { accountCookie } from '../support/invited-guests.ts';
-import { admit, consume, consumeCode, consumedBy, dumpOf, enter, jointRoom, kindOf, nextFact, peerIn, produce, rtpParameters, seen, sorted, sync, test, transports } from '../support/room-peers.ts';
+import {
+	admit,
+	consume,
+	consumeCode,
+	consumedBy,
+	dumpOf,
+	enter,
+	jointRoom,
+	kindOf,
+	nextFact,
+	peerIn,
+	produce,
+	rtpParameters,
+	seen,
+	sorted,
+	sync,
+	test,
+	transports
+} from '../support/room-peers.ts';
 import { codeOf, connected, replyOf } from '../support/socket-client.ts';
 
 describe('lobby', () => {
@@ -22,7 +41,9 @@ describe('lobby', () => {
 		const applicant = await enter(connect, session.applicant.cookie, session.sessionId);
 		const respondent = await enter(connect, session.respondent.cookie, session.sessionId);
 		expect(codeOf(await replyOf(ask(applicant.socket, 'room:admitAll', {})))).toBe('FORBIDDEN');
-		expect(codeOf(await replyOf(ask(mediator.socket, 'room:admitAll', { peerId: applicant.id } as never)))).toBe('VALIDATION');
+		expect(codeOf(await replyOf(ask(mediator.socket, 'room:admitAll', { peerId: applicant.id } as never)))).toBe(
+			'VALIDATION'
+		);
 		await sync(applicant, respondent);
 		expect([...seen(applicant, 'room:peerMoved'), ...seen(respondent, 'room:peerMoved')]).toEqual([]);
 

@@ -1,10 +1,11 @@
 /**
- * Connections that drop, or come twice, while in the room: nobody is lost, doubled or left behind. Helpers and the world: tests/support/room-peers.ts.
+ * Connections that drop, or come twice, while in the room: nobody is lost, doubled or left
+ * behind. Helpers and the world: tests/support/room-peers.ts.
  */
-import { and } from 'drizzle-orm';
+
 import { describe, expect, vi } from 'vitest';
 import { ask } from '../../src/lib/realtime/command-client.ts';
-import { admit, dumpOf, enter, jointRoom, nextFact, produce, seen, sync, test, transports } from '../support/room-peers.ts';
+import { admit, dumpOf, enter, jointRoom, nextFact, produce, seen, sync, test } from '../support/room-peers.ts';
 import { codeOf, connected, replyOf, untyped } from '../support/socket-client.ts';
 
 describe('reconnection', () => {

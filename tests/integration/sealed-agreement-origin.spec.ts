@@ -60,7 +60,12 @@ describe('a sealed agreement signed from crafted connections', { timeout: 180_00
 			] as const) {
 				// The last signature builds and seals the PDF before it replies: on a busy machine that takes a while.
 				const reply = await replyOf(
-					ask(client.socket, 'draft:sign', { draftId: client.draftId, versionId, signature, secret }, { timeoutMs: 90_000 })
+					ask(
+						client.socket,
+						'draft:sign',
+						{ draftId: client.draftId, versionId, signature, secret },
+						{ timeoutMs: 90_000 }
+					)
 				);
 				expect(codeOf(reply)).toBe('ok');
 			}
@@ -109,7 +114,12 @@ describe('a sealed agreement signed from crafted connections', { timeout: 180_00
 				const client = new DraftClient(signer);
 				await client.open(world.caseId);
 				const reply = await replyOf(
-					ask(client.socket, 'draft:sign', { draftId: client.draftId, versionId, signature, secret }, { timeoutMs: 90_000 })
+					ask(
+						client.socket,
+						'draft:sign',
+						{ draftId: client.draftId, versionId, signature, secret },
+						{ timeoutMs: 90_000 }
+					)
 				);
 				client.destroy();
 				return codeOf(reply);
@@ -120,9 +130,9 @@ describe('a sealed agreement signed from crafted connections', { timeout: 180_00
 			expect(await app.db.$count(sealedAgreements)).toBe(0);
 
 			await app.db.update(installation).set({ publicOrigin: 'https://set-later.example.gov.cn' });
-			expect(codeOf(await replyOf(ask(socket, 'draft:seal', { draftId: mediator.draftId }, { timeoutMs: 90_000 })))).toBe(
-				'ok'
-			);
+			expect(
+				codeOf(await replyOf(ask(socket, 'draft:seal', { draftId: mediator.draftId }, { timeoutMs: 90_000 })))
+			).toBe('ok');
 			const [row] = await app.db.select().from(sealedAgreements);
 			const certificate = (await pdftotext(new Uint8Array(row.pdf), { page: row.pages })).replace(/\s+/g, '');
 			expect(certificate).toContain(`https://set-later.example.gov.cn/verify?agreement=${row.id}`);

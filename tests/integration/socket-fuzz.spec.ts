@@ -9,7 +9,15 @@ import { COMMAND_SCHEMAS, MEDIA_SOURCES, type CommandName } from '#shared/realti
 import { ask } from '../../src/lib/realtime/command-client.ts';
 import { seededRandom } from '../support/seeded-random.ts';
 import { DraftClient, eventually, roundTrip, setUpDraftCase } from '../support/draft-client.ts';
-import { codeOf, connected, socketTest, untyped, whoami, type ClientSocket, type Connect } from '../support/socket-client.ts';
+import {
+	codeOf,
+	connected,
+	socketTest,
+	untyped,
+	whoami,
+	type ClientSocket,
+	type Connect
+} from '../support/socket-client.ts';
 
 /**
  * A bounded socket fuzz test: a mediator, a party and a guest of another case send random and

@@ -39,7 +39,6 @@ export async function expectReceiving(page: Page, name: string): Promise<void> {
 	}
 }
 
-
 export async function joinWithDevices(page: Page): Promise<void> {
 	await page.getByRole('button', { name: zh('device_join'), exact: true }).click();
 	await expect(page.locator('[data-phase="joined"]')).toBeVisible();

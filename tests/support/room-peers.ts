@@ -203,4 +203,3 @@ export const consumedBy = (dump: Dump, peerId: string) =>
 		.sort();
 
 export const sorted = (...ids: (string | undefined)[]) => ids.map((id) => id!).sort();
-

@@ -36,7 +36,12 @@ afterEach(async () => {
 });
 
 function client(autoConnect = true): CommandSocket {
-	const socket: CommandSocket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, autoConnect });
+	const socket: CommandSocket = io(url, {
+		transports: ['websocket'],
+		reconnection: false,
+		forceNew: true,
+		autoConnect
+	});
 	sockets.push(socket);
 	return socket;
 }

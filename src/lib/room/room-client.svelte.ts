@@ -347,17 +347,19 @@ export class RoomClient {
 		const device = this.#device!;
 		const transport = direction === 'send' ? device.createSendTransport(options) : device.createRecvTransport(options);
 		transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-			ask(this.#socket, 'room:connectTransport', { transportId: transport.id, dtlsParameters: { ...dtlsParameters } }).then(
-				() => callback(),
-				errback
-			);
+			ask(this.#socket, 'room:connectTransport', {
+				transportId: transport.id,
+				dtlsParameters: { ...dtlsParameters }
+			}).then(() => callback(), errback);
 		});
 		transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
 			const source = appData.source as MediaSource;
-			ask(this.#socket, 'room:produce', { transportId: transport.id, kind, rtpParameters: { ...rtpParameters }, source }).then(
-				callback,
-				errback
-			);
+			ask(this.#socket, 'room:produce', {
+				transportId: transport.id,
+				kind,
+				rtpParameters: { ...rtpParameters },
+				source
+			}).then(callback, errback);
 		});
 		this.#watchIce(transport);
 		return transport;
