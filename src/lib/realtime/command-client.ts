@@ -12,7 +12,7 @@ import type {
 export type CommandSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** How long a command waits for its reply unless told otherwise. */
-export const COMMAND_TIMEOUT_MS = 10_000;
+const COMMAND_TIMEOUT_MS = 10_000;
 
 /**
  * A command that did not succeed: the server refused it with a code (and field codes), or no
