@@ -2,6 +2,9 @@ import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 import { CHROMIUM_PATH } from './tests/support/chromium-path.ts';
 import { e2eBaseUrl, type E2eServerName } from './tests/support/e2e-state.ts';
 
+/** The live room's end-to-end tests. */
+const ROOM_SPECS = '**/room-*.spec.ts';
+
 type WebServer = Exclude<PlaywrightTestConfig['webServer'], unknown[] | undefined>;
 
 // Names this run's server state; the servers and workers started from here inherit it.
@@ -62,8 +65,16 @@ export default defineConfig({
 		},
 		{
 			name: 'demo',
-			testIgnore: 'setup.spec.ts',
+			testIgnore: ['setup.spec.ts', ROOM_SPECS],
 			fullyParallel: true,
+			use: { baseURL: e2eBaseUrl('demo') }
+		},
+		{
+			// The room tests share the demo's noise case, and one kills the server's media workers, which
+			// another room's media would feel: they run one at a time, beside the other demo tests.
+			name: 'demo-room',
+			testMatch: ROOM_SPECS,
+			workers: 1,
 			use: { baseURL: e2eBaseUrl('demo') }
 		}
 	],

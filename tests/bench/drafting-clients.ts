@@ -10,7 +10,7 @@ import type { Socket as NetSocket } from 'node:net';
 import { fromBase64, toBase64 } from 'lib0/buffer';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import { io, type Socket } from 'socket.io-client';
+import { io } from 'socket.io-client';
 import WebSocket from 'ws';
 import { Awareness } from 'y-protocols/awareness';
 import * as sync from 'y-protocols/sync';
@@ -18,12 +18,12 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { DraftStore } from '#server/agreements/draft-store.ts';
 import { AGREEMENT_FIELD } from '#shared/agreement.ts';
-import type { Reply } from '#shared/errors.ts';
-import type { DraftSnapshot } from '#shared/realtime-events.ts';
+import { ask, type CommandSocket } from '../../src/lib/realtime/command-client.ts';
 
 /** Changes that came from a server: never sent back. */
 const REMOTE = Symbol('remote');
-const ASK_TIMEOUT_MS = 30_000;
+/** A loaded server answers slowly: a typist waits longer than a page would. */
+const ASK = { timeoutMs: 30_000 };
 
 /** What a typist's connection carried, in TCP payload bytes (WebSocket frames with their headers). */
 export type Bytes = { sent: number; received: number };
@@ -81,15 +81,13 @@ const syncMessage = (write: (encoder: encoding.Encoder) => void) => {
 	return encoding.toUint8Array(encoder);
 };
 
-type Ask = { emitWithAck(event: string, payload: unknown): Promise<Reply<unknown>> };
-
 /**
  * A person on the project's server. Sends as the browser's DraftProvider does: one `draft:sync`
  * update message in flight at a time, acknowledged once stored; whatever is typed meanwhile is
  * merged into the next message. `onAcked` hears of each acknowledgement with the ops it carried.
  */
 export class ProjectTypist extends Typist {
-	readonly socket: Socket;
+	readonly socket: CommandSocket;
 	draftId = '';
 	/** Local updates not sent yet, with the moments their ops were typed. */
 	#pending: Uint8Array[] = [];
@@ -102,7 +100,7 @@ export class ProjectTypist extends Typist {
 	constructor(url: string, cookie: string) {
 		super();
 		this.socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { cookie } });
-		this.socket.on('draft:sync', ({ draftId, message }: { draftId: string; message: string }) => {
+		this.socket.on('draft:sync', ({ draftId, message }) => {
 			if (draftId === this.draftId) this.#read(fromBase64(message));
 		});
 		this.doc.on('update', (update: Uint8Array, origin: unknown) => {
@@ -120,22 +118,14 @@ export class ProjectTypist extends Typist {
 		});
 	}
 
-	async #ask<T>(event: string, payload: unknown): Promise<T> {
-		const reply = await (this.socket.timeout(ASK_TIMEOUT_MS) as unknown as Ask).emitWithAck(event, payload);
-		if (!reply.ok) throw new Error(`${event} refused: ${reply.error.code}`);
-		return reply.data as T;
-	}
-
 	/** Opens the case's draft and runs the y-protocols handshake. */
 	async open(caseId: string): Promise<void> {
-		this.draftId = (await this.#ask<DraftSnapshot>('draft:open', { caseId })).draftId;
-		const { messages } = await this.#ask<{ messages: string[] }>('draft:sync', {
-			draftId: this.draftId,
-			message: toBase64(syncMessage((e) => sync.writeSyncStep1(e, this.doc)))
-		});
+		this.draftId = (await ask(this.socket, 'draft:open', { caseId }, ASK)).draftId;
+		const step1 = toBase64(syncMessage((e) => sync.writeSyncStep1(e, this.doc)));
+		const { messages } = await ask(this.socket, 'draft:sync', { draftId: this.draftId, message: step1 }, ASK);
 		for (const message of messages) {
 			const answer = this.#read(fromBase64(message));
-			if (answer) await this.#ask('draft:sync', { draftId: this.draftId, message: toBase64(answer) });
+			if (answer) await ask(this.socket, 'draft:sync', { draftId: this.draftId, message: toBase64(answer) }, ASK);
 		}
 		this.#synced = true;
 		this.#flush();
@@ -164,10 +154,8 @@ export class ProjectTypist extends Typist {
 		this.#pending = [];
 		this.#pendingOps = [];
 		this.messages++;
-		this.#inFlight = this.#ask('draft:sync', {
-			draftId: this.draftId,
-			message: toBase64(syncMessage((e) => sync.writeUpdate(e, update)))
-		}).then(() => {
+		const message = toBase64(syncMessage((e) => sync.writeUpdate(e, update)));
+		this.#inFlight = ask(this.socket, 'draft:sync', { draftId: this.draftId, message }, ASK).then(() => {
 			this.onAcked(ops, performance.now());
 			this.#inFlight = null;
 			this.#flush();

@@ -18,17 +18,9 @@ import {
 	storedFiles,
 	users
 } from '#server/db/schema.ts';
+import { ask } from '../../src/lib/realtime/command-client.ts';
 import { png } from '../support/evidence-samples.ts';
-import {
-	ask,
-	codeOf,
-	connectTo,
-	DraftClient,
-	ok,
-	paragraph,
-	setUpDraftCase,
-	type DraftCase
-} from '../support/draft-client.ts';
+import { connectTo, DraftClient, paragraph, setUpDraftCase, type DraftCase } from '../support/draft-client.ts';
 import {
 	kill,
 	serverStorage,
@@ -38,7 +30,7 @@ import {
 	type ServerProcess,
 	type ServerStorage
 } from '../support/server-process.ts';
-import { connected } from '../support/socket-client.ts';
+import { codeOf, connected, replyOf } from '../support/socket-client.ts';
 
 const DRIVERS: Driver[] = ['pglite', 'postgres'];
 const MEDIATOR_PASSWORD = 'mediator-password-1';
@@ -94,7 +86,9 @@ describe.each(DRIVERS)('acknowledged writes across kill -9 on %s', (driver) => {
 
 	async function sign(client: DraftClient, versionId: string, secret: string) {
 		const signature = new Uint8Array(await QRCode.toBuffer('签名', { type: 'png', scale: 6, margin: 1 }));
-		return codeOf(await ask(client.socket, 'draft:sign', { draftId: client.draftId, versionId, signature, secret }));
+		return codeOf(
+			await replyOf(ask(client.socket, 'draft:sign', { draftId: client.draftId, versionId, signature, secret }))
+		);
 	}
 
 	test('an online application with its evidence', async () => {
@@ -141,8 +135,8 @@ describe.each(DRIVERS)('acknowledged writes across kill -9 on %s', (driver) => {
 			const socket = connectTo(base, world.cookies.mediator);
 			sockets.push(socket);
 			await connected(socket);
-			await ok(socket, 'room:join', { sessionId });
-			await ok(socket, 'room:chat', { body });
+			await ask(socket, 'room:join', { sessionId });
+			await ask(socket, 'room:chat', { body });
 		});
 
 		await withApp(storage, async (app) => {
@@ -167,8 +161,8 @@ describe.each(DRIVERS)('acknowledged writes across kill -9 on %s', (driver) => {
 		const versionId = await killedAfter(async ({ base }) => {
 			const mediator = await draftOf(base, world.cookies.mediator);
 			await mediator.edit((fragment) => fragment.push([paragraph('一、被申请人于本月底前拆除砌墙。')]));
-			const version = await ok(mediator.socket, 'draft:saveVersion', { draftId: mediator.draftId, name: '签署稿' });
-			await ok(mediator.socket, 'draft:freeze', { draftId: mediator.draftId, versionId: version.id });
+			const version = await ask(mediator.socket, 'draft:saveVersion', { draftId: mediator.draftId, name: '签署稿' });
+			await ask(mediator.socket, 'draft:freeze', { draftId: mediator.draftId, versionId: version.id });
 			expect(await sign(await draftOf(base, world.applicant.cookie), version.id, world.applicant.pin)).toBe('ok');
 			return version.id;
 		});

@@ -5,18 +5,11 @@ import type { App } from '#server/app.ts';
 import { downloadSealedAgreement } from '#server/signing/signatures/download-sealed-agreement.ts';
 import { agreementSignatures, caseEvents, cases, sealedAgreements, sessionParticipants } from '#server/db/schema.ts';
 import type { DraftChange } from '#shared/realtime-events.ts';
-import {
-	ask,
-	codeOf,
-	DraftClient,
-	MEDIATOR_PASSWORD,
-	ok,
-	paragraph,
-	setUpSigningCase
-} from '../support/draft-client.ts';
+import { ask } from '../../src/lib/realtime/command-client.ts';
+import { DraftClient, MEDIATOR_PASSWORD, paragraph, setUpSigningCase } from '../support/draft-client.ts';
 import { pdfsig, pdftotext } from '../support/poppler.ts';
 import { sha256 } from '../support/signing-samples.ts';
-import { connected, socketTest } from '../support/socket-client.ts';
+import { codeOf, connected, replyOf, socketTest } from '../support/socket-client.ts';
 
 /**
  * Signing the frozen agreement over the draft's socket: parties by the PIN of their invitation,
@@ -46,8 +39,8 @@ const signatureOf = async (name: string) =>
 	new Uint8Array(await QRCode.toBuffer(name, { type: 'png', scale: 6, margin: 1 }));
 
 async function freeze(mediator: DraftClient, name: string) {
-	const version = await ok(mediator.socket, 'draft:saveVersion', { draftId: mediator.draftId, name });
-	await ok(mediator.socket, 'draft:freeze', { draftId: mediator.draftId, versionId: version.id });
+	const version = await ask(mediator.socket, 'draft:saveVersion', { draftId: mediator.draftId, name });
+	await ask(mediator.socket, 'draft:freeze', { draftId: mediator.draftId, versionId: version.id });
 	return version.id;
 }
 
@@ -83,11 +76,11 @@ describe('signing the frozen agreement', () => {
 		const { client: respondent } = await open(world.respondent.cookie);
 		const sign = (c: DraftClient, versionId: string, secret: string, signature?: Uint8Array) =>
 			signatureOf('签名').then((png) =>
-				ask(c.socket, 'draft:sign', { draftId: c.draftId, versionId, signature: signature ?? png, secret })
+				replyOf(ask(c.socket, 'draft:sign', { draftId: c.draftId, versionId, signature: signature ?? png, secret }))
 			);
 
 		// Nothing is frozen yet: nothing to sign.
-		const early = await ask(mediator.socket, 'draft:saveVersion', { draftId: mediator.draftId, name: '草稿' });
+		const early = await replyOf(ask(mediator.socket, 'draft:saveVersion', { draftId: mediator.draftId, name: '草稿' }));
 		expect(codeOf(await sign(applicant, early.ok ? early.data.id : '', world.applicant.pin))).toBe('CONFLICT');
 
 		await mediator.edit((f) => f.push([paragraph('五、本协议自各方签字并经调解委员会盖章后生效。')]));
@@ -187,7 +180,7 @@ describe('signing the frozen agreement', () => {
 		const { client: applicant } = await open(world.applicant.cookie);
 		const first = await freeze(mediator, '第一稿');
 		const png = await signatureOf('李秀英');
-		await ok(applicant.socket, 'draft:sign', {
+		await ask(applicant.socket, 'draft:sign', {
 			draftId: applicant.draftId,
 			versionId: first,
 			signature: png,
@@ -195,14 +188,16 @@ describe('signing the frozen agreement', () => {
 		});
 		// Frozen, the text takes no edit; unfrozen by the mediator, it does.
 		expect(codeOf(await mediator.edit((f) => f.push([paragraph('补充条款。')])))).toBe('FORBIDDEN');
-		await ok(mediator.socket, 'draft:unfreeze', { draftId: mediator.draftId });
+		await ask(mediator.socket, 'draft:unfreeze', { draftId: mediator.draftId });
 		expect((await mediator.sync()).ok).toBe(true);
-		const refused = await ask(applicant.socket, 'draft:sign', {
-			draftId: applicant.draftId,
-			versionId: first,
-			signature: png,
-			secret: world.applicant.pin
-		});
+		const refused = await replyOf(
+			ask(applicant.socket, 'draft:sign', {
+				draftId: applicant.draftId,
+				versionId: first,
+				signature: png,
+				secret: world.applicant.pin
+			})
+		);
 		expect(codeOf(refused)).toBe('CONFLICT');
 		await freeze(mediator, '第二稿');
 		const { snapshot } = await open(world.respondent.cookie);

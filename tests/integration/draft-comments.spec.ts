@@ -7,7 +7,9 @@ import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import { draftComments } from '#server/db/schema.ts';
 import { DRAFT_LIMITS } from '#shared/draft-limits.ts';
-import { ask, codeOf, ok, opened, roundTrip, test } from '../support/draft-client.ts';
+import { ask } from '../../src/lib/realtime/command-client.ts';
+import { opened, roundTrip, test } from '../support/draft-client.ts';
+import { codeOf, replyOf } from '../support/socket-client.ts';
 
 const comment = (draftId: string, body: string) => ({ draftId, kind: 'comment' as const, body });
 
@@ -21,11 +23,13 @@ describe('draft comments', () => {
 		const { draftId } = mediator;
 		const admin = await opened(client, world.cookies.admin, world.caseId);
 		expect(admin.snapshot?.role).toBe('reader');
-		expect(codeOf(await ask(admin.socket, 'draft:comment', comment(draftId, '管理员的意见')))).toBe('FORBIDDEN');
+		expect(codeOf(await replyOf(ask(admin.socket, 'draft:comment', comment(draftId, '管理员的意见'))))).toBe(
+			'FORBIDDEN'
+		);
 
 		for (const cookie of [world.applicant.cookie, world.cookies.expert, world.cookies.mediator]) {
 			const writer = await opened(client, cookie, world.caseId);
-			expect(codeOf(await ask(writer.socket, 'draft:comment', comment(draftId, '可以')))).toBe('ok');
+			expect(codeOf(await replyOf(ask(writer.socket, 'draft:comment', comment(draftId, '可以'))))).toBe('ok');
 		}
 		const stored = await app.db.select().from(draftComments).where(eq(draftComments.draftId, draftId));
 		expect(stored.map((row) => row.authorName).sort()).toEqual(['east-mediator-名', 'expert-名', '李秀英'].sort());
@@ -36,9 +40,9 @@ describe('draft comments', () => {
 		const party = await opened(client, world.applicant.cookie, world.caseId);
 		const { draftId } = mediator;
 		const long = '意'.repeat(DRAFT_LIMITS.commentLength);
-		for (let i = 0; i < 5; i++) await ok(party.socket, 'draft:comment', { ...comment(draftId, long), quote: long });
-		const posted = await ok(party.socket, 'draft:comment', comment(draftId, '工期请改为十日。'));
-		await ok(mediator.socket, 'draft:resolveComment', { draftId, commentId: posted.id });
+		for (let i = 0; i < 5; i++) await ask(party.socket, 'draft:comment', { ...comment(draftId, long), quote: long });
+		const posted = await ask(party.socket, 'draft:comment', comment(draftId, '工期请改为十日。'));
+		await ask(mediator.socket, 'draft:resolveComment', { draftId, commentId: posted.id });
 		await roundTrip(mediator.socket, party.socket);
 
 		for (const c of [mediator, party]) {
@@ -65,23 +69,23 @@ describe('draft comments', () => {
 		const party = await opened(client, world.applicant.cookie, world.caseId);
 		const { draftId } = mediator;
 		const tooLong = 'x'.repeat(DRAFT_LIMITS.commentLength + 1);
-		expect(await ask(party.socket, 'draft:comment', comment(draftId, tooLong))).toEqual({
+		expect(await replyOf(ask(party.socket, 'draft:comment', comment(draftId, tooLong)))).toEqual({
 			ok: false,
 			error: { code: 'VALIDATION', fields: { body: ['too_long'] } }
 		});
-		expect(codeOf(await ask(party.socket, 'draft:comment', { ...comment(draftId, '好'), quote: tooLong }))).toBe(
-			'VALIDATION'
-		);
+		expect(
+			codeOf(await replyOf(ask(party.socket, 'draft:comment', { ...comment(draftId, '好'), quote: tooLong })))
+		).toBe('VALIDATION');
 
 		// Sent at once, only so many are taken in a minute; someone else may still comment.
 		const replies = await Promise.all(
 			Array.from({ length: DRAFT_LIMITS.commentsPerMinute + 5 }, (_, i) =>
-				ask(party.socket, 'draft:comment', comment(draftId, `第${i}条`))
+				replyOf(ask(party.socket, 'draft:comment', comment(draftId, `第${i}条`)))
 			)
 		);
 		expect(replies.filter((reply) => reply.ok)).toHaveLength(DRAFT_LIMITS.commentsPerMinute);
 		expect(replies.filter((reply) => codeOf(reply) === 'RATE_LIMITED')).toHaveLength(5);
-		expect(codeOf(await ask(mediator.socket, 'draft:comment', comment(draftId, '调解员')))).toBe('ok');
+		expect(codeOf(await replyOf(ask(mediator.socket, 'draft:comment', comment(draftId, '调解员'))))).toBe('ok');
 
 		// Posted earlier, up to the draft's limit: one more is refused, to everyone.
 		const earlier = new Date(Date.now() - 3_600_000);
@@ -96,7 +100,7 @@ describe('draft comments', () => {
 				createdAt: earlier
 			}))
 		);
-		expect(await ask(mediator.socket, 'draft:comment', comment(draftId, '再一条'))).toEqual({
+		expect(await replyOf(ask(mediator.socket, 'draft:comment', comment(draftId, '再一条')))).toEqual({
 			ok: false,
 			error: { code: 'DRAFT_LIMIT', fields: { comments: ['too_many'] } }
 		});

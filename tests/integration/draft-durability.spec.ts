@@ -7,13 +7,13 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DraftStore } from '#server/agreements/draft-store.ts';
+import { ask } from '../../src/lib/realtime/command-client.ts';
 import { connected } from '../support/socket-client.ts';
 import {
 	connectTo,
 	covers,
 	DraftClient,
 	fingerprint,
-	ok,
 	roundTrip,
 	setUpDraftCase,
 	type DraftCase
@@ -67,7 +67,7 @@ describe.each(DRIVERS)('a draft across a crash of the server on %s', (driver) =>
 		// Two mediators, the legal expert, and a party the mediator lets edit.
 		const cookies = [world.cookies.mediator, world.cookies.mediator2, world.cookies.expert, world.applicant.cookie];
 		const mediator = await join(cookies[0]);
-		await ok(mediator.socket, 'draft:setPartiesMayEdit', { draftId: mediator.draftId, allowed: true });
+		await ask(mediator.socket, 'draft:setPartiesMayEdit', { draftId: mediator.draftId, allowed: true });
 		const typists = [mediator, ...(await Promise.all(cookies.slice(1).map(join)))];
 		const markers = typists.map((_, i) => `【第${i + 1}人】`);
 		await Promise.all(typists.map((c, i) => c.append(markers[i])));

@@ -5,11 +5,10 @@
  */
 import { describe, expect } from 'vitest';
 import { DraftStore } from '#server/agreements/draft-store.ts';
+import { ask } from '../../src/lib/realtime/command-client.ts';
 import { editors, expectConverged, serverDoc } from '../support/draft-convergence.ts';
 import {
-	codeOf,
 	fingerprint,
-	ok,
 	opened,
 	paragraph,
 	paragraphText,
@@ -18,7 +17,7 @@ import {
 	storedUpdates,
 	test
 } from '../support/draft-client.ts';
-import { connected } from '../support/socket-client.ts';
+import { codeOf, connected } from '../support/socket-client.ts';
 
 describe('editing together', () => {
 	test('two editors typing at once converge on the same document everywhere', async ({ app, world, client }) => {
@@ -98,7 +97,7 @@ describe('authorship', () => {
 		const [mediator, expert] = await editors(client, world);
 		await Promise.all([mediator.append('【调解员】'), expert.append('【专家】')]);
 		const draftId = mediator.draftId;
-		const reopened = await ok(mediator.socket, 'draft:open', { caseId: world.caseId });
+		const reopened = await ask(mediator.socket, 'draft:open', { caseId: world.caseId });
 		const [template] = Object.keys(mediator.snapshot!.authors).map(Number);
 		expect(reopened.authors).toEqual({
 			[template]: 'east-mediator-名',

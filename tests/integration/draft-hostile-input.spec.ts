@@ -10,11 +10,9 @@ import * as Y from 'yjs';
 import { DraftStore } from '#server/agreements/draft-store.ts';
 import { AGREEMENT_FIELD } from '#shared/agreement.ts';
 import { DRAFT_LIMITS } from '#shared/draft-limits.ts';
+import { ask } from '../../src/lib/realtime/command-client.ts';
 import { editors, expectConverged, reloaded, serverDoc } from '../support/draft-convergence.ts';
 import {
-	ask,
-	askRaw,
-	codeOf,
 	fingerprint,
 	paragraph,
 	paragraphText,
@@ -25,6 +23,7 @@ import {
 	test,
 	updateMessage
 } from '../support/draft-client.ts';
+import { askRaw, codeOf, replyOf } from '../support/socket-client.ts';
 
 /** Deterministic bytes that are no Yjs update. */
 function noise(seed: number, length: number): Uint8Array {
@@ -259,7 +258,7 @@ describe('hostile input', () => {
 		});
 		expect(codeOf(await mediator.send(fine))).toBe('ok');
 		expect(DraftStore.contentOf((await app.drafts.live(draftId)).doc).text).toContain('1. 新条款');
-		expect(codeOf(await ask(mediator.socket, 'draft:saveVersion', { draftId, name: '第二稿' }))).toBe('ok');
+		expect(codeOf(await replyOf(ask(mediator.socket, 'draft:saveVersion', { draftId, name: '第二稿' })))).toBe('ok');
 	});
 
 	test('a flood beyond the bucket is RATE_LIMITED, for that connection only, and passes', async ({ world, client }) => {
@@ -268,7 +267,7 @@ describe('hostile input', () => {
 		const { draftId } = mediator;
 		const update = toBase64(encodeAwarenessUpdate(mediator.awareness, [mediator.doc.clientID]));
 		const replies = await Promise.all(
-			Array.from({ length: 300 }, () => ask(mediator.socket, 'draft:awareness', { draftId, update }))
+			Array.from({ length: 300 }, () => replyOf(ask(mediator.socket, 'draft:awareness', { draftId, update })))
 		);
 		const codes = replies.map(codeOf);
 		expect(new Set(codes)).toEqual(new Set(['ok', 'RATE_LIMITED']));

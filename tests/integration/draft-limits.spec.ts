@@ -12,12 +12,10 @@ import { DraftStore } from '#server/agreements/draft-store.ts';
 import type { App } from '#server/app.ts';
 import { registerCase } from '#server/cases/register-case.ts';
 import { DRAFT_LIMITS } from '#shared/draft-limits.ts';
+import { ask } from '../../src/lib/realtime/command-client.ts';
 import { intakeForm } from '../support/case-network.ts';
 import {
-	ask,
-	codeOf,
 	DraftClient,
-	ok,
 	opened,
 	paragraph,
 	paragraphText,
@@ -27,7 +25,7 @@ import {
 	test,
 	type NewClient
 } from '../support/draft-client.ts';
-import { connected, type ClientSocket } from '../support/socket-client.ts';
+import { codeOf, connected, replyOf, type ClientSocket } from '../support/socket-client.ts';
 
 const LIMIT_REFUSAL = (limit: string) => ({ ok: false, error: { code: 'DRAFT_LIMIT', fields: { draft: [limit] } } });
 
@@ -109,10 +107,10 @@ describe('draft limits', () => {
 		expect(await unchanged(app, expert)).toEqual(before);
 
 		expect((await mediator.append('【第一稿】')).ok).toBe(true);
-		const first = await ok(mediator.socket, 'draft:saveVersion', { draftId, name: '第一稿' });
+		const first = await ask(mediator.socket, 'draft:saveVersion', { draftId, name: '第一稿' });
 		expect((await mediator.append('【之后】')).ok).toBe(true);
-		await ok(mediator.socket, 'draft:restoreVersion', { draftId, versionId: first.id });
-		const frozen = await ok(mediator.socket, 'draft:freeze', { draftId, versionId: first.id });
+		await ask(mediator.socket, 'draft:restoreVersion', { draftId, versionId: first.id });
+		const frozen = await ask(mediator.socket, 'draft:freeze', { draftId, versionId: first.id });
 		expect(frozen.sha256).toMatch(/^[0-9a-f]{64}$/);
 		expect(DraftStore.contentOf((await app.drafts.live(draftId)).doc).text).toBe(first.text);
 	});
@@ -137,9 +135,9 @@ describe('draft limits', () => {
 		};
 		expect(await side.send(side.change((_, doc) => nest(innermost(doc), 1))!)).toEqual(LIMIT_REFUSAL('depth'));
 		expect(await unchanged(app, expert)).toEqual(before);
-		expect(codeOf(await ask(mediator.socket, 'draft:saveVersion', { draftId: mediator.draftId, name: '深' }))).toBe(
-			'ok'
-		);
+		expect(
+			codeOf(await replyOf(ask(mediator.socket, 'draft:saveVersion', { draftId: mediator.draftId, name: '深' })))
+		).toBe('ok');
 	});
 
 	test('too many paragraphs are refused; a change leaving fewer is taken, deletions counted', async ({
@@ -238,7 +236,7 @@ describe('memory', () => {
 					expect(app.drafts.has(draft.draftId)).toBe(true);
 					// Closed with the edit still on its way: it is stored all the same, then the draft goes.
 					const edit = draft.append(`【第${i}份】`);
-					await ok(draft.socket, 'draft:close', { draftId: draft.draftId });
+					await ask(draft.socket, 'draft:close', { draftId: draft.draftId });
 					expect((await edit).ok).toBe(true);
 				});
 				draftIds.push(draftId);
@@ -249,7 +247,7 @@ describe('memory', () => {
 			for (const [i, caseId] of caseIds.entries()) {
 				await inDraft(caseId, async (draft) => {
 					expect(draft.text).toContain(`【第${i}份】`);
-					await ok(draft.socket, 'draft:close', { draftId: draft.draftId });
+					await ask(draft.socket, 'draft:close', { draftId: draft.draftId });
 				});
 			}
 			await vi.waitFor(() => expect(draftIds.filter((id) => app.drafts.has(id))).toEqual([]));
@@ -263,7 +261,7 @@ describe('memory', () => {
 	}) => {
 		const [mediator, expert] = await editors(client, world);
 		const { draftId } = mediator;
-		await ok(mediator.socket, 'draft:close', { draftId });
+		await ask(mediator.socket, 'draft:close', { draftId });
 		expect(app.drafts.has(draftId)).toBe(true);
 		expect((await expert.append('【专家】')).ok).toBe(true);
 		expert.socket.disconnect();

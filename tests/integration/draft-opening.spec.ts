@@ -9,8 +9,10 @@ import { describe, expect } from 'vitest';
 import { reportDispute } from '#server/cases/report-dispute.ts';
 import { transitionCase } from '#server/cases/transition-case.ts';
 import { agreementDrafts, caseEvents } from '#server/db/schema.ts';
+import { ask } from '../../src/lib/realtime/command-client.ts';
 import { intakeForm } from '../support/case-network.ts';
-import { ask, codeOf, fingerprint, opened, storedUpdates, syncMessage, test } from '../support/draft-client.ts';
+import { fingerprint, opened, storedUpdates, syncMessage, test } from '../support/draft-client.ts';
+import { codeOf, replyOf } from '../support/socket-client.ts';
 
 describe('opening a draft', () => {
 	test("the mediator's first open starts it from the template, filled in with the case; others find it only then", async ({
@@ -86,7 +88,9 @@ describe('opening a draft', () => {
 			// Knowing the draft's id gives nothing either.
 			const message = syncMessage((e) => encoding.writeVarUint(e, 0));
 			expect(
-				codeOf(await ask(outsider.socket, 'draft:sync', { draftId: mediator.draftId, message: toBase64(message) }))
+				codeOf(
+					await replyOf(ask(outsider.socket, 'draft:sync', { draftId: mediator.draftId, message: toBase64(message) }))
+				)
 			).toBe('CONFLICT');
 		}
 

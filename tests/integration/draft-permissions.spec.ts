@@ -5,18 +5,10 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import { caseEvents, draftAuthors } from '#server/db/schema.ts';
+import { ask } from '../../src/lib/realtime/command-client.ts';
 import { editors, expectConverged, serverDoc } from '../support/draft-convergence.ts';
-import {
-	ask,
-	codeOf,
-	fingerprint,
-	ok,
-	opened,
-	roundTrip,
-	sideClient,
-	storedUpdates,
-	test
-} from '../support/draft-client.ts';
+import { fingerprint, opened, roundTrip, sideClient, storedUpdates, test } from '../support/draft-client.ts';
+import { codeOf, replyOf } from '../support/socket-client.ts';
 
 describe('who may write', () => {
 	test('a party only suggests until the mediator lets parties edit; a reader never writes', async ({
@@ -40,9 +32,13 @@ describe('who may write', () => {
 		expect([mediator.received, expert.received]).toEqual([0, 0]);
 
 		// Only a mediator decides.
-		expect(codeOf(await ask(expert.socket, 'draft:setPartiesMayEdit', { draftId, allowed: true }))).toBe('FORBIDDEN');
-		expect(codeOf(await ask(party.socket, 'draft:setPartiesMayEdit', { draftId, allowed: true }))).toBe('FORBIDDEN');
-		await ok(mediator.socket, 'draft:setPartiesMayEdit', { draftId, allowed: true });
+		expect(codeOf(await replyOf(ask(expert.socket, 'draft:setPartiesMayEdit', { draftId, allowed: true })))).toBe(
+			'FORBIDDEN'
+		);
+		expect(codeOf(await replyOf(ask(party.socket, 'draft:setPartiesMayEdit', { draftId, allowed: true })))).toBe(
+			'FORBIDDEN'
+		);
+		await ask(mediator.socket, 'draft:setPartiesMayEdit', { draftId, allowed: true });
 		await roundTrip(party.socket);
 		expect(party.changed.at(-1)?.snapshot.partiesMayEdit).toBe(true);
 
@@ -57,7 +53,7 @@ describe('who may write', () => {
 		const reopened = await mediator.open(world.caseId);
 		expect(reopened.ok && reopened.data.authors[String(party.doc.clientID)]).toBe('李秀英');
 
-		await ok(mediator.socket, 'draft:setPartiesMayEdit', { draftId, allowed: false });
+		await ask(mediator.socket, 'draft:setPartiesMayEdit', { draftId, allowed: false });
 		expect(codeOf(await party.type('【申请人】', '！'))).toBe('FORBIDDEN');
 		expect(fingerprint(await serverDoc(app, draftId))).toEqual(converged);
 	});
@@ -91,7 +87,7 @@ describe('who may write', () => {
 		client
 	}) => {
 		const mediator = await opened(client, world.cookies.mediator, world.caseId);
-		await ok(mediator.socket, 'draft:setPartiesMayEdit', { draftId: mediator.draftId, allowed: true });
+		await ask(mediator.socket, 'draft:setPartiesMayEdit', { draftId: mediator.draftId, allowed: true });
 		const party = await opened(client, world.respondent.cookie, world.caseId);
 		expect((await party.append('【被申请人】')).ok).toBe(true);
 		const replies = await Promise.all(Array.from({ length: 40 }, (_, i) => party.type('【被申请人】', `${i},`)));
@@ -113,10 +109,10 @@ describe('who may write', () => {
 				.from(caseEvents)
 				.where(and(eq(caseEvents.caseId, world.caseId), eq(caseEvents.action, 'agreement.parties_may_edit')))
 				.orderBy(asc(caseEvents.seq));
-		await ok(mediator.socket, 'draft:setPartiesMayEdit', { draftId, allowed: true });
+		await ask(mediator.socket, 'draft:setPartiesMayEdit', { draftId, allowed: true });
 		// Setting what is set already changes nothing, and records nothing.
-		await ok(mediator.socket, 'draft:setPartiesMayEdit', { draftId, allowed: true });
-		await ok(mediator.socket, 'draft:setPartiesMayEdit', { draftId, allowed: false });
+		await ask(mediator.socket, 'draft:setPartiesMayEdit', { draftId, allowed: true });
+		await ask(mediator.socket, 'draft:setPartiesMayEdit', { draftId, allowed: false });
 		const by = { actorId: world.network.eastMediator.id, actorLabel: 'east-mediator-名', ip: expect.any(String) };
 		expect(await recorded()).toMatchObject([
 			{ ...by, data: { draftId, allowed: true } },
@@ -125,7 +121,9 @@ describe('who may write', () => {
 
 		// A refused setting records nothing either.
 		const expert = await opened(client, world.cookies.expert, world.caseId);
-		expect(codeOf(await ask(expert.socket, 'draft:setPartiesMayEdit', { draftId, allowed: true }))).toBe('FORBIDDEN');
+		expect(codeOf(await replyOf(ask(expert.socket, 'draft:setPartiesMayEdit', { draftId, allowed: true })))).toBe(
+			'FORBIDDEN'
+		);
 		expect(await recorded()).toHaveLength(2);
 	});
 });

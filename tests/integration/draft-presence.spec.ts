@@ -7,7 +7,9 @@ import { describe, expect, vi } from 'vitest';
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { DRAFT_LIMITS } from '#shared/draft-limits.ts';
-import { ask, codeOf, ok, opened, roundTrip, test, type DraftClient } from '../support/draft-client.ts';
+import { ask } from '../../src/lib/realtime/command-client.ts';
+import { opened, roundTrip, test, type DraftClient } from '../support/draft-client.ts';
+import { codeOf, replyOf } from '../support/socket-client.ts';
 import { editors } from '../support/draft-convergence.ts';
 
 /** An awareness update for `clients`, each with `state` (null: gone), at a clock ahead of anything sent. */
@@ -25,7 +27,7 @@ function presenceOf(clients: number[], state: Record<string, unknown> | null): s
 }
 
 const sendPresence = (from: DraftClient, update: string) =>
-	ask(from.socket, 'draft:awareness', { draftId: from.draftId, update });
+	replyOf(ask(from.socket, 'draft:awareness', { draftId: from.draftId, update }));
 
 describe('draft presence', () => {
 	test("a guest cannot clear or set another person's presence by their Yjs client id", async ({ world, client }) => {
@@ -108,7 +110,7 @@ describe('awareness', () => {
 		expect([...late.others().keys()].sort()).toEqual([mediator.doc.clientID, party.doc.clientID].sort());
 		expect(late.others().get(mediator.doc.clientID)).toMatchObject({ user: { name: 'east-mediator-名' } });
 
-		await ok(mediator.socket, 'draft:close', { draftId: mediator.draftId });
+		await ask(mediator.socket, 'draft:close', { draftId: mediator.draftId });
 		await roundTrip(expert.socket, party.socket, late.socket);
 		for (const c of [expert, party, late]) expect(c.others().has(mediator.doc.clientID)).toBe(false);
 		expect(codeOf(await mediator.append('关闭之后'))).toBe('CONFLICT');

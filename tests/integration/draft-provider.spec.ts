@@ -9,12 +9,13 @@ import { describe, expect, onTestFinished, vi } from 'vitest';
 import * as Y from 'yjs';
 import { DraftStore } from '#server/agreements/draft-store.ts';
 import type { App } from '#server/app.ts';
-import { DraftProvider, type DraftSocket } from '../../src/lib/drafting/draft-provider.svelte.ts';
-import { DraftClient, ok, paragraph, paragraphText, setUpDraftCase } from '../support/draft-client.ts';
+import { DraftProvider } from '../../src/lib/drafting/draft-provider.svelte.ts';
+import { ask, type CommandSocket } from '../../src/lib/realtime/command-client.ts';
+import { DraftClient, paragraph, paragraphText, setUpDraftCase } from '../support/draft-client.ts';
 import { connected, socketTest } from '../support/socket-client.ts';
 
 /** A provider of the case's draft, started, on a connection of its own that the test may drop. */
-type NewProvider = (cookie: string) => { provider: DraftProvider; socket: DraftSocket };
+type NewProvider = (cookie: string) => { provider: DraftProvider; socket: CommandSocket };
 
 const test = socketTest
 	.extend('appEnv', { MEDIA_WORKERS: '1' } as Record<string, string>)
@@ -24,7 +25,7 @@ const test = socketTest
 		const providers: DraftProvider[] = [];
 		onCleanup(() => providers.forEach((provider) => provider.destroy()));
 		return (cookie) => {
-			const socket: DraftSocket = io(url, {
+			const socket: CommandSocket = io(url, {
 				transports: ['websocket'],
 				autoConnect: false,
 				forceNew: true,
@@ -165,7 +166,7 @@ describe('the draft provider', () => {
 		expect(late.diverged).toBe(true);
 		expect(late.lastError).toBeNull();
 
-		await ok(socket, 'draft:setPartiesMayEdit', { draftId, allowed: true });
+		await ask(socket, 'draft:setPartiesMayEdit', { draftId, allowed: true });
 		await vi.waitFor(() => expect(late.access).toBe('edit'));
 		expect(late.writable).toBe(false);
 		expect(await serverText(app, draftId)).toBe(before);

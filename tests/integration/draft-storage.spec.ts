@@ -8,7 +8,6 @@ import { DraftStore } from '#server/agreements/draft-store.ts';
 import { draftSnapshots } from '#server/db/schema.ts';
 import { editors, expectConverged, serverDoc } from '../support/draft-convergence.ts';
 import {
-	codeOf,
 	covers,
 	type DraftClient,
 	fingerprint,
@@ -17,6 +16,7 @@ import {
 	storedUpdates,
 	test
 } from '../support/draft-client.ts';
+import { codeOf } from '../support/socket-client.ts';
 
 describe('storage', () => {
 	test('every acknowledged update is already in PostgreSQL when the acknowledgement arrives', async ({

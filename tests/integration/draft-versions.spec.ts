@@ -6,18 +6,10 @@ import { createHash } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import { agreementDrafts, caseEvents, draftVersions } from '#server/db/schema.ts';
+import { ask } from '../../src/lib/realtime/command-client.ts';
 import { editors, expectConverged } from '../support/draft-convergence.ts';
-import {
-	ask,
-	askRaw,
-	codeOf,
-	ok,
-	opened,
-	roundTrip,
-	sideClient,
-	storedUpdates,
-	test
-} from '../support/draft-client.ts';
+import { opened, roundTrip, sideClient, storedUpdates, test } from '../support/draft-client.ts';
+import { askRaw, codeOf, replyOf } from '../support/socket-client.ts';
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
@@ -31,7 +23,7 @@ describe('versions', () => {
 		const party = await opened(client, world.applicant.cookie, world.caseId);
 		const { draftId } = mediator;
 		expect((await mediator.append('【第一版】')).ok).toBe(true);
-		const v1 = await ok(mediator.socket, 'draft:saveVersion', { draftId, name: '初稿' });
+		const v1 = await ask(mediator.socket, 'draft:saveVersion', { draftId, name: '初稿' });
 		expect(v1).toMatchObject({
 			seq: 1,
 			name: '初稿',
@@ -41,7 +33,7 @@ describe('versions', () => {
 		});
 		expect((await expert.append('【第二版追加】')).ok).toBe(true);
 		await roundTrip(mediator.socket);
-		const v2 = await ok(mediator.socket, 'draft:saveVersion', { draftId, name: '二稿' });
+		const v2 = await ask(mediator.socket, 'draft:saveVersion', { draftId, name: '二稿' });
 		expect(v2.seq).toBe(2);
 		expect(v2.text).toContain('【第二版追加】');
 
@@ -55,13 +47,13 @@ describe('versions', () => {
 
 		// Restoring is a change like any other: the history grows.
 		const rows = (await storedUpdates(app, draftId)).length;
-		await ok(mediator.socket, 'draft:restoreVersion', { draftId, versionId: v1.id });
+		await ask(mediator.socket, 'draft:restoreVersion', { draftId, versionId: v1.id });
 		expect(await storedUpdates(app, draftId)).toHaveLength(rows + 1);
 		const restored = await expectConverged(app, [mediator, expert, party]);
 		expect(restored.text).toBe(v1.text);
 
 		// Freezing the version the draft reads as changes nothing in it.
-		const frozen = await ok(mediator.socket, 'draft:freeze', { draftId, versionId: v1.id });
+		const frozen = await ask(mediator.socket, 'draft:freeze', { draftId, versionId: v1.id });
 		expect(frozen).toMatchObject({
 			id: v1.id,
 			sha256: sha256(v1.text),
@@ -95,11 +87,11 @@ describe('versions', () => {
 		expect(codeOf(await expert.type('【第一版】', '（改）'))).toBe('FORBIDDEN');
 		expect(codeOf(await sideClient(mediator).append('【调解员】再改'))).toBe('FORBIDDEN');
 		expect(await storedUpdates(app, draftId)).toHaveLength(frozenRows);
-		expect(codeOf(await ask(expert.socket, 'draft:unfreeze', { draftId }))).toBe('FORBIDDEN');
+		expect(codeOf(await replyOf(ask(expert.socket, 'draft:unfreeze', { draftId })))).toBe('FORBIDDEN');
 
 		// The mediator unfreezes: that supersedes the frozen version, and everyone is told.
 		const seen = [mediator, expert, party].map((c) => c.changed.length);
-		expect(await ok(mediator.socket, 'draft:unfreeze', { draftId })).toEqual({});
+		expect(await ask(mediator.socket, 'draft:unfreeze', { draftId })).toEqual({});
 		await roundTrip(mediator.socket, expert.socket, party.socket);
 		for (const [i, c] of [mediator, expert, party].entries()) {
 			const unfrozen = c.changed.slice(seen[i]).find((fact) => fact.unfrozen);
@@ -119,13 +111,13 @@ describe('versions', () => {
 			action: 'agreement.unfrozen',
 			data: { draftId, versionId: v1.id, name: '初稿', sha256: sha256(v1.text) }
 		});
-		expect(codeOf(await ask(mediator.socket, 'draft:unfreeze', { draftId }))).toBe('CONFLICT');
+		expect(codeOf(await replyOf(ask(mediator.socket, 'draft:unfreeze', { draftId })))).toBe('CONFLICT');
 		// Written again: the refused change goes in as any client sends what the server lacks.
 		expect((await expert.sync()).ok).toBe(true);
 		expect((await expectConverged(app, [mediator, expert, party])).text).toContain('【第一版】（改）');
 
 		// Freezing a version the draft does not read as first makes it read so, for everyone.
-		const frozen2 = await ok(mediator.socket, 'draft:freeze', { draftId, versionId: v2.id });
+		const frozen2 = await ask(mediator.socket, 'draft:freeze', { draftId, versionId: v2.id });
 		expect(frozen2.sha256).toBe(sha256(v2.text));
 		expect((await expectConverged(app, [mediator, expert, party])).text).toBe(v2.text);
 		expect((await actions()).at(-1)).toMatchObject({ action: 'agreement.frozen', data: { versionId: v2.id } });

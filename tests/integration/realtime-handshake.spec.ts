@@ -6,9 +6,9 @@ import { resetPassword } from '#server/users/reset-password.ts';
 import { setUserActive } from '#server/users/set-user-active.ts';
 import { updateUser } from '#server/users/update-user.ts';
 import type { Actor } from '#shared/roles.ts';
-import type { Reply } from '#shared/errors.ts';
 import { ADMIN_PASSWORD } from '../support/test-app.ts';
 import {
+	askRaw,
 	connected,
 	disconnected,
 	refusal,
@@ -84,7 +84,7 @@ describe('commands', () => {
 			const socket = connect({ cookie: await sessionCookie(app, await addUser(app, town.admin)) });
 			await connected(socket);
 
-			const reply = (await untyped(socket).timeout(10_000).emitWithAck('account:whoami', payload)) as Reply<unknown>;
+			const reply = await askRaw(socket, 'account:whoami', payload);
 
 			expect(reply).toMatchObject({ ok: false, error: { code: 'VALIDATION', fields: expect.any(Object) } });
 			expect(await whoami(socket)).toMatchObject({ ok: true });
@@ -98,9 +98,7 @@ describe('commands', () => {
 		const socket = connect({ cookie: await sessionCookie(app, await addUser(app, town.admin)) });
 		await connected(socket);
 
-		const reply = (await untyped(socket)
-			.timeout(10_000)
-			.emitWithAck('account:whoami', ...args)) as Reply<unknown>;
+		const reply = await askRaw(socket, 'account:whoami', ...args);
 
 		expect(reply).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
 		expect(await whoami(socket)).toMatchObject({ ok: true });

@@ -6,19 +6,11 @@ import { randomUUID } from 'node:crypto';
 import { and, count, eq } from 'drizzle-orm';
 import { describe, expect, onTestFinished, vi } from 'vitest';
 import { sessionMessages, sessionParticipants } from '#server/db/schema.ts';
-import type { Reply } from '#shared/errors.ts';
-import {
-	CHAT_LIMITS,
-	type ChatMessage,
-	type ChatPage,
-	type CommandName,
-	type CommandPayload,
-	type CommandResults,
-	type SpaceId
-} from '#shared/realtime-events.ts';
+import { CHAT_LIMITS, type ChatMessage, type ChatPage, type SpaceId } from '#shared/realtime-events.ts';
+import { ask } from '../../src/lib/realtime/command-client.ts';
 import { setUpNetwork } from '../support/case-network.ts';
 import { accountCookie, acceptedCase, mediationWithGuests } from '../support/invited-guests.ts';
-import { connected, socketTest, untyped, type ClientSocket, type Connect } from '../support/socket-client.ts';
+import { connected, replyOf, socketTest, whoami, type ClientSocket, type Connect } from '../support/socket-client.ts';
 
 const test = socketTest
 	.extend('appEnv', { MEDIA_WORKERS: '1' } as Record<string, string>)
@@ -27,10 +19,6 @@ const test = socketTest
 		mediationWithGuests(app, network, await acceptedCase(app, network), ['applicant'])
 	)
 	.extend('mediatorCookie', async ({ app, network }) => accountCookie(app, network.eastMediator));
-
-function ask<E extends CommandName>(socket: ClientSocket, event: E, payload: CommandPayload<E>) {
-	return untyped(socket).timeout(10_000).emitWithAck(event, payload) as Promise<Reply<CommandResults[E]>>;
-}
 
 type History = ChatPage & { space: SpaceId };
 
@@ -45,9 +33,7 @@ async function enter(connect: Connect, cookie: string, sessionId: string, mediat
 	await connected(socket);
 	const nextHistory = () => new Promise<History>((resolve) => socket.once('room:chatHistory', resolve));
 	const arrived = nextHistory();
-	const joined = await ask(socket, 'room:join', { sessionId });
-	if (!joined.ok) throw new Error(`room:join failed: ${joined.error.code}`);
-	const id = joined.data.self.id;
+	const id = (await ask(socket, 'room:join', { sessionId })).self.id;
 	let history = await arrived;
 	if (history.space === 'lobby' && mediator) {
 		const admitted = nextHistory();
@@ -72,7 +58,7 @@ describe('chat rate', () => {
 		onTestFinished(() => clock.mockRestore());
 
 		const replies = await Promise.all(
-			Array.from({ length: 30 }, (_, i) => ask(applicant.socket, 'room:chat', { body: `第${i}条` }))
+			Array.from({ length: 30 }, (_, i) => replyOf(ask(applicant.socket, 'room:chat', { body: `第${i}条` })))
 		);
 		const sent = replies.filter((reply) => reply.ok);
 		const refused = replies.filter((reply) => !reply.ok);
@@ -85,19 +71,19 @@ describe('chat rate', () => {
 			.where(eq(sessionMessages.sessionId, mediation.sessionId));
 		expect(stored.n).toBe(sent.length);
 		// A round trip on the mediator's connection brings in every relay sent before it.
-		await ask(mediator.socket, 'account:whoami', {});
+		await whoami(mediator.socket);
 		expect(mediator.heard).toHaveLength(sent.length);
 
 		// A new connection of the same person starts with what was left, not a full allowance.
 		applicant.socket.disconnect();
 		const again = await enter(connect, mediation.guests[0].cookie, mediation.sessionId, mediator.socket);
 		expect(again.history.space).toBe('joint');
-		expect(await ask(again.socket, 'room:chat', { body: '我又来了' })).toEqual({
+		expect(await replyOf(ask(again.socket, 'room:chat', { body: '我又来了' }))).toEqual({
 			ok: false,
 			error: { code: 'RATE_LIMITED' }
 		});
 		// Others keep their own allowance.
-		expect(await ask(mediator.socket, 'room:chat', { body: '请注意发言频率。' })).toMatchObject({ ok: true });
+		expect(await replyOf(ask(mediator.socket, 'room:chat', { body: '请注意发言频率。' }))).toMatchObject({ ok: true });
 	});
 
 	test('a message over the longest allowed is refused and stored nowhere', async ({
@@ -108,7 +94,7 @@ describe('chat rate', () => {
 	}) => {
 		const mediator = await enter(connect, mediatorCookie, mediation.sessionId);
 
-		const reply = await ask(mediator.socket, 'room:chat', { body: '长'.repeat(CHAT_LIMITS.length + 1) });
+		const reply = await replyOf(ask(mediator.socket, 'room:chat', { body: '长'.repeat(CHAT_LIMITS.length + 1) }));
 
 		expect(reply).toEqual({ ok: false, error: { code: 'VALIDATION', fields: { body: ['too_long'] } } });
 		expect(await app.db.select().from(sessionMessages)).toEqual([]);
@@ -157,22 +143,21 @@ describe('chat history', () => {
 		const pages: ChatPage[] = [];
 		let earliest = mediator.history.messages[0].id;
 		for (let more = true; more;) {
-			const reply = await ask(mediator.socket, 'room:chatEarlier', { before: earliest });
-			if (!reply.ok) throw new Error(reply.error.code);
-			pages.push(reply.data);
-			earliest = reply.data.messages[0]?.id;
-			more = reply.data.more;
+			const page = await ask(mediator.socket, 'room:chatEarlier', { before: earliest });
+			pages.push(page);
+			earliest = page.messages[0]?.id;
+			more = page.more;
 		}
 		expect(pages.map((page) => page.messages.map((message) => message.body))).toEqual([
 			bodies.slice(7, total - CHAT_LIMITS.page),
 			bodies.slice(0, 7)
 		]);
 		// A cursor that is no message of this space finds nothing; one that is no id at all is refused.
-		expect(await ask(mediator.socket, 'room:chatEarlier', { before: randomUUID() })).toEqual({
+		expect(await replyOf(ask(mediator.socket, 'room:chatEarlier', { before: randomUUID() }))).toEqual({
 			ok: true,
 			data: { messages: [], more: false }
 		});
-		expect(await ask(mediator.socket, 'room:chatEarlier', { before: 'latest' })).toMatchObject({
+		expect(await replyOf(ask(mediator.socket, 'room:chatEarlier', { before: 'latest' }))).toMatchObject({
 			ok: false,
 			error: { code: 'VALIDATION' }
 		});

@@ -9,17 +9,11 @@ import type { App } from '#server/app.ts';
 import { caseEvents, sessionParticipants } from '#server/db/schema.ts';
 import { SAME_VISIT_MS } from '#server/sessions/record-room-join.ts';
 import type { Actor } from '#shared/roles.ts';
+import { ask } from '../../src/lib/realtime/command-client.ts';
 import { load } from '../../src/routes/sessions/[id]/room/+page.server.ts';
 import { setUpNetwork } from '../support/case-network.ts';
 import { accountCookie, acceptedCase, mediationWithGuests } from '../support/invited-guests.ts';
-import {
-	connected,
-	disconnected,
-	socketTest,
-	untyped,
-	type ClientSocket,
-	type Connect
-} from '../support/socket-client.ts';
+import { connected, disconnected, socketTest, type ClientSocket, type Connect } from '../support/socket-client.ts';
 
 type RoomLoadEvent = Parameters<typeof load>[0];
 
@@ -46,8 +40,7 @@ async function joins(app: App, caseId: string) {
 async function enter(connect: Connect, cookie: string, sessionId: string): Promise<ClientSocket> {
 	const socket = connect({ cookie });
 	await connected(socket);
-	const reply = await untyped(socket).timeout(10_000).emitWithAck('room:join', { sessionId });
-	if (!reply.ok) throw new Error(`room:join failed: ${JSON.stringify(reply.error)}`);
+	await ask(socket, 'room:join', { sessionId });
 	return socket;
 }
 
@@ -128,7 +121,7 @@ describe('session.joined', () => {
 		expect(await joins(app, caseId)).toHaveLength(count);
 
 		// Having left, and long after the last join, coming in is a new visit.
-		await untyped(reconnected).timeout(10_000).emitWithAck('room:leave', {});
+		await ask(reconnected, 'room:leave', {});
 		await longAgo(app, participantId);
 		await enter(connect, cookie, mediation.sessionId);
 		expect(await joins(app, caseId)).toHaveLength(count + 1);
@@ -147,7 +140,7 @@ describe('session.joined', () => {
 		const socket = await enter(connect, guest.cookie, mediation.sessionId);
 		expect(await joins(app, caseId)).toHaveLength(atPin.length);
 
-		await untyped(socket).timeout(10_000).emitWithAck('room:leave', {});
+		await ask(socket, 'room:leave', {});
 		await longAgo(app, guest.participantId);
 		await enter(connect, guest.cookie, mediation.sessionId);
 		const later = await joins(app, caseId);

@@ -9,7 +9,8 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { mediationSessions, roomPlaces } from '#server/db/schema.ts';
 import type { RoomSnapshot } from '#shared/realtime-events.ts';
-import { connectTo, ok, setUpDraftCase, type DraftCase } from '../support/draft-client.ts';
+import { ask } from '../../src/lib/realtime/command-client.ts';
+import { connectTo, setUpDraftCase, type DraftCase } from '../support/draft-client.ts';
 import {
 	kill,
 	serverStorage,
@@ -68,7 +69,7 @@ describe.each(DRIVERS)('a room across a restart of the app on %s', (driver) => {
 		const socket = connectTo(server.base, cookie);
 		sockets.push(socket);
 		await connected(socket);
-		return { socket, snapshot: await ok(socket, 'room:join', { sessionId }) };
+		return { socket, snapshot: await ask(socket, 'room:join', { sessionId }) };
 	}
 
 	/** The mediator holds a caucus with the applicant; the respondent, admitted, waits in the joint space. */
@@ -78,9 +79,9 @@ describe.each(DRIVERS)('a room across a restart of the app on %s', (driver) => {
 		const applicant = await join(server, world.applicant.cookie);
 		const respondent = await join(server, world.respondent.cookie);
 		expect([applicant.snapshot.self.space, respondent.snapshot.self.space]).toEqual(['lobby', 'lobby']);
-		await ok(mediator.socket, 'room:admit', { peerId: world.applicant.participantId });
-		await ok(mediator.socket, 'room:admit', { peerId: world.respondent.participantId });
-		const { caucusId } = await ok(mediator.socket, 'room:openCaucus', {
+		await ask(mediator.socket, 'room:admit', { peerId: world.applicant.participantId });
+		await ask(mediator.socket, 'room:admit', { peerId: world.respondent.participantId });
+		const { caucusId } = await ask(mediator.socket, 'room:openCaucus', {
 			memberIds: [world.applicant.participantId]
 		});
 		return { caucusId, applicant: applicant.socket };
@@ -100,8 +101,8 @@ describe.each(DRIVERS)('a room across a restart of the app on %s', (driver) => {
 		// The respondent sees the applicant in the caucus, not beside them.
 		expect(respondent.snapshot.peers.find((peer) => peer.id === world.applicant.participantId)?.space).toBe(caucusId);
 		// And the caucus is the room's: the mediator can close it, and both return to the joint space.
-		await ok(mediator.socket, 'room:closeCaucus', { caucusId });
-		const { self } = await ok(applicant.socket, 'room:join', { sessionId });
+		await ask(mediator.socket, 'room:closeCaucus', { caucusId });
+		const { self } = await ask(applicant.socket, 'room:join', { sessionId });
 		expect(self.space).toBe('joint');
 	}, 120_000);
 

@@ -2,10 +2,11 @@ import { and, eq } from 'drizzle-orm';
 import QRCode from 'qrcode';
 import { describe, expect } from 'vitest';
 import { caseEvents, installation, sealedAgreements } from '#server/db/schema.ts';
+import { ask } from '../../src/lib/realtime/command-client.ts';
 import { TEST_ORIGIN } from '../support/test-app.ts';
-import { codeOf, DraftClient, MEDIATOR_PASSWORD, ok, paragraph, setUpSigningCase } from '../support/draft-client.ts';
+import { DraftClient, MEDIATOR_PASSWORD, paragraph, setUpSigningCase } from '../support/draft-client.ts';
 import { pdfsig, pdftotext } from '../support/poppler.ts';
-import { connected, socketTest } from '../support/socket-client.ts';
+import { codeOf, connected, replyOf, socketTest } from '../support/socket-client.ts';
 
 /**
  * A sealed agreement carries nothing a signer's client chose: whatever Origin, Host and
@@ -46,11 +47,11 @@ describe('a sealed agreement signed from crafted connections', { timeout: 180_00
 			const applicant = await open(world.applicant.cookie);
 			const respondent = await open(world.respondent.cookie);
 			await mediator.edit((f) => f.push([paragraph('五、本协议自各方签字并经调解委员会盖章后生效。')]));
-			const { id: versionId } = await ok(mediator.socket, 'draft:saveVersion', {
+			const { id: versionId } = await ask(mediator.socket, 'draft:saveVersion', {
 				draftId: mediator.draftId,
 				name: '签署稿'
 			});
-			await ok(mediator.socket, 'draft:freeze', { draftId: mediator.draftId, versionId });
+			await ask(mediator.socket, 'draft:freeze', { draftId: mediator.draftId, versionId });
 			const signature = new Uint8Array(await QRCode.toBuffer('签名', { type: 'png', scale: 6, margin: 1 }));
 			for (const [client, secret] of [
 				[applicant, world.applicant.pin],
@@ -58,9 +59,14 @@ describe('a sealed agreement signed from crafted connections', { timeout: 180_00
 				[mediator, MEDIATOR_PASSWORD]
 			] as const) {
 				// The last signature builds and seals the PDF before it replies: on a busy machine that takes a while.
-				const reply = await client.socket
-					.timeout(90_000)
-					.emitWithAck('draft:sign', { draftId: client.draftId, versionId, signature, secret });
+				const reply = await replyOf(
+					ask(
+						client.socket,
+						'draft:sign',
+						{ draftId: client.draftId, versionId, signature, secret },
+						{ timeoutMs: 90_000 }
+					)
+				);
 				expect(codeOf(reply)).toBe('ok');
 			}
 
@@ -99,17 +105,22 @@ describe('a sealed agreement signed from crafted connections', { timeout: 180_00
 		try {
 			await mediator.open(world.caseId);
 			await mediator.sync();
-			const { id: versionId } = await ok(socket, 'draft:saveVersion', { draftId: mediator.draftId, name: '签署稿' });
-			await ok(socket, 'draft:freeze', { draftId: mediator.draftId, versionId });
+			const { id: versionId } = await ask(socket, 'draft:saveVersion', { draftId: mediator.draftId, name: '签署稿' });
+			await ask(socket, 'draft:freeze', { draftId: mediator.draftId, versionId });
 			const signature = new Uint8Array(await QRCode.toBuffer('签名', { type: 'png', scale: 6, margin: 1 }));
 			const sign = async (cookie: string, secret: string) => {
 				const signer = connect({ cookie });
 				await connected(signer);
 				const client = new DraftClient(signer);
 				await client.open(world.caseId);
-				const reply = await client.socket
-					.timeout(90_000)
-					.emitWithAck('draft:sign', { draftId: client.draftId, versionId, signature, secret });
+				const reply = await replyOf(
+					ask(
+						client.socket,
+						'draft:sign',
+						{ draftId: client.draftId, versionId, signature, secret },
+						{ timeoutMs: 90_000 }
+					)
+				);
 				client.destroy();
 				return codeOf(reply);
 			};
@@ -119,7 +130,9 @@ describe('a sealed agreement signed from crafted connections', { timeout: 180_00
 			expect(await app.db.$count(sealedAgreements)).toBe(0);
 
 			await app.db.update(installation).set({ publicOrigin: 'https://set-later.example.gov.cn' });
-			expect(codeOf(await socket.timeout(90_000).emitWithAck('draft:seal', { draftId: mediator.draftId }))).toBe('ok');
+			expect(
+				codeOf(await replyOf(ask(socket, 'draft:seal', { draftId: mediator.draftId }, { timeoutMs: 90_000 })))
+			).toBe('ok');
 			const [row] = await app.db.select().from(sealedAgreements);
 			const certificate = (await pdftotext(new Uint8Array(row.pdf), { page: row.pages })).replace(/\s+/g, '');
 			expect(certificate).toContain(`https://set-later.example.gov.cn/verify?agreement=${row.id}`);

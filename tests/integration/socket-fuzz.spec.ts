@@ -6,9 +6,18 @@ import { describe, expect } from 'vitest';
 import { mediationSessions } from '#server/db/schema.ts';
 import { ERROR_STATUS } from '#shared/errors.ts';
 import { COMMAND_SCHEMAS, MEDIA_SOURCES, type CommandName } from '#shared/realtime-events.ts';
+import { ask } from '../../src/lib/realtime/command-client.ts';
 import { seededRandom } from '../support/seeded-random.ts';
-import { ask, codeOf, DraftClient, eventually, ok, roundTrip, setUpDraftCase } from '../support/draft-client.ts';
-import { connected, untyped, socketTest, type ClientSocket, type Connect } from '../support/socket-client.ts';
+import { DraftClient, eventually, roundTrip, setUpDraftCase } from '../support/draft-client.ts';
+import {
+	codeOf,
+	connected,
+	socketTest,
+	untyped,
+	whoami,
+	type ClientSocket,
+	type Connect
+} from '../support/socket-client.ts';
 
 /**
  * A bounded socket fuzz test: a mediator, a party and a guest of another case send random and
@@ -233,12 +242,12 @@ describe('socket fuzzing', () => {
 
 			// The respondent is in the room's joint space and in the draft, and is left alone.
 			const host = await connectAs(connect, world.cookies.mediator);
-			await ok(host, 'room:join', { sessionId });
+			await ask(host, 'room:join', { sessionId });
 			const watched = new DraftClient(await connectAs(connect, world.respondent.cookie));
 			const heard: string[] = [];
 			watched.socket.on('room:chat', ({ body }) => heard.push(body));
-			const { self } = await ok(watched.socket, 'room:join', { sessionId });
-			await ok(host, 'room:admit', { peerId: self.id });
+			const { self } = await ask(watched.socket, 'room:join', { sessionId });
+			await ask(host, 'room:admit', { peerId: self.id });
 			// The mediator's opening makes the draft; the parties open what is there.
 			const hostDraft = new DraftClient(host);
 			expect(codeOf(await hostDraft.open(world.caseId))).toBe('ok');
@@ -275,16 +284,16 @@ describe('socket fuzzing', () => {
 			expect(codes).not.toContain('INTERNAL');
 			// The fuzzers still connected are still answered (if only that they are sending too fast).
 			for (const socket of fuzzers.filter((s) => s.connected))
-				expect(await ask(socket, 'account:whoami', {})).toMatchObject({ ok: expect.any(Boolean) });
+				expect(await whoami(socket)).toMatchObject({ ok: expect.any(Boolean) });
 			for (const socket of fuzzers) socket.disconnect();
 
 			// The respondent still hears the room and still follows the draft, and their own sync still works.
 			const back = await connectAs(connect, world.cookies.mediator);
-			const rejoined = await ok(back, 'room:join', { sessionId });
+			const rejoined = await ask(back, 'room:join', { sessionId });
 			const respondentPeer = rejoined.peers.find((peer) => peer.id === self.id);
 			expect(respondentPeer).toBeDefined();
-			if (respondentPeer?.space === 'lobby') await ok(back, 'room:admit', { peerId: self.id });
-			await ok(back, 'room:chat', { body: '我们继续。' });
+			if (respondentPeer?.space === 'lobby') await ask(back, 'room:admit', { peerId: self.id });
+			await ask(back, 'room:chat', { body: '我们继续。' });
 			await roundTrip(watched.socket);
 			expect(heard).toContain('我们继续。');
 			const editor = new DraftClient(back);

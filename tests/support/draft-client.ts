@@ -19,17 +19,12 @@ import { inviteExpert } from '#server/cases/invite-expert.ts';
 import { cases, draftUpdates, users } from '#server/db/schema.ts';
 import { AGREEMENT_FIELD } from '#shared/agreement.ts';
 import type { ErrorCode, Reply } from '#shared/errors.ts';
-import type {
-	CommandName,
-	CommandPayload,
-	CommandResults,
-	DraftSnapshot,
-	ServerToClientEvents
-} from '#shared/realtime-events.ts';
+import type { CommandResults, DraftSnapshot, ServerToClientEvents } from '#shared/realtime-events.ts';
 import type { Actor } from '#shared/roles.ts';
 import { setUpNetwork } from './case-network.ts';
 import { accountCookie, acceptedCase, mediationWithGuests } from './invited-guests.ts';
-import { connected, socketTest, untyped, type ClientSocket } from './socket-client.ts';
+import { ask } from '../../src/lib/realtime/command-client.ts';
+import { connected, replyOf, socketTest, whoami, type ClientSocket } from './socket-client.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Talking to the server.
@@ -37,42 +32,13 @@ import { connected, socketTest, untyped, type ClientSocket } from './socket-clie
 export type FactOf<E extends keyof ServerToClientEvents> = Parameters<ServerToClientEvents[E]>[0];
 type SyncReply = Reply<CommandResults['draft:sync']>;
 
-export function ask<E extends CommandName>(
-	socket: ClientSocket,
-	event: E,
-	payload: CommandPayload<E>
-): Promise<Reply<CommandResults[E]>> {
-	return untyped(socket).timeout(10_000).emitWithAck(event, payload);
-}
-
-/** Anything at all, as a misbehaving client would send it. */
-export function askRaw(socket: ClientSocket, event: string, ...args: unknown[]): Promise<Reply<unknown>> {
-	return untyped(socket)
-		.timeout(10_000)
-		.emitWithAck(event, ...args);
-}
-
-/** The data of a command that must succeed. */
-export async function ok<E extends CommandName>(
-	socket: ClientSocket,
-	event: E,
-	payload: CommandPayload<E>
-): Promise<CommandResults[E]> {
-	const reply = await ask(socket, event, payload);
-	if (!reply.ok) throw new Error(`${event} failed: ${JSON.stringify(reply.error)}`);
-	return reply.data;
-}
-
-/** The error code of a reply, or 'ok'. */
-export const codeOf = (reply: Reply<unknown>): ErrorCode | 'ok' => (reply.ok ? 'ok' : reply.error.code);
-
 /**
  * A round trip on each socket. A change's facts are emitted before its command replies, and a
  * connection's messages arrive in order: once the change's reply is in, a round trip on another
  * socket of the same process brings in every fact the change sent it.
  */
 export async function roundTrip(...sockets: ClientSocket[]): Promise<void> {
-	await Promise.all(sockets.map((socket) => askRaw(socket, 'account:whoami', {})));
+	await Promise.all(sockets.map(whoami));
 }
 
 /** Connects to a server (not the test's own app) with a cookie, as a browser would. */
@@ -233,7 +199,7 @@ export class DraftClient {
 	}
 
 	async open(caseId: string): Promise<Reply<DraftSnapshot>> {
-		const reply = await ask(this.socket, 'draft:open', { caseId });
+		const reply = await replyOf(ask(this.socket, 'draft:open', { caseId }));
 		if (reply.ok) {
 			this.draftId = reply.data.draftId;
 			this.snapshot = reply.data;
@@ -247,10 +213,12 @@ export class DraftClient {
 	 * that answer.
 	 */
 	async sync(): Promise<SyncReply> {
-		const reply = await ask(this.socket, 'draft:sync', {
-			draftId: this.draftId,
-			message: toBase64(syncMessage((e) => sync.writeSyncStep1(e, this.doc)))
-		});
+		const reply = await replyOf(
+			ask(this.socket, 'draft:sync', {
+				draftId: this.draftId,
+				message: toBase64(syncMessage((e) => sync.writeSyncStep1(e, this.doc)))
+			})
+		);
 		if (!reply.ok) throw new Error(`sync step 1 refused: ${reply.error.code}`);
 		let answered: SyncReply = { ok: true, data: { messages: [] } };
 		for (const message of reply.data.messages) {
@@ -300,7 +268,7 @@ export class DraftClient {
 	}
 
 	#post(message: Uint8Array, update: Uint8Array): Promise<SyncReply> {
-		const sent = ask(this.socket, 'draft:sync', { draftId: this.draftId, message: toBase64(message) }).then(
+		const sent = replyOf(ask(this.socket, 'draft:sync', { draftId: this.draftId, message: toBase64(message) })).then(
 			(reply) => {
 				if (reply.ok) this.acked.push(update);
 				else this.refused.push({ update, code: reply.error.code });
@@ -325,10 +293,12 @@ export class DraftClient {
 	/** Sets this client's awareness state and sends it. */
 	setAwareness(state: Record<string, unknown> | null): Promise<Reply<CommandResults['draft:awareness']>> {
 		this.awareness.setLocalState(state);
-		return ask(this.socket, 'draft:awareness', {
-			draftId: this.draftId,
-			update: toBase64(encodeAwarenessUpdate(this.awareness, [this.doc.clientID]))
-		});
+		return replyOf(
+			ask(this.socket, 'draft:awareness', {
+				draftId: this.draftId,
+				update: toBase64(encodeAwarenessUpdate(this.awareness, [this.doc.clientID]))
+			})
+		);
 	}
 
 	/** The other people's awareness states, by Yjs client id. */

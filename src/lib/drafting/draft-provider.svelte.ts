@@ -2,39 +2,25 @@ import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
 import { fromBase64, toBase64 } from 'lib0/buffer';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import type { Socket } from 'socket.io-client';
+import { ask, CommandError, type CommandSocket } from '$lib/realtime/command-client';
 import { pageSocket } from '$lib/realtime/page-socket';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as sync from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { AGREEMENT_FIELD, canonicalText, draftAccess, type DraftAccess } from '$lib/shared/agreement';
-import type { ErrorCode, Reply } from '$lib/shared/errors';
+import type { ErrorCode } from '$lib/shared/errors';
 import type {
-	ClientToServerEvents,
 	CommandName,
 	CommandPayload,
 	CommandResults,
 	DraftSnapshot,
-	DraftVersionView,
-	ServerToClientEvents
+	DraftVersionView
 } from '$lib/shared/realtime-events';
-
-export type DraftSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** Someone in the draft now, as their awareness state shows them. */
 export type DraftPerson = { clientId: number; name: string; color: string; self: boolean };
 /** What the status line says: no connection, (re)opening, local changes on their way, or all stored. */
 export type DraftStatus = 'offline' | 'connecting' | 'saving' | 'saved';
-
-/** A command the server refused, with its code. */
-export class DraftCommandError extends Error {
-	readonly code: ErrorCode;
-
-	constructor(code: ErrorCode) {
-		super(code);
-		this.code = code;
-	}
-}
 
 /** Cursor moves are sent at most this often. */
 const AWARENESS_THROTTLE_MS = 100;
@@ -42,7 +28,6 @@ const AWARENESS_THROTTLE_MS = 100;
 const NOT_STARTED_RETRY_MS = 10_000;
 /** After a sync the server did not take (timeout, overload), the handshake runs again this much later. */
 const RESYNC_MS = 3_000;
-const ASK_TIMEOUT_MS = 10_000;
 /** Why the server may refuse a local change that sending again would not change. */
 const REFUSED_FOR_GOOD = new Set<ErrorCode>(['FORBIDDEN', 'VALIDATION', 'PAYLOAD_TOO_LARGE', 'DRAFT_LIMIT']);
 
@@ -99,7 +84,7 @@ export class DraftProvider {
 	);
 
 	readonly #caseId: string;
-	readonly #socket: DraftSocket;
+	readonly #socket: CommandSocket;
 	#draftId: string | null = null;
 	/** Who is present, as the server tells it right before the first `draft:open` answer names the draft. */
 	#earlyAwareness: { draftId: string; update: Uint8Array }[] = [];
@@ -113,7 +98,7 @@ export class DraftProvider {
 	#closed = false;
 
 	/** The connection is the page's own by default; the cookies of the page authenticate it. */
-	constructor(caseId: string, socket: DraftSocket = pageSocket()) {
+	constructor(caseId: string, socket: CommandSocket = pageSocket()) {
 		this.#caseId = caseId;
 		this.#socket = socket;
 		this.#listen();
@@ -209,9 +194,9 @@ export class DraftProvider {
 		clearTimeout(this.#retryTimer);
 		let snapshot: DraftSnapshot;
 		try {
-			snapshot = await this.#ask('draft:open', { caseId: this.#caseId });
+			snapshot = await ask(this.#socket, 'draft:open', { caseId: this.#caseId });
 		} catch (error) {
-			const code = error instanceof DraftCommandError ? error.code : 'INTERNAL';
+			const code = error instanceof CommandError ? error.code : 'INTERNAL';
 			this.unavailable = code;
 			if (code === 'CONFLICT' || code === 'INTERNAL') {
 				this.#retryTimer = setTimeout(() => this.connected && void this.#open(), NOT_STARTED_RETRY_MS);
@@ -244,13 +229,13 @@ export class DraftProvider {
 		this.synced = false;
 		let messages: string[];
 		try {
-			({ messages } = await this.#ask('draft:sync', {
+			({ messages } = await ask(this.#socket, 'draft:sync', {
 				draftId: this.#draftId!,
 				message: toBase64(syncMessage((e) => sync.writeSyncStep1(e, this.doc)))
 			}));
 		} catch (error) {
 			if (generation !== this.#generation) return;
-			this.lastError = (error as DraftCommandError).code;
+			this.lastError = (error as CommandError).code;
 			this.#resyncLater(generation);
 			return;
 		}
@@ -305,14 +290,14 @@ export class DraftProvider {
 		const generation = this.#generation;
 		this.#sending = true;
 		this.unsaved = true;
-		this.#ask('draft:sync', { draftId: this.#draftId!, message: toBase64(message) }).then(
+		ask(this.#socket, 'draft:sync', { draftId: this.#draftId!, message: toBase64(message) }).then(
 			() => {
 				if (generation !== this.#generation) return;
 				this.#sending = false;
 				if (this.#pending.length) this.#flush();
 				else this.unsaved = false;
 			},
-			(error: DraftCommandError) => {
+			(error: CommandError) => {
 				if (generation !== this.#generation) return;
 				this.lastError = error.code;
 				if (REFUSED_FOR_GOOD.has(error.code)) {
@@ -346,7 +331,7 @@ export class DraftProvider {
 			this.#awarenessTimer = undefined;
 			if (!this.connected || !this.#draftId) return;
 			const update = encodeAwarenessUpdate(this.awareness, [this.doc.clientID]);
-			this.#ask('draft:awareness', { draftId: this.#draftId, update: toBase64(update) }).catch(() => {});
+			ask(this.#socket, 'draft:awareness', { draftId: this.#draftId, update: toBase64(update) }).catch(() => {});
 		}, AWARENESS_THROTTLE_MS);
 	};
 
@@ -371,25 +356,10 @@ export class DraftProvider {
 			return undefined;
 		}
 		try {
-			return await this.#ask(event, { ...payload, draftId: this.#draftId } as CommandPayload<E>);
+			return await ask(this.#socket, event, { ...payload, draftId: this.#draftId } as CommandPayload<E>);
 		} catch (error) {
-			this.lastError = error instanceof DraftCommandError ? error.code : 'INTERNAL';
+			this.lastError = error instanceof CommandError ? error.code : 'INTERNAL';
 			return undefined;
 		}
 	}
-
-	async #ask<E extends CommandName>(event: E, payload: CommandPayload<E>): Promise<CommandResults[E]> {
-		let reply: Reply<CommandResults[E]>;
-		try {
-			// Socket.io's typings cannot follow a command name chosen by a type parameter.
-			const socket = this.#socket.timeout(ASK_TIMEOUT_MS) as unknown as UntypedAsk;
-			reply = (await socket.emitWithAck(event, payload)) as Reply<CommandResults[E]>;
-		} catch {
-			throw new DraftCommandError('INTERNAL');
-		}
-		if (!reply.ok) throw new DraftCommandError(reply.error.code);
-		return reply.data;
-	}
 }
-
-type UntypedAsk = { emitWithAck(event: string, payload: unknown): Promise<unknown> };

@@ -1,35 +1,18 @@
 import { Device, type types } from 'mediasoup-client';
-import type { Socket } from 'socket.io-client';
+import { ask, CommandError, type CommandSocket } from '$lib/realtime/command-client';
 import { pageSocket } from '$lib/realtime/page-socket';
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
-import type { ErrorCode, Reply } from '$lib/shared/errors';
+import type { ErrorCode } from '$lib/shared/errors';
 import type { JoinChoice } from './local-media';
 import type {
 	ChatMessage,
-	ClientToServerEvents,
-	CommandName,
-	CommandPayload,
-	CommandResults,
 	MediaSource,
 	PeerView,
 	ProducerView,
 	RoomExit,
 	RoomSnapshot,
-	ServerToClientEvents,
 	SpaceId
 } from '$lib/shared/realtime-events';
-
-type RoomSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-/** A command the server refused, with its code. */
-export class RoomCommandError extends Error {
-	readonly code: ErrorCode;
-
-	constructor(code: ErrorCode) {
-		super(code);
-		this.code = code;
-	}
-}
 
 /** Media of another peer the client may consume, and what it receives of it. */
 export type RemoteMedia = {
@@ -83,7 +66,7 @@ export class RoomClient {
 	cameraTrack = $state<MediaStreamTrack | null>(null);
 
 	readonly #sessionId: string;
-	readonly #socket: RoomSocket;
+	readonly #socket: CommandSocket;
 	#micTrack: MediaStreamTrack | null;
 	#device: Device | null = null;
 	#send: types.Transport | null = null;
@@ -130,7 +113,7 @@ export class RoomClient {
 	}
 
 	async leave(): Promise<void> {
-		if (this.phase === 'joined') await this.#ask('room:leave', {}).catch(() => {});
+		if (this.phase === 'joined') await ask(this.#socket, 'room:leave', {}).catch(() => {});
 		this.#exit('left');
 	}
 
@@ -140,9 +123,9 @@ export class RoomClient {
 		await this.#command(async () => {
 			if (this.micOn) {
 				producer.pause();
-				await this.#ask('room:pauseProducer', { producerId: producer.id });
+				await ask(this.#socket, 'room:pauseProducer', { producerId: producer.id });
 			} else {
-				await this.#ask('room:resumeProducer', { producerId: producer.id });
+				await ask(this.#socket, 'room:resumeProducer', { producerId: producer.id });
 				producer.resume();
 				this.mutedByHost = false;
 			}
@@ -179,23 +162,23 @@ export class RoomClient {
 		});
 	}
 
-	admit = (peerId: string) => this.#command(() => this.#ask('room:admit', { peerId }));
-	admitAll = () => this.#command(() => this.#ask('room:admitAll', {}));
-	refuse = (peerId: string) => this.#command(() => this.#ask('room:refuse', { peerId }));
-	sendToLobby = (peerId: string) => this.#command(() => this.#ask('room:sendToLobby', { peerId }));
-	remove = (peerId: string) => this.#command(() => this.#ask('room:remove', { peerId }));
-	muteMic = (peerId: string) => this.#command(() => this.#ask('room:mute', { peerId, source: 'mic' }));
-	openCaucus = (memberIds: string[]) => this.#command(() => this.#ask('room:openCaucus', { memberIds }));
-	closeCaucus = (caucusId: string) => this.#command(() => this.#ask('room:closeCaucus', { caucusId }));
-	end = () => this.#command(() => this.#ask('room:end', {}));
+	admit = (peerId: string) => this.#command(() => ask(this.#socket, 'room:admit', { peerId }));
+	admitAll = () => this.#command(() => ask(this.#socket, 'room:admitAll', {}));
+	refuse = (peerId: string) => this.#command(() => ask(this.#socket, 'room:refuse', { peerId }));
+	sendToLobby = (peerId: string) => this.#command(() => ask(this.#socket, 'room:sendToLobby', { peerId }));
+	remove = (peerId: string) => this.#command(() => ask(this.#socket, 'room:remove', { peerId }));
+	muteMic = (peerId: string) => this.#command(() => ask(this.#socket, 'room:mute', { peerId, source: 'mic' }));
+	openCaucus = (memberIds: string[]) => this.#command(() => ask(this.#socket, 'room:openCaucus', { memberIds }));
+	closeCaucus = (caucusId: string) => this.#command(() => ask(this.#socket, 'room:closeCaucus', { caucusId }));
+	end = () => this.#command(() => ask(this.#socket, 'room:end', {}));
 
 	async say(body: string): Promise<boolean> {
 		try {
-			this.#addChat(await this.#ask('room:chat', { body }));
+			this.#addChat(await ask(this.#socket, 'room:chat', { body }));
 			this.chatError = null;
 			return true;
 		} catch (error) {
-			this.chatError = error instanceof RoomCommandError ? error.code : 'INTERNAL';
+			this.chatError = error instanceof CommandError ? error.code : 'INTERNAL';
 			return false;
 		}
 	}
@@ -205,7 +188,7 @@ export class RoomClient {
 		const space = this.self?.space;
 		const earliest = space && this.chat.get(space)?.[0];
 		if (!space || !earliest) return;
-		const page = await this.#command(() => this.#ask('room:chatEarlier', { before: earliest.id }));
+		const page = await this.#command(() => ask(this.#socket, 'room:chatEarlier', { before: earliest.id }));
 		// The person may have moved meanwhile: the page is of the space they asked from, or of none.
 		if (!page || page.messages.some((message) => message.space !== space)) return;
 		this.chat.set(space, [...page.messages, ...(this.chat.get(space) ?? [])]);
@@ -219,7 +202,7 @@ export class RoomClient {
 		const spatialLayer = width < 320 ? 0 : width < 720 ? 1 : 2;
 		if (consumer.appData.spatialLayer === spatialLayer) return;
 		consumer.appData.spatialLayer = spatialLayer;
-		await this.#ask('room:setLayers', { consumerId: consumer.id, spatialLayer }).catch(() => {});
+		await ask(this.#socket, 'room:setLayers', { consumerId: consumer.id, spatialLayer }).catch(() => {});
 	}
 
 	close(): void {
@@ -286,7 +269,7 @@ export class RoomClient {
 
 	async #join(): Promise<void> {
 		try {
-			const snapshot = await this.#ask('room:join', { sessionId: this.#sessionId });
+			const snapshot = await ask(this.#socket, 'room:join', { sessionId: this.#sessionId });
 			this.phase = 'joined';
 			// Whatever media the previous connection had, the server let go with it.
 			this.#stopMedia();
@@ -300,7 +283,7 @@ export class RoomClient {
 			}
 			this.#arrive(snapshot);
 		} catch (error) {
-			this.#exit(error instanceof RoomCommandError ? error.code : 'failed');
+			this.#exit(error instanceof CommandError ? error.code : 'failed');
 		}
 	}
 
@@ -340,7 +323,7 @@ export class RoomClient {
 				const mic = await this.#produce('mic', this.#micTrack);
 				if (mic && !this.micOn) {
 					mic.pause();
-					await this.#ask('room:pauseProducer', { producerId: mic.id });
+					await ask(this.#socket, 'room:pauseProducer', { producerId: mic.id });
 				}
 			}
 			if (this.cameraOn && this.cameraTrack && !this.#producers.has('camera'))
@@ -360,21 +343,23 @@ export class RoomClient {
 	}
 
 	async #transport(direction: 'send' | 'recv'): Promise<types.Transport> {
-		const options = await this.#ask('room:createTransport', { direction });
+		const options = await ask(this.#socket, 'room:createTransport', { direction });
 		const device = this.#device!;
 		const transport = direction === 'send' ? device.createSendTransport(options) : device.createRecvTransport(options);
 		transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-			this.#ask('room:connectTransport', { transportId: transport.id, dtlsParameters: { ...dtlsParameters } }).then(
-				() => callback(),
-				errback
-			);
+			ask(this.#socket, 'room:connectTransport', {
+				transportId: transport.id,
+				dtlsParameters: { ...dtlsParameters }
+			}).then(() => callback(), errback);
 		});
 		transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
 			const source = appData.source as MediaSource;
-			this.#ask('room:produce', { transportId: transport.id, kind, rtpParameters: { ...rtpParameters }, source }).then(
-				callback,
-				errback
-			);
+			ask(this.#socket, 'room:produce', {
+				transportId: transport.id,
+				kind,
+				rtpParameters: { ...rtpParameters },
+				source
+			}).then(callback, errback);
 		});
 		this.#watchIce(transport);
 		return transport;
@@ -386,7 +371,7 @@ export class RoomClient {
 		const restart = async () => {
 			if (transport.closed || !this.#socket.connected) return;
 			try {
-				const { iceParameters } = await this.#ask('room:restartIce', { transportId: transport.id });
+				const { iceParameters } = await ask(this.#socket, 'room:restartIce', { transportId: transport.id });
 				await transport.restartIce({ iceParameters });
 			} catch {
 				this.#restartMedia();
@@ -420,7 +405,7 @@ export class RoomClient {
 		this.#producers.delete(source);
 		producer.close();
 		if (source === 'screen') producer.track?.stop();
-		await this.#ask('room:closeProducer', { producerId: producer.id }).catch(() => {});
+		await ask(this.#socket, 'room:closeProducer', { producerId: producer.id }).catch(() => {});
 	}
 
 	async #consume(producerId: string): Promise<void> {
@@ -431,7 +416,7 @@ export class RoomClient {
 		this.#consuming.add(producerId);
 		try {
 			const rtpCapabilities = { ...this.#device.rtpCapabilities };
-			const offer = await this.#ask('room:consume', { producerId, rtpCapabilities });
+			const offer = await ask(this.#socket, 'room:consume', { producerId, rtpCapabilities });
 			const consumer = await recv.consume({
 				id: offer.id,
 				producerId,
@@ -442,7 +427,7 @@ export class RoomClient {
 			const current = this.remote.get(producerId);
 			if (!current || recv.closed) return consumer.close();
 			this.remote.set(producerId, { ...current, consumer });
-			await this.#ask('room:resumeConsumer', { consumerId: consumer.id });
+			await ask(this.#socket, 'room:resumeConsumer', { consumerId: consumer.id });
 		} catch {
 			// Refused or gone meanwhile: the facts that follow say what became of the producer.
 		} finally {
@@ -506,27 +491,12 @@ export class RoomClient {
 		try {
 			return await run();
 		} catch (error) {
-			this.lastError = error instanceof RoomCommandError ? error.code : 'INTERNAL';
+			this.lastError = error instanceof CommandError ? error.code : 'INTERNAL';
 			return undefined;
 		}
 	}
-
-	async #ask<E extends CommandName>(event: E, payload: CommandPayload<E>): Promise<CommandResults[E]> {
-		let reply: Reply<CommandResults[E]>;
-		try {
-			// Socket.io's typings cannot follow a command name chosen by a type parameter.
-			const socket = this.#socket.timeout(10_000) as unknown as UntypedAsk;
-			reply = (await socket.emitWithAck(event, payload)) as Reply<CommandResults[E]>;
-		} catch {
-			// No answer in time: the connection is down or the server is overloaded.
-			throw new RoomCommandError('INTERNAL');
-		}
-		if (!reply.ok) throw new RoomCommandError(reply.error.code);
-		return reply.data;
-	}
 }
 
-type UntypedAsk = { emitWithAck(event: string, payload: unknown): Promise<unknown> };
 const NO_STATS = { bytesReceived: 0, framesDecoded: 0, kbps: 0 };
 
 async function loadedDevice(routerRtpCapabilities: types.RtpCapabilities): Promise<Device> {
