@@ -24,6 +24,11 @@ export class RoomConnections implements RoomRelay {
 	readonly #memberships = new Map<AppSocket, Membership>();
 	/** room id → peer id → its connection */
 	readonly #sockets = new Map<string, Map<string, AppSocket>>();
+	/**
+	 * What the room told a connection while its join was being answered: sent after the answer, so
+	 * that the snapshot in it never overtakes (and wipes out) a fact that followed it.
+	 */
+	readonly #waiting = new Map<AppSocket, (() => void)[]>();
 	/** room id → peer id → how much more they may say now: per person, so a new connection starts with what is left. */
 	readonly #chatAllowances = new Map<string, Map<string, RateLimit>>();
 
@@ -40,6 +45,7 @@ export class RoomConnections implements RoomRelay {
 			gone: () => socket.disconnected,
 			membership: () => this.of(socket),
 			bind: (membership) => this.bind(socket, membership),
+			joined: () => this.joined(socket),
 			unbind: () => this.unbind(socket),
 			sendChatHistory: (space) => this.sendChatHistory(socket, space)
 		};
@@ -50,13 +56,29 @@ export class RoomConnections implements RoomRelay {
 		return membership && !membership.room.closed ? membership : undefined;
 	}
 
-	/** Makes the socket this peer's connection; one it replaces is told so and forgotten. */
+	/**
+	 * Makes the socket this peer's connection; one it replaces is told so and forgotten. What the
+	 * room tells it waits until its join is answered (`joined`).
+	 */
 	bind(socket: AppSocket, membership: Membership): void {
+		this.#waiting.set(socket, this.#waiting.get(socket) ?? []);
 		const previous = this.socketOf(membership.room, membership.participant.id);
 		if (previous && previous !== socket) this.#exit(previous, 'replaced');
 		// Looked up after the exit: the old connection may have been the room's last, and its map dropped with it.
 		this.#peersOf(membership.room).set(membership.participant.id, socket);
 		this.#memberships.set(socket, membership);
+	}
+
+	/**
+	 * The socket's join is being answered now: what waited goes out once the answer has, after the
+	 * promises that carry it settle (hence the next turn of the event loop).
+	 */
+	joined(socket: AppSocket): void {
+		setImmediate(() => {
+			const waiting = this.#waiting.get(socket) ?? [];
+			this.#waiting.delete(socket);
+			for (const send of waiting) send();
+		});
 	}
 
 	socketOf(room: Room, peerId: string): AppSocket | undefined {
@@ -113,7 +135,10 @@ export class RoomConnections implements RoomRelay {
 		type Facts = ServerToClientEvents<ServerMedia>;
 		const send = <E extends keyof Facts>(to: string[], event: E, ...fact: Parameters<Facts[E]>) => {
 			const peers = this.#sockets.get(room.id);
-			for (const peerId of to) peers?.get(peerId)?.emit(event, ...fact);
+			for (const peerId of to) {
+				const socket = peers?.get(peerId);
+				if (socket) this.#tell(socket, () => socket.emit(event, ...fact));
+			}
 		};
 		room.on('peerJoined', (to, peer) => send(to, 'room:peerJoined', peer));
 		room.on('peerMoved', (to, move) => {
@@ -125,7 +150,8 @@ export class RoomConnections implements RoomRelay {
 			// The peer who moved also learns what it may see from its new place.
 			const socket = to.includes(move.peerId) ? this.socketOf(room, move.peerId) : undefined;
 			if (socket) {
-				socket.emit('room:peerMoved', { ...move, snapshot: room.view(move.peerId) });
+				const fact = { ...move, snapshot: room.view(move.peerId) };
+				this.#tell(socket, () => socket.emit('room:peerMoved', fact));
 				this.sendChatHistory(socket, move.space);
 			}
 		});
@@ -159,7 +185,15 @@ export class RoomConnections implements RoomRelay {
 		return peers;
 	}
 
+	/** Sends now, or after the socket's join is answered. */
+	#tell(socket: AppSocket, send: () => void): void {
+		const waiting = this.#waiting.get(socket);
+		if (waiting) waiting.push(send);
+		else send();
+	}
+
 	#exit(socket: AppSocket, reason: RoomExit): void {
+		this.#waiting.delete(socket);
 		this.unbind(socket);
 		socket.emit('room:exit', { reason });
 	}

@@ -22,8 +22,13 @@ export type RoomSeat = {
 	gone(): boolean;
 	/** Its place, while its room is open. */
 	membership(): Membership | undefined;
-	/** It becomes the participant's connection in the room; a connection it replaces is let go. */
+	/**
+	 * It becomes the participant's connection in the room; a connection it replaces is let go.
+	 * What the room tells it from now on waits until `joined`.
+	 */
 	bind(membership: Membership): void;
+	/** Its join is being answered: what the room told it meanwhile follows the answer. */
+	joined(): void;
 	/** It is no longer anyone's connection: its place, if it still was the participant's connection there. */
 	unbind(): Membership | undefined;
 	/** Sends it the latest chat of the space it is in now. */
@@ -80,9 +85,13 @@ export class LiveRooms {
 		if (before && before.room !== room) this.#leave(seat, 'leave');
 		const view = room.join({ id: participant.id, displayName: participant.displayName, role: participant.role, host });
 		seat.bind({ room, participant, session });
-		seat.sendChatHistory(view.self.space);
-		await this.#deps.rooms.kept(room);
-		return view;
+		try {
+			seat.sendChatHistory(view.self.space);
+			await this.#deps.rooms.kept(room);
+			return view;
+		} finally {
+			seat.joined();
+		}
 	}
 
 	/** The seat's place; CONFLICT when it is in no room. */

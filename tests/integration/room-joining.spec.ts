@@ -10,7 +10,7 @@ import { caseEvents, cases, mediationSessions, sessionMessages, sessionParticipa
 import { acceptConsultation } from '#server/sessions/accept-consultation.ts';
 import { scheduleSession } from '#server/sessions/schedule-session.ts';
 import type { ErrorCode } from '#shared/errors.ts';
-import type { CommandName } from '#shared/realtime-events.ts';
+import type { CommandName, RoomSnapshot } from '#shared/realtime-events.ts';
 import type { Actor } from '#shared/roles.ts';
 import { ask } from '../../src/lib/realtime/command-client.ts';
 import { accountCookie } from '../support/invited-guests.ts';
@@ -29,7 +29,7 @@ import {
 	test,
 	transports
 } from '../support/room-peers.ts';
-import { codeOf, connected, replyOf } from '../support/socket-client.ts';
+import { codeOf, connected, replyOf, untyped } from '../support/socket-client.ts';
 
 describe('joining', () => {
 	test('someone not on the session cannot join it, and the room does not notice', async ({
@@ -78,6 +78,49 @@ describe('joining', () => {
 		expect(seen(waiting, 'room:peerJoined')).toEqual([]);
 		expect(await dumpOf(app, session.sessionId)).toEqual(before);
 		expect(await participants()).toEqual(listed);
+	});
+
+	test('what happens while a join is answered reaches the joiner after its snapshot, never before it', async ({
+		app,
+		session,
+		mediatorCookie,
+		connect
+	}) => {
+		const { sessionId } = session;
+		// The mediator's join is held where it waits for its place to be kept, as a busy database would hold it.
+		const kept = app.rooms.kept.bind(app.rooms);
+		const { promise: keeping, resolve: onKeeping } = Promise.withResolvers<void>();
+		const { promise: gate, resolve: release } = Promise.withResolvers<void>();
+		const held = vi.spyOn(app.rooms, 'kept').mockImplementationOnce(async (room) => {
+			onKeeping();
+			await gate;
+			return kept(room);
+		});
+		const socket = connect({ cookie: mediatorCookie });
+		const arrived: string[] = [];
+		socket.onAny((event: string) => arrived.push(event));
+		await connected(socket);
+		const { promise: answered, resolve: onAnswer } = Promise.withResolvers<RoomSnapshot>();
+		untyped(socket).emit('room:join', { sessionId }, (reply: { data: RoomSnapshot }) => {
+			arrived.push('reply');
+			onAnswer(reply.data);
+		});
+		await keeping;
+
+		// Meanwhile the applicant arrives in the lobby, which the mediator is told of.
+		const applicant = await enter(connect, session.applicant.cookie, sessionId);
+		release();
+		const snapshot = await answered;
+		await sync(socket);
+		held.mockRestore();
+
+		// The snapshot was taken before the applicant came; the fact that says so follows it, so the
+		// mediator's page, which takes the snapshot whole, still learns of them.
+		expect(snapshot.peers.map((peer) => peer.id)).toEqual([snapshot.self.id]);
+		expect(arrived.filter((event) => event !== 'room:chatHistory')).toEqual(['reply', 'room:peerJoined']);
+		expect((await dumpOf(app, sessionId)).peers.map((peer) => peer.id).sort()).toEqual(
+			[snapshot.self.id, applicant.id].sort()
+		);
 	});
 });
 

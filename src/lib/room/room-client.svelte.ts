@@ -35,6 +35,8 @@ const CAMERA_ENCODINGS: types.RtpEncodingParameters[] = [
 const STATS_INTERVAL_MS = 2000;
 /** How long ICE may stay disconnected before the client restarts it. */
 const ICE_GRACE_MS = 3000;
+/** How long to wait before asking again when a join got no answer (a server starting up, or overloaded). */
+const JOIN_RETRY_MS = 1000;
 
 /**
  * One person's connection to a session's room: the socket, the mediasoup-client device and
@@ -80,6 +82,7 @@ export class RoomClient {
 	/** Media set-up and tear-down run one after another, never interleaved. */
 	#media: Promise<void> = Promise.resolve();
 	#statsTimer: ReturnType<typeof setInterval> | undefined;
+	#joinRetry: ReturnType<typeof setTimeout> | undefined;
 
 	constructor(sessionId: string, local: JoinChoice) {
 		this.#sessionId = sessionId;
@@ -268,6 +271,7 @@ export class RoomClient {
 	}
 
 	async #join(): Promise<void> {
+		clearTimeout(this.#joinRetry);
 		try {
 			const snapshot = await ask(this.#socket, 'room:join', { sessionId: this.#sessionId });
 			this.phase = 'joined';
@@ -283,7 +287,11 @@ export class RoomClient {
 			}
 			this.#arrive(snapshot);
 		} catch (error) {
-			this.#exit(error instanceof CommandError ? error.code : 'failed');
+			const code = error instanceof CommandError ? error.code : 'failed';
+			if (code !== 'INTERNAL') return this.#exit(code);
+			// No answer, or the server failed: it may be starting again. Ask again while connected.
+			this.phase = 'reconnecting';
+			this.#joinRetry = setTimeout(() => this.#socket.connected && void this.#join(), JOIN_RETRY_MS);
 		}
 	}
 
@@ -479,6 +487,7 @@ export class RoomClient {
 		this.phase = 'exited';
 		this.exitReason = reason;
 		clearInterval(this.#statsTimer);
+		clearTimeout(this.#joinRetry);
 		this.#stopMedia();
 		this.#micTrack?.stop();
 		this.cameraTrack?.stop();
