@@ -3,22 +3,37 @@ import { encodeAwarenessUpdate } from 'y-protocols/awareness';
 import { draftAccess, type DraftRole } from '#shared/agreement.ts';
 import { AppError } from '#shared/errors.ts';
 import type { DraftCommentView, DraftSnapshot, DraftVersionView } from '#shared/realtime-events.ts';
+import type { Db } from '../db/client.ts';
 import { RateLimit } from '../rate-limit.ts';
 import type { RoomIdentity } from '../sessions/participant-of.ts';
 import { signerFor } from '../signing/signatures/case-signers.ts';
+import type { sealCaseAgreement } from '../signing/signatures/seal-case-agreement.ts';
 import { signAgreement, type SignatureInput } from '../signing/signatures/sign-agreement.ts';
 import { cursorColorOf } from './cursor-color.ts';
 import { addDraftComment, listDraftComments, resolveDraftComment, type DraftCommentInput } from './draft-comments.ts';
 import { hidePresence, showPresence } from './draft-presence.ts';
 import type { DraftActor, DraftAuthor } from './draft-role.ts';
 import { readDraftSettings } from './draft-settings.ts';
-import type { Applied } from './draft-store.ts';
+import type { Applied, DraftStore } from './draft-store.ts';
+import type { DraftAudience } from './draft-audience.ts';
 import { answerSyncStep1, readSyncMessage, updateMessage } from './draft-sync.ts';
 import { freezeDraftVersion, restoreDraftVersion, saveDraftVersion, unfreezeDraftVersion } from './draft-versions.ts';
 import { describeDraft } from './describe-draft.ts';
-import type { LiveDrafts } from './live-drafts.ts';
 import { openDraft } from './open-draft.ts';
 import { setPartiesMayEdit } from './set-parties-may-edit.ts';
+
+/** What live drafts work with: the database, the drafts held in memory, and what signing and sealing take. */
+export type LiveDraftsDeps = { db: Db; drafts: DraftStore } & Parameters<typeof signAgreement>[0] &
+	Parameters<typeof sealCaseAgreement>[0];
+
+/** What every visit shares (LiveDrafts): the services, the audience, and telling everyone in a draft. */
+export type DraftsInCommon = {
+	readonly deps: LiveDraftsDeps;
+	readonly audience: DraftAudience;
+	share(draftId: string, update: Uint8Array, applied: Applied, from: string): Promise<void>;
+	announce(draftId: string, unfrozen?: boolean): Promise<void>;
+	sealWhenSigned(draftId: string): Promise<void>;
+};
 
 /** A connection as the drafts see it: its id for the audience, who it is, and from where. */
 export type DraftVisitor = {
@@ -39,14 +54,14 @@ type OpenDraft = { role: DraftRole; author: DraftAuthor };
  * is in PostgreSQL. Every command but opening draws on the connection's allowance.
  */
 export class DraftVisit {
-	readonly #live: LiveDrafts;
+	readonly #live: DraftsInCommon;
 	readonly #visitor: DraftVisitor;
 	readonly #opened = new Map<string, OpenDraft>();
 	readonly #allowance = new RateLimit(200, 60);
 	/** The connection's updates, taken one after another. */
 	#updates: Promise<unknown> = Promise.resolve();
 
-	constructor(live: LiveDrafts, visitor: DraftVisitor) {
+	constructor(live: DraftsInCommon, visitor: DraftVisitor) {
 		this.#live = live;
 		this.#visitor = visitor;
 	}

@@ -1,15 +1,9 @@
-import type { Db } from '../db/client.ts';
 import { sealCaseAgreement } from '../signing/signatures/seal-case-agreement.ts';
-import type { signAgreement } from '../signing/signatures/sign-agreement.ts';
 import { describeDraft } from './describe-draft.ts';
 import type { DraftAudience } from './draft-audience.ts';
-import type { Applied, DraftStore } from './draft-store.ts';
+import type { Applied } from './draft-store.ts';
 import { updateMessage } from './draft-sync.ts';
-import { DraftVisit, type DraftVisitor } from './draft-visit.ts';
-
-/** What live drafts work with: the database, the drafts held in memory, and what signing and sealing take. */
-export type LiveDraftsDeps = { db: Db; drafts: DraftStore } & Parameters<typeof signAgreement>[0] &
-	Parameters<typeof sealCaseAgreement>[0];
+import { DraftVisit, type DraftsInCommon, type DraftVisitor, type LiveDraftsDeps } from './draft-visit.ts';
 
 /**
  * The case agreement drafts people are in: y-protocols sync and awareness for those with a part
@@ -17,7 +11,7 @@ export type LiveDraftsDeps = { db: Db; drafts: DraftStore } & Parameters<typeof 
  * draft what changed. It knows no transport: it reaches people through a DraftAudience, and each
  * connection is a DraftVisit.
  */
-export class LiveDrafts {
+export class LiveDrafts implements DraftsInCommon {
 	readonly deps: LiveDraftsDeps;
 	readonly audience: DraftAudience;
 

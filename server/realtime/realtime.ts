@@ -3,39 +3,20 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { fromBase64 } from 'lib0/buffer';
 import { createClient } from 'redis';
 import { Server } from 'socket.io';
-import type { ClientToServerEvents, ServerToClientEvents } from '#shared/realtime-events.ts';
-import type { DraftAuthor } from '../agreements/draft-role.ts';
 import type { DraftStore } from '../agreements/draft-store.ts';
-import { LiveDrafts, type LiveDraftsDeps } from '../agreements/live-drafts.ts';
+import type { LiveDraftsDeps } from '../agreements/draft-visit.ts';
+import { LiveDrafts } from '../agreements/live-drafts.ts';
 import type { Logger } from '../log.ts';
-import type { ServerMedia } from '../media/server-media.ts';
 import type { RoomRegistry } from '../media/room-registry.ts';
 import { listChatPage } from '../sessions/list-chat-page.ts';
 import { LiveRooms, type LiveRoomsDeps } from '../sessions/live-rooms.ts';
 import { registerAccountHandlers } from './account-handlers.ts';
-import { authenticateHandshake, type HandshakeDeps, type SocketData } from './authenticate-handshake.ts';
+import { authenticateHandshake, type HandshakeDeps } from './authenticate-handshake.ts';
 import { registerDraftHandlers } from './draft-handlers.ts';
 import { RoomConnections } from './room-connections.ts';
+import type { RealtimeServer } from './realtime-server.ts';
 import { registerRoomHandlers } from './room-handlers.ts';
 import { SocketDraftAudience } from './socket-draft-audience.ts';
-
-/** What the app processes of a cluster tell each other. */
-type ClusterEvents = {
-	/**
-	 * An update one process applied: the others apply it to their copy of the draft. In base64:
-	 * the Redis adapter sends these as JSON, which would turn bytes into an object of numbers.
-	 */
-	'draft:applied': (draftId: string, update: string, authors: [number, DraftAuthor][]) => void;
-	/** Someone's presence in a draft, as an awareness update in base64: each process's copy follows. */
-	'draft:awareness': (draftId: string, update: string) => void;
-};
-
-export type RealtimeServer = Server<
-	ClientToServerEvents<ServerMedia>,
-	ServerToClientEvents<ServerMedia>,
-	ClusterEvents,
-	SocketData
->;
 
 /** What the realtime server is built on: the services its handlers call, and what they are built on. */
 export type RealtimeDeps = HandshakeDeps &

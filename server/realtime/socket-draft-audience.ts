@@ -1,7 +1,7 @@
 import { toBase64 } from 'lib0/buffer';
 import type { DraftAudience, DraftFact } from '../agreements/draft-audience.ts';
 import type { DraftAuthor } from '../agreements/draft-role.ts';
-import type { RealtimeServer } from './realtime.ts';
+import type { RealtimeServer } from './realtime-server.ts';
 
 const roomOf = (draftId: string) => `draft:${draftId}`;
 
