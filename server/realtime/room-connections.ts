@@ -3,7 +3,6 @@ import {
 	type ChatMessage,
 	type ChatPage,
 	type RoomExit,
-	type RoomSnapshot,
 	type ServerToClientEvents,
 	type SpaceId
 } from '#shared/realtime-events.ts';
