@@ -6,10 +6,10 @@ import { AppError } from '#shared/errors.ts';
 import { COMMITTEE_KINDS, type OrgKind } from '#shared/orgs.ts';
 import type { Actor } from '#shared/roles.ts';
 import { agreementTemplateSchema, orgNodeIdSchema } from '#shared/validation.ts';
-import type { AppCore } from '../app.ts';
 import { authorize } from '../auth/authorize.ts';
 import type { Db } from '../db/client.ts';
 import { agreementTemplates, orgNodes, users } from '../db/schema.ts';
+import type { Logger } from '../log.ts';
 import { listOrgTree } from '../orgs/list-org-tree.ts';
 import { nodeInScope, scopeRoot, type OrgNode } from '../orgs/subtree.ts';
 import { parseInput } from '../parse-input.ts';
@@ -129,7 +129,7 @@ function agreementDocument(body: string): JSONContent {
 }
 
 /** Gives an organisation a template of its own, used for its committee's new agreements and those below it. */
-export async function saveAgreementTemplate(app: AppCore, actor: Actor, input: unknown): Promise<void> {
+export async function saveAgreementTemplate(app: { db: Db; log: Logger }, actor: Actor, input: unknown): Promise<void> {
 	authorize(actor, 'org:manage');
 	const { orgNodeId, body } = parseInput(agreementTemplateSchema, input);
 	const node = await templateNode(app.db, actor, orgNodeId);
@@ -143,7 +143,11 @@ export async function saveAgreementTemplate(app: AppCore, actor: Actor, input: u
 }
 
 /** Drops an organisation's own template: it inherits the one above it (or the built-in one) again. */
-export async function resetAgreementTemplate(app: AppCore, actor: Actor, input: unknown): Promise<void> {
+export async function resetAgreementTemplate(
+	app: { db: Db; log: Logger },
+	actor: Actor,
+	input: unknown
+): Promise<void> {
 	authorize(actor, 'org:manage');
 	const { orgNodeId } = parseInput(orgNodeIdSchema, input);
 	const node = await templateNode(app.db, actor, orgNodeId);
