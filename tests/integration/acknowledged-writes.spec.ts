@@ -19,7 +19,16 @@ import {
 	users
 } from '#server/db/schema.ts';
 import { png } from '../support/evidence-samples.ts';
-import { ask, codeOf, connectTo, DraftClient, ok, paragraph, setUpDraftCase, type DraftCase } from '../support/draft-client.ts';
+import {
+	ask,
+	codeOf,
+	connectTo,
+	DraftClient,
+	ok,
+	paragraph,
+	setUpDraftCase,
+	type DraftCase
+} from '../support/draft-client.ts';
 import {
 	kill,
 	serverStorage,

@@ -5,7 +5,15 @@ import type { App } from '#server/app.ts';
 import { downloadSealedAgreement } from '#server/signing/download-sealed-agreement.ts';
 import { agreementSignatures, caseEvents, cases, sealedAgreements, sessionParticipants } from '#server/db/schema.ts';
 import type { DraftChange } from '#shared/realtime-events.ts';
-import { ask, codeOf, DraftClient, MEDIATOR_PASSWORD, ok, paragraph, setUpSigningCase } from '../support/draft-client.ts';
+import {
+	ask,
+	codeOf,
+	DraftClient,
+	MEDIATOR_PASSWORD,
+	ok,
+	paragraph,
+	setUpSigningCase
+} from '../support/draft-client.ts';
 import { pdfsig, pdftotext } from '../support/poppler.ts';
 import { sha256 } from '../support/signing-samples.ts';
 import { connected, socketTest } from '../support/socket-client.ts';

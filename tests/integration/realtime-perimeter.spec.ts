@@ -5,7 +5,14 @@
 import { describe, expect } from 'vitest';
 import { setUpNetwork } from '../support/case-network.ts';
 import { accountCookie, acceptedCase, mediationWithGuests } from '../support/invited-guests.ts';
-import { connected, disconnected, refusal, socketTest, type ClientSocket, type Connect } from '../support/socket-client.ts';
+import {
+	connected,
+	disconnected,
+	refusal,
+	socketTest,
+	type ClientSocket,
+	type Connect
+} from '../support/socket-client.ts';
 
 const test = socketTest.extend('network', async ({ app }) => setUpNetwork(app));
 

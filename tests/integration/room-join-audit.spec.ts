@@ -12,7 +12,14 @@ import type { Actor } from '#shared/roles.ts';
 import { load } from '../../src/routes/sessions/[id]/room/+page.server.ts';
 import { setUpNetwork } from '../support/case-network.ts';
 import { accountCookie, acceptedCase, mediationWithGuests } from '../support/invited-guests.ts';
-import { connected, disconnected, socketTest, untyped, type ClientSocket, type Connect } from '../support/socket-client.ts';
+import {
+	connected,
+	disconnected,
+	socketTest,
+	untyped,
+	type ClientSocket,
+	type Connect
+} from '../support/socket-client.ts';
 
 type RoomLoadEvent = Parameters<typeof load>[0];
 

@@ -12,7 +12,15 @@ import { setUserActive } from '#server/users/set-user-active.ts';
 import { updateUser } from '#server/users/update-user.ts';
 import type { Actor } from '#shared/roles.ts';
 import { ADMIN_PASSWORD } from '../support/test-app.ts';
-import { actorOfUser, addOrgNode, addUser, expectAppError, logInAs, sessionIdsOf, test } from '../support/integration-test.ts';
+import {
+	actorOfUser,
+	addOrgNode,
+	addUser,
+	expectAppError,
+	logInAs,
+	sessionIdsOf,
+	test
+} from '../support/integration-test.ts';
 
 async function userRow(app: App, userId: string) {
 	const [row] = await app.db.select().from(users).where(eq(users.id, userId));
