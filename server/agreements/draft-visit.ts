@@ -95,7 +95,7 @@ export class DraftVisit {
 	}
 
 	async close(draftId: string): Promise<void> {
-		this.#open(draftId);
+		this.#draft(draftId);
 		await this.#leave(draftId);
 	}
 
@@ -106,7 +106,7 @@ export class DraftVisit {
 
 	/** A y-protocols sync message: a step 1 is answered; content is stored, then passed on. */
 	async sync(draftId: string, message: Uint8Array): Promise<string[]> {
-		const entry = this.#open(draftId);
+		const entry = this.#draft(draftId);
 		const { step1, payload } = readSyncMessage(message);
 		const { db, drafts } = this.#live.deps;
 		if (step1) return answerSyncStep1(drafts, draftId, payload);
@@ -125,7 +125,7 @@ export class DraftVisit {
 
 	/** Someone's presence, shown to the others under their own name and colour. */
 	async awareness(draftId: string, update: Uint8Array): Promise<void> {
-		const { author } = this.#open(draftId);
+		const { author } = this.#draft(draftId);
 		const { connection } = this.#visitor;
 		const draft = await this.#live.deps.drafts.live(draftId);
 		const shown = showPresence(draft, update, { connection, author, color: cursorColorOf(author.key) });
@@ -164,7 +164,7 @@ export class DraftVisit {
 	}
 
 	async sign(draftId: string, input: SignatureInput): Promise<void> {
-		this.#open(draftId);
+		this.#draft(draftId);
 		const { identity, ip, userAgent } = this.#visitor;
 		await signAgreement(this.#live.deps, draftId, input, identity, { ip, userAgent });
 		await this.#live.announce(draftId);
@@ -178,7 +178,7 @@ export class DraftVisit {
 	}
 
 	async comment(draftId: string, comment: DraftCommentInput): Promise<DraftCommentView> {
-		const saved = await addDraftComment(this.#live.deps.db, draftId, comment, this.#open(draftId));
+		const saved = await addDraftComment(this.#live.deps.db, draftId, comment, this.#draft(draftId));
 		this.#live.audience.toEveryone(draftId, 'draft:comment', { draftId, comment: saved });
 		return saved;
 	}
@@ -190,7 +190,7 @@ export class DraftVisit {
 	}
 
 	/** The draft, open in this connection; a command on it draws on the allowance. */
-	#open(draftId: string): OpenDraft {
+	#draft(draftId: string): OpenDraft {
 		const entry = this.#opened.get(draftId);
 		if (!entry) throw new AppError('CONFLICT');
 		if (!this.#allowance.take()) throw new AppError('RATE_LIMITED');
@@ -199,7 +199,7 @@ export class DraftVisit {
 
 	/** The draft, open in this connection by a mediator, who acts on it. */
 	#mediator(draftId: string): DraftActor {
-		const entry = this.#open(draftId);
+		const entry = this.#draft(draftId);
 		if (entry.role !== 'mediator') throw new AppError('FORBIDDEN');
 		return { author: entry.author, userId: this.#visitor.userId, ip: this.#visitor.ip };
 	}

@@ -29,7 +29,7 @@ const underAny = (paths: string[]): SQL | undefined =>
 	paths.length ? or(...paths.map((path) => like(cases.committeePath, `${path}%`))) : undefined;
 
 /**
- * The condition on `cases` that selects what the actor may see (DESIGN §2):
+ * The condition on `cases` that selects what the actor may see:
  * admins their subtree, mediators their committee's cases and its children's
  * plus any they are assigned to, grid workers what they reported, legal
  * experts what they are invited to, parties their own.

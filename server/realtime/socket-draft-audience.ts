@@ -42,7 +42,6 @@ export class SocketDraftAudience implements DraftAudience {
 		this.#io.to(roomOf(draftId)).emit(event, fact as never);
 	}
 
-	/** In base64: the Redis adapter sends these as JSON, which would turn bytes into an object of numbers. */
 	applied(draftId: string, update: Uint8Array, authors: [number, DraftAuthor][]): void {
 		if (this.#clustered()) this.#io.serverSideEmit('draft:applied', draftId, toBase64(update), authors);
 	}

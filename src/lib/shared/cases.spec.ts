@@ -13,7 +13,7 @@ import {
 	type CaseTransition
 } from './cases.ts';
 
-/** Written out by hand from DESIGN §2, so that a change to the lifecycle has to be made here too. */
+/** Written out by hand, apart from the table, so that a change to the lifecycle has to be made here too. */
 const ALLOWED: Record<CaseStatus, CaseTransition[]> = {
 	submitted: ['accept', 'reject', 'withdraw', 'escalate'],
 	accepted: ['schedule', 'withdraw', 'escalate'],

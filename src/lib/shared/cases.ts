@@ -42,7 +42,7 @@ export const REFERRAL_TARGETS = ['court', 'arbitration', 'petition_office', 'oth
 export type ReferralTarget = (typeof REFERRAL_TARGETS)[number];
 
 /**
- * The case lifecycle (DESIGN §2): each transition, the statuses it may start
+ * The case lifecycle: each transition, the statuses it may start
  * from and the status it leads to. The server refuses anything else.
  */
 export const CASE_TRANSITIONS = {
