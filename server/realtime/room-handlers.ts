@@ -25,7 +25,7 @@ export function registerRoomHandlers(log: Logger, socket: AppSocket, rooms: Live
 
 	// What the host does with people.
 	onCommand(log, socket, 'room:admit', ({ peerId }) => move((room, me) => room.admit(me, peerId)).then(empty));
-	onCommand(log, socket, 'room:admitAll', () => act((room, me) => room.admitAll(me)).then(empty));
+	onCommand(log, socket, 'room:admitAll', () => move((room, me) => room.admitAll(me)).then(empty));
 	onCommand(log, socket, 'room:refuse', ({ peerId }) => move((room, me) => room.refuse(me, peerId)).then(empty));
 	onCommand(log, socket, 'room:sendToLobby', ({ peerId }) =>
 		move((room, me) => room.sendToLobby(me, peerId)).then(empty)
