@@ -20,6 +20,7 @@ import {
 	DTLS,
 	dumpOf,
 	enter,
+	holdNextCall,
 	jointRoom,
 	produce,
 	rtpParameters,
@@ -88,14 +89,7 @@ describe('joining', () => {
 	}) => {
 		const { sessionId } = session;
 		// The mediator's join is held where it waits for its place to be kept, as a busy database would hold it.
-		const kept = app.rooms.kept.bind(app.rooms);
-		const { promise: keeping, resolve: onKeeping } = Promise.withResolvers<void>();
-		const { promise: gate, resolve: release } = Promise.withResolvers<void>();
-		const held = vi.spyOn(app.rooms, 'kept').mockImplementationOnce(async (room) => {
-			onKeeping();
-			await gate;
-			return kept(room);
-		});
+		const keeping = holdNextCall(app.rooms, 'kept');
 		const socket = connect({ cookie: mediatorCookie });
 		const arrived: string[] = [];
 		socket.onAny((event: string) => arrived.push(event));
@@ -105,14 +99,14 @@ describe('joining', () => {
 			arrived.push('reply');
 			onAnswer(reply.data);
 		});
-		await keeping;
+		await keeping.reached;
 
 		// Meanwhile the applicant arrives in the lobby, which the mediator is told of.
 		const applicant = await enter(connect, session.applicant.cookie, sessionId);
-		release();
+		keeping.release();
 		const snapshot = await answered;
 		await sync(socket);
-		held.mockRestore();
+		keeping.spy.mockRestore();
 
 		// The snapshot was taken before the applicant came; the fact that says so follows it, so the
 		// mediator's page, which takes the snapshot whole, still learns of them.

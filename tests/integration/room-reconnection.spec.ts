@@ -5,7 +5,18 @@
 
 import { describe, expect, vi } from 'vitest';
 import { ask } from '../../src/lib/realtime/command-client.ts';
-import { admit, dumpOf, enter, jointRoom, nextFact, produce, seen, sync, test } from '../support/room-peers.ts';
+import {
+	admit,
+	dumpOf,
+	enter,
+	holdNextCall,
+	jointRoom,
+	nextFact,
+	produce,
+	seen,
+	sync,
+	test
+} from '../support/room-peers.ts';
 import { codeOf, connected, replyOf, untyped } from '../support/socket-client.ts';
 
 describe('reconnection', () => {
@@ -107,22 +118,15 @@ describe('reconnection', () => {
 		const socket = connect({ cookie: session.applicant.cookie });
 		await connected(socket);
 		// The join is held once checked against the database, as a slow database or room start would hold it.
-		const open = app.rooms.open.bind(app.rooms);
-		const { promise: checked, resolve: onChecked } = Promise.withResolvers<void>();
-		const { promise: gate, resolve: release } = Promise.withResolvers<void>();
-		const opening = vi.spyOn(app.rooms, 'open').mockImplementation(async (id) => {
-			onChecked();
-			await gate;
-			return open(id);
-		});
+		const opening = holdNextCall(app.rooms, 'open');
 
 		untyped(socket).emit('room:join', { sessionId }, () => {});
-		await checked;
+		await opening.reached;
 		socket.disconnect();
 		await vi.waitFor(() => expect(app.realtime.status().connections).toBe(1));
-		release();
-		await opening.mock.results[0].value;
-		opening.mockRestore();
+		opening.release();
+		await opening.spy.mock.results[0].value;
+		opening.spy.mockRestore();
 		await sync(mediator);
 
 		// Nobody is left in the room for a connection that is gone, and the others were not told of one.

@@ -5,6 +5,7 @@
  * lets consume what. Peer ids are session participant ids; mediators start in the joint space,
  * everyone else in the lobby.
  */
+import { vi } from 'vitest';
 import type { App } from '#server/app.ts';
 import type { MediaSource, RoomSnapshot, ServerToClientEvents } from '#shared/realtime-events.ts';
 import { ask } from '../../src/lib/realtime/command-client.ts';
@@ -55,6 +56,22 @@ export const test = socketTest
 
 // ---------------------------------------------------------------------------------------------
 // Talking to the server.
+
+/**
+ * Holds the next call of one of the app's async methods where it starts, as a slow database or
+ * room start would: `reached` resolves once it is called, and it goes on when `release` is called.
+ */
+export function holdNextCall<K extends 'open' | 'kept'>(rooms: App['rooms'], method: K) {
+	const original = rooms[method].bind(rooms) as (...args: unknown[]) => Promise<unknown>;
+	const { promise: reached, resolve: onReached } = Promise.withResolvers<void>();
+	const { promise: gate, resolve: release } = Promise.withResolvers<void>();
+	const spy = vi.spyOn(rooms, method as 'open').mockImplementationOnce(async (...args) => {
+		onReached();
+		await gate;
+		return (await original(...args)) as Awaited<ReturnType<App['rooms']['open']>>;
+	});
+	return { reached, release, spy };
+}
 
 /** The next fact of this kind (that passes `test`), or a rejection after 5 s. */
 export function nextFact<E extends FactName>(
