@@ -61,8 +61,8 @@ export async function createApp(config: Config, options: { log?: Logger; databas
 	};
 	services.insight.start();
 	const realtime = new Realtime(services);
-	if (config.redisUrl) await realtime.joinCluster(config.redisUrl);
 	subscribe(services.events, realtime, services.insight);
+	if (config.redisUrl) await realtime.joinCluster(config.redisUrl);
 	return { ...services, realtime };
 }
 

@@ -17,7 +17,7 @@ export type DomainEventMap = {
 	'session.ended': { caseId: string; sessionId: string };
 	/** Filed, or moved along its lifecycle. */
 	'case.changed': { caseId: string };
-	/** The case's agreement is sealed and the case resolved. */
+	/** The case's agreement is sealed, which resolves a case still in mediation. */
 	'agreement.sealed': { caseId: string; sealedAgreementId: string };
 };
 
