@@ -103,7 +103,10 @@ export class RoomConnections implements RoomRelay {
 	}
 
 	tellChat(room: Room, peerIds: string[], message: ChatMessage): void {
-		for (const peerId of peerIds) this.socketOf(room, peerId)?.emit('room:chat', message);
+		for (const peerId of peerIds) {
+			const socket = this.socketOf(room, peerId);
+			if (socket) this.#tell(socket, () => socket.emit('room:chat', message));
+		}
 	}
 
 	/** Forgets the socket's membership; returns it if the socket was still the peer's connection. */
