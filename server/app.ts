@@ -5,7 +5,7 @@ import { DomainEvents } from './events/domain-events.ts';
 import { AddressThrottle } from './auth/address-throttle.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
 import { DraftStore } from './agreements/draft-store.ts';
-import { AgreementSealer } from './signing/agreement-sealer.ts';
+import { DocumentSealer } from './signing/document-sealer.ts';
 import { Insight } from './insight/insight.ts';
 import { RoomRegistry } from './media/room-registry.ts';
 import { Realtime } from './realtime/realtime.ts';
@@ -30,7 +30,7 @@ export type App = {
 	readonly drafts: DraftStore;
 	readonly insight: Insight;
 	/** Builds and seals agreement PDFs on a worker thread of its own. */
-	readonly sealer: AgreementSealer;
+	readonly sealer: DocumentSealer;
 	/** What the services did, for the transports and the statistics to act on. */
 	readonly events: DomainEvents;
 	readonly realtime: Realtime;
@@ -56,7 +56,7 @@ export async function createApp(config: Config, options: { log?: Logger; databas
 		rooms: new RoomRegistry(config.media, log, new RoomPlaces(database.db, log)),
 		drafts: new DraftStore(database, log),
 		insight: new Insight(database.db, log),
-		sealer: new AgreementSealer({ log }),
+		sealer: new DocumentSealer({ log }),
 		events: new DomainEvents(log)
 	};
 	services.insight.start();

@@ -28,6 +28,7 @@ import {
 	PARTY_SIDES,
 	REFERRAL_TARGETS
 } from '#shared/cases.ts';
+import { DOCUMENT_KINDS } from '#shared/documents.ts';
 import { COMMITTEE_POSITIONS, ORG_KINDS } from '#shared/orgs.ts';
 import { ROLES } from '#shared/roles.ts';
 import { PARTICIPANT_ROLES, SESSION_KINDS, SESSION_STATUSES } from '#shared/sessions.ts';
@@ -848,4 +849,35 @@ export const sealedAgreements = pgTable(
 		supersededAt: timestamp('superseded_at', { withTimezone: true })
 	},
 	(t) => [index('sealed_agreements_case_idx').on(t.caseId)]
+);
+
+export const documentKind = pgEnum('document_kind', DOCUMENT_KINDS);
+
+/**
+ * The case file's other documents of record, sealed as the agreement is (`DOCUMENT_KINDS`). A
+ * newer document of the same kind, case and session supersedes the one before; none is deleted.
+ */
+export const sealedDocuments = pgTable(
+	'sealed_documents',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		caseId: uuid('case_id')
+			.notNull()
+			.references(() => cases.id),
+		kind: documentKind('kind').notNull(),
+		/** The session a mediation record is of; null for documents of the whole case. */
+		sessionId: uuid('session_id').references(() => mediationSessions.id),
+		pdf: bytea('pdf').notNull(),
+		/** SHA-256 of the PDF file, lower-case hex: what the verification page looks up. */
+		sha256: text('sha256').notNull().unique(),
+		/** SHA-256 of the document's text as printed. */
+		textSha256: text('text_sha256').notNull(),
+		sealKeyId: uuid('seal_key_id')
+			.notNull()
+			.references(() => sealKeys.id),
+		pages: integer('pages').notNull(),
+		sealedAt: timestamp('sealed_at', { withTimezone: true }).notNull(),
+		supersededAt: timestamp('superseded_at', { withTimezone: true })
+	},
+	(t) => [index('sealed_documents_case_idx').on(t.caseId, t.kind)]
 );

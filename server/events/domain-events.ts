@@ -1,3 +1,4 @@
+import type { DocumentKind } from '#shared/documents.ts';
 import type { SessionKind } from '#shared/sessions.ts';
 import type { Logger } from '../log.ts';
 
@@ -19,6 +20,8 @@ export type DomainEventMap = {
 	'case.changed': { caseId: string };
 	/** The case's agreement is sealed, which resolves a case still in mediation. */
 	'agreement.sealed': { caseId: string; sealedAgreementId: string };
+	/** Another document of the case's file is sealed (`DOCUMENT_KINDS`). */
+	'document.sealed': { caseId: string; documentId: string; kind: DocumentKind };
 };
 
 export type DomainEventName = keyof DomainEventMap;

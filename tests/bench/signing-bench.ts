@@ -1,11 +1,11 @@
 /**
  * Building and sealing an agreement: time and size of a three-page agreement with about 800
- * distinct hanzi, through the real path (AgreementSealer's worker thread: layout, HarfBuzz subset,
+ * distinct hanzi, through the real path (DocumentSealer's worker thread: layout, HarfBuzz subset,
  * PAdES seal), against the same document with the whole CJK font embedded, in the same run.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { AgreementSealer } from '#server/signing/agreement-sealer.ts';
-import type { FontEmbedding } from '#server/signing/pdf/build-agreement-pdf.ts';
+import { DocumentSealer } from '#server/signing/document-sealer.ts';
+import type { FontEmbedding } from '#server/signing/pdf/build-document-pdf.ts';
 import { createSealKey } from '#server/signing/seal-keys/create-seal-key.ts';
 import { readPdfSeal } from '#server/signing/verification/read-pdf-seal.ts';
 import { createLogger } from '#server/log.ts';
@@ -66,18 +66,18 @@ async function loopDelayDuring<T>(work: () => Promise<T>): Promise<{ result: T; 
 }
 
 async function round(
-	sealer: AgreementSealer,
+	sealer: DocumentSealer,
 	embedding: FontEmbedding,
 	key: ReturnType<typeof createSealKey>
 ): Promise<Round> {
 	const input = agreementInput(withParagraphs(benchParagraphs()));
-	for (let run = 0; run < WARM_UP; run++) await sealer.sealAgreement(input, key, { embedding });
+	for (let run = 0; run < WARM_UP; run++) await sealer.seal(input, key, { embedding });
 	const times: number[] = [];
 	const { result: last, loopDelay } = await loopDelayDuring(async () => {
-		let sealed: Awaited<ReturnType<AgreementSealer['sealAgreement']>> | undefined;
+		let sealed: Awaited<ReturnType<DocumentSealer['seal']>> | undefined;
 		for (let run = 0; run < RUNS; run++) {
 			const start = performance.now();
-			sealed = await sealer.sealAgreement(input, key, { embedding });
+			sealed = await sealer.seal(input, key, { embedding });
 			times.push(performance.now() - start);
 		}
 		return sealed;
@@ -93,7 +93,7 @@ export async function benchSigning(): Promise<string> {
 	const text = agreementText(benchParagraphs());
 	const distinct = hanziOf(text).size;
 	const key = createSealKey({ organisation: '青山镇人民调解委员会', passphrase: SEAL_PASSPHRASE });
-	const sealer = new AgreementSealer({ log: createLogger({ logLevel: 'warn' }) });
+	const sealer = new DocumentSealer({ log: createLogger({ logLevel: 'warn' }) });
 	const idle = (await loopDelayDuring(() => new Promise((resolve) => setTimeout(resolve, IDLE_MS)))).loopDelay;
 	let rounds: Round[];
 	try {
@@ -136,7 +136,7 @@ export async function benchSigning(): Promise<string> {
 	return [
 		'Reproduce: `npm run bench -- --only signing` (the fonts come with `npm install`).',
 		`The agreement: three parties signing, ${distinct} distinct hanzi (the sample agreement's own, then every fourth character of GB 2312 level 1 not among them, each once, in numbered clauses) with the template's title and headings, signatures on its signature lines, the committee's seal and the signing certificate with QR code. ` +
-			`Each call goes through \`AgreementSealer.sealAgreement\`: structured clone to the worker thread, layout with pdf-lib, the fonts (Noto Serif SC regular and bold) cut by HarfBuzz (subset-font), PAdES seal (ETSI.CAdES.detached, RSA-2048), and back; ` +
+			`Each call goes through \`DocumentSealer.sealDocument\`: structured clone to the worker thread, layout with pdf-lib, the fonts (Noto Serif SC regular and bold) cut by HarfBuzz (subset-font), PAdES seal (ETSI.CAdES.detached, RSA-2048), and back; ` +
 			`${WARM_UP} uncounted calls first, then ${RUNS} one after another. The reference builds the same document with the whole Noto Serif SC faces embedded, on the same worker. ` +
 			`_Main loop delay_: how long the calling thread's event loop waited during the counted calls, what a live room on it would feel; idle, over ${IDLE_MS / 1000} s before the first call, it was p99 ${ms(idle.p99)} ms, max ${ms(idle.max)} ms (the machine is shared: the load average is given above).`,
 		table

@@ -3,9 +3,9 @@ import { DEFAULT_AGREEMENT_TEMPLATE } from '#server/agreements/default-template.
 import { fillTemplate } from '#server/agreements/fill-template.ts';
 import QRCode from 'qrcode';
 import { describe, expect, it } from 'vitest';
-import { buildAgreementPdf, PAGE } from '#server/signing/pdf/build-agreement-pdf.ts';
+import { buildDocumentPdf, PAGE } from '#server/signing/pdf/build-document-pdf.ts';
 import { createSealKey } from '#server/signing/seal-keys/create-seal-key.ts';
-import { sealAgreement } from '#server/signing/seal-agreement.ts';
+import { sealDocument } from '#server/signing/seal-document.ts';
 import { CLOSING_PUNCTUATION, OPENING_PUNCTUATION } from '#server/signing/pdf/break-lines.ts';
 import { drawQrCode } from '#server/signing/pdf/draw-qr-code.ts';
 import { REPLACEMENT_CHARACTER } from '#server/signing/pdf/font-runs.ts';
@@ -80,7 +80,7 @@ async function expectInsideMargins(pdf: Uint8Array, pages: number): Promise<Word
 describe('the agreement PDF', () => {
 	it('embeds the fonts as subsets and gives the text back unchanged, digits and Latin included', async () => {
 		const input = agreementInput();
-		const { pdf, pages, replacedCharacters } = await buildAgreementPdf(input);
+		const { pdf, pages, replacedCharacters } = await buildDocumentPdf(input);
 		expect(replacedCharacters).toEqual([]);
 		expect(pages).toBe(await pdfinfoPages(pdf));
 
@@ -108,13 +108,13 @@ describe('the agreement PDF', () => {
 
 	it('leaves fonts that pdffonts, pdftotext and pdfsig read without a warning', async () => {
 		const seal = createSealKey({ organisation: '青山镇人民调解委员会', passphrase: SEAL_PASSPHRASE });
-		const { pdf } = await sealAgreement(agreementInput(withParagraphs(['祖宅所在地名为𠀀村。'])), seal);
+		const { pdf } = await sealDocument(agreementInput(withParagraphs(['祖宅所在地名为𠀀村。'])), seal);
 		expect(await popplerWarnings(pdf)).toEqual({ pdffonts: '', pdftotext: '', pdfsig: '' });
 	});
 
 	it('prints the document once, as its template has it: one header, no second list of parties', async () => {
 		const input = agreementInput();
-		const { pdf } = await buildAgreementPdf(input);
+		const { pdf } = await buildDocumentPdf(input);
 		const first = textLines(await pdftotext(pdf, { page: 1 }));
 		expect(first.slice(0, 3)).toEqual(['人民调解协议书', '编号：2026-QSZ-000123', '当事人']);
 		const all = textLines(await pdftotext(pdf));
@@ -124,7 +124,7 @@ describe('the agreement PDF', () => {
 	});
 
 	it('sets headings from the document: the title and headings bold and larger, a paragraph that looks short stays body text', async () => {
-		const { pdf } = await buildAgreementPdf(agreementInput());
+		const { pdf } = await buildDocumentPdf(agreementInput());
 		const { words } = await pdfWords(pdf);
 		const height = (text: string) => {
 			const word = words.find((candidate) => candidate.text === text);
@@ -140,7 +140,7 @@ describe('the agreement PDF', () => {
 
 	it('signs on the template’s signature lines, each with its date, and seals over the committee and the date', async () => {
 		const input = agreementInput();
-		const { pdf, pages } = await buildAgreementPdf(input);
+		const { pdf, pages } = await buildDocumentPdf(input);
 		const lines = layoutLines(await pdftotext(pdf, { layout: true }));
 		expect(lines.filter((line) => line.includes('（签名）'))).toEqual([
 			'申请人（签名）： 2026年11月29日',
@@ -180,7 +180,7 @@ describe('the agreement PDF', () => {
 		);
 		const [applicant, respondent, mediator] = agreementInput().signers;
 		const expert = { ...mediator, name: '赵六', role: '法律顾问', signedAt: new Date('2026-11-30T02:00:00Z') };
-		const { pdf, pages } = await buildAgreementPdf(
+		const { pdf, pages } = await buildDocumentPdf(
 			agreementInput({ ...documentInput(doc), signers: [applicant, respondent, mediator, expert] })
 		);
 		const lines = layoutLines(await pdftotext(pdf, { layout: true }));
@@ -201,7 +201,7 @@ describe('the agreement PDF', () => {
 
 	it('prints the certificate page last, with every signer', async () => {
 		const input = agreementInput();
-		const { pdf, pages } = await buildAgreementPdf(input);
+		const { pdf, pages } = await buildDocumentPdf(input);
 		const first = await pdftotext(pdf, { page: 1 });
 		expect(squeeze(first)).toContain(`第1页/共${pages}页`);
 
@@ -219,7 +219,7 @@ describe('the agreement PDF', () => {
 	});
 
 	it('prints English labels for an English agreement', async () => {
-		const { pdf, pages } = await buildAgreementPdf(agreementInput({ language: 'en' }));
+		const { pdf, pages } = await buildDocumentPdf(agreementInput({ language: 'en' }));
 		expect(layoutLines(await pdftotext(pdf, { layout: true }))).toContain('申请人（签名）： 29 November 2026');
 		const text = (await pdftotext(pdf)).replace(/\s+/g, ' ');
 		expect(text).toContain('Signing certificate');
@@ -228,8 +228,8 @@ describe('the agreement PDF', () => {
 
 	it('renders the subset with the same ink as the full font, page by page, within 1%', async () => {
 		const input = agreementInput();
-		const subset = await buildAgreementPdf(input);
-		const full = await buildAgreementPdf(input, { embedding: 'full' });
+		const subset = await buildDocumentPdf(input);
+		const full = await buildDocumentPdf(input, { embedding: 'full' });
 		expect((await pdffonts(full.pdf))[0]).toMatchObject({ embedded: true, subset: false });
 		expect(full.pdf.byteLength).toBeGreaterThan(subset.pdf.byteLength * 20);
 		const [subsetInk, fullInk] = await Promise.all([inkPerPage(subset.pdf), inkPerPage(full.pdf)]);
@@ -242,7 +242,7 @@ describe('the agreement PDF', () => {
 	}, 120_000);
 
 	it('draws rare characters with the fallback font and replaces, visibly and reported, those no font has', async () => {
-		const { pdf, replacedCharacters } = await buildAgreementPdf(
+		const { pdf, replacedCharacters } = await buildDocumentPdf(
 			agreementInput(withParagraphs(['祖宅所在地名为𠀀村，户主姓𪚥，签字时附😀表情。']))
 		);
 		expect(replacedCharacters).toEqual(['😀']);
@@ -260,7 +260,7 @@ describe('the agreement PDF', () => {
 
 	it('paginates a long agreement cleanly: numbered pages, text inside the margins, no heading left at a page bottom', async () => {
 		const { text, input } = longAgreement(16);
-		const { pdf, pages } = await buildAgreementPdf(input);
+		const { pdf, pages } = await buildDocumentPdf(input);
 		expect(pages).toBeGreaterThanOrEqual(10);
 		expect(await pdfinfoPages(pdf)).toBe(pages);
 
@@ -292,7 +292,7 @@ describe('the agreement PDF', () => {
 			date: '2026年12月6日'
 		});
 		const input = agreementInput({ ...documentInput(doc), committee: '东村人民调解委员会' });
-		const { pdf, pages } = await buildAgreementPdf(input);
+		const { pdf, pages } = await buildDocumentPdf(input);
 		const headings = new Set(input.blocks.filter((block) => block.heading).map((block) => block.text));
 		const words = await expectInsideMargins(pdf, pages);
 		for (let page = 1; page <= pages; page++) {
@@ -317,7 +317,7 @@ describe('the agreement PDF', () => {
 		const doc = agreementDocument(Array.from({ length: 50 }, (_, index) => `${long('张', 98)}${index}`));
 		doc.content = [heading(1, title), ...doc.content!.slice(1, -2), paragraph(`${committee}（印章）`)];
 		const input = agreementInput({ title, committee, ...documentInput(doc), signers });
-		const { pdf, pages } = await buildAgreementPdf(input);
+		const { pdf, pages } = await buildDocumentPdf(input);
 		await expectInsideMargins(pdf, pages);
 		const text = squeeze(await pdftotext(pdf));
 		for (const { name } of signers) expect(text).toContain(name);
@@ -342,7 +342,7 @@ describe('the agreement PDF', () => {
 	});
 
 	it('breaks lines by the Chinese rules: no line starts with closing or ends with opening punctuation', async () => {
-		const { pdf } = await buildAgreementPdf(longAgreement(3).input);
+		const { pdf } = await buildDocumentPdf(longAgreement(3).input);
 		const lines = textLines(await pdftotext(pdf));
 		expect(lines.length).toBeGreaterThan(40);
 		for (const line of lines) {
@@ -354,25 +354,25 @@ describe('the agreement PDF', () => {
 	});
 
 	it('refuses bad input with field codes', async () => {
-		await expect(buildAgreementPdf(agreementInput({ textSha256: 'abc' }))).rejects.toMatchObject({
+		await expect(buildDocumentPdf(agreementInput({ textSha256: 'abc' }))).rejects.toMatchObject({
 			code: 'VALIDATION',
 			fields: { textSha256: expect.any(Array) }
 		});
 		const [signer] = agreementInput().signers;
 		const notPng = { ...signer, signature: new TextEncoder().encode('<svg/>') };
-		await expect(buildAgreementPdf(agreementInput({ signers: [notPng] }))).rejects.toMatchObject({
+		await expect(buildDocumentPdf(agreementInput({ signers: [notPng] }))).rejects.toMatchObject({
 			code: 'VALIDATION',
 			fields: { 'signers.0.signature': ['file_type'] }
 		});
 		const brokenPng = { ...signer, signature: signer.signature.slice(0, 40) };
-		await expect(buildAgreementPdf(agreementInput({ signers: [brokenPng] }))).rejects.toMatchObject({
+		await expect(buildDocumentPdf(agreementInput({ signers: [brokenPng] }))).rejects.toMatchObject({
 			code: 'VALIDATION',
 			fields: { 'signers.0.signature': ['file_type'] }
 		});
-		await expect(buildAgreementPdf(agreementInput({ verificationUrl: 'javascript:alert(1)' }))).rejects.toMatchObject({
+		await expect(buildDocumentPdf(agreementInput({ verificationUrl: 'javascript:alert(1)' }))).rejects.toMatchObject({
 			code: 'VALIDATION'
 		});
-		await expect(buildAgreementPdf({ ...agreementInput(), timeZone: 'Mars/Olympus' })).rejects.toMatchObject({
+		await expect(buildDocumentPdf({ ...agreementInput(), timeZone: 'Mars/Olympus' })).rejects.toMatchObject({
 			code: 'VALIDATION'
 		});
 	});

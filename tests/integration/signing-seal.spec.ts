@@ -1,6 +1,6 @@
 import forge from 'node-forge';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildAgreementPdf } from '#server/signing/pdf/build-agreement-pdf.ts';
+import { buildDocumentPdf } from '#server/signing/pdf/build-document-pdf.ts';
 import { createSealKey } from '#server/signing/seal-keys/create-seal-key.ts';
 import { importSealKey } from '#server/signing/seal-keys/import-seal-key.ts';
 import { readPdfSeal } from '#server/signing/verification/read-pdf-seal.ts';
@@ -108,7 +108,7 @@ describe('the PAdES seal', () => {
 	const signingTime = new Date();
 	beforeAll(async () => {
 		seal = createSealKey({ organisation: COMMITTEE, passphrase: SEAL_PASSPHRASE });
-		const { pdf } = await buildAgreementPdf(agreementInput());
+		const { pdf } = await buildDocumentPdf(agreementInput());
 		sealed = await sealPdf(pdf, seal, {
 			name: COMMITTEE,
 			location: '青山镇 (东村)',
@@ -184,7 +184,7 @@ describe('the PAdES seal', () => {
 	});
 
 	it('tells a PDF without a seal and a file that is no PDF from a broken seal', async () => {
-		const { pdf } = await buildAgreementPdf(agreementInput());
+		const { pdf } = await buildDocumentPdf(agreementInput());
 		expect(() => readPdfSeal(pdf)).toThrow(expect.objectContaining({ fields: { file: ['not_sealed'] } }));
 		expect(() => readPdfSeal(new TextEncoder().encode('hello'))).toThrow(
 			expect.objectContaining({ fields: { file: ['file_type'] } })

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AgreementSealer } from '#server/signing/agreement-sealer.ts';
+import { DocumentSealer } from '#server/signing/document-sealer.ts';
 import { createSealKey } from '#server/signing/seal-keys/create-seal-key.ts';
 import { readPdfSeal } from '#server/signing/verification/read-pdf-seal.ts';
 import { agreementInput, SEAL_PASSPHRASE, sha256, withParagraphs } from '../support/signing-samples.ts';
@@ -22,13 +22,13 @@ const seal = createSealKey({ organisation: '青山镇人民调解委员会', pas
 
 describe('sealing on the worker thread', () => {
 	const { log, lines } = capturingLogger();
-	const sealer = new AgreementSealer({ log });
+	const sealer = new DocumentSealer({ log });
 	afterAll(() => sealer.close());
 
 	it('builds and seals the agreement off the event loop, which keeps turning meanwhile', async () => {
 		let ticks = 0;
 		const timer = setInterval(() => ticks++, 5);
-		const sealed = await sealer.sealAgreement(agreementInput(), seal);
+		const sealed = await sealer.seal(agreementInput(), seal);
 		clearInterval(timer);
 		expect(ticks).toBeGreaterThan(2);
 		expect(sealed.sha256).toBe(sha256(sealed.pdf));
@@ -43,32 +43,30 @@ describe('sealing on the worker thread', () => {
 
 	it('runs calls made together one after another, each getting its own agreement', async () => {
 		const numbers = ['2026-QSZ-000201', '2026-QSZ-000202', '2026-QSZ-000203'];
-		const results = await Promise.all(
-			numbers.map((caseNumber) => sealer.sealAgreement(agreementInput({ caseNumber }), seal))
-		);
+		const results = await Promise.all(numbers.map((caseNumber) => sealer.seal(agreementInput({ caseNumber }), seal)));
 		expect(new Set(results.map((result) => result.sha256)).size).toBe(3);
 		for (const result of results) expect(readPdfSeal(result.pdf).intact).toBe(true);
 	});
 
 	it('rejects bad input and a wrong passphrase with field codes, and goes on working', async () => {
-		await expect(sealer.sealAgreement(agreementInput({ signers: [] }), seal)).rejects.toMatchObject({
+		await expect(sealer.seal(agreementInput({ signers: [] }), seal)).rejects.toMatchObject({
 			code: 'VALIDATION',
 			fields: { signers: expect.any(Array) }
 		});
-		await expect(sealer.sealAgreement(agreementInput(), { ...seal, passphrase: 'not it' })).rejects.toMatchObject({
+		await expect(sealer.seal(agreementInput(), { ...seal, passphrase: 'not it' })).rejects.toMatchObject({
 			code: 'VALIDATION',
 			fields: { passphrase: ['wrong_passphrase'] }
 		});
 		const notCloneable = { ...agreementInput(), title: (() => '标题') as unknown as string };
-		await expect(sealer.sealAgreement(notCloneable, seal)).rejects.toMatchObject({
+		await expect(sealer.seal(notCloneable, seal)).rejects.toMatchObject({
 			code: 'VALIDATION',
 			fields: { input: ['not_cloneable'] }
 		});
-		expect((await sealer.sealAgreement(agreementInput(), seal)).pages).toBe(3);
+		expect((await sealer.seal(agreementInput(), seal)).pages).toBe(3);
 	});
 
 	it('reports and logs the characters no font has', async () => {
-		const sealed = await sealer.sealAgreement(agreementInput(withParagraphs(['附言：😀'])), seal);
+		const sealed = await sealer.seal(agreementInput(withParagraphs(['附言：😀'])), seal);
 		expect(sealed.replacedCharacters).toEqual(['😀']);
 		expect(lines).toContainEqual(
 			expect.objectContaining({ level: 40, caseNumber: '2026-QSZ-000123', characters: ['😀'] })
@@ -78,11 +76,11 @@ describe('sealing on the worker thread', () => {
 
 describe('closing the sealer', () => {
 	it('rejects the job in progress and every later one, and may be called twice', async () => {
-		const sealer = new AgreementSealer({ log: capturingLogger().log });
-		const running = sealer.sealAgreement(agreementInput(), seal);
+		const sealer = new DocumentSealer({ log: capturingLogger().log });
+		const running = sealer.seal(agreementInput(), seal);
 		await sealer.close();
 		await expect(running).rejects.toMatchObject({ code: 'INTERNAL' });
-		await expect(sealer.sealAgreement(agreementInput(), seal)).rejects.toMatchObject({ code: 'INTERNAL' });
+		await expect(sealer.seal(agreementInput(), seal)).rejects.toMatchObject({ code: 'INTERNAL' });
 		await sealer.close();
 	});
 });

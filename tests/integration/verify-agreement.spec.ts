@@ -1,13 +1,9 @@
 import { describe, expect } from 'vitest';
 import type { App } from '#server/app.ts';
 import { createSealKey } from '#server/signing/seal-keys/create-seal-key.ts';
-import { sealAgreement } from '#server/signing/seal-agreement.ts';
+import { sealDocument } from '#server/signing/seal-document.ts';
 import { sealKeyFor } from '#server/signing/seal-keys/seal-key-for.ts';
-import {
-	verifyAgreementId,
-	verifyPdfFile,
-	verifySha256
-} from '#server/signing/verification/verify-sealed-agreement.ts';
+import { verifyAgreementId, verifyPdfFile, verifySha256 } from '#server/signing/verification/verify-sealed-document.ts';
 import { VERIFY_MAX_BYTES, type Verification } from '#shared/verification.ts';
 import { pdf as unsealedPdf } from '../support/evidence-samples.ts';
 import { recordSealedAgreement } from '../support/sealed-agreement.ts';
@@ -74,6 +70,7 @@ describe('verifying an uploaded PDF', () => {
 
 		expect(verification).toEqual({
 			status: 'authentic',
+			kind: 'agreement',
 			sha256: agreement.sha256,
 			organisation: TOWN_COMMITTEE,
 			commonName: TOWN_COMMITTEE,
@@ -134,12 +131,13 @@ describe('verifying an uploaded PDF', () => {
 	}) => {
 		const seal = await sealKeyFor(app.db, town.townId);
 		const sealedAt = sealTime();
-		const sealed = await sealAgreement(agreementInput(), seal.key, { now: sealedAt });
+		const sealed = await sealDocument(agreementInput(), seal.key, { now: sealedAt });
 
 		const verification = await verifyBytes(app, sealed.pdf);
 
 		expect(verification).toEqual({
 			status: 'unrecorded',
+			kind: null,
 			sha256: sealed.sha256,
 			organisation: TOWN_COMMITTEE,
 			commonName: TOWN_COMMITTEE,
@@ -153,7 +151,7 @@ describe('verifying an uploaded PDF', () => {
 
 	test('an intact seal by a certificate that is not ours is unknown', async ({ app }) => {
 		const foreign = createSealKey({ organisation: '别处调解委员会', passphrase: 'a foreign passphrase' });
-		const sealed = await sealAgreement(agreementInput(), foreign);
+		const sealed = await sealDocument(agreementInput(), foreign);
 
 		expect(await verifyBytes(app, sealed.pdf)).toMatchObject({ status: 'unknown', organisation: null });
 	});
@@ -180,6 +178,7 @@ describe('verifying a SHA-256 or the QR code of an agreement', () => {
 		const agreement = await recordSealedAgreement(app, town.admin);
 		const expected = {
 			status: 'authentic',
+			kind: 'agreement',
 			sha256: agreement.sha256,
 			organisation: TOWN_COMMITTEE,
 			pages: agreement.pages
@@ -212,6 +211,7 @@ describe('the JSON answer of /verify', () => {
 		const agreement = await recordSealedAgreement(app, town.admin, { sealedAt });
 		const expected = {
 			status: 'authentic',
+			kind: 'agreement',
 			sha256: agreement.sha256,
 			organisation: TOWN_COMMITTEE,
 			commonName: TOWN_COMMITTEE,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { JSONContent } from '@tiptap/core';
 import QRCode from 'qrcode';
-import type { AgreementPdfInput } from '#server/signing/pdf/agreement-pdf-input.ts';
+import type { DocumentPdfInput } from '#server/signing/pdf/document-pdf-input.ts';
 import { agreementBlocks, canonicalText } from '#shared/agreement.ts';
 
 /** Agreements, signatures and seals for the signing specs and the signing benchmark. */
@@ -104,7 +104,7 @@ export const documentInput = (doc: JSONContent) => ({
 export const withParagraphs = (extra: (string | JSONContent)[]) => documentInput(agreementDocument(extra));
 
 /** An agreement ready to print: two parties and a mediator signing. */
-export function agreementInput(overrides: Partial<AgreementPdfInput> = {}): AgreementPdfInput {
+export function agreementInput(overrides: Partial<DocumentPdfInput> = {}): DocumentPdfInput {
 	const text = agreementText();
 	return {
 		language: 'zh-CN',

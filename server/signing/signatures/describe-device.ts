@@ -1,6 +1,6 @@
-import type { AgreementLanguage } from '../pdf/agreement-pdf-input.ts';
+import type { DocumentLanguage } from '../pdf/document-pdf-input.ts';
 
-type Known = { pattern: RegExp; name: Record<AgreementLanguage, string> };
+type Known = { pattern: RegExp; name: Record<DocumentLanguage, string> };
 const named = (pattern: RegExp, zh: string, en = zh): Known => ({ pattern, name: { 'zh-CN': zh, en } });
 
 /**
@@ -42,7 +42,7 @@ const SYSTEMS: readonly Known[] = [
  * the lists above only, never the header's own words, which the signer's client chose. Empty
  * when nothing is recognised; the full header stays in the case's audit log.
  */
-export function describeDevice(userAgent: string | null, language: AgreementLanguage): string {
+export function describeDevice(userAgent: string | null, language: DocumentLanguage): string {
 	if (!userAgent) return '';
 	return [BROWSERS, SYSTEMS]
 		.map((known) => known.find(({ pattern }) => pattern.test(userAgent))?.name[language])

@@ -19,15 +19,15 @@ import {
 } from '../../db/schema.ts';
 import type { DomainEvents } from '../../events/domain-events.ts';
 import { readPublicOrigin } from '../../setup/read-public-origin.ts';
-import type { AgreementSealer } from '../agreement-sealer.ts';
-import { agreementLabels } from '../pdf/agreement-labels.ts';
-import type { AgreementLanguage } from '../pdf/agreement-pdf-input.ts';
+import type { DocumentSealer } from '../document-sealer.ts';
+import { documentLabels } from '../pdf/document-labels.ts';
+import type { DocumentLanguage } from '../pdf/document-pdf-input.ts';
 import { sealKeyFor } from '../seal-keys/seal-key-for.ts';
 import { describeDevice } from './describe-device.ts';
 import { describeSigning } from './describe-signing.ts';
 
 /** The agreement is printed in Chinese, as the committee's records are. */
-const LANGUAGE: AgreementLanguage = 'zh-CN';
+const LANGUAGE: DocumentLanguage = 'zh-CN';
 
 /** The frozen version's document as the editor holds it, its headings and clauses as written. */
 function frozenBlocks(state: Uint8Array) {
@@ -45,7 +45,7 @@ function frozenBlocks(state: Uint8Array) {
  * configured address, and the browser is named from a fixed list.
  */
 export async function sealCaseAgreement(
-	app: { db: Db; config: Config; sealer: AgreementSealer; events: DomainEvents },
+	app: { db: Db; config: Config; sealer: DocumentSealer; events: DomainEvents },
 	draftId: string,
 	caseId: string
 ): Promise<SealedAgreementView | null> {
@@ -65,15 +65,15 @@ export async function sealCaseAgreement(
 	if (!version?.sha256 || !kase) throw new AppError('CONFLICT');
 	// Signatures in the order the agreement lists its signers.
 	const order = new Map(signing.signers.map((s, i) => [s.key, i]));
-	const labels = agreementLabels(LANGUAGE);
+	const labels = documentLabels(LANGUAGE);
 	const sideOf = new Map(parties.map((p) => [`party:${p.id}`, labels.roles[p.side]]));
 	const id = randomUUID();
 	const seal = await sealKeyFor(app.db, kase.orgNodeId);
 	const origin = await readPublicOrigin(app);
-	const sealed = await app.sealer.sealAgreement(
+	const sealed = await app.sealer.seal(
 		{
 			language: LANGUAGE,
-			title: labels.title,
+			title: labels.titles.agreement,
 			caseNumber: kase.number,
 			committee: kase.committee,
 			blocks: frozenBlocks(version.state),

@@ -7,6 +7,7 @@ import type {
 	PartySide,
 	ReferralTarget
 } from '$lib/shared/cases';
+import type { SealedKind } from '$lib/shared/documents';
 import type { CommitteePosition, OrgKind } from '$lib/shared/orgs';
 import type { Role } from '$lib/shared/roles';
 import type { ChainBreak } from '#server/audit/verify-case-chain.ts';
@@ -102,3 +103,11 @@ export const chainBreakLabel = (reason: ChainBreak): string =>
 		prev_mismatch: m.audit_break_prev_mismatch,
 		hash_mismatch: m.audit_break_hash_mismatch
 	})[reason]();
+
+export const sealedKindLabel = (kind: SealedKind): string =>
+	({
+		agreement: m.document_kind_agreement,
+		acceptance_register: m.document_kind_acceptance_register,
+		mediation_record: m.document_kind_mediation_record,
+		oral_agreement: m.document_kind_oral_agreement
+	})[kind]();

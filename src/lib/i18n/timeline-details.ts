@@ -7,7 +7,8 @@ import {
 	type CaseStatus,
 	type ReferralTarget
 } from '$lib/shared/cases';
-import { caseStatusLabel, channelLabel, referralTargetLabel } from './labels';
+import { DOCUMENT_KINDS, type DocumentKind } from '$lib/shared/documents';
+import { caseStatusLabel, channelLabel, referralTargetLabel, sealedKindLabel } from './labels';
 import { m } from './paraglide/messages';
 import { getLocale } from './paraglide/runtime';
 
@@ -18,6 +19,7 @@ const oneOf =
 const isStatus = oneOf<CaseStatus>(CASE_STATUSES);
 const isChannel = oneOf<CaseChannel>(CASE_CHANNELS);
 const isTarget = oneOf<ReferralTarget>(REFERRAL_TARGETS);
+const isDocumentKind = oneOf<DocumentKind>(DOCUMENT_KINDS);
 const textOf = (value: unknown): string | null => (typeof value === 'string' && value ? value : null);
 
 /**
@@ -59,6 +61,8 @@ export function timelineDetails(
 		lines.push(m.timeline_detail_referral({ target: referralTargetLabel(data.referralTarget) }));
 	const reason = textOf(data.reason);
 	if (reason) lines.push(m.timeline_detail_reason({ reason }));
+	if (event.action === 'document.sealed' && isDocumentKind(data.kind))
+		lines.push(m.timeline_detail_document({ document: sealedKindLabel(data.kind) }));
 	const summary = textOf(data.summary);
 	if (summary) lines.push(m.timeline_detail_summary({ summary }));
 	return lines;

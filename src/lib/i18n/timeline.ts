@@ -37,6 +37,7 @@ export const TIMELINE_SENTENCES: Record<CaseEventType, Sentence> = {
 	'agreement.signed': m.timeline_agreement_signed,
 	'agreement.sign_refused': m.timeline_agreement_sign_refused,
 	'agreement.sealed': m.timeline_agreement_sealed,
+	'document.sealed': m.timeline_document_sealed,
 	'session.invitation_revoked': m.timeline_session_invitation_revoked,
 	'session.invitation_reissued': m.timeline_session_invitation_reissued,
 	'session.joined': m.timeline_session_joined,

@@ -1,17 +1,22 @@
 import { contentDisposition } from '#server/content-disposition.ts';
-import type { currentSealedPdf } from '#server/signing/signatures/download-sealed-agreement.ts';
+import { documentLabels } from '#server/signing/pdf/document-labels.ts';
+import type { SealedKind } from '$lib/shared/documents';
 
-type SealedPdf = NonNullable<Awaited<ReturnType<typeof currentSealedPdf>>>;
+type SealedPdf = { pdf: Uint8Array; sha256: string; caseNumber: string; kind?: SealedKind };
 
-/** A sealed agreement as a download, never cached, with its SHA-256 for whoever checks it. */
+/**
+ * A sealed document (the agreement unless `kind` says otherwise) as a download named after it,
+ * never cached, with its SHA-256 for whoever checks it.
+ */
 export function sealedPdfResponse(sealed: SealedPdf): Response {
+	const kind = sealed.kind ?? 'agreement';
 	return new Response(new Uint8Array(sealed.pdf), {
 		headers: {
 			'content-type': 'application/pdf',
 			'content-disposition': contentDisposition(
 				'attachment',
-				`人民调解协议书-${sealed.caseNumber}.pdf`,
-				`agreement-${sealed.caseNumber}.pdf`
+				`${documentLabels('zh-CN').titles[kind]}-${sealed.caseNumber}.pdf`,
+				`${kind.replaceAll('_', '-')}-${sealed.caseNumber}.pdf`
 			),
 			'cache-control': 'private, no-store',
 			// Some of its addresses (a party's private link) are keys: keep them out of Referer headers.

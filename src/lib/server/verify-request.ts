@@ -1,8 +1,9 @@
 import {
 	verifyAgreementId,
+	verifyDocumentId,
 	verifyPdfFile,
 	verifySha256
-} from '#server/signing/verification/verify-sealed-agreement.ts';
+} from '#server/signing/verification/verify-sealed-document.ts';
 import { AppError } from '$lib/shared/errors';
 import { VERIFY_MAX_BYTES, type Verification } from '$lib/shared/verification';
 import { clientOf } from './form-action';
@@ -12,13 +13,15 @@ type VerifyEvent = { locals: App.Locals; request: Request; getClientAddress(): s
 /** The multipart envelope around the file: boundaries and the form's other fields. */
 const ENVELOPE_BYTES = 64 * 1024;
 
-/** GET /verify with `sha256` or `agreement` (the QR code's link): its answer, or null without either. */
+/** GET /verify with `sha256`, `agreement` or `document` (the QR codes' links): its answer, or null without any. */
 export function verifyQuery(locals: App.Locals, url: URL): Promise<Verification> | null {
 	const { db } = locals.app;
 	const sha256 = url.searchParams.get('sha256');
 	if (sha256 !== null) return verifySha256(db, { sha256 });
 	const agreement = url.searchParams.get('agreement');
 	if (agreement !== null) return verifyAgreementId(db, { agreement });
+	const document = url.searchParams.get('document');
+	if (document !== null) return verifyDocumentId(db, { document });
 	return null;
 }
 

@@ -28,6 +28,7 @@ const RECORDED_EVENTS = [
 	'agreement.signed',
 	'agreement.sign_refused',
 	'agreement.sealed',
+	'document.sealed',
 	'survey.answered'
 ] as const;
 

@@ -221,6 +221,8 @@ export const caseTransitionSchema = z.discriminatedUnion(
 export type CaseTransitionInput = z.output<typeof caseTransitionSchema>;
 
 export const caseIdSchema = z.object({ caseId: id });
+/** A sealed document's address: `/cases/<id>/documents/<documentId>`. */
+export const caseDocumentSchema = z.object({ id, documentId: id });
 
 export const withdrawalSchema = z.object({ reason });
 

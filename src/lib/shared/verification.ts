@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SealedKind } from './documents.ts';
 
 /**
  * What the public verification page says of a PDF, a SHA-256 or a QR code's agreement:
@@ -27,6 +28,8 @@ export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
  */
 export type Verification = {
 	status: VerificationStatus;
+	/** Which document of record it is, when it is in the records. */
+	kind: SealedKind | null;
 	/** SHA-256 of the file (of the uploaded one, or of the recorded one), lower-case hex. */
 	sha256: string | null;
 	/** The seal certificate's organisation (O) and common name (CN). */
@@ -53,3 +56,6 @@ export const sha256QuerySchema = z.object({ sha256 });
 
 /** The agreement's id, from the QR code on its certificate page. */
 export const agreementQuerySchema = z.object({ agreement: z.uuid('invalid') });
+
+/** Another sealed document's id, from the QR code on its certificate page. */
+export const documentQuerySchema = z.object({ document: z.uuid('invalid') });

@@ -9,6 +9,7 @@ import { issuePartyLink } from '#server/cases/issue-party-link.ts';
 import { reassignCase } from '#server/cases/reassign-case.ts';
 import { timelineNames } from '#server/cases/timeline-names.ts';
 import { transitionCase } from '#server/cases/transition-case.ts';
+import { listCaseDocuments } from '#server/documents/list-case-documents.ts';
 import { listCommittees } from '#server/orgs/list-committees.ts';
 import { readPublicOrigin } from '#server/setup/read-public-origin.ts';
 import { acceptConsultation } from '#server/sessions/accept-consultation.ts';
@@ -46,12 +47,13 @@ export const load: PageServerLoad = async (event) => {
 		throw e;
 	}
 	const committeeView = seesAsCommittee(actor);
-	const [chain, names, committees, sessions, sealedAgreement] = await Promise.all([
+	const [chain, names, committees, sessions, sealedAgreement, documents] = await Promise.all([
 		committeeView ? verifyCaseChain(db, caseId) : null,
 		committeeView ? timelineNames(db, detail.timeline) : {},
 		detail.can.route ? listCommittees(db, actor) : [],
 		listCaseSessions(db, actor, caseId),
-		sealedAgreementShownTo(db, caseId, [{ actor }])
+		sealedAgreementShownTo(db, caseId, [{ actor }]),
+		listCaseDocuments(db, caseId)
 	]);
 	return {
 		detail,
@@ -61,7 +63,8 @@ export const load: PageServerLoad = async (event) => {
 		committeeView,
 		mediates: roleHas(actor.role, 'cases:mediate'),
 		sessions,
-		sealedAgreement
+		sealedAgreement,
+		documents
 	};
 };
 

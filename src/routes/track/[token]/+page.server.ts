@@ -3,9 +3,11 @@ import { addTrackedEvidence } from '#server/cases/add-evidence.ts';
 import { answerSurvey, getTrackedSurvey } from '#server/cases/answer-survey.ts';
 import { getTrackedCase } from '#server/cases/track-case.ts';
 import { withdrawApplication } from '#server/cases/withdraw-application.ts';
+import { listCaseDocuments } from '#server/documents/list-case-documents.ts';
 import { listTrackedSessions } from '#server/sessions/list-tracked-sessions.ts';
 import { m } from '$lib/i18n/paraglide/messages';
 import { clientOf, formAction, readForm, readUploadForm } from '$lib/server/form-action';
+import { trackedCaseId } from '$lib/server/tracked-case-id';
 import { AppError } from '$lib/shared/errors';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -18,7 +20,8 @@ export const load: PageServerLoad = async ({ locals, params, setHeaders }) => {
 			listTrackedSessions(locals.app.db, params.token),
 			getTrackedSurvey(locals.app.db, params.token)
 		]);
-		return { tracked, sessions, survey };
+		const documents = await listCaseDocuments(locals.app.db, await trackedCaseId(locals.app.db, params.token));
+		return { tracked, sessions, survey, documents };
 	} catch (e) {
 		if (e instanceof AppError && e.code === 'NOT_FOUND')
 			error(404, { message: m.error_not_found(), code: 'NOT_FOUND' });

@@ -1,14 +1,21 @@
 import { createHash } from 'node:crypto';
-import { eq, type SQL } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { AppError } from '#shared/errors.ts';
-import { agreementQuerySchema, sha256QuerySchema, VERIFY_MAX_BYTES, type Verification } from '#shared/verification.ts';
+import {
+	agreementQuerySchema,
+	documentQuerySchema,
+	sha256QuerySchema,
+	VERIFY_MAX_BYTES,
+	type Verification
+} from '#shared/verification.ts';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
-import { orgNodes, sealedAgreements, sealKeys } from '../../db/schema.ts';
+import { orgNodes, sealedAgreements, sealedDocuments, sealKeys } from '../../db/schema.ts';
 import { parseInput } from '../../parse-input.ts';
 import { readPdfSeal, type PdfSeal } from './read-pdf-seal.ts';
 
 const NOTHING: Omit<Verification, 'status' | 'sha256'> = {
+	kind: null,
 	organisation: null,
 	commonName: null,
 	orgNodeName: null,
@@ -17,8 +24,10 @@ const NOTHING: Omit<Verification, 'status' | 'sha256'> = {
 	supersededAt: null
 };
 
+type Lookup = { by: 'sha256' | 'id'; value: string };
+
 /** The recorded agreement that matches, told only by its seal, date, pages and supersession. */
-async function recorded(db: Db, where: SQL): Promise<Verification | null> {
+async function recordedAgreement(db: Db, lookup: Lookup): Promise<Verification | null> {
 	const [row] = await db
 		.select({
 			sha256: sealedAgreements.sha256,
@@ -32,20 +41,51 @@ async function recorded(db: Db, where: SQL): Promise<Verification | null> {
 		.from(sealedAgreements)
 		.innerJoin(sealKeys, eq(sealKeys.id, sealedAgreements.sealKeyId))
 		.innerJoin(orgNodes, eq(orgNodes.id, sealKeys.orgNodeId))
-		.where(where);
+		.where(eq(sealedAgreements[lookup.by], lookup.value));
+	return row ? { status: row.supersededAt ? 'superseded' : 'authentic', kind: 'agreement', ...row } : null;
+}
+
+/** The recorded document of another kind that matches, told the same way, with its kind. */
+async function recordedDocument(db: Db, lookup: Lookup): Promise<Verification | null> {
+	const [row] = await db
+		.select({
+			kind: sealedDocuments.kind,
+			sha256: sealedDocuments.sha256,
+			organisation: sealKeys.organisation,
+			commonName: sealKeys.commonName,
+			orgNodeName: orgNodes.name,
+			sealedAt: sealedDocuments.sealedAt,
+			pages: sealedDocuments.pages,
+			supersededAt: sealedDocuments.supersededAt
+		})
+		.from(sealedDocuments)
+		.innerJoin(sealKeys, eq(sealKeys.id, sealedDocuments.sealKeyId))
+		.innerJoin(orgNodes, eq(orgNodes.id, sealKeys.orgNodeId))
+		.where(eq(sealedDocuments[lookup.by], lookup.value));
 	return row ? { status: row.supersededAt ? 'superseded' : 'authentic', ...row } : null;
 }
 
-/** A SHA-256 typed in: whether a sealed agreement of ours is the file that hashes to it. */
+const recorded = async (db: Db, lookup: Lookup) =>
+	(await recordedAgreement(db, lookup)) ?? (await recordedDocument(db, lookup));
+
+/** A SHA-256 typed in: whether a sealed document of ours is the file that hashes to it. */
 export async function verifySha256(db: Db, input: unknown): Promise<Verification> {
 	const { sha256 } = parseInput(sha256QuerySchema, input);
-	return (await recorded(db, eq(sealedAgreements.sha256, sha256))) ?? { status: 'unknown', sha256, ...NOTHING };
+	return (await recorded(db, { by: 'sha256', value: sha256 })) ?? { status: 'unknown', sha256, ...NOTHING };
 }
 
 /** The agreement a certificate page's QR code names. */
 export async function verifyAgreementId(db: Db, input: unknown): Promise<Verification> {
 	const { agreement } = parseInput(agreementQuerySchema, input);
-	return (await recorded(db, eq(sealedAgreements.id, agreement))) ?? { status: 'unknown', sha256: null, ...NOTHING };
+	return (
+		(await recordedAgreement(db, { by: 'id', value: agreement })) ?? { status: 'unknown', sha256: null, ...NOTHING }
+	);
+}
+
+/** Another sealed document a certificate page's QR code names. */
+export async function verifyDocumentId(db: Db, input: unknown): Promise<Verification> {
+	const { document } = parseInput(documentQuerySchema, input);
+	return (await recordedDocument(db, { by: 'id', value: document })) ?? { status: 'unknown', sha256: null, ...NOTHING };
 }
 
 const fileSchema = z.object({
@@ -74,7 +114,7 @@ export async function verifyPdfFile(db: Db, input: { file?: unknown }): Promise<
 	const pdf = new Uint8Array(await file.arrayBuffer());
 	const sha256 = createHash('sha256').update(pdf).digest('hex');
 	const seal = sealOf(pdf);
-	const found = await recorded(db, eq(sealedAgreements.sha256, sha256));
+	const found = await recorded(db, { by: 'sha256', value: sha256 });
 	if (found) return found;
 	if (seal === 'not_sealed') return { status: 'not_sealed', sha256, ...NOTHING };
 	if (seal === 'unreadable_seal' || !seal.intact) return { status: 'altered', sha256, ...NOTHING };

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
-import { agreementLabels } from './pdf/agreement-labels.ts';
-import type { AgreementPdfInput } from './pdf/agreement-pdf-input.ts';
-import { buildAgreementPdf, type FontEmbedding } from './pdf/build-agreement-pdf.ts';
+import { documentLabels } from './pdf/document-labels.ts';
+import type { DocumentPdfInput } from './pdf/document-pdf-input.ts';
+import { buildDocumentPdf, type FontEmbedding } from './pdf/build-document-pdf.ts';
 import type { SealKey } from './seal-keys/seal-key.ts';
 import { sealPdf } from './seal-keys/seal-pdf.ts';
 
 // Beside the worker that runs it: it joins the two rooms, the PDF (pdf/) and the seal (seal-keys/).
 
-export type SealedAgreement = {
+export type SealedDocument = {
 	pdf: Uint8Array;
 	/** SHA-256 of the sealed PDF, lower-case hex. */
 	sha256: string;
@@ -18,14 +18,14 @@ export type SealedAgreement = {
 
 export type SealOptions = { embedding?: FontEmbedding; now?: Date };
 
-/** The agreement built as a PDF and sealed with the committee's key, in the calling thread. */
-export async function sealAgreement(
-	input: AgreementPdfInput,
+/** The document built as a PDF and sealed with the committee's key, in the calling thread. */
+export async function sealDocument(
+	input: DocumentPdfInput,
 	key: SealKey,
 	options: SealOptions = {}
-): Promise<SealedAgreement> {
-	const built = await buildAgreementPdf(input, { embedding: options.embedding });
-	const reason = `${agreementLabels(input.language).sealReason} ${input.caseNumber}`;
+): Promise<SealedDocument> {
+	const built = await buildDocumentPdf(input, { embedding: options.embedding });
+	const reason = `${documentLabels(input.language).titles[input.kind ?? 'agreement']} ${input.caseNumber}`;
 	const pdf = await sealPdf(built.pdf, key, {
 		name: input.committee,
 		location: input.committee,

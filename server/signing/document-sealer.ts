@@ -1,16 +1,16 @@
 import { Worker } from 'node:worker_threads';
 import { AppError, type ErrorCode, type FieldErrors } from '#shared/errors.ts';
 import type { Logger } from '../log.ts';
-import type { AgreementPdfInput } from './pdf/agreement-pdf-input.ts';
-import type { SealedAgreement, SealOptions } from './seal-agreement.ts';
+import type { DocumentPdfInput } from './pdf/document-pdf-input.ts';
+import type { SealedDocument, SealOptions } from './seal-document.ts';
 import type { SealKey } from './seal-keys/seal-key.ts';
 
-export type SealRequest = { id: number; input: AgreementPdfInput; key: SealKey; options: SealOptions };
+export type SealRequest = { id: number; input: DocumentPdfInput; key: SealKey; options: SealOptions };
 export type SealResponse =
-	| { id: number; ok: true; result: SealedAgreement }
+	| { id: number; ok: true; result: SealedDocument }
 	| { id: number; ok: false; error: { code: ErrorCode; fields?: FieldErrors; detail: string } };
 
-type Pending = { resolve: (result: SealedAgreement) => void; reject: (error: AppError) => void };
+type Pending = { resolve: (result: SealedDocument) => void; reject: (error: AppError) => void };
 
 /*
  * The worker runs from source, as the server does (`node server/index.ts`, Node's type
@@ -26,7 +26,7 @@ const WORKER_HEAP_MB = 512;
  * A failure comes back as a rejected AppError; a worker that dies takes its pending jobs with it
  * (rejected as INTERNAL) and the next call starts a fresh one.
  */
-export class AgreementSealer {
+export class DocumentSealer {
 	readonly #log: Logger;
 	readonly #pending = new Map<number, Pending>();
 	#worker: Worker | null = null;
@@ -38,11 +38,11 @@ export class AgreementSealer {
 	}
 
 	/** The agreement as a sealed PDF with its SHA-256, page count and any characters printed as 〓. */
-	sealAgreement(input: AgreementPdfInput, key: SealKey, options: SealOptions = {}): Promise<SealedAgreement> {
+	seal(input: DocumentPdfInput, key: SealKey, options: SealOptions = {}): Promise<SealedDocument> {
 		if (this.#closed) return Promise.reject(new AppError('INTERNAL', { cause: new Error('sealer closed') }));
 		const id = this.#nextId++;
 		const worker = this.#ensureWorker();
-		return new Promise<SealedAgreement>((resolve, reject) => {
+		return new Promise<SealedDocument>((resolve, reject) => {
 			try {
 				worker.postMessage({ id, input, key, options } satisfies SealRequest);
 			} catch (error) {

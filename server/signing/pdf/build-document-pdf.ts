@@ -2,8 +2,8 @@ import fontkit, { type Font } from '@pdf-lib/fontkit';
 import { PDFDocument, rgb, type PDFFont, type PDFImage, type PDFPage } from 'pdf-lib';
 import { AppError } from '#shared/errors.ts';
 import { parseInput } from '../../parse-input.ts';
-import { agreementLabels, type AgreementLabels } from './agreement-labels.ts';
-import { agreementPdfInputSchema, type AgreementPdf, type AgreementPdfInput } from './agreement-pdf-input.ts';
+import { documentLabels, type DocumentLabels } from './document-labels.ts';
+import { documentPdfInputSchema, type DocumentPdf, type DocumentPdfInput } from './document-pdf-input.ts';
 import { rareCharactersFont, subsetFace, subsetName, textFont, titleFont, type FontFace } from './agreement-fonts.ts';
 import { breakLines } from './break-lines.ts';
 import { drawQrCode } from './draw-qr-code.ts';
@@ -13,7 +13,7 @@ import { FontPlan, type FontChoice } from './font-runs.ts';
 /** How the fonts go into the file: cut to the characters used, or whole (the benchmark's reference). */
 export type FontEmbedding = 'subset' | 'full';
 
-export type BuiltAgreementPdf = {
+export type BuiltDocumentPdf = {
 	pdf: Uint8Array;
 	pages: number;
 	/** Characters no installed font has, drawn as 〓, each once. */
@@ -158,7 +158,7 @@ class PageWriter {
 	}
 }
 
-const dateFormat = (agreement: AgreementPdf) =>
+const dateFormat = (agreement: DocumentPdf) =>
 	new Intl.DateTimeFormat(agreement.language === 'zh-CN' ? 'zh-CN' : 'en-GB', {
 		timeZone: agreement.timeZone,
 		year: 'numeric',
@@ -185,12 +185,16 @@ function timestamp(date: Date, timeZone: string): string {
 	return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second} (${timeZone})`;
 }
 
-const colon = (agreement: AgreementPdf) => (agreement.language === 'zh-CN' ? '：' : ': ');
+/** The day the document is dated: the day given, or the last signature's (the schema asks for one of them). */
+const datedOn = (document: DocumentPdf): Date =>
+	document.issuedAt ?? new Date(Math.max(...document.signers.map((signer) => signer.signedAt.getTime())));
 
-type SignerOnPage = AgreementPdf['signers'][number] & { image: PDFImage };
+const colon = (agreement: DocumentPdf) => (agreement.language === 'zh-CN' ? '：' : ': ');
+
+type SignerOnPage = DocumentPdf['signers'][number] & { image: PDFImage };
 
 /** Each signer with their signature image, refused as a bad file where it is no PNG pdf-lib can read. */
-async function signersWithImages(doc: PDFDocument, agreement: AgreementPdf): Promise<SignerOnPage[]> {
+async function signersWithImages(doc: PDFDocument, agreement: DocumentPdf): Promise<SignerOnPage[]> {
 	return Promise.all(
 		agreement.signers.map(async (signer, index) => {
 			try {
@@ -220,7 +224,7 @@ function writeHeading(writer: PageWriter, text: string): void {
 }
 
 /** A paragraph or clause; a clause's number hangs before its text, a continuation under it. */
-function writeParagraph(writer: PageWriter, block: AgreementPdf['blocks'][number]): void {
+function writeParagraph(writer: PageWriter, block: DocumentPdf['blocks'][number]): void {
 	const digitWidth = writer.width('0', SIZE.body);
 	const [, spaces = '', marker = ''] = /^( *)(.*)$/.exec(block.prefix) ?? [];
 	block.text.split('\n').forEach((line, index) => {
@@ -301,8 +305,8 @@ function writeSealed(writer: PageWriter, name: string, date: string, seal: { com
  * last line, or at the end); the committee's seal where the document says （印章）, over the
  * committee's name and the date below it, or at the end with the day the last signer signed.
  */
-function writeAgreement(writer: PageWriter, agreement: AgreementPdf, signers: SignerOnPage[], sealFont: Font): void {
-	const labels = agreementLabels(agreement.language);
+function writeAgreement(writer: PageWriter, agreement: DocumentPdf, signers: SignerOnPage[], sealFont: Font): void {
+	const labels = documentLabels(agreement.language);
 	const dates = dateFormat(agreement);
 	const unsigned = new Set(signers);
 	const signaturesOf = (role: string) => signers.filter((signer) => signer.role === role && unsigned.delete(signer));
@@ -312,7 +316,7 @@ function writeAgreement(writer: PageWriter, agreement: AgreementPdf, signers: Si
 				writeSignatureLine(writer, labels.signatureLineFor(signer.role), signaturesOf(signer.role), dates);
 	};
 	const seal = { committee: agreement.committee, font: sealFont };
-	const lastSigned = new Date(Math.max(...signers.map((signer) => signer.signedAt.getTime())));
+	const lastSigned = datedOn(agreement);
 	let sealed = false;
 	const { blocks } = agreement;
 	for (let index = 0; index < blocks.length; index++) {
@@ -336,12 +340,12 @@ function writeAgreement(writer: PageWriter, agreement: AgreementPdf, signers: Si
 	if (!sealed) writeSealed(writer, agreement.committee, dates.format(lastSigned), seal);
 }
 
-function writeCertificate(writer: PageWriter, agreement: AgreementPdf, labels: AgreementLabels): void {
+function writeCertificate(writer: PageWriter, agreement: DocumentPdf, labels: DocumentLabels): void {
 	const separator = colon(agreement);
 	writer.newPage();
 	writer.paragraph(labels.certificateTitle, { size: SIZE.heading + 3 });
 	writer.space(4);
-	writer.paragraph(labels.certificateIntro, { size: SIZE.small });
+	writer.paragraph(labels.certificateIntro(agreement.kind, agreement.signers.length > 0), { size: SIZE.small });
 	writer.space(SIZE.body);
 	for (const signer of agreement.signers) {
 		const details = [
@@ -356,20 +360,24 @@ function writeCertificate(writer: PageWriter, agreement: AgreementPdf, labels: A
 		writer.space(SIZE.small);
 	}
 	writer.space(SIZE.small);
-	writer.paragraph(labels.textSha256, { size: SIZE.small, keep: 2 });
+	writer.paragraph(labels.textSha256(agreement.kind), { size: SIZE.small, keep: 2 });
 	writer.paragraph(agreement.textSha256, { size: SIZE.small });
 	writer.space(SIZE.small);
 	writer.ensure(SIZE.small * LEADING * 3 + QR_SIZE);
-	writer.paragraph(labels.verification, { size: SIZE.small });
+	writer.paragraph(labels.verification(agreement.kind), { size: SIZE.small });
 	writer.paragraph(agreement.verificationUrl, { size: SIZE.small });
 	drawQrCode(writer.page, agreement.verificationUrl, { x: PAGE.marginX - 8, top: writer.y - 4, size: QR_SIZE });
 	writer.space(QR_SIZE);
 }
 
-function allText(agreement: AgreementPdf, labels: AgreementLabels): string {
+function allText(agreement: DocumentPdf, labels: DocumentLabels): string {
 	const dates = dateFormat(agreement);
 	return [
 		Object.values(labels).filter((label) => typeof label === 'string'),
+		Object.values(labels.titles),
+		[true, false].map((signed) => labels.certificateIntro(agreement.kind, signed)),
+		labels.textSha256(agreement.kind),
+		labels.verification(agreement.kind),
 		labels.page(0, 0),
 		'0123456789：: （）—-',
 		agreement.title,
@@ -408,7 +416,7 @@ async function embedFace(doc: PDFDocument, face: FontFace, characters: string, e
 }
 
 /** What is set in the bold face: the headings, the title among them. */
-const boldText = (agreement: AgreementPdf) =>
+const boldText = (agreement: DocumentPdf) =>
 	agreement.blocks
 		.filter((block) => block.heading !== undefined)
 		.map((block) => block.text)
@@ -420,12 +428,12 @@ const boldText = (agreement: AgreementPdf) =>
  * seal over its name and the date, page numbers, and a last page with the signing certificate
  * (signers, times, IPs, the text's SHA-256, the verification link and QR).
  */
-export async function buildAgreementPdf(
-	input: AgreementPdfInput,
+export async function buildDocumentPdf(
+	input: DocumentPdfInput,
 	options: { embedding?: FontEmbedding } = {}
-): Promise<BuiltAgreementPdf> {
-	const agreement = parseInput(agreementPdfInputSchema, input);
-	const labels = agreementLabels(agreement.language);
+): Promise<BuiltDocumentPdf> {
+	const agreement = parseInput(documentPdfInputSchema, input);
+	const labels = documentLabels(agreement.language);
 	const main = textFont();
 	const bold = titleFont();
 	let rare: FontFace | null | undefined;
@@ -439,7 +447,7 @@ export async function buildAgreementPdf(
 	plan.runs(allText(agreement, labels));
 	plan.freeze();
 
-	const signedAt = new Date(Math.max(...agreement.signers.map((signer) => signer.signedAt.getTime())));
+	const signedAt = datedOn(agreement);
 	const doc = await PDFDocument.create({ updateMetadata: false });
 	doc.registerFontkit(fontkit);
 	doc.setTitle(`${agreement.title} ${agreement.caseNumber}`);

@@ -1,0 +1,27 @@
+/**
+ * The documents of record a case's file holds besides the agreement
+ * (../shared/notes/mediation-documents.md), each printed and sealed with the committee's key as
+ * the agreement is, stored with its SHA-256 and recognised by /verify:
+ * - `acceptance_register` (人民调解受理登记表): made when the case is accepted;
+ * - `mediation_record` (人民调解记录): one per mediation session, signed by those present;
+ * - `oral_agreement` (口头调解协议登记表): a simple dispute settled by word of mouth.
+ */
+export const DOCUMENT_KINDS = ['acceptance_register', 'mediation_record', 'oral_agreement'] as const;
+export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+
+/** What a seal of ours can be on: the agreement, or one of the documents. */
+export const SEALED_KINDS = ['agreement', ...DOCUMENT_KINDS] as const;
+export type SealedKind = (typeof SEALED_KINDS)[number];
+
+/** A sealed document as the case page and the tracking page list it. */
+export type CaseDocumentView = {
+	id: string;
+	kind: DocumentKind;
+	/** The session a mediation record is of. */
+	sessionId: string | null;
+	sha256: string;
+	pages: number;
+	sealedAt: string;
+	/** Set when a later document of the same kind (and session) replaced it. */
+	supersededAt: string | null;
+};
