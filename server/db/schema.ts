@@ -31,7 +31,13 @@ import {
 import { DOCUMENT_KINDS } from '#shared/documents.ts';
 import { COMMITTEE_POSITIONS, ORG_KINDS } from '#shared/orgs.ts';
 import { ROLES } from '#shared/roles.ts';
-import { PARTICIPANT_ROLES, SESSION_KINDS, SESSION_STATUSES } from '#shared/sessions.ts';
+import {
+	ATTENDANCE_PRESENCES,
+	PARTICIPANT_ROLES,
+	SESSION_KINDS,
+	SESSION_MODES,
+	SESSION_STATUSES
+} from '#shared/sessions.ts';
 import { WARNING_RULES, WARNING_SEVERITIES, WARNING_STATUSES } from '#shared/warnings.ts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -48,6 +54,8 @@ export const caseOutcome = pgEnum('case_outcome', CASE_OUTCOMES);
 export const sessionKind = pgEnum('session_kind', SESSION_KINDS);
 export const sessionStatus = pgEnum('session_status', SESSION_STATUSES);
 export const participantRole = pgEnum('participant_role', PARTICIPANT_ROLES);
+export const sessionMode = pgEnum('session_mode', SESSION_MODES);
+export const attendancePresence = pgEnum('attendance_presence', ATTENDANCE_PRESENCES);
 
 /** Binary content as a Node Buffer; both drivers map bytea to and from it. */
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
@@ -382,6 +390,11 @@ export const mediationSessions = pgTable(
 		kind: sessionKind('kind').notNull(),
 		status: sessionStatus('status').notNull(),
 		scheduledFor: timestamp('scheduled_for', { withTimezone: true }).notNull(),
+		mode: sessionMode('mode').notNull().default('online'),
+		/** Where an in-person or hybrid session is held (the mediation office, a village hall). */
+		place: text('place'),
+		/** The committee member who keeps the session's mediation record (记录人). */
+		recorderId: uuid('recorder_id').references(() => users.id),
 		title: text('title'),
 		agenda: text('agenda'),
 		createdById: uuid('created_by_id')
@@ -429,6 +442,31 @@ export const sessionParticipants = pgTable(
 		),
 		check('session_participants_named', sql`${t.userId} is not null or ${t.inviteTokenHash} is not null`)
 	]
+);
+
+/**
+ * Who was at a session and when: each stay in the room from one's own device (`online`, joined
+ * and left as the room saw it), or presence in the office as the mediator marked it
+ * (`in_person`). The mediation record's header is read from it.
+ */
+export const sessionAttendance = pgTable(
+	'session_attendance',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		sessionId: uuid('session_id')
+			.notNull()
+			.references(() => mediationSessions.id),
+		participantId: uuid('participant_id')
+			.notNull()
+			.references(() => sessionParticipants.id),
+		presence: attendancePresence('presence').notNull(),
+		joinedAt: timestamp('joined_at', { withTimezone: true }).notNull(),
+		leftAt: timestamp('left_at', { withTimezone: true }),
+		/** The mediator who marked an in-person attendance. */
+		markedById: uuid('marked_by_id').references(() => users.id),
+		createdAt: createdAt()
+	},
+	(t) => [index('session_attendance_session_idx').on(t.sessionId, t.participantId, t.joinedAt)]
 );
 
 /**

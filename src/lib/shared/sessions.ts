@@ -4,6 +4,17 @@ import { DEADLINE_STATUSES, OPEN_STATUSES, type CaseStatus } from './cases.ts';
 export const SESSION_KINDS = ['mediation', 'consultation'] as const;
 export type SessionKind = (typeof SESSION_KINDS)[number];
 
+/**
+ * Where a session is held: in the online room, in the mediation office (线下调解: everyone there,
+ * signing on the mediator's tablet), or both (some in the office, some joining the room).
+ */
+export const SESSION_MODES = ['online', 'in_person', 'hybrid'] as const;
+export type SessionMode = (typeof SESSION_MODES)[number];
+
+/** How someone attended a session: in the room from their own device, or in the office. */
+export const ATTENDANCE_PRESENCES = ['online', 'in_person'] as const;
+export type AttendancePresence = (typeof ATTENDANCE_PRESENCES)[number];
+
 /** `requested`: a consultation waiting for its expert to accept; `live`: the room is in use. */
 export const SESSION_STATUSES = ['requested', 'scheduled', 'live', 'ended', 'cancelled'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
