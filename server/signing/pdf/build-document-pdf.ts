@@ -383,6 +383,7 @@ function allText(agreement: DocumentPdf, labels: DocumentLabels): string {
 		agreement.title,
 		agreement.caseNumber,
 		agreement.committee,
+		dates.format(datedOn(agreement)),
 		agreement.blocks.flatMap((block) => [block.prefix, block.text]),
 		agreement.signers.flatMap((signer) => [
 			signer.name,
