@@ -64,15 +64,19 @@ export async function sealDocumentPdf(app: SealingDeps, input: CaseDocumentInput
 	const id = randomUUID();
 	const [seal, origin] = await Promise.all([sealKeyFor(app.db, kase.orgNodeId), readPublicOrigin(app)]);
 	const sealedAt = new Date();
-	const text = textSha256(input.blocks);
+	const title = documentLabels(LANGUAGE).titles[input.kind];
+	// Every document is headed by its name, unless its text starts with a title of its own.
+	const blocks =
+		input.blocks[0]?.heading === 1 ? input.blocks : [{ prefix: '', text: title, heading: 1 }, ...input.blocks];
+	const text = textSha256(blocks);
 	const sealed = await app.sealer.seal(
 		{
 			kind: input.kind,
 			language: LANGUAGE,
-			title: documentLabels(LANGUAGE).titles[input.kind],
+			title,
 			caseNumber: kase.number,
 			committee: kase.committee,
-			blocks: input.blocks,
+			blocks,
 			signers: input.signers ?? [],
 			issuedAt: input.signers?.length ? undefined : sealedAt,
 			textSha256: text,
