@@ -1,6 +1,7 @@
 import type { Config } from './config.ts';
 import { openDatabase, type Database, type Db } from './db/client.ts';
 import { createLogger, type Logger } from './log.ts';
+import { bindCaseFile } from './dossier/bind-case-file.ts';
 import { DomainEvents } from './events/domain-events.ts';
 import { AddressThrottle } from './auth/address-throttle.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
@@ -61,13 +62,14 @@ export async function createApp(config: Config, options: { log?: Logger; databas
 	};
 	services.insight.start();
 	const realtime = new Realtime(services);
-	subscribe(services.events, realtime, services.insight);
+	subscribe(services, realtime);
 	if (config.redisUrl) await realtime.joinCluster(config.redisUrl);
 	return { ...services, realtime };
 }
 
-/** Who acts on what the services did: the live connections, and the early-warning rules. */
-function subscribe(events: DomainEvents, realtime: Realtime, insight: Insight): void {
+/** Who acts on what the services did: the live connections, the early-warning rules, the case file. */
+function subscribe(services: Omit<App, 'realtime'>, realtime: Realtime): void {
+	const { events, insight } = services;
 	const disconnectUser = ({ userId }: { userId: string }) => realtime.disconnectUser(userId);
 	events.on('user.deactivated', disconnectUser);
 	events.on('user.role_changed', disconnectUser);
@@ -84,6 +86,10 @@ function subscribe(events: DomainEvents, realtime: Realtime, insight: Insight): 
 	// A mediation going live puts its case in mediation.
 	events.on('session.started', async ({ caseId, kind }) => {
 		if (kind === 'mediation') await insight.caseChanged(caseId);
+	});
+	// A closed case's file is bound as it closes, filed by whoever closed it.
+	events.on('case.closed', async ({ caseId, actor }) => {
+		await bindCaseFile(services, caseId, actor, null);
 	});
 }
 

@@ -7,6 +7,7 @@ import { recordCaseEvent } from '../audit/record-case-event.ts';
 import { authorize } from '../auth/authorize.ts';
 import type { Db } from '../db/client.ts';
 import { caseMediators, cases } from '../db/schema.ts';
+import { assignFileNumber } from '../dossier/assign-file-number.ts';
 import type { DomainEvents } from '../events/domain-events.ts';
 import type { Logger } from '../log.ts';
 import { parseInput } from '../parse-input.ts';
@@ -49,8 +50,10 @@ async function effectsOf(
 				set: { referralTarget: input.referralTarget },
 				data: { reason: input.reason, referralTarget: input.referralTarget }
 			};
-		case 'close':
-			return { set: { closedAt: now }, data: {} };
+		case 'close': {
+			const fileNumber = await assignFileNumber(tx, row, now);
+			return { set: { closedAt: now, fileNumber }, data: { fileNumber } };
+		}
 		case 'reject':
 		case 'withdraw':
 			return { set: {}, data: { reason: input.reason } };
@@ -117,5 +120,7 @@ export async function transitionCase(
 		return to;
 	});
 	await app.events.emit('case.changed', { caseId });
+	if (status === 'closed')
+		await app.events.emit('case.closed', { caseId, actor: { id: actor.id, label: actor.displayName } });
 	return { status };
 }

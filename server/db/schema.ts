@@ -194,6 +194,8 @@ export const cases = pgTable(
 		/** Where a failed mediation sent the parties. */
 		referralTarget: referralTarget('referral_target'),
 		acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+		/** 卷号, given when the case closes: （2026）东村人调字第3号, consecutive per committee and year. */
+		fileNumber: text('file_number').unique(),
 		deadline: timestamp('deadline', { withTimezone: true }),
 		closedAt: timestamp('closed_at', { withTimezone: true }),
 		/** How the mediation ended (resolved, failed, withdrawn, rejected), kept after the case is closed. */
@@ -240,6 +242,26 @@ export const caseNumberCounters = pgTable(
 	},
 	(t) => [primaryKey({ columns: [t.townId, t.year] })]
 );
+
+/** The last file number (卷号) each committee gave in each year: the next is one more, with no gaps. */
+export const caseFileCounters = pgTable(
+	'case_file_counters',
+	{
+		committeeId: uuid('committee_id')
+			.notNull()
+			.references(() => committees.id),
+		year: integer('year').notNull(),
+		last: integer('last').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.committeeId, t.year] })]
+);
+
+/** 保管期限 by dispute type where the installation's table departs from `RETENTION_DEFAULTS`. */
+export const retentionPeriods = pgTable('retention_periods', {
+	disputeType: disputeType('dispute_type').primaryKey(),
+	period: text('period').notNull(),
+	updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+});
 
 export const caseParties = pgTable(
 	'case_parties',

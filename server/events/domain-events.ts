@@ -18,6 +18,8 @@ export type DomainEventMap = {
 	'session.ended': { caseId: string; sessionId: string };
 	/** Filed, or moved along its lifecycle. */
 	'case.changed': { caseId: string };
+	/** Closed and numbered: its case file (卷宗) is bound, filed by whoever closed it. */
+	'case.closed': { caseId: string; actor: { id: string; label: string } };
 	/** The case's agreement is sealed, which resolves a case still in mediation. */
 	'agreement.sealed': { caseId: string; sealedAgreementId: string };
 	/** Another document of the case's file is sealed (`DOCUMENT_KINDS`). */

@@ -2,15 +2,18 @@ import { Worker } from 'node:worker_threads';
 import { AppError, type ErrorCode, type FieldErrors } from '#shared/errors.ts';
 import type { Logger } from '../log.ts';
 import type { DocumentPdfInput } from './pdf/document-pdf-input.ts';
-import type { SealedDocument, SealOptions } from './seal-document.ts';
+import type { DossierPdfInput } from './pdf/dossier-pdf-input.ts';
+import type { SealedDocument, SealedDossier, SealOptions } from './seal-document.ts';
 import type { SealKey } from './seal-keys/seal-key.ts';
 
-export type SealRequest = { id: number; input: DocumentPdfInput; key: SealKey; options: SealOptions };
+/** What the worker builds and seals: a document of record, or the case file that binds them. */
+export type SealJob = { kind: 'document'; input: DocumentPdfInput } | { kind: 'dossier'; input: DossierPdfInput };
+export type SealRequest = { id: number; job: SealJob; key: SealKey; options: SealOptions };
 export type SealResponse =
-	| { id: number; ok: true; result: SealedDocument }
+	| { id: number; ok: true; result: SealedDocument | SealedDossier }
 	| { id: number; ok: false; error: { code: ErrorCode; fields?: FieldErrors; detail: string } };
 
-type Pending = { resolve: (result: SealedDocument) => void; reject: (error: AppError) => void };
+type Pending = { resolve: (result: SealedDocument | SealedDossier) => void; reject: (error: AppError) => void };
 
 /*
  * The worker runs from source, as the server does (`node server/index.ts`, Node's type
@@ -22,7 +25,7 @@ const WORKER_FILE = new URL('./signing-worker.ts', import.meta.url);
 const WORKER_HEAP_MB = 512;
 
 /**
- * Builds and seals agreements on one long-lived worker thread, one at a time in order of call.
+ * Builds and seals documents on one long-lived worker thread, one at a time in order of call.
  * A failure comes back as a rejected AppError; a worker that dies takes its pending jobs with it
  * (rejected as INTERNAL) and the next call starts a fresh one.
  */
@@ -37,14 +40,23 @@ export class DocumentSealer {
 		this.#log = options.log;
 	}
 
-	/** The agreement as a sealed PDF with its SHA-256, page count and any characters printed as 〓. */
+	/** The document as a sealed PDF with its SHA-256, page count and any characters printed as 〓. */
 	seal(input: DocumentPdfInput, key: SealKey, options: SealOptions = {}): Promise<SealedDocument> {
+		return this.#run({ kind: 'document', input }, key, options) as Promise<SealedDocument>;
+	}
+
+	/** The case file bound as one sealed PDF, with where each of its documents starts. */
+	sealDossier(input: DossierPdfInput, key: SealKey, options: SealOptions = {}): Promise<SealedDossier> {
+		return this.#run({ kind: 'dossier', input }, key, options) as Promise<SealedDossier>;
+	}
+
+	#run(job: SealJob, key: SealKey, options: SealOptions): Promise<SealedDocument | SealedDossier> {
 		if (this.#closed) return Promise.reject(new AppError('INTERNAL', { cause: new Error('sealer closed') }));
 		const id = this.#nextId++;
 		const worker = this.#ensureWorker();
-		return new Promise<SealedDocument>((resolve, reject) => {
+		return new Promise<SealedDocument | SealedDossier>((resolve, reject) => {
 			try {
-				worker.postMessage({ id, input, key, options } satisfies SealRequest);
+				worker.postMessage({ id, job, key, options } satisfies SealRequest);
 			} catch (error) {
 				// Only values that survive structured cloning cross to the worker.
 				reject(new AppError('VALIDATION', { fields: { input: ['not_cloneable'] }, cause: error }));
@@ -55,8 +67,8 @@ export class DocumentSealer {
 		}).then((result) => {
 			if (result.replacedCharacters.length) {
 				this.#log.warn(
-					{ caseNumber: input.caseNumber, characters: result.replacedCharacters },
-					'agreement PDF: characters no font has were printed as 〓'
+					{ caseNumber: job.input.caseNumber, characters: result.replacedCharacters },
+					'sealed PDF: characters no font has were printed as 〓'
 				);
 			}
 			return result;
@@ -84,7 +96,7 @@ export class DocumentSealer {
 		if (this.#pending.size === 0) this.#worker?.unref();
 		if (response.ok) return pending.resolve(response.result);
 		if (response.error.code === 'INTERNAL')
-			this.#log.error({ detail: response.error.detail }, 'sealing an agreement failed');
+			this.#log.error({ detail: response.error.detail }, 'sealing a document failed');
 		pending.reject(
 			new AppError(response.error.code, { fields: response.error.fields, cause: new Error(response.error.detail) })
 		);

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { documentLabels } from './pdf/document-labels.ts';
 import type { DocumentPdfInput } from './pdf/document-pdf-input.ts';
-import { buildDocumentPdf, type FontEmbedding } from './pdf/build-document-pdf.ts';
+import { buildDocumentPdf } from './pdf/build-document-pdf.ts';
+import { buildDossierPdf, type DossierContents } from './pdf/build-dossier-pdf.ts';
+import type { DossierPdfInput } from './pdf/dossier-pdf-input.ts';
+import type { FontEmbedding } from './pdf/page-writer.ts';
 import type { SealKey } from './seal-keys/seal-key.ts';
 import { sealPdf } from './seal-keys/seal-pdf.ts';
 
@@ -15,6 +18,9 @@ export type SealedDocument = {
 	/** Characters no installed font has, printed as 〓, each once. */
 	replacedCharacters: string[];
 };
+
+/** The case file sealed, with where each of its documents starts and ends. */
+export type SealedDossier = SealedDocument & { contents: DossierContents };
 
 export type SealOptions = { embedding?: FontEmbedding; now?: Date };
 
@@ -36,6 +42,28 @@ export async function sealDocument(
 		pdf,
 		sha256: createHash('sha256').update(pdf).digest('hex'),
 		pages: built.pages,
+		replacedCharacters: built.replacedCharacters
+	};
+}
+
+/** The case file bound as a PDF and sealed with the committee's key, in the calling thread. */
+export async function sealDossier(
+	input: DossierPdfInput,
+	key: SealKey,
+	options: SealOptions = {}
+): Promise<SealedDossier> {
+	const built = await buildDossierPdf(input, { embedding: options.embedding });
+	const pdf = await sealPdf(built.pdf, key, {
+		name: input.committee,
+		location: input.committee,
+		reason: `${documentLabels('zh-CN').titles.case_file} ${input.fileNumber || input.caseNumber}`,
+		signingTime: options.now ?? new Date()
+	});
+	return {
+		pdf,
+		sha256: createHash('sha256').update(pdf).digest('hex'),
+		pages: built.pages,
+		contents: built.contents,
 		replacedCharacters: built.replacedCharacters
 	};
 }

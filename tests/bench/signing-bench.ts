@@ -5,7 +5,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DocumentSealer } from '#server/signing/document-sealer.ts';
-import type { FontEmbedding } from '#server/signing/pdf/build-document-pdf.ts';
+import type { FontEmbedding } from '#server/signing/pdf/page-writer.ts';
 import { createSealKey } from '#server/signing/seal-keys/create-seal-key.ts';
 import { readPdfSeal } from '#server/signing/verification/read-pdf-seal.ts';
 import { createLogger } from '#server/log.ts';

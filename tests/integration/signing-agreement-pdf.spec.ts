@@ -3,7 +3,8 @@ import { DEFAULT_AGREEMENT_TEMPLATE } from '#server/agreements/default-template.
 import { fillTemplate } from '#server/agreements/fill-template.ts';
 import QRCode from 'qrcode';
 import { describe, expect, it } from 'vitest';
-import { buildDocumentPdf, PAGE } from '#server/signing/pdf/build-document-pdf.ts';
+import { buildDocumentPdf } from '#server/signing/pdf/build-document-pdf.ts';
+import { PAGE } from '#server/signing/pdf/page-writer.ts';
 import { createSealKey } from '#server/signing/seal-keys/create-seal-key.ts';
 import { sealDocument } from '#server/signing/seal-document.ts';
 import { CLOSING_PUNCTUATION, OPENING_PUNCTUATION } from '#server/signing/pdf/break-lines.ts';

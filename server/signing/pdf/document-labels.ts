@@ -33,7 +33,8 @@ const LABELS: Record<DocumentLanguage, DocumentLabels> = {
 			agreement: '人民调解协议书',
 			acceptance_register: '人民调解受理登记表',
 			mediation_record: '人民调解记录',
-			oral_agreement: '口头调解协议登记表'
+			oral_agreement: '口头调解协议登记表',
+			case_file: '人民调解卷宗'
 		},
 		roles: { applicant: '申请人', respondent: '被申请人', mediator: '人民调解员', expert: '法律顾问' },
 		signatureLineFor: (role) => `${role}（签名）：`,
@@ -56,7 +57,8 @@ const LABELS: Record<DocumentLanguage, DocumentLabels> = {
 			agreement: "People's Mediation Agreement",
 			acceptance_register: "People's Mediation Acceptance Register",
 			mediation_record: "People's Mediation Record",
-			oral_agreement: 'Register of an Oral Mediation Agreement'
+			oral_agreement: 'Register of an Oral Mediation Agreement',
+			case_file: "People's Mediation Case File"
 		},
 		roles: { applicant: 'Applicant', respondent: 'Respondent', mediator: 'Mediator', expert: 'Legal expert' },
 		signatureLineFor: (role) => `${role} (signature):`,

@@ -109,5 +109,6 @@ export const sealedKindLabel = (kind: SealedKind): string =>
 		agreement: m.document_kind_agreement,
 		acceptance_register: m.document_kind_acceptance_register,
 		mediation_record: m.document_kind_mediation_record,
-		oral_agreement: m.document_kind_oral_agreement
+		oral_agreement: m.document_kind_oral_agreement,
+		case_file: m.document_kind_case_file
 	})[kind]();

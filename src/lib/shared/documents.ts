@@ -4,9 +4,10 @@
  * the agreement is, stored with its SHA-256 and recognised by /verify:
  * - `acceptance_register` (人民调解受理登记表): made when the case is accepted;
  * - `mediation_record` (人民调解记录): one per mediation session, signed by those present;
- * - `oral_agreement` (口头调解协议登记表): a simple dispute settled by word of mouth.
+ * - `oral_agreement` (口头调解协议登记表): a simple dispute settled by word of mouth;
+ * - `case_file` (卷宗): the binder of them all, made when the case closes and on demand.
  */
-export const DOCUMENT_KINDS = ['acceptance_register', 'mediation_record', 'oral_agreement'] as const;
+export const DOCUMENT_KINDS = ['acceptance_register', 'mediation_record', 'oral_agreement', 'case_file'] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
 /** What a seal of ours can be on: the agreement, or one of the documents. */

@@ -10,6 +10,7 @@ import { reassignCase } from '#server/cases/reassign-case.ts';
 import { timelineNames } from '#server/cases/timeline-names.ts';
 import { transitionCase } from '#server/cases/transition-case.ts';
 import { listCaseDocuments } from '#server/documents/list-case-documents.ts';
+import { caseFileFor } from '#server/dossier/case-file-for.ts';
 import { listCommittees } from '#server/orgs/list-committees.ts';
 import { readPublicOrigin } from '#server/setup/read-public-origin.ts';
 import { acceptConsultation } from '#server/sessions/accept-consultation.ts';
@@ -82,7 +83,8 @@ type CaseForm =
 	| 'accept'
 	| 'cancel'
 	| 'revoke'
-	| 'reissue';
+	| 'reissue'
+	| 'caseFile';
 
 /**
  * Every action: the actor, the submitted form with the case taken from the
@@ -112,6 +114,11 @@ const shown = (origin: string, { token, ...invitation }: IssuedInvitation) => ({
 });
 
 export const actions: Actions = {
+	caseFile: (event) =>
+		act(event, 'caseFile', async (actor, input, _files, ip) => {
+			await caseFileFor(event.locals.app, actor, String(input.caseId), ip, { rebind: true });
+			return {};
+		}),
 	transition: (event) =>
 		act(event, 'transition', (actor, input, _files, ip) => transitionCase(event.locals.app, actor, input, ip)),
 	assign: (event) =>
