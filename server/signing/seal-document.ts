@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { documentLabels } from './pdf/document-labels.ts';
 import type { DocumentPdfInput } from './pdf/document-pdf-input.ts';
 import { buildDocumentPdf } from './pdf/build-document-pdf.ts';
-import { buildDossierPdf, type DossierContents } from './pdf/build-dossier-pdf.ts';
+import { buildDossierPdf, type DossierContents, type PhotoEmbedding } from './pdf/build-dossier-pdf.ts';
 import type { DossierPdfInput } from './pdf/dossier-pdf-input.ts';
 import type { FontEmbedding } from './pdf/page-writer.ts';
 import type { SealKey } from './seal-keys/seal-key.ts';
@@ -22,7 +22,7 @@ export type SealedDocument = {
 /** The case file sealed, with where each of its documents starts and ends. */
 export type SealedDossier = SealedDocument & { contents: DossierContents };
 
-export type SealOptions = { embedding?: FontEmbedding; now?: Date };
+export type SealOptions = { embedding?: FontEmbedding; photos?: PhotoEmbedding; now?: Date };
 
 /** The document built as a PDF and sealed with the committee's key, in the calling thread. */
 export async function sealDocument(
@@ -52,7 +52,7 @@ export async function sealDossier(
 	key: SealKey,
 	options: SealOptions = {}
 ): Promise<SealedDossier> {
-	const built = await buildDossierPdf(input, { embedding: options.embedding });
+	const built = await buildDossierPdf(input, options);
 	const pdf = await sealPdf(built.pdf, key, {
 		name: input.committee,
 		location: input.committee,

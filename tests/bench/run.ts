@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
 import { benchCases, casesSectionTitle } from './cases-bench.ts';
 import { benchRoom, roomSectionTitle } from './room-bench.ts';
+import { benchDossier, dossierSectionTitle } from './dossier-bench.ts';
 import { benchDrafting, draftingSectionTitle } from './drafting-bench.ts';
 import { benchPageWeight, pageWeightSectionTitle } from './page-weight-bench.ts';
 import { benchRecovery, recoverySectionTitle } from './recovery-bench.ts';
@@ -27,6 +28,7 @@ const benches: Bench[] = [
 	{ title: roomSectionTitle, run: benchRoom },
 	{ title: recoverySectionTitle, run: benchRecovery },
 	{ title: signingSectionTitle, run: benchSigning },
+	{ title: dossierSectionTitle, run: benchDossier },
 	{ title: pageWeightSectionTitle, run: benchPageWeight }
 ];
 

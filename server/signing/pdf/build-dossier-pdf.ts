@@ -71,12 +71,20 @@ const COLUMN = { index: 44, pages: 72 };
 const longDate = (timeZone: string) =>
 	new Intl.DateTimeFormat('zh-CN', { timeZone, year: 'numeric', month: 'long', day: 'numeric' });
 
-/** A photo scaled to print inside the photo box, turned upright, as a JPEG; null when it cannot be read. */
-async function photoForPrint(image: Uint8Array): Promise<Uint8Array | null> {
+/**
+ * How photos go into the file: scaled to print inside the photo box (the project's way), or as
+ * taken, every pixel kept (the benchmark's reference).
+ */
+export type PhotoEmbedding = 'print' | 'original';
+
+/** A photo turned upright as a JPEG, scaled for print unless kept `original`; null when it cannot be read. */
+async function photoForPrint(image: Uint8Array, embedding: PhotoEmbedding): Promise<Uint8Array | null> {
 	const pixels = (points: number) => Math.round((points / 72) * PRINT_DPI);
 	try {
-		return await sharp(image, { limitInputPixels: 80_000_000, failOn: 'error' })
-			.rotate()
+		const upright = sharp(image, { limitInputPixels: 80_000_000, failOn: 'error' }).rotate();
+		const isJpeg = image[0] === 0xff && image[1] === 0xd8;
+		if (embedding === 'original') return isJpeg ? image : await upright.jpeg({ quality: 95 }).toBuffer();
+		return await upright
 			.resize({
 				width: pixels(PHOTO_BOX.width),
 				height: pixels(PHOTO_BOX.height),
@@ -154,7 +162,12 @@ function writeCover(writer: PageWriter, dossier: DossierPdf): void {
 }
 
 /** A document of the file on pages of its own: its text, its pages bound in, or its photos one to a page. */
-async function writePart(doc: PDFDocument, writer: PageWriter, part: DossierPart): Promise<void> {
+async function writePart(
+	doc: PDFDocument,
+	writer: PageWriter,
+	part: DossierPart,
+	photos: PhotoEmbedding
+): Promise<void> {
 	if (part.type === 'pdf') {
 		let pages: PDFPage[];
 		try {
@@ -187,7 +200,7 @@ async function writePart(doc: PDFDocument, writer: PageWriter, part: DossierPart
 	for (const [index, photo] of part.photos.entries()) {
 		if (index > 0) writer.newPage();
 		writer.paragraph(photo.caption, { size: SIZE.small, color: FAINT });
-		const printed = await photoForPrint(photo.image);
+		const printed = await photoForPrint(photo.image, photos);
 		if (!printed) {
 			writer.paragraph(LABELS.photoUnreadable, { size: SIZE.body });
 			continue;
@@ -286,7 +299,7 @@ function stampPageNumbers(writer: PageWriter, pages: PDFPage[]): void {
  */
 export async function buildDossierPdf(
 	input: DossierPdfInput,
-	options: { embedding?: FontEmbedding } = {}
+	options: { embedding?: FontEmbedding; photos?: PhotoEmbedding } = {}
 ): Promise<BuiltDossierPdf> {
 	const dossier = parseInput(dossierPdfInputSchema, input);
 	const doc = await PDFDocument.create({ updateMetadata: false });
@@ -312,7 +325,7 @@ export async function buildDossierPdf(
 	const contents: DossierContents = [];
 	for (const part of dossier.parts) {
 		const before = doc.getPageCount();
-		await writePart(doc, writer, part);
+		await writePart(doc, writer, part, options.photos ?? 'print');
 		contents.push({ title: part.title, firstPage: before, lastPage: doc.getPageCount() - 1 });
 	}
 	const numbered = doc.getPages().slice(1);
