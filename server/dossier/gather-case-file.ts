@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { AgreementBlock } from '#shared/agreement.ts';
-import { RETENTION_DEFAULTS } from '#shared/dossier.ts';
+
 import { AppError } from '#shared/errors.ts';
 import { chainVerdict } from '../audit/verify-case-chain.ts';
 import type { Db } from '../db/client.ts';
@@ -13,7 +13,6 @@ import {
 	cases,
 	committees,
 	mediationSessions,
-	retentionPeriods,
 	sealedAgreements,
 	sealedDocuments,
 	storedFiles,
@@ -22,6 +21,7 @@ import {
 import { documentLabels } from '../signing/pdf/document-labels.ts';
 import type { DossierPdfInput } from '../signing/pdf/dossier-pdf-input.ts';
 import { channelName, disputeTypeName, eventSentence, sideName } from './chinese-labels.ts';
+import { listRetentionPeriods } from './retention-periods.ts';
 
 type Part = DossierPdfInput['parts'][number];
 
@@ -256,7 +256,7 @@ function manifestLine(part: Part): string {
  */
 export async function gatherCaseFile(db: Db, caseId: string): Promise<GatheredCaseFile> {
 	const kase = await caseOf(db, caseId);
-	const [parties, mediators, [retention]] = await Promise.all([
+	const [parties, mediators, retention] = await Promise.all([
 		db
 			.select()
 			.from(caseParties)
@@ -268,10 +268,7 @@ export async function gatherCaseFile(db: Db, caseId: string): Promise<GatheredCa
 			.innerJoin(users, eq(users.id, caseMediators.userId))
 			.where(eq(caseMediators.caseId, caseId))
 			.orderBy(asc(caseMediators.createdAt)),
-		db
-			.select({ period: retentionPeriods.period })
-			.from(retentionPeriods)
-			.where(eq(retentionPeriods.disputeType, kase.disputeType))
+		listRetentionPeriods(db)
 	]);
 	const audit = await auditExtract(db, caseId);
 	const parts: Part[] = [
@@ -300,7 +297,7 @@ export async function gatherCaseFile(db: Db, caseId: string): Promise<GatheredCa
 		mediators: mediators.map((mediator) => mediator.name),
 		firstDocumentAt: kase.createdAt < audit.first ? kase.createdAt : audit.first,
 		lastDocumentAt: audit.last,
-		retention: retention?.period ?? RETENTION_DEFAULTS[kase.disputeType],
+		retention: retention[kase.disputeType],
 		parts,
 		manifestSha256: sha256(parts.map(manifestLine).join('\n'))
 	};

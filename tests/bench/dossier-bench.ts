@@ -23,7 +23,13 @@ const ms = (value: number) => value.toFixed(0);
 /** A camera photo of about 3 MB: 4000×3000 of noise over a gradient, as JPEG at quality 70. */
 async function cameraPhoto(seed: number): Promise<Uint8Array> {
 	const noise = await sharp({
-		create: { width: 4000, height: 3000, channels: 3, noise: { type: 'gaussian', mean: 110 + seed * 5, sigma: 28 } }
+		create: {
+			width: 4000,
+			height: 3000,
+			channels: 3,
+			background: '#808080',
+			noise: { type: 'gaussian', mean: 110 + seed * 5, sigma: 28 }
+		}
 	})
 		.jpeg({ quality: 70 })
 		.toBuffer();

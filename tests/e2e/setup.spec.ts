@@ -94,14 +94,28 @@ test('the administrator finds the public address on the settings page and change
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText(zh('system_settings_title'));
 	await expect(field(page, 'field_public_origin')).toHaveValue(baseURL!);
 
+	const originForm = page.locator('form[action="?/origin"]');
 	await field(page, 'field_public_origin').fill('http://evil.example/verify');
-	await page.getByRole('button', { name: zh('settings_save') }).click();
+	await originForm.getByRole('button', { name: zh('settings_save') }).click();
 	await expect(field(page, 'field_public_origin')).toHaveAccessibleDescription(zh('field_invalid'));
 
 	await field(page, 'field_public_origin').fill('https://tiaojie.example.gov.cn');
-	await page.getByRole('button', { name: zh('settings_save') }).click();
+	await originForm.getByRole('button', { name: zh('settings_save') }).click();
 	await expect(page.getByRole('status')).toHaveText(zh('settings_saved'));
 	await page.reload();
 	await expect(field(page, 'field_public_origin')).toHaveValue('https://tiaojie.example.gov.cn');
 	await expect(page.locator('p.hint', { hasText: TOWN.field_display_name })).toBeVisible();
+
+	// The case files' retention table sits on the same page, a form of its own.
+	const retentionForm = page.locator('form[action="?/retention"]');
+	const land = retentionForm.getByLabel(zh('dispute_type_land'));
+	await expect(land).toHaveValue('永久');
+	await land.fill('');
+	await retentionForm.getByRole('button', { name: zh('settings_save') }).click();
+	await expect(land).toHaveAttribute('aria-invalid', 'true');
+	await land.fill('30年');
+	await retentionForm.getByRole('button', { name: zh('settings_save') }).click();
+	await expect(page.getByRole('status')).toHaveText(zh('settings_saved'));
+	await page.reload();
+	await expect(retentionForm.getByLabel(zh('dispute_type_land'))).toHaveValue('30年');
 });

@@ -6,6 +6,8 @@ import { transitionCase } from '#server/cases/transition-case.ts';
 import { cases, sealedDocuments } from '#server/db/schema.ts';
 import { sealCaseDocument } from '#server/documents/seal-case-document.ts';
 import { caseFileFor } from '#server/dossier/case-file-for.ts';
+import { listRetentionPeriods, setRetentionPeriods } from '#server/dossier/retention-periods.ts';
+import { RETENTION_DEFAULTS } from '#shared/dossier.ts';
 import { applyOnline } from '#server/cases/apply-online.ts';
 import { verifySha256 } from '#server/signing/verification/verify-sealed-document.ts';
 import { intakeForm } from '../support/case-network.ts';
@@ -18,7 +20,9 @@ import { recordSealedAgreement } from '../support/sealed-agreement.ts';
 const YEAR = new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date());
 
 async function photo(): Promise<Uint8Array<ArrayBuffer>> {
-	const jpeg = await sharp({ create: { width: 2400, height: 1800, channels: 3, background: { r: 90, g: 140, b: 200 } } })
+	const jpeg = await sharp({
+		create: { width: 2400, height: 1800, channels: 3, background: { r: 90, g: 140, b: 200 } }
+	})
 		.jpeg({ quality: 90 })
 		.toBuffer();
 	return new Uint8Array(jpeg);
@@ -31,81 +35,87 @@ function contentsOf(text: string): { title: string; first: number; last: number 
 }
 
 describe('the case file (卷宗)', () => {
-	test('is bound when the case closes: numbered, its contents right page by page, sealed and verifiable', async ({
-		app,
-		network,
-		kase
-	}) => {
-		const mediator = network.eastMediator;
-		await addEvidence(
-			app,
-			mediator,
-			{ caseId: kase.caseId },
-			[
-				new File([await photo()], '排水沟现场.jpg', { type: 'image/jpeg' }),
-				new File([new Uint8Array(evidencePdf())], '村委会证明.pdf', { type: 'application/pdf' })
-			],
-			null
-		);
-		await sealCaseDocument(app, {
-			caseId: kase.caseId,
-			kind: 'acceptance_register',
-			blocks: [{ prefix: '', text: '经当事人同意调解。' }],
-			actor: { id: mediator.id, label: mediator.displayName },
-			ip: null
-		});
-		await recordSealedAgreement(app, network.admin, { caseId: kase.caseId });
-		for (const transition of ['schedule', 'start'] as const)
-			await transitionCase(app, mediator, { caseId: kase.caseId, transition, scheduledFor: '2030-01-01T09:00' }, null);
-		await transitionCase(app, mediator, { caseId: kase.caseId, transition: 'resolve', summary: '达成协议' }, null);
-		await transitionCase(app, mediator, { caseId: kase.caseId, transition: 'close' }, null);
+	// Reads the file back page by page with poppler: a few dozen processes.
+	test(
+		'is bound when the case closes: numbered, its contents right page by page, sealed and verifiable',
+		{ timeout: 180_000 },
+		async ({ app, network, kase }) => {
+			const mediator = network.eastMediator;
+			await addEvidence(
+				app,
+				mediator,
+				{ caseId: kase.caseId },
+				[
+					new File([await photo()], '排水沟现场.jpg', { type: 'image/jpeg' }),
+					new File([new Uint8Array(evidencePdf())], '村委会证明.pdf', { type: 'application/pdf' })
+				],
+				null
+			);
+			await sealCaseDocument(app, {
+				caseId: kase.caseId,
+				kind: 'acceptance_register',
+				blocks: [{ prefix: '', text: '经当事人同意调解。' }],
+				actor: { id: mediator.id, label: mediator.displayName },
+				ip: null
+			});
+			await recordSealedAgreement(app, network.admin, { caseId: kase.caseId });
+			for (const transition of ['schedule', 'start'] as const)
+				await transitionCase(
+					app,
+					mediator,
+					{ caseId: kase.caseId, transition, scheduledFor: '2030-01-01T09:00' },
+					null
+				);
+			await transitionCase(app, mediator, { caseId: kase.caseId, transition: 'resolve', summary: '达成协议' }, null);
+			await transitionCase(app, mediator, { caseId: kase.caseId, transition: 'close' }, null);
 
-		const [closed] = await app.db.select().from(cases).where(eq(cases.id, kase.caseId));
-		expect(closed.fileNumber).toBe(`（${YEAR}）东村人调字第1号`);
-		const [file] = await app.db
-			.select()
-			.from(sealedDocuments)
-			.where(and(eq(sealedDocuments.caseId, kase.caseId), eq(sealedDocuments.kind, 'case_file')));
-		const pdf = new Uint8Array(file.pdf);
-		expect(await pdfsig(pdf)).toMatch(/Signature Validation: Signature is Valid/);
-		expect(await pdfsig(pdf)).toMatch(/Signature #1/);
-		expect(await pdfsig(pdf)).not.toMatch(/Signature #2/);
-		expect(await verifySha256(app.db, { sha256: file.sha256 })).toMatchObject({
-			status: 'authentic',
-			kind: 'case_file'
-		});
+			const [closed] = await app.db.select().from(cases).where(eq(cases.id, kase.caseId));
+			expect(closed.fileNumber).toBe(`（${YEAR}）东村人调字第1号`);
+			const [file] = await app.db
+				.select()
+				.from(sealedDocuments)
+				.where(and(eq(sealedDocuments.caseId, kase.caseId), eq(sealedDocuments.kind, 'case_file')));
+			const pdf = new Uint8Array(file.pdf);
+			expect(await pdfsig(pdf)).toMatch(/Signature Validation: Signature is Valid/);
+			expect(await pdfsig(pdf)).toMatch(/Signature #1/);
+			expect(await pdfsig(pdf)).not.toMatch(/Signature #2/);
+			expect(await verifySha256(app.db, { sha256: file.sha256 })).toMatchObject({
+				status: 'authentic',
+				kind: 'case_file'
+			});
 
-		const cover = await pdftotext(pdf, { page: 1 });
-		expect(cover).toContain('人民调解卷宗');
-		expect(cover).toContain(`（${YEAR}）东村人调字第1号`);
-		expect(cover).toContain('保管期限');
-		expect(cover).toContain(mediator.displayName);
+			const cover = await pdftotext(pdf, { page: 1 });
+			expect(cover).toContain('人民调解卷宗');
+			expect(cover).toContain(`（${YEAR}）东村人调字第1号`);
+			expect(cover).toContain('保管期限');
+			expect(cover).toContain(mediator.displayName);
 
-		const contents = contentsOf(await pdftotext(pdf, { page: 2, layout: true }));
-		expect(contents.map((entry) => entry.title)).toEqual([
-			'人民调解申请书',
-			'人民调解受理登记表',
-			'证据清单',
-			'证据照片',
-			'证据 2：村委会证明.pdf',
-			'人民调解协议书',
-			'案件审计日志摘录'
-		]);
-		// The numbered pages start after the cover and the one page of contents.
-		const pages = await pdfinfoPages(pdf);
-		for (const entry of contents) {
-			for (let number = entry.first; number <= entry.last; number++) {
-				const text = await pdftotext(pdf, { page: number + 2 });
-				expect(text.trim().split('\n')[0].trim(), `page ${number} stamped`).toBe(String(number));
-				if (number === entry.first && !entry.title.startsWith('证据 2'))
-					expect(text, `page ${number} starts ${entry.title}`).toContain(entry.title);
+			const contents = contentsOf(await pdftotext(pdf, { page: 2, layout: true }));
+			expect(contents.map((entry) => entry.title)).toEqual([
+				'人民调解申请书',
+				'人民调解受理登记表',
+				'证据清单',
+				'证据照片',
+				'证据 2：村委会证明.pdf',
+				'人民调解协议书',
+				'案件审计日志摘录'
+			]);
+			// The numbered pages start after the cover and the one page of contents.
+			const pages = await pdfinfoPages(pdf);
+			for (const entry of contents) {
+				for (let number = entry.first; number <= entry.last; number++) {
+					const text = await pdftotext(pdf, { page: number + 2 });
+					expect(text.trim().split('\n')[0].trim(), `page ${number} stamped`).toBe(String(number));
+					if (number === entry.first && !entry.title.startsWith('证据 2'))
+						expect(text, `page ${number} starts ${entry.title}`).toContain(entry.title);
+				}
 			}
+			expect(contents.at(-1)!.last + 3).toBe(pages);
+			expect(await pdftotext(pdf, { page: pages })).toContain(`共 ${contents.at(-1)!.last} 页`);
+			const audit = contents.at(-1)!;
+			expect(await pdftotext(pdf, { page: audit.first + 2 })).toMatch(/哈希链校验完整/);
 		}
-		expect(contents.at(-1)!.last + 3).toBe(pages);
-		expect(await pdftotext(pdf, { page: pages })).toContain(`共 ${contents.at(-1)!.last} 页`);
-		const audit = contents.at(-1)!;
-		expect(await pdftotext(pdf, { page: audit.first + 2 })).toMatch(/哈希链校验完整/);
-	});
+	);
 
 	test('numbers run per committee and year, consecutive and without gaps when cases close at once', async ({
 		app,
@@ -147,5 +157,23 @@ describe('the case file (卷宗)', () => {
 		const again = await caseFileFor(app, network.eastMediator, kase.caseId, null, { rebind: true });
 		expect(again.sha256).not.toBe(first.sha256);
 		expect(await verifySha256(app.db, { sha256: first.sha256 })).toMatchObject({ status: 'superseded' });
+	});
+
+	test("prints the committee's retention period for the dispute's type, which only an installation admin sets", async ({
+		app,
+		network,
+		kase
+	}) => {
+		const periods = { ...RETENTION_DEFAULTS, neighbour: '定期15年' };
+		await expectAppError(setRetentionPeriods(app, network.eastAdmin, periods), 'FORBIDDEN');
+		await expectAppError(setRetentionPeriods(app, network.admin, { ...periods, land: ' ' }), 'VALIDATION', {
+			land: ['required']
+		});
+		expect(await listRetentionPeriods(app.db)).toEqual(RETENTION_DEFAULTS);
+
+		await setRetentionPeriods(app, network.admin, periods);
+		expect((await listRetentionPeriods(app.db)).neighbour).toBe('定期15年');
+		const file = await caseFileFor(app, network.eastMediator, kase.caseId, null);
+		expect(await pdftotext(new Uint8Array(file.pdf), { page: 1 })).toContain('定期15年');
 	});
 });

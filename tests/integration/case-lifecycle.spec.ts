@@ -70,14 +70,17 @@ describe('case lifecycle', () => {
 			'case.schedule',
 			'case.start',
 			'case.fail',
-			'case.close'
+			'case.close',
+			// Closing binds the case file.
+			'document.sealed'
 		]);
 		expect(events[4]).toMatchObject({
 			actorId: mediator.id,
 			ip: CLIENT.ip,
 			data: { from: 'in_mediation', to: 'failed', reason: '双方分歧过大', referralTarget: 'court' }
 		});
-		expect(await verifyCaseChain(app.db, caseId)).toEqual({ intact: true, events: 6 });
+		expect(events[6].data).toMatchObject({ kind: 'case_file' });
+		expect(await verifyCaseChain(app.db, caseId)).toEqual({ intact: true, events: 7 });
 	});
 
 	test('the deadline follows the committee’s own setting, which its admins set', async ({ app, network }) => {

@@ -1,4 +1,5 @@
-import type { DisputeType } from './cases.ts';
+import { z } from 'zod';
+import { DISPUTE_TYPES, type DisputeType } from './cases.ts';
 
 /**
  * How long a closed case's file is kept (保管期限), by the dispute's type, until the committee's
@@ -16,6 +17,21 @@ export const RETENTION_DEFAULTS: Record<DisputeType, string> = {
 
 /** Longest retention period an admin may write into the table. */
 export const RETENTION_MAX_LENGTH = 20;
+
+/** The retention table as an admin submits it: a period for every dispute type. */
+export const retentionPeriodsSchema = z.object(
+	Object.fromEntries(
+		DISPUTE_TYPES.map((type) => [
+			type,
+			z
+				.string()
+				.trim()
+				.min(1, 'required')
+				.max(RETENTION_MAX_LENGTH, 'too_long')
+				.refine((value) => !/[\r\n]/.test(value), 'invalid')
+		])
+	) as Record<DisputeType, z.ZodString>
+);
 
 /**
  * The committee's short name in its file numbers: its name without "人民调解委员会" (东村人民调解委员会 →

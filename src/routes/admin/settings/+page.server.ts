@@ -1,4 +1,5 @@
 import { error } from '@sveltejs/kit';
+import { listRetentionPeriods, setRetentionPeriods } from '#server/dossier/retention-periods.ts';
 import { changePublicOrigin } from '#server/setup/change-public-origin.ts';
 import { describePublicOrigin } from '#server/setup/describe-public-origin.ts';
 import { m } from '$lib/i18n/paraglide/messages';
@@ -10,7 +11,10 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
 	const actor = requirePermission(event, 'settings:manage');
 	try {
-		return { publicOrigin: await describePublicOrigin(event.locals.app, actor) };
+		return {
+			publicOrigin: await describePublicOrigin(event.locals.app, actor),
+			retention: await listRetentionPeriods(event.locals.app.db)
+		};
 	} catch (e) {
 		// A village's admin manages their village, not the installation.
 		if (e instanceof AppError && e.code === 'FORBIDDEN') error(403, { message: m.error_forbidden(), code: e.code });
@@ -19,10 +23,20 @@ export const load: PageServerLoad = async (event) => {
 };
 
 export const actions: Actions = {
-	default: async (event) => {
+	origin: async (event) => {
 		const actor = requirePermission(event, 'settings:manage');
 		const values = await readForm(event.request);
-		const result = await formAction(values, () => changePublicOrigin(event.locals.app, actor, values));
-		return 'publicOrigin' in result ? { saved: true } : result;
+		const result = await formAction({ ...values, form: 'origin' }, () =>
+			changePublicOrigin(event.locals.app, actor, values)
+		);
+		return 'publicOrigin' in result ? { saved: 'origin' } : result;
+	},
+	retention: async (event) => {
+		const actor = requirePermission(event, 'settings:manage');
+		const values = await readForm(event.request);
+		const result = await formAction({ ...values, form: 'retention' }, () =>
+			setRetentionPeriods(event.locals.app, actor, values)
+		);
+		return 'land' in result ? { saved: 'retention' } : result;
 	}
 };
