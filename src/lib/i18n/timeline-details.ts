@@ -8,6 +8,7 @@ import {
 	type ReferralTarget
 } from '$lib/shared/cases';
 import { caseStatusLabel, channelLabel, referralTargetLabel } from './labels';
+import { changedDetailsLabel } from './party-labels';
 import { m } from './paraglide/messages';
 import { getLocale } from './paraglide/runtime';
 
@@ -53,6 +54,8 @@ export function timelineDetails(
 		lines.push(m.timeline_detail_mediators({ names: data.to.map(nameOf).join(m.list_separator()) }));
 	if (data.expertId) lines.push(m.timeline_detail_expert({ name: nameOf(data.expertId) }));
 	if (data.partyId) lines.push(m.timeline_detail_party({ name: nameOf(data.partyId) }));
+	if (event.action === 'party.updated' && Array.isArray(data.changed))
+		lines.push(m.timeline_detail_party_changed({ fields: changedDetailsLabel(data.changed) }));
 	const filename = textOf(data.filename);
 	if (filename) lines.push(m.timeline_detail_file({ name: filename }));
 	if (isTarget(data.referralTarget))

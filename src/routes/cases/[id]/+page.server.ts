@@ -9,6 +9,7 @@ import { issuePartyLink } from '#server/cases/issue-party-link.ts';
 import { reassignCase } from '#server/cases/reassign-case.ts';
 import { timelineNames } from '#server/cases/timeline-names.ts';
 import { transitionCase } from '#server/cases/transition-case.ts';
+import { updateParty } from '#server/cases/update-party.ts';
 import { listCommittees } from '#server/orgs/list-committees.ts';
 import { readPublicOrigin } from '#server/setup/read-public-origin.ts';
 import { acceptConsultation } from '#server/sessions/accept-consultation.ts';
@@ -79,7 +80,8 @@ type CaseForm =
 	| 'accept'
 	| 'cancel'
 	| 'revoke'
-	| 'reissue';
+	| 'reissue'
+	| 'party';
 
 /**
  * Every action: the actor, the submitted form with the case taken from the
@@ -88,10 +90,11 @@ type CaseForm =
 async function act<T extends object>(
 	event: RequestEvent,
 	form: CaseForm,
-	work: (actor: Actor, input: Record<string, unknown>, files: File[], ip: string | null) => Promise<T>
+	work: (actor: Actor, input: Record<string, unknown>, files: File[], ip: string | null) => Promise<T>,
+	fileField = 'evidence'
 ) {
 	const actor = requirePermission(event, 'cases:list');
-	const { values, files } = await readUploadForm(event.request);
+	const { values, files } = await readUploadForm(event.request, fileField);
 	const input = { ...nestedValues(values), caseId: event.params.id };
 	return formAction({ ...values, form }, async () => ({
 		done: form,
@@ -176,6 +179,16 @@ export const actions: Actions = {
 			await acceptConsultation(event.locals.app, actor, input, ip);
 			return {};
 		}),
+	updateParty: (event) =>
+		act(
+			event,
+			'party',
+			async (actor, input, files, ip) => {
+				await updateParty(event.locals.app, actor, input, files, ip);
+				return { partyId: String(input.partyId) };
+			},
+			'powerOfAttorney'
+		),
 	cancelSession: (event) =>
 		act(event, 'cancel', async (actor, input, _files, ip) => {
 			await cancelSession(event.locals.app, actor, input, ip);
