@@ -18,11 +18,13 @@ export function withoutIdNumbers(line: string): string {
 	return line.replace(RESIDENT_ID_NUMBER, '$1********$2');
 }
 
-export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
-	return pino({
+/** The process's logger, to standard output unless another destination is given. */
+export function createLogger(config: Pick<Config, 'logLevel'>, destination?: pino.DestinationStream): Logger {
+	const options: pino.LoggerOptions = {
 		level: config.logLevel,
 		base: { app: 'tiaojie' },
 		redact: ['password', '*.password', 'req.headers.cookie', ...ID_NUMBER_PATHS],
 		hooks: { streamWrite: withoutIdNumbers }
-	});
+	};
+	return destination ? pino(options, destination) : pino(options);
 }
