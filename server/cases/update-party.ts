@@ -67,7 +67,9 @@ export async function updateParty(
 				partyId: before.id,
 				name: after.name,
 				changed,
-				...(upload && file ? { powerOfAttorney: { filename: file.filename, sha256: upload.sha256, size: upload.size } } : {})
+				...(upload && file
+					? { powerOfAttorney: { filename: file.filename, sha256: upload.sha256, size: upload.size } }
+					: {})
 			},
 			ip
 		});
@@ -82,5 +84,8 @@ async function refreshSearchText(tx: Db, caseId: string, facts: string) {
 		facts,
 		names.map((party) => party.name)
 	);
-	await tx.update(cases).set({ searchText, searchTokens: searchTokens(searchText) }).where(eq(cases.id, caseId));
+	await tx
+		.update(cases)
+		.set({ searchText, searchTokens: searchTokens(searchText) })
+		.where(eq(cases.id, caseId));
 }

@@ -8,11 +8,13 @@ import { getTrackedCase } from '#server/cases/track-case.ts';
 import { updateParty } from '#server/cases/update-party.ts';
 import { caseEvents, caseParties, cases, storedFiles } from '#server/db/schema.ts';
 import { readPowerOfAttorneyFile } from '#server/evidence/read-power-of-attorney-file.ts';
+import { DEMO_PASSWORD, seedDemo } from '#server/demo/seed-demo.ts';
 import { createLogger } from '#server/log.ts';
 import type { App } from '#server/app.ts';
 import { intakeForm, setUpNetwork } from '../support/case-network.ts';
 import { creditCode, residentIdNumber } from '../support/identity-numbers.ts';
 import { CLIENT, expectAppError, test as base } from '../support/integration-test.ts';
+import { actorOf } from '../support/test-app.ts';
 
 const test = base.extend('network', async ({ app }) => setUpNetwork(app));
 
@@ -94,7 +96,12 @@ describe('party details at application', () => {
 			{ 'applicant.idNumber': ['check_character'] }
 		);
 		await expectAppError(
-			applyOnline(app, { ...form, applicant: { ...form.applicant, gender: 'male', birthDate: '1968-03-16' } }, [], null),
+			applyOnline(
+				app,
+				{ ...form, applicant: { ...form.applicant, gender: 'male', birthDate: '1968-03-16' } },
+				[],
+				null
+			),
 			'VALIDATION',
 			{ 'applicant.gender': ['not_as_id_number'], 'applicant.birthDate': ['not_as_id_number'] }
 		);
@@ -159,10 +166,7 @@ describe("the mediator's edit of a party", () => {
 		const file = await readPowerOfAttorneyFile(app.db, caseId, respondent.id);
 		expect(file).toMatchObject({ mimeType: 'application/pdf', filename: '授权委托书.pdf' });
 
-		const [event] = await app.db
-			.select()
-			.from(caseEvents)
-			.where(eq(caseEvents.action, 'party.updated'));
+		const [event] = await app.db.select().from(caseEvents).where(eq(caseEvents.action, 'party.updated'));
 		expect(event).toMatchObject({ caseId, actorId: network.eastMediator.id, ip: CLIENT.ip });
 		expect(event.data).toMatchObject({
 			partyId: respondent.id,
@@ -274,5 +278,21 @@ describe('who reads an ID number', () => {
 		expect(output).not.toContain(applicantId.toLowerCase());
 		expect(output).not.toContain('E12345678');
 		expect(output).toContain(`${applicantId.slice(0, 6)}********${applicantId.slice(-4)}`);
+	});
+});
+
+describe('the demo town', () => {
+	test('has every party complete, an organisation among them and an agent with a power of attorney', async ({
+		app
+	}) => {
+		await seedDemo(app);
+		const rows = await app.db.select({ caseId: caseParties.caseId }).from(caseParties);
+		const admin = await actorOf(app, 'admin', DEMO_PASSWORD);
+		const parties = (
+			await Promise.all([...new Set(rows.map((r) => r.caseId))].map((id) => getCase(app.db, admin, id)))
+		).flatMap((detail) => detail.parties);
+		expect(parties.filter((p) => p.missing.length)).toEqual([]);
+		expect(parties.some((p) => p.details.kind === 'organisation')).toBe(true);
+		expect(parties.some((p) => p.details.agent?.powerOfAttorney)).toBe(true);
 	});
 });

@@ -83,6 +83,6 @@ const CHANGED: Record<string, () => string> = {
 };
 
 export const changedDetailsLabel = (columns: readonly unknown[]): string =>
-	[...new Set(columns.flatMap((column) => (typeof column === 'string' && CHANGED[column] ? [CHANGED[column]()] : [])))].join(
-		m.list_separator()
-	);
+	[
+		...new Set(columns.flatMap((column) => (typeof column === 'string' && CHANGED[column] ? [CHANGED[column]()] : [])))
+	].join(m.list_separator());

@@ -123,7 +123,6 @@ export function maskIdNumber(idNumber: string): string {
 /** Age in whole years on `today` of someone born on `birthDate` (YYYY-MM-DD), as the documents state it. */
 export function ageOn(birthDate: string, today = new Date()): number {
 	const [year, month, day] = birthDate.split('-').map(Number);
-	const passed =
-		today.getUTCMonth() + 1 > month || (today.getUTCMonth() + 1 === month && today.getUTCDate() >= day);
+	const passed = today.getUTCMonth() + 1 > month || (today.getUTCMonth() + 1 === month && today.getUTCDate() >= day);
 	return today.getUTCFullYear() - year - (passed ? 0 : 1);
 }

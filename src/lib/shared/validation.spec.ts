@@ -114,8 +114,10 @@ describe('party details', () => {
 		check(caseIntakeSchema, { ...intake, applicant: { name: '张三', ...applicant } });
 	const id = residentIdNumber({ birthDate: '1980-05-01', sex: 'female' });
 
-	it('fills in the birth date and sex from a resident ID number, and keeps only a person\'s details', () => {
-		expect(withApplicant({ idNumber: id.toLowerCase(), creditCode: creditCode(), phone: '138 0013 8000' })).toMatchObject({
+	it("fills in the birth date and sex from a resident ID number, and keeps only a person's details", () => {
+		expect(
+			withApplicant({ idNumber: id.toLowerCase(), creditCode: creditCode(), phone: '138 0013 8000' })
+		).toMatchObject({
 			value: {
 				applicant: {
 					kind: 'person',
@@ -174,7 +176,9 @@ describe('party details', () => {
 
 	it('wants a mainland phone number', () => {
 		expect(withApplicant({ phone: '12345' })).toEqual({ errors: { 'applicant.phone': ['not_a_phone'] } });
-		expect(withApplicant({ phone: '0571-87654321' })).toMatchObject({ value: { applicant: { phone: '0571-87654321' } } });
+		expect(withApplicant({ phone: '0571-87654321' })).toMatchObject({
+			value: { applicant: { phone: '0571-87654321' } }
+		});
 	});
 
 	it("asks the mediator's edit for the agent's authority, and reads an agent left unnamed as none", () => {

@@ -280,7 +280,9 @@ function storedPartyDetails(party: PartyInput) {
 		idNumber: personal(party.idNumber),
 		creditCode: organisational(party.creditCode),
 		representative: organisational(party.representative),
-		representativeRole: organisational(party.representative ? (party.representativeRole ?? 'legal_representative') : undefined)
+		representativeRole: organisational(
+			party.representative ? (party.representativeRole ?? 'legal_representative') : undefined
+		)
 	};
 }
 
