@@ -147,6 +147,18 @@ describe('party details', () => {
 		});
 	});
 
+	it('reports a wrong ID number together with the other wrong fields', () => {
+		const wrongCheck = id.slice(0, 17) + (id[17] === '0' ? '1' : '0');
+		expect(withApplicant({ phone: '12345', ethnicity: '99', idNumber: wrongCheck })).toEqual({
+			errors: {
+				'applicant.phone': ['not_a_phone'],
+				'applicant.ethnicity': ['invalid'],
+				'applicant.idNumber': ['check_character']
+			}
+		});
+		expect(check(caseIntakeSchema, { ...intake, applicant: undefined })).toEqual({ errors: { applicant: ['invalid'] } });
+	});
+
 	it('checks a passport for its shape only', () => {
 		expect(withApplicant({ idType: 'passport', idNumber: 'e12345678' })).toMatchObject({
 			value: { applicant: { idType: 'passport', idNumber: 'E12345678', birthDate: null } }

@@ -238,12 +238,13 @@ type PartyInput = z.output<z.ZodObject<typeof partyFields>>;
 function checkPartyDetails(party: PartyInput, ctx: z.RefinementCtx, today = new Date()) {
 	const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', message, path: [path] });
 	if (party.kind === 'organisation') {
+		if (typeof party.creditCode !== 'string') return;
 		if (party.creditCode && !/^[0-9A-Z]{18}$/.test(party.creditCode)) issue('creditCode', 'invalid');
 		else if (party.creditCode && !isCreditCode(party.creditCode)) issue('creditCode', 'check_character');
 		return;
 	}
 	if (party.birthDate && party.birthDate > today.toISOString().slice(0, 10)) issue('birthDate', 'in_future');
-	if (!party.idNumber) return;
+	if (typeof party.idNumber !== 'string' || !party.idNumber) return;
 	if (!GB11643_ID_TYPES.includes(party.idType ?? 'resident_id')) {
 		if (!/^[A-Z0-9]{5,30}$/.test(party.idNumber)) issue('idNumber', 'invalid');
 		return;
@@ -253,8 +254,10 @@ function checkPartyDetails(party: PartyInput, ctx: z.RefinementCtx, today = new 
 		return issue('idNumber', 'check_character');
 	const holder = parseResidentId(party.idNumber, today);
 	if (!holder) return issue('idNumber', 'invalid');
-	if (party.birthDate && party.birthDate !== holder.birthDate) issue('birthDate', 'not_as_id_number');
-	if (party.gender && party.gender !== holder.sex) issue('gender', 'not_as_id_number');
+	// A birth date or sex refused on its own is not compared as well.
+	if (party.birthDate && isCalendarDate(party.birthDate) && party.birthDate !== holder.birthDate)
+		issue('birthDate', 'not_as_id_number');
+	if (party.gender && GENDERS.includes(party.gender) && party.gender !== holder.sex) issue('gender', 'not_as_id_number');
 }
 
 /** Every detail column, null where absent; a resident ID fills in the birth date and sex left out. */
@@ -289,7 +292,10 @@ function storedPartyDetails(party: PartyInput) {
 const partySchema = (phoneRequired: boolean) =>
 	z
 		.object({ ...partyFields, phone: phoneRequired ? requiredPartyPhone : partyPhone })
-		.superRefine((party, ctx) => checkPartyDetails(party, ctx))
+		// Also when another of the party's fields is wrong, so that one submission reports every problem.
+		.superRefine((party, ctx) => checkPartyDetails(party, ctx), {
+			when: (payload) => typeof payload.value === 'object' && payload.value !== null
+		})
 		.transform(storedPartyDetails);
 
 const party = partySchema(false);
