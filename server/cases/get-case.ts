@@ -8,6 +8,7 @@ import {
 	OPEN_STATUSES,
 	type DeadlineState
 } from '#shared/cases.ts';
+import { missingPartyDetails, type PartyDetailField, type PartyDetails } from '#shared/party-details.ts';
 import { roleHas, seesAsCommittee } from '#shared/permissions.ts';
 import type { Actor } from '#shared/roles.ts';
 import { authorize } from '../auth/authorize.ts';
@@ -27,6 +28,7 @@ import {
 	users
 } from '../db/schema.ts';
 import { findVisibleCase, type CaseRow } from './case-scope.ts';
+import { listPartyDetails, shownDetails } from './list-party-details.ts';
 
 /** Audit actions that everyone who may see the case sees on its timeline; the rest is for the committee. */
 export const PUBLIC_ACTIONS = [
@@ -134,8 +136,10 @@ export type CaseDetail = {
 		id: string;
 		side: 'applicant' | 'respondent';
 		name: string;
-		phone: string | null;
-		address: string | null;
+		/** For the committee whole; for others without contact data and with the ID number masked. */
+		details: PartyDetails;
+		/** What the documents of record still need of this party. */
+		missing: PartyDetailField[];
 		hasLink: boolean;
 		/** Only for the committee: the party's tracking link token, to hand over again. */
 		trackingToken: string | null;
@@ -155,8 +159,15 @@ export type CaseDetail = {
 		route: boolean;
 		note: boolean;
 		addEvidence: boolean;
+		editParties: boolean;
 	};
 };
+
+/** Contact data is for the committee and ID numbers are masked; others see who is involved. */
+function outsiderView(details: PartyDetails): PartyDetails {
+	const agent = details.agent && { ...details.agent, phone: null };
+	return { ...shownDetails(details, false), phone: null, address: null, workplace: null, agent };
+}
 
 /** Everything the case page shows, cut to what the actor may see of it. */
 export async function getCase(db: Db, actor: Actor, caseId: string, now = new Date()): Promise<CaseDetail> {
@@ -176,19 +187,7 @@ export async function getCase(db: Db, actor: Actor, caseId: string, now = new Da
 
 	const [parties, mediators, experts, evidence, timeline, notes, assignableMediators, availableExperts] =
 		await Promise.all([
-			db
-				.select({
-					id: caseParties.id,
-					side: caseParties.side,
-					name: caseParties.name,
-					phone: caseParties.phone,
-					address: caseParties.address,
-					linkHash: caseParties.trackingTokenHash,
-					trackingToken: caseParties.trackingToken
-				})
-				.from(caseParties)
-				.where(eq(caseParties.caseId, caseId))
-				.orderBy(asc(caseParties.side), asc(caseParties.createdAt)),
+			listPartyDetails(db, caseId),
 			db
 				.select({ id: users.id, displayName: users.displayName })
 				.from(caseMediators)
@@ -226,12 +225,13 @@ export async function getCase(db: Db, actor: Actor, caseId: string, now = new Da
 	const { searchText: _text, searchTokens: _tokens, ...fields } = row;
 	return {
 		case: { ...fields, ...place, deadlineState: deadlineState(row.status, row.deadline, now) },
-		parties: parties.map(({ linkHash, ...party }) => ({
-			...party,
-			// Contact data is for the committee; others see who is involved.
-			phone: committeeView ? party.phone : null,
-			address: committeeView ? party.address : null,
-			hasLink: linkHash !== null,
+		parties: parties.map((party) => ({
+			id: party.id,
+			side: party.side,
+			name: party.details.name,
+			details: committeeView ? party.details : outsiderView(party.details),
+			missing: missingPartyDetails(party.details),
+			hasLink: party.hasLink,
 			trackingToken: committeeView ? party.trackingToken : null
 		})),
 		mediators,
@@ -248,7 +248,8 @@ export async function getCase(db: Db, actor: Actor, caseId: string, now = new Da
 			assign: open && roleHas(actor.role, 'cases:assign'),
 			route: open && roleHas(actor.role, 'cases:route'),
 			note: mediates,
-			addEvidence: row.status !== 'closed'
+			addEvidence: row.status !== 'closed',
+			editParties: mediates && row.status !== 'closed'
 		}
 	};
 }

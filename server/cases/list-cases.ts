@@ -19,6 +19,7 @@ import { caseMediators, caseParties, cases, committees, orgNodes } from '../db/s
 import { parseInput } from '../parse-input.ts';
 import { withinPeriod } from '../insight/period.ts';
 import { visibleCases } from './case-scope.ts';
+import { casesWithIncompleteParties } from './list-party-details.ts';
 import { searchQuery } from './search-tokens.ts';
 
 export const CASE_PAGE_SIZE = 25;
@@ -40,7 +41,8 @@ export type CaseListItem = {
 	deadlineState: DeadlineState;
 };
 
-export type CasePage = { cases: CaseListItem[]; nextCursor: string | null };
+/** A case on a page of the list also says whether a party's details are not yet complete enough for the documents of record. */
+export type CasePage = { cases: (CaseListItem & { partiesIncomplete: boolean })[]; nextCursor: string | null };
 
 /** A page boundary: the sort key of the last case shown, exact to the microsecond that PostgreSQL keeps. */
 type Cursor = { createdAt: string; id: string };
@@ -171,8 +173,12 @@ export async function listCases(db: Db, actor: Actor, input: unknown, now = new 
 	const rows = await selectCases(db, actor, filters, now, CASE_PAGE_SIZE + 1);
 	const page = rows.slice(0, CASE_PAGE_SIZE);
 	const last = page.at(-1);
+	const incomplete = await casesWithIncompleteParties(
+		db,
+		page.map((row) => row.id)
+	);
 	return {
-		cases: page.map((row) => itemOf(row, now)),
+		cases: page.map((row) => ({ ...itemOf(row, now), partiesIncomplete: incomplete.has(row.id) })),
 		nextCursor: rows.length > CASE_PAGE_SIZE && last ? encodeCursor({ createdAt: last.sortKey, id: last.id }) : null
 	};
 }

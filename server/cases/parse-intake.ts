@@ -4,16 +4,18 @@ import { fieldErrorsOf } from '#shared/validation.ts';
 import { readUploads, type Upload } from '../evidence/read-uploads.ts';
 
 /**
- * Validates an intake form and its evidence files together, so that one
- * submission reports every problem at once, and nothing is stored unless all is well.
+ * Validates a form and its files together (evidence, unless another reader is
+ * given), so that one submission reports every problem at once, and nothing is
+ * stored unless all is well.
  */
 export async function parseIntake<S extends z.ZodType>(
 	schema: S,
 	input: unknown,
-	files: File[]
+	files: File[],
+	read: (files: File[]) => Promise<Upload[]> = readUploads
 ): Promise<{ data: z.output<S>; uploads: Upload[] }> {
 	const parsed = schema.safeParse(input);
-	const uploads = await readUploads(files).catch((error: unknown) => error);
+	const uploads = await read(files).catch((error: unknown) => error);
 	if (parsed.success && !(uploads instanceof Error)) return { data: parsed.data, uploads: uploads as Upload[] };
 	if (uploads instanceof Error && !(uploads instanceof AppError)) throw uploads;
 	const fields = {

@@ -1,11 +1,13 @@
-import { asc, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { canTransition, deadlineState, type DeadlineState } from '#shared/cases.ts';
 import { AppError } from '#shared/errors.ts';
+import { maskIdNumber } from '#shared/party-details.ts';
 import type { Db } from '../db/client.ts';
 import { caseParties, cases, committees, orgNodes } from '../db/schema.ts';
 import { getTrackedAgreement, type TrackedAgreement } from '../signing/signatures/get-tracked-agreement.ts';
 import type { CaseRow } from './case-scope.ts';
 import { trackingTokenHash } from './create-case.ts';
+import { listPartyDetails } from './list-party-details.ts';
 import { listEvidence, listTimeline, type EvidenceItem, type TimelineEvent } from './get-case.ts';
 
 type PartyRow = typeof caseParties.$inferSelect;
@@ -46,7 +48,8 @@ export type TrackedCase = {
 		outcome: CaseRow['outcome'];
 		referralTarget: CaseRow['referralTarget'];
 	};
-	parties: { side: 'applicant' | 'respondent'; name: string }[];
+	/** Who is involved; an ID number only masked, as the link may be passed on and the other side reads it too. */
+	parties: { side: 'applicant' | 'respondent'; name: string; maskedIdNumber: string | null }[];
 	evidence: EvidenceItem[];
 	timeline: TimelineEvent[];
 	agreement: TrackedAgreement | null;
@@ -66,11 +69,7 @@ export async function getTrackedCase(db: Db, token: string, now = new Date()): P
 			.from(orgNodes)
 			.innerJoin(committees, eq(committees.id, caseRow.committeeId))
 			.where(eq(orgNodes.id, caseRow.villageId)),
-		db
-			.select({ side: caseParties.side, name: caseParties.name })
-			.from(caseParties)
-			.where(eq(caseParties.caseId, caseRow.id))
-			.orderBy(asc(caseParties.side), asc(caseParties.createdAt)),
+		listPartyDetails(db, caseRow.id),
 		listEvidence(db, caseRow.id),
 		listTimeline(db, caseRow.id, false),
 		getTrackedAgreement(db, caseRow.id)
@@ -91,7 +90,11 @@ export async function getTrackedCase(db: Db, token: string, now = new Date()): P
 			referralTarget: caseRow.referralTarget,
 			...place
 		},
-		parties,
+		parties: parties.map(({ side, details }) => ({
+			side,
+			name: details.name,
+			maskedIdNumber: details.idNumber && maskIdNumber(details.idNumber)
+		})),
 		evidence,
 		timeline,
 		agreement,

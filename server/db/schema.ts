@@ -29,7 +29,9 @@ import {
 	REFERRAL_TARGETS
 } from '#shared/cases.ts';
 import { DOCUMENT_KINDS } from '#shared/documents.ts';
+import type { EthnicGroupCode } from '#shared/ethnic-groups.ts';
 import { COMMITTEE_POSITIONS, ORG_KINDS } from '#shared/orgs.ts';
+import { AGENT_SCOPES, GENDERS, ID_DOCUMENT_TYPES, PARTY_KINDS, REPRESENTATIVE_ROLES } from '#shared/party-details.ts';
 import { ROLES } from '#shared/roles.ts';
 import {
 	ATTENDANCE_PRESENCES,
@@ -49,6 +51,11 @@ export const disputeType = pgEnum('dispute_type', DISPUTE_TYPES);
 export const caseStatus = pgEnum('case_status', CASE_STATUSES);
 export const caseChannel = pgEnum('case_channel', CASE_CHANNELS);
 export const partySide = pgEnum('party_side', PARTY_SIDES);
+export const partyKind = pgEnum('party_kind', PARTY_KINDS);
+export const gender = pgEnum('gender', GENDERS);
+export const idDocumentType = pgEnum('id_document_type', ID_DOCUMENT_TYPES);
+export const representativeRole = pgEnum('representative_role', REPRESENTATIVE_ROLES);
+export const agentScope = pgEnum('agent_scope', AGENT_SCOPES);
 export const referralTarget = pgEnum('referral_target', REFERRAL_TARGETS);
 export const caseOutcome = pgEnum('case_outcome', CASE_OUTCOMES);
 export const sessionKind = pgEnum('session_kind', SESSION_KINDS);
@@ -271,9 +278,36 @@ export const caseParties = pgTable(
 			.notNull()
 			.references(() => cases.id),
 		side: partySide('side').notNull(),
+		kind: partyKind('kind').notNull().default('person'),
+		/** 姓名, or an organisation's 名称. */
 		name: text('name').notNull(),
 		phone: text('phone'),
+		/** 住址 of a person, 地址 of an organisation. */
 		address: text('address'),
+		// A natural person's details, as the application and the agreement state them.
+		gender: gender('gender'),
+		/** GB/T 3304 code of the ethnic group (ETHNIC_GROUPS). */
+		ethnicity: text('ethnicity').$type<EthnicGroupCode>(),
+		birthDate: date('birth_date', { mode: 'string' }),
+		/** 职业或职务. */
+		occupation: text('occupation'),
+		/** 工作单位. */
+		workplace: text('workplace'),
+		idType: idDocumentType('id_type'),
+		/** Shown whole only to the case's committee; never logged. */
+		idNumber: text('id_number'),
+		// An organisation's.
+		/** 统一社会信用代码. */
+		creditCode: text('credit_code'),
+		/** 法定代表人 or 负责人, as representativeRole says. */
+		representative: text('representative'),
+		representativeRole: representativeRole('representative_role'),
+		// The party's agent (委托代理人), if one acts for them, and their power of attorney.
+		agentName: text('agent_name'),
+		agentPhone: text('agent_phone'),
+		agentScope: agentScope('agent_scope'),
+		agentPowerOfAttorneyFileId: uuid('agent_power_of_attorney_file_id').references(() => storedFiles.id),
+		agentPowerOfAttorneyFilename: text('agent_power_of_attorney_filename'),
 		/** The party's account, when they have one. */
 		userId: uuid('user_id').references(() => users.id),
 		/** SHA-256 of the party's private tracking link token, which the link is looked up by. */

@@ -9,11 +9,13 @@ import { reassignCase } from '../cases/reassign-case.ts';
 import { registerCase } from '../cases/register-case.ts';
 import { reportDispute } from '../cases/report-dispute.ts';
 import { transitionCase } from '../cases/transition-case.ts';
+import { updateParty } from '../cases/update-party.ts';
 import { caseParties, committees, users } from '../db/schema.ts';
 import { createCommittee } from '../orgs/create-committee.ts';
 import { createOrgNode } from '../orgs/create-org-node.ts';
 import { completeSetup } from '../setup/complete-setup.ts';
 import { createUser } from '../users/create-user.ts';
+import { demoParty, demoPowerOfAttorney } from './demo-parties.ts';
 
 /** Every demo account shares this password, so the demo can be tried at once. Never seed a real instance. */
 export const DEMO_PASSWORD = 'tiaojie-demo';
@@ -84,6 +86,8 @@ type DemoCase = {
 	partyUser?: string;
 	/** The respondent's party account. */
 	respondentUser?: string;
+	/** An agent the mediator names for the respondent after the steps, with a power of attorney. */
+	respondentAgent?: { by: string; name: string; phone: string; scope: 'general' | 'special' };
 	/** Handed to another committee by the admin. */
 	reassignTo?: string;
 	/** Lifecycle steps by a mediator, as the case page would send them; `daysAgo` backdates the step. */
@@ -103,7 +107,8 @@ const CASES: DemoCase[] = [
 		intake: { channel: 'online' },
 		partyUser: 'party',
 		// Accepted 40 days ago: past its 30-day deadline, so the demo shows an overdue case.
-		steps: [{ by: 'mediator', transition: 'accept', daysAgo: 40 }]
+		steps: [{ by: 'mediator', transition: 'accept', daysAgo: 40 }],
+		respondentAgent: { by: 'mediator', name: '孙小军', phone: '13600000001', scope: 'general' }
 	},
 	{
 		form: {
@@ -165,7 +170,7 @@ const CASES: DemoCase[] = [
 			claims: '支付拖欠工资八千元。',
 			amount: '8000',
 			applicant: '钱小兵',
-			respondent: '冯老板'
+			respondent: '青石镇冯记生态养殖场'
 		},
 		intake: { channel: 'referral', by: 'mediator2' },
 		steps: [
@@ -290,9 +295,9 @@ async function seedCase(app: App, demo: DemoCase, { admin, actors, nodeIds, comm
 		claims: form.claims,
 		amount: form.amount,
 		villageId: nodeIds.get(form.village),
-		// Each applicant a number of their own: the early-warning rules would take one shared number for one person.
-		applicant: { name: form.applicant, phone: `139${String(CASES.indexOf(demo) + 1).padStart(8, '0')}` },
-		respondents: [{ name: form.respondent }]
+		// Each party a number of their own: the early-warning rules would take one shared number for one person.
+		applicant: demoParty(form.applicant, `139${String(CASES.indexOf(demo) + 1).padStart(8, '0')}`),
+		respondents: [demoParty(form.respondent, `137${String(CASES.indexOf(demo) + 1).padStart(8, '0')}`)]
 	};
 	const { caseId } =
 		demo.intake.channel === 'online'
@@ -319,4 +324,13 @@ async function seedCase(app: App, demo: DemoCase, { admin, actors, nodeIds, comm
 		);
 	for (const { by, daysAgo = 0, ...step } of demo.steps ?? [])
 		await transitionCase(app, actors.get(by)!, { caseId, ...step }, null, new Date(Date.now() - daysAgo * 86_400_000));
+	if (demo.respondentAgent) {
+		const { by, ...agent } = demo.respondentAgent;
+		const [respondent] = await app.db
+			.select({ id: caseParties.id })
+			.from(caseParties)
+			.where(and(eq(caseParties.caseId, caseId), eq(caseParties.side, 'respondent')));
+		const edit = { caseId, partyId: respondent.id, party: intake.respondents[0], agent };
+		await updateParty(app, actors.get(by)!, edit, [await demoPowerOfAttorney()], null);
+	}
 }

@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import { pdf, png } from '../support/evidence-samples.ts';
+import { residentIdNumber } from '../support/identity-numbers.ts';
 import { expect, field, test, zh } from '../support/e2e-test.ts';
 
 test.use({ viewport: { width: 390, height: 844 }, hasTouch: true });
@@ -147,4 +148,49 @@ test('a mediator registers a walk-in, then finds it by a party’s name and by f
 	// A forged filter is refused with a message, not a crash.
 	await page.goto('/cases?status=lost&cursor=bad');
 	await expect(page.getByRole('alert')).toHaveText(zh('error_validation'));
+});
+
+test('a wrong ID number is told at its field; the mediator completes the parties on the case page', async ({
+	page,
+	loginAs
+}) => {
+	await page.goto('/apply');
+	const applicant = uniqueName('身份');
+	const respondent = uniqueName('补全');
+	await fillDispute(page, applicant, respondent);
+	const own = page.locator('fieldset', { hasText: zh('intake_applicant_you') });
+	await own.locator('details > summary').click();
+	// The standard's own example with its check character X replaced.
+	await own.getByLabel(zh('party_id_number')).fill('110105194912310021');
+	await page.getByRole('button', { name: zh('apply_submit') }).click();
+	const idField = page.locator('.field.invalid', { hasText: zh('party_id_number') });
+	await expect(idField).toContainText(zh('field_check_character'));
+	await expect(page.locator('.field.invalid')).toHaveCount(1);
+	await idField.getByRole('textbox').fill('11010519491231002X');
+	await page.getByRole('button', { name: zh('apply_submit') }).click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(zh('apply_done_title'));
+
+	await loginAs('mediator');
+	await page.goto(`/cases?q=${encodeURIComponent(applicant)}`);
+	await expect(page.locator('.case-list tbody tr')).toContainText(zh('party_list_incomplete'));
+	await page.locator('.case-list tbody tr').getByRole('link').first().click();
+	const own2 = page.locator(`li[data-party="${applicant}"]`);
+	// The birth date and sex were read from the ID number.
+	await expect(own2).toContainText('11010519491231002X');
+	await expect(own2).toContainText('1949-12-31');
+	const other = page.locator(`li[data-party="${respondent}"]`);
+	await expect(other.locator('.incomplete')).toBeVisible();
+	await other.locator('details.edit-party > summary').click();
+	const form = other.locator('form[action*="updateParty"]');
+	await form.getByLabel(zh('party_phone'), { exact: true }).fill('139 0013 9000');
+	await form.locator('details.more > summary').first().click();
+	await form.getByLabel(zh('party_id_number')).fill(residentIdNumber({ birthDate: '1966-06-06', sex: 'male' }));
+	await form.getByLabel(zh('party_ethnicity')).selectOption({ label: '汉族' });
+	await form.getByLabel(zh('party_occupation')).fill('农民');
+	await form.getByLabel(zh('party_address_person')).fill('东村一组9号');
+	await form.getByRole('button', { name: zh('party_save') }).click();
+	await expect(other.getByRole('status')).toHaveText(zh('party_saved'));
+	await expect(other).toContainText('1966-06-06');
+	await expect(other.locator('.incomplete')).toHaveCount(0);
+	await expect(page.getByText(zh('timeline_party_updated', { actor: '李明华' }))).toBeVisible();
 });

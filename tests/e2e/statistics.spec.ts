@@ -162,7 +162,7 @@ test('grid workers and parties get no dashboard, warnings or exports', async ({ 
 
 test('a party rates a mediation that has ended through their tracking link', async ({ page, otherPage, loginAs }) => {
 	test.slow();
-	// The demo's 东村二组 wage case (钱小兵 v 冯老板) was resolved and closed: its mediator issues the applicant a link.
+	// The demo's 东村二组 wage case (钱小兵 v 青石镇冯记生态养殖场) was resolved and closed: its mediator issues the applicant a link.
 	await loginAs('mediator');
 	await page.goto('/cases?disputeType=labour');
 	await page.getByRole('row').filter({ hasText: '钱小兵' }).getByRole('link').first().click();

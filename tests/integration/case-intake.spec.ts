@@ -94,7 +94,7 @@ describe('online application', () => {
 					amount: '-5',
 					villageId: network.nodes.roster.id,
 					applicant: { name: '', phone: '' },
-					respondents: [{ name: 'x'.repeat(41) }]
+					respondents: [{ name: 'x'.repeat(101) }]
 				},
 				[],
 				null

@@ -105,7 +105,7 @@ describe('who sees which case', () => {
 		expect(await visibleIds(app, network.partyUser)).toEqual([seeded.west]);
 		await expectAppError(getCase(app.db, network.partyUser, seeded.east), 'NOT_FOUND');
 		const detail = await getCase(app.db, network.partyUser, seeded.west);
-		expect(detail.parties.every((p) => p.phone === null && p.address === null)).toBe(true);
+		expect(detail.parties.every((p) => p.details.phone === null && p.details.address === null)).toBe(true);
 		expect(detail.timeline.every((e) => e.ip === null)).toBe(true);
 		await expectAppError(
 			transitionCase(app, network.partyUser, { caseId: seeded.west, transition: 'accept' }, null),

@@ -64,7 +64,12 @@ const FIELD_MESSAGES: Record<FieldErrorCode, () => string> = {
 	outside_grid: m.field_outside_grid,
 	committee_busy: m.field_committee_busy,
 	no_parent: m.field_no_parent,
-	in_past: m.field_in_past
+	in_past: m.field_in_past,
+	check_character: m.field_check_character,
+	not_as_id_number: m.field_not_as_id_number,
+	in_future: m.field_in_future,
+	not_a_phone: m.field_not_a_phone,
+	scan_type: m.field_scan_type
 };
 
 export function fieldErrorMessage(code: string): string {

@@ -9,6 +9,7 @@ import {
 } from '$lib/shared/cases';
 import { DOCUMENT_KINDS, type DocumentKind } from '$lib/shared/documents';
 import { caseStatusLabel, channelLabel, referralTargetLabel, sealedKindLabel } from './labels';
+import { changedDetailsLabel } from './party-labels';
 import { m } from './paraglide/messages';
 import { getLocale } from './paraglide/runtime';
 
@@ -55,6 +56,8 @@ export function timelineDetails(
 		lines.push(m.timeline_detail_mediators({ names: data.to.map(nameOf).join(m.list_separator()) }));
 	if (data.expertId) lines.push(m.timeline_detail_expert({ name: nameOf(data.expertId) }));
 	if (data.partyId) lines.push(m.timeline_detail_party({ name: nameOf(data.partyId) }));
+	if (event.action === 'party.updated' && Array.isArray(data.changed))
+		lines.push(m.timeline_detail_party_changed({ fields: changedDetailsLabel(data.changed) }));
 	const filename = textOf(data.filename);
 	if (filename) lines.push(m.timeline_detail_file({ name: filename }));
 	if (isTarget(data.referralTarget))

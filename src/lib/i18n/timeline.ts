@@ -22,6 +22,7 @@ export const TIMELINE_SENTENCES: Record<CaseEventType, Sentence> = {
 	'note.added': m.timeline_note_added,
 	'expert.invited': m.timeline_expert_invited,
 	'party.link_issued': m.timeline_party_link_issued,
+	'party.updated': m.timeline_party_updated,
 	'session.scheduled': m.timeline_session_scheduled,
 	'session.consultation_requested': m.timeline_session_consultation_requested,
 	'session.consultation_accepted': m.timeline_session_consultation_accepted,

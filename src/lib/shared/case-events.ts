@@ -9,6 +9,7 @@ const RECORDED_EVENTS = [
 	'note.added',
 	'expert.invited',
 	'party.link_issued',
+	'party.updated',
 	'session.scheduled',
 	'session.consultation_requested',
 	'session.consultation_accepted',

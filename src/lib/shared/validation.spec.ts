@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
+import { creditCode, residentIdNumber } from '../../../tests/support/identity-numbers.ts';
 import {
 	caseChainLookupSchema,
 	caseIntakeSchema,
@@ -9,6 +10,7 @@ import {
 	fieldErrorsOf,
 	joinPinSchema,
 	onlineApplicationSchema,
+	partyUpdateSchema,
 	scheduleSessionSchema,
 	setupSchema
 } from './validation.ts';
@@ -90,7 +92,7 @@ describe('caseIntakeSchema', () => {
 				facts: ['required'],
 				amount: ['invalid'],
 				respondents: ['required'],
-				'applicant.phone': ['invalid']
+				'applicant.phone': ['not_a_phone']
 			}
 		});
 		expect(check(caseIntakeSchema, { ...intake, facts: '太短', disputeType: 'weather' })).toEqual({
@@ -104,6 +106,102 @@ describe('caseIntakeSchema', () => {
 		expect(check(onlineApplicationSchema, { ...intake, applicant })).toEqual({
 			errors: { 'applicant.phone': ['required'] }
 		});
+	});
+});
+
+describe('party details', () => {
+	const withApplicant = (applicant: Record<string, unknown>) =>
+		check(caseIntakeSchema, { ...intake, applicant: { name: '张三', ...applicant } });
+	const id = residentIdNumber({ birthDate: '1980-05-01', sex: 'female' });
+
+	it("fills in the birth date and sex from a resident ID number, and keeps only a person's details", () => {
+		expect(
+			withApplicant({ idNumber: id.toLowerCase(), creditCode: creditCode(), phone: '138 0013 8000' })
+		).toMatchObject({
+			value: {
+				applicant: {
+					kind: 'person',
+					idType: 'resident_id',
+					idNumber: id,
+					birthDate: '1980-05-01',
+					gender: 'female',
+					creditCode: null,
+					phone: '13800138000'
+				}
+			}
+		});
+	});
+
+	it('refuses a wrong check character, and a birth date or sex that the number contradicts', () => {
+		const wrongCheck = id.slice(0, 17) + (id[17] === '0' ? '1' : '0');
+		expect(withApplicant({ idNumber: wrongCheck })).toEqual({ errors: { 'applicant.idNumber': ['check_character'] } });
+		expect(withApplicant({ idNumber: id, birthDate: '1980-05-02', gender: 'male' })).toEqual({
+			errors: { 'applicant.birthDate': ['not_as_id_number'], 'applicant.gender': ['not_as_id_number'] }
+		});
+		expect(withApplicant({ idNumber: residentIdNumber({ birthDate: '1980-02-30' }) })).toEqual({
+			errors: { 'applicant.idNumber': ['invalid'] }
+		});
+		expect(withApplicant({ idNumber: '11010519800501' })).toEqual({ errors: { 'applicant.idNumber': ['invalid'] } });
+		expect(withApplicant({ birthDate: '1980-02-30', ethnicity: '57' })).toEqual({
+			errors: { 'applicant.birthDate': ['invalid'], 'applicant.ethnicity': ['invalid'] }
+		});
+	});
+
+	it('reports a wrong ID number together with the other wrong fields', () => {
+		const wrongCheck = id.slice(0, 17) + (id[17] === '0' ? '1' : '0');
+		expect(withApplicant({ phone: '12345', ethnicity: '99', idNumber: wrongCheck })).toEqual({
+			errors: {
+				'applicant.phone': ['not_a_phone'],
+				'applicant.ethnicity': ['invalid'],
+				'applicant.idNumber': ['check_character']
+			}
+		});
+		expect(check(caseIntakeSchema, { ...intake, applicant: undefined })).toEqual({ errors: { applicant: ['invalid'] } });
+	});
+
+	it('checks a passport for its shape only', () => {
+		expect(withApplicant({ idType: 'passport', idNumber: 'e12345678' })).toMatchObject({
+			value: { applicant: { idType: 'passport', idNumber: 'E12345678', birthDate: null } }
+		});
+		expect(withApplicant({ idType: 'passport', idNumber: 'E-123' })).toEqual({
+			errors: { 'applicant.idNumber': ['invalid'] }
+		});
+	});
+
+	it("checks an organisation's credit code, and keeps only an organisation's details", () => {
+		const organisation = { kind: 'organisation', name: '青山建材厂', representative: '王厂长', gender: 'male' };
+		expect(withApplicant({ ...organisation, creditCode: creditCode().toLowerCase() })).toMatchObject({
+			value: {
+				applicant: {
+					kind: 'organisation',
+					creditCode: creditCode(),
+					representative: '王厂长',
+					representativeRole: 'legal_representative',
+					gender: null
+				}
+			}
+		});
+		expect(withApplicant({ ...organisation, creditCode: '91350100M000100Y44' })).toEqual({
+			errors: { 'applicant.creditCode': ['check_character'] }
+		});
+	});
+
+	it('wants a mainland phone number', () => {
+		expect(withApplicant({ phone: '12345' })).toEqual({ errors: { 'applicant.phone': ['not_a_phone'] } });
+		expect(withApplicant({ phone: '0571-87654321' })).toMatchObject({
+			value: { applicant: { phone: '0571-87654321' } }
+		});
+	});
+
+	it("asks the mediator's edit for the agent's authority, and reads an agent left unnamed as none", () => {
+		const edit = { caseId: CASE, partyId: PARTY, party: { name: '张三' } };
+		expect(check(partyUpdateSchema, { ...edit, agent: { name: '李律师' } })).toEqual({
+			errors: { 'agent.scope': ['required'] }
+		});
+		expect(check(partyUpdateSchema, { ...edit, agent: { name: '', scope: 'general' } })).toMatchObject({
+			value: { agent: null }
+		});
+		expect(check(partyUpdateSchema, edit)).toMatchObject({ value: { agent: null, party: { name: '张三' } } });
 	});
 });
 

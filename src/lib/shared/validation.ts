@@ -1,7 +1,19 @@
 import { z } from 'zod';
 import { MAX_TEMPLATE_BYTES } from './agreement-template.ts';
 import { CASE_OUTCOMES, CASE_STATUSES, DISPUTE_TYPES, REFERRAL_TARGETS } from './cases.ts';
+import { isCreditCode } from './credit-code.ts';
+import { ETHNIC_GROUP_CODES } from './ethnic-groups.ts';
 import { COMMITTEE_POSITIONS, ORG_KINDS } from './orgs.ts';
+import {
+	AGENT_SCOPES,
+	GB11643_ID_TYPES,
+	GENDERS,
+	ID_DOCUMENT_TYPES,
+	PARTY_KINDS,
+	REPRESENTATIVE_ROLES
+} from './party-details.ts';
+import { normalizePhone } from './phone-number.ts';
+import { isCalendarDate, parseResidentId, residentIdCheckCharacter } from './resident-id.ts';
 import { ROLES } from './roles.ts';
 import { monthSchema } from './statistics.ts';
 import { MAX_OBSERVERS, PIN_LENGTH, SESSION_KINDS } from './sessions.ts';
@@ -27,7 +39,12 @@ export const FIELD_ERRORS = [
 	'outside_grid',
 	'committee_busy',
 	'no_parent',
-	'in_past'
+	'in_past',
+	'check_character',
+	'not_as_id_number',
+	'in_future',
+	'not_a_phone',
+	'scan_type'
 ] as const;
 export type FieldErrorCode = (typeof FIELD_ERRORS)[number];
 
@@ -152,12 +169,6 @@ const longText = (min: number, max: number) =>
 		.min(1, { error: 'required', abort: true })
 		.min(min, 'too_short')
 		.max(max, 'too_long');
-const requiredPhone = z
-	.string({ error: 'required' })
-	.trim()
-	.min(1, { error: 'required', abort: true })
-	.regex(/^[0-9+\- ]{5,30}$/, 'invalid');
-
 /** An amount in yuan as typed (`1200` or `1200.50`), kept as whole fen. */
 const amountCents = z
 	.string()
@@ -172,7 +183,138 @@ const amountCents = z
 			.optional()
 	);
 
-const party = z.object({ name: text(40), phone, address: optionalText(120) });
+/** A mainland mobile or landline number, stored as `normalizePhone` gives it. */
+function mainlandPhone(value: string, ctx: z.RefinementCtx): string {
+	const normal = normalizePhone(value);
+	if (normal === null) ctx.addIssue({ code: 'custom', message: 'not_a_phone' });
+	return normal ?? value;
+}
+const partyPhone = optionalText(30).transform((v, ctx) => (v === undefined ? undefined : mainlandPhone(v, ctx)));
+const requiredPartyPhone = z
+	.string({ error: 'required' })
+	.trim()
+	.min(1, { error: 'required', abort: true })
+	.max(30, 'too_long')
+	.transform(mainlandPhone);
+/** An unchosen optional select (nothing, or its empty option) is absent; anything else must be one of the values. */
+const optionalChoice = <const T extends readonly [string, ...string[]]>(values: T) =>
+	z
+		.union([z.literal(''), z.enum(values, 'invalid')])
+		.optional()
+		.transform((v) => (v ? v : undefined));
+const birthDate = optionalText(10).refine((v) => v === undefined || isCalendarDate(v), 'invalid');
+const identityNumber = optionalText(30).transform((v) => v?.toUpperCase());
+
+/**
+ * A party's details as the intake and the mediator's forms post them. Only the name is
+ * required (and, where a form says so, the phone); what is left out makes the case incomplete
+ * (`missingPartyDetails`) rather than refused, so a villager can apply with what they know.
+ * What is given is checked: a resident ID number by its check character and against the birth
+ * date and sex given (which it fills in when they are left out), a credit code by its check
+ * character. The output has every detail column of a party, null where absent, and only the
+ * details of its kind.
+ */
+const partyFields = {
+	kind: z
+		.union([z.literal(''), z.enum(PARTY_KINDS, 'invalid')])
+		.optional()
+		.transform((v) => v || 'person'),
+	name: text(100),
+	phone: partyPhone,
+	address: optionalText(120),
+	gender: optionalChoice(GENDERS),
+	ethnicity: optionalChoice(ETHNIC_GROUP_CODES),
+	birthDate,
+	occupation: optionalText(40),
+	workplace: optionalText(120),
+	idType: optionalChoice(ID_DOCUMENT_TYPES),
+	idNumber: identityNumber,
+	creditCode: identityNumber,
+	representative: optionalText(40),
+	representativeRole: optionalChoice(REPRESENTATIVE_ROLES)
+};
+type PartyInput = z.output<z.ZodObject<typeof partyFields>>;
+
+function checkPartyDetails(party: PartyInput, ctx: z.RefinementCtx, today = new Date()) {
+	const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', message, path: [path] });
+	if (party.kind === 'organisation') {
+		if (typeof party.creditCode !== 'string') return;
+		if (party.creditCode && !/^[0-9A-Z]{18}$/.test(party.creditCode)) issue('creditCode', 'invalid');
+		else if (party.creditCode && !isCreditCode(party.creditCode)) issue('creditCode', 'check_character');
+		return;
+	}
+	if (party.birthDate && party.birthDate > today.toISOString().slice(0, 10)) issue('birthDate', 'in_future');
+	if (typeof party.idNumber !== 'string' || !party.idNumber) return;
+	if (!GB11643_ID_TYPES.includes(party.idType ?? 'resident_id')) {
+		if (!/^[A-Z0-9]{5,30}$/.test(party.idNumber)) issue('idNumber', 'invalid');
+		return;
+	}
+	if (!/^\d{17}[\dX]$/.test(party.idNumber)) return issue('idNumber', 'invalid');
+	if (residentIdCheckCharacter(party.idNumber.slice(0, 17)) !== party.idNumber[17])
+		return issue('idNumber', 'check_character');
+	const holder = parseResidentId(party.idNumber, today);
+	if (!holder) return issue('idNumber', 'invalid');
+	// A birth date or sex refused on its own is not compared as well.
+	if (party.birthDate && isCalendarDate(party.birthDate) && party.birthDate !== holder.birthDate)
+		issue('birthDate', 'not_as_id_number');
+	if (party.gender && GENDERS.includes(party.gender) && party.gender !== holder.sex) issue('gender', 'not_as_id_number');
+}
+
+/** Every detail column, null where absent; a resident ID fills in the birth date and sex left out. */
+function storedPartyDetails(party: PartyInput) {
+	const person = party.kind === 'person';
+	const holder =
+		person && party.idNumber && GB11643_ID_TYPES.includes(party.idType ?? 'resident_id')
+			? parseResidentId(party.idNumber)
+			: null;
+	const personal = <T>(value: T | undefined) => (person ? (value ?? null) : null);
+	const organisational = <T>(value: T | undefined) => (person ? null : (value ?? null));
+	return {
+		kind: party.kind,
+		name: party.name,
+		phone: party.phone ?? null,
+		address: party.address ?? null,
+		gender: personal(party.gender ?? holder?.sex),
+		ethnicity: personal(party.ethnicity),
+		birthDate: personal(party.birthDate ?? holder?.birthDate),
+		occupation: personal(party.occupation),
+		workplace: personal(party.workplace),
+		idType: personal(party.idNumber ? (party.idType ?? 'resident_id') : undefined),
+		idNumber: personal(party.idNumber),
+		creditCode: organisational(party.creditCode),
+		representative: organisational(party.representative),
+		representativeRole: organisational(
+			party.representative ? (party.representativeRole ?? 'legal_representative') : undefined
+		)
+	};
+}
+
+const partySchema = (phoneRequired: boolean) =>
+	z
+		.object({ ...partyFields, phone: phoneRequired ? requiredPartyPhone : partyPhone })
+		// Also when another of the party's fields is wrong, so that one submission reports every problem.
+		.superRefine((party, ctx) => checkPartyDetails(party, ctx), {
+			when: (payload) => typeof payload.value === 'object' && payload.value !== null
+		})
+		.transform(storedPartyDetails);
+
+const party = partySchema(false);
+export type PartyDetailsInput = z.output<typeof party>;
+
+/** A party's agent (委托代理人); a form whose agent name is left empty has none. */
+const agent = z
+	.preprocess(
+		(v) => v ?? {},
+		z.object({ name: optionalText(40), phone: partyPhone, scope: optionalChoice(AGENT_SCOPES) })
+	)
+	.superRefine((v, ctx) => {
+		if (v.name && !v.scope) ctx.addIssue({ code: 'custom', message: 'required', path: ['scope'] });
+	})
+	.transform((v) => (v.name ? { name: v.name, phone: v.phone ?? null, scope: v.scope ?? null } : null));
+
+/** The mediator's edit of one party of a case: the details, and the agent (whose power of attorney comes as a file). */
+export const partyUpdateSchema = z.object({ caseId: id, partyId: id, party, agent });
+export type PartyUpdateInput = z.output<typeof partyUpdateSchema>;
 
 export const MAX_RESPONDENTS = 10;
 
@@ -193,7 +335,7 @@ export type CaseIntake = z.output<typeof caseIntakeSchema>;
 
 /** Online applicants must leave a phone number: it is how the committee reaches them. */
 export const onlineApplicationSchema = caseIntakeSchema.extend({
-	applicant: party.extend({ phone: requiredPhone })
+	applicant: partySchema(true)
 });
 
 export const caseRegistrationSchema = caseIntakeSchema.extend({

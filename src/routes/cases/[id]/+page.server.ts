@@ -11,6 +11,7 @@ import { timelineNames } from '#server/cases/timeline-names.ts';
 import { transitionCase } from '#server/cases/transition-case.ts';
 import { listCaseDocuments } from '#server/documents/list-case-documents.ts';
 import { caseFileFor } from '#server/dossier/case-file-for.ts';
+import { updateParty } from '#server/cases/update-party.ts';
 import { listCommittees } from '#server/orgs/list-committees.ts';
 import { readPublicOrigin } from '#server/setup/read-public-origin.ts';
 import { acceptConsultation } from '#server/sessions/accept-consultation.ts';
@@ -84,7 +85,8 @@ type CaseForm =
 	| 'cancel'
 	| 'revoke'
 	| 'reissue'
-	| 'caseFile';
+	| 'caseFile'
+	| 'party';
 
 /**
  * Every action: the actor, the submitted form with the case taken from the
@@ -93,10 +95,11 @@ type CaseForm =
 async function act<T extends object>(
 	event: RequestEvent,
 	form: CaseForm,
-	work: (actor: Actor, input: Record<string, unknown>, files: File[], ip: string | null) => Promise<T>
+	work: (actor: Actor, input: Record<string, unknown>, files: File[], ip: string | null) => Promise<T>,
+	fileField = 'evidence'
 ) {
 	const actor = requirePermission(event, 'cases:list');
-	const { values, files } = await readUploadForm(event.request);
+	const { values, files } = await readUploadForm(event.request, fileField);
 	const input = { ...nestedValues(values), caseId: event.params.id };
 	return formAction({ ...values, form }, async () => ({
 		done: form,
@@ -186,6 +189,16 @@ export const actions: Actions = {
 			await acceptConsultation(event.locals.app, actor, input, ip);
 			return {};
 		}),
+	updateParty: (event) =>
+		act(
+			event,
+			'party',
+			async (actor, input, files, ip) => {
+				await updateParty(event.locals.app, actor, input, files, ip);
+				return { partyId: String(input.partyId) };
+			},
+			'powerOfAttorney'
+		),
 	cancelSession: (event) =>
 		act(event, 'cancel', async (actor, input, _files, ip) => {
 			await cancelSession(event.locals.app, actor, input, ip);
