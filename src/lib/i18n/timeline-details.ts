@@ -7,7 +7,8 @@ import {
 	type CaseStatus,
 	type ReferralTarget
 } from '$lib/shared/cases';
-import { caseStatusLabel, channelLabel, referralTargetLabel } from './labels';
+import { SESSION_CHOICES, type SessionChoice } from '$lib/shared/notice';
+import { caseStatusLabel, channelLabel, referralTargetLabel, sessionChoiceLabel } from './labels';
 import { m } from './paraglide/messages';
 import { getLocale } from './paraglide/runtime';
 
@@ -18,6 +19,7 @@ const oneOf =
 const isStatus = oneOf<CaseStatus>(CASE_STATUSES);
 const isChannel = oneOf<CaseChannel>(CASE_CHANNELS);
 const isTarget = oneOf<ReferralTarget>(REFERRAL_TARGETS);
+const isChoice = oneOf<SessionChoice>(SESSION_CHOICES);
 const textOf = (value: unknown): string | null => (typeof value === 'string' && value ? value : null);
 
 /**
@@ -53,6 +55,8 @@ export function timelineDetails(
 		lines.push(m.timeline_detail_mediators({ names: data.to.map(nameOf).join(m.list_separator()) }));
 	if (data.expertId) lines.push(m.timeline_detail_expert({ name: nameOf(data.expertId) }));
 	if (data.partyId) lines.push(m.timeline_detail_party({ name: nameOf(data.partyId) }));
+	if (event.action.startsWith('notice.') && typeof data.version === 'number' && isChoice(data.sessionChoice))
+		lines.push(m.timeline_detail_notice({ version: data.version, choice: sessionChoiceLabel(data.sessionChoice) }));
 	const filename = textOf(data.filename);
 	if (filename) lines.push(m.timeline_detail_file({ name: filename }));
 	if (isTarget(data.referralTarget))

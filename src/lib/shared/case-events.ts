@@ -28,7 +28,9 @@ const RECORDED_EVENTS = [
 	'agreement.signed',
 	'agreement.sign_refused',
 	'agreement.sealed',
-	'survey.answered'
+	'survey.answered',
+	'notice.acknowledged',
+	'notice.acknowledged_on_site'
 ] as const;
 
 export type CaseEventType = `case.${CaseTransition}` | (typeof RECORDED_EVENTS)[number];

@@ -9,6 +9,8 @@ import { issuePartyLink } from '#server/cases/issue-party-link.ts';
 import { reassignCase } from '#server/cases/reassign-case.ts';
 import { timelineNames } from '#server/cases/timeline-names.ts';
 import { transitionCase } from '#server/cases/transition-case.ts';
+import { listNoticeAcknowledgements } from '#server/notice/list-notice-acknowledgements.ts';
+import { recordOnSiteAcknowledgement } from '#server/notice/record-on-site-acknowledgement.ts';
 import { listCommittees } from '#server/orgs/list-committees.ts';
 import { readPublicOrigin } from '#server/setup/read-public-origin.ts';
 import { acceptConsultation } from '#server/sessions/accept-consultation.ts';
@@ -46,12 +48,13 @@ export const load: PageServerLoad = async (event) => {
 		throw e;
 	}
 	const committeeView = seesAsCommittee(actor);
-	const [chain, names, committees, sessions, sealedAgreement] = await Promise.all([
+	const [chain, names, committees, sessions, sealedAgreement, acknowledgements] = await Promise.all([
 		committeeView ? verifyCaseChain(db, caseId) : null,
 		committeeView ? timelineNames(db, detail.timeline) : {},
 		detail.can.route ? listCommittees(db, actor) : [],
 		listCaseSessions(db, actor, caseId),
-		sealedAgreementShownTo(db, caseId, [{ actor }])
+		sealedAgreementShownTo(db, caseId, [{ actor }]),
+		committeeView ? listNoticeAcknowledgements(db, caseId) : null
 	]);
 	return {
 		detail,
@@ -61,7 +64,8 @@ export const load: PageServerLoad = async (event) => {
 		committeeView,
 		mediates: roleHas(actor.role, 'cases:mediate'),
 		sessions,
-		sealedAgreement
+		sealedAgreement,
+		acknowledgements
 	};
 };
 
@@ -79,7 +83,8 @@ type CaseForm =
 	| 'accept'
 	| 'cancel'
 	| 'revoke'
-	| 'reissue';
+	| 'reissue'
+	| 'onSite';
 
 /**
  * Every action: the actor, the submitted form with the case taken from the
@@ -174,6 +179,11 @@ export const actions: Actions = {
 	acceptConsultation: (event) =>
 		act(event, 'accept', async (actor, input, _files, ip) => {
 			await acceptConsultation(event.locals.app, actor, input, ip);
+			return {};
+		}),
+	acknowledgeOnSite: (event) =>
+		act(event, 'onSite', async (actor, input, _files, ip) => {
+			await recordOnSiteAcknowledgement(event.locals.app, actor, input, ip);
 			return {};
 		}),
 	cancelSession: (event) =>
