@@ -12,6 +12,7 @@ test('an admin saves a new version of a committee’s notice; the public page sh
 	browser,
 	demo
 }) => {
+	test.setTimeout(90_000);
 	const added = `本工作室调解婚姻家庭纠纷，注重保护未成年人利益。${Date.now()}`;
 	let committeeUrl = '';
 	await test.step('the admin page lists the committees; saving makes a new version and keeps the old one', async () => {

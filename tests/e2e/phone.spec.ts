@@ -39,7 +39,7 @@ test('every page a party uses fits a 360 px phone and passes axe-core, from the 
 	browser,
 	demo
 }) => {
-	test.setTimeout(240_000);
+	test.setTimeout(300_000);
 	const applicant = unique('陈手机');
 	const respondent = unique('王手机');
 	const party = await phone(browser);
