@@ -975,3 +975,65 @@ export const sealedDocuments = pgTable(
 	},
 	(t) => [index('sealed_documents_case_idx').on(t.caseId, t.kind)]
 );
+
+/**
+ * A committee's rights and duties notice, one row a version: an edit adds a version and keeps the
+ * old ones. Without any, a committee uses the built-in text (server/notice/default-notice.ts) as
+ * its version 1. `sha256` is the hash of the text (see `noticeSha256`) that acknowledgements name.
+ */
+export const noticeVersions = pgTable(
+	'notice_versions',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		committeeId: uuid('committee_id')
+			.notNull()
+			.references(() => committees.id),
+		version: integer('version').notNull(),
+		/** The Chinese text of record. */
+		bodyZh: text('body_zh').notNull(),
+		/** A rendering for English-speaking readers; empty when there is none. */
+		bodyEn: text('body_en').notNull(),
+		sha256: text('sha256').notNull(),
+		createdById: uuid('created_by_id')
+			.notNull()
+			.references(() => users.id),
+		createdAt: createdAt()
+	},
+	(t) => [uniqueIndex('notice_versions_committee_version_idx').on(t.committeeId, t.version)]
+);
+
+/**
+ * A party's acknowledgement of a version of the notice, with their choice of a public or closed
+ * session. Only one of the version now in force counts. `recordedById` is the account that gave
+ * it: the party's own, or on site (`via` on_site) the mediator's, with the party's drawn signature.
+ */
+export const noticeAcknowledgements = pgTable(
+	'notice_acknowledgements',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		caseId: uuid('case_id')
+			.notNull()
+			.references(() => cases.id),
+		casePartyId: uuid('case_party_id')
+			.notNull()
+			.references(() => caseParties.id),
+		committeeId: uuid('committee_id')
+			.notNull()
+			.references(() => committees.id),
+		version: integer('version').notNull(),
+		sha256: text('sha256').notNull(),
+		sessionChoice: text('session_choice').notNull(),
+		via: text('via').notNull(),
+		recordedById: uuid('recorded_by_id').references(() => users.id),
+		/** The party's drawn signature (PNG), on site only. */
+		signature: bytea('signature'),
+		ip: text('ip'),
+		acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		index('notice_acknowledgements_party_idx').on(t.casePartyId, t.acknowledgedAt),
+		check('notice_acknowledgements_choice', sql`${t.sessionChoice} in ('public', 'closed')`),
+		check('notice_acknowledgements_via', sql`${t.via} in ('account', 'invitation', 'on_site')`),
+		check('notice_acknowledgements_on_site_signed', sql`(${t.via} = 'on_site') = (${t.signature} is not null)`)
+	]
+);

@@ -1,5 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
+import QRCode from 'qrcode';
 import type { DisputeType } from '#shared/cases.ts';
+import type { SessionChoice } from '#shared/notice.ts';
 import type { CommitteePosition, OrgKind } from '#shared/orgs.ts';
 import type { Actor, Role } from '#shared/roles.ts';
 import type { App } from '../app.ts';
@@ -11,6 +13,8 @@ import { reportDispute } from '../cases/report-dispute.ts';
 import { transitionCase } from '../cases/transition-case.ts';
 import { updateParty } from '../cases/update-party.ts';
 import { caseParties, committees, users } from '../db/schema.ts';
+import { noticeForCase } from '../notice/current-notice.ts';
+import { recordOnSiteAcknowledgement } from '../notice/record-on-site-acknowledgement.ts';
 import { createCommittee } from '../orgs/create-committee.ts';
 import { createOrgNode } from '../orgs/create-org-node.ts';
 import { completeSetup } from '../setup/complete-setup.ts';
@@ -92,6 +96,11 @@ type DemoCase = {
 	reassignTo?: string;
 	/** Lifecycle steps by a mediator, as the case page would send them; `daysAgo` backdates the step. */
 	steps?: { by: string; transition: string; daysAgo?: number; [field: string]: unknown }[];
+	/**
+	 * The parties came to the office and acknowledged the rights and duties notice there, signed on
+	 * the mediator's device (a walk-in's mediator, by username), each with their choice.
+	 */
+	acknowledgedOnSite?: { by: string; applicant: SessionChoice; respondent: SessionChoice };
 };
 
 const CASES: DemoCase[] = [
@@ -136,7 +145,9 @@ const CASES: DemoCase[] = [
 			{ by: 'mediator2', transition: 'accept', daysAgo: 27 },
 			{ by: 'mediator2', transition: 'schedule', scheduledFor: '2026-12-01T09:30' },
 			{ by: 'mediator2', transition: 'start' }
-		]
+		],
+		// The respondent wants it closed: the case page tells the mediator so.
+		acknowledgedOnSite: { by: 'mediator2', applicant: 'public', respondent: 'closed' }
 	},
 	{
 		form: {
@@ -160,7 +171,8 @@ const CASES: DemoCase[] = [
 			respondent: '林志强'
 		},
 		intake: { channel: 'walk_in', by: 'mediator' },
-		steps: [{ by: 'mediator', transition: 'accept', daysAgo: 3 }]
+		steps: [{ by: 'mediator', transition: 'accept', daysAgo: 3 }],
+		acknowledgedOnSite: { by: 'mediator', applicant: 'public', respondent: 'public' }
 	},
 	{
 		form: {
@@ -332,5 +344,28 @@ async function seedCase(app: App, demo: DemoCase, { admin, actors, nodeIds, comm
 			.where(and(eq(caseParties.caseId, caseId), eq(caseParties.side, 'respondent')));
 		const edit = { caseId, partyId: respondent.id, party: intake.respondents[0], agent };
 		await updateParty(app, actors.get(by)!, edit, [await demoPowerOfAttorney()], null);
+	}
+	if (demo.acknowledgedOnSite) await acknowledgeOnSite(app, caseId, demo.acknowledgedOnSite, actors);
+}
+
+/** Each party's on-site acknowledgement of the notice, with a stand-in for a drawn signature: a QR code of their name. */
+async function acknowledgeOnSite(
+	app: App,
+	caseId: string,
+	{ by, ...choices }: NonNullable<DemoCase['acknowledgedOnSite']>,
+	actors: Map<string, Actor>
+) {
+	const { sha256 } = await noticeForCase(app.db, caseId);
+	const parties = await app.db.select().from(caseParties).where(eq(caseParties.caseId, caseId));
+	for (const party of parties) {
+		const signature = await QRCode.toBuffer(party.name, { type: 'png', margin: 1, scale: 4 });
+		const input = {
+			caseId,
+			partyId: party.id,
+			sha256,
+			sessionChoice: choices[party.side],
+			signature: signature.toString('base64')
+		};
+		await recordOnSiteAcknowledgement(app, actors.get(by)!, input, null);
 	}
 }

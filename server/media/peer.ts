@@ -7,8 +7,8 @@ export type CaucusId = Extract<SpaceId, `caucus:${string}`>;
 
 export const isCaucus = (space: string): space is CaucusId => space.startsWith('caucus:');
 export type TransportDirection = 'send' | 'recv';
-/** Who a peer is, wherever they are. */
-export type PeerInfo = Omit<PeerView, 'space'>;
+/** Who a peer is, wherever they are; `noticePending` is false unless said. */
+export type PeerInfo = Omit<PeerView, 'space' | 'noticePending'> & { noticePending?: boolean };
 
 export type PeerTransport = types.WebRtcTransport<{ direction: TransportDirection; connected: boolean }>;
 /** `peerId` is the producer's owner, also on consumers, so that both say whose media they carry. */
@@ -33,6 +33,8 @@ export class Peer {
 	readonly host: boolean;
 	/** Set by the room only, which moves media along with it. */
 	space: SpaceId;
+	/** Set by the room only: whether the peer waits in the lobby for their acknowledgement of the notice. */
+	noticePending: boolean;
 	readonly #transports = new Map<string, PeerTransport>();
 	readonly #producers = new Map<string, PeerProducer>();
 	readonly #consumers = new Map<string, PeerConsumer>();
@@ -43,6 +45,7 @@ export class Peer {
 		this.displayName = info.displayName;
 		this.role = info.role;
 		this.host = info.host;
+		this.noticePending = info.noticePending ?? false;
 		this.space = space;
 	}
 
@@ -51,7 +54,8 @@ export class Peer {
 	}
 
 	get info(): PeerView {
-		return { id: this.id, displayName: this.displayName, role: this.role, host: this.host, space: this.space };
+		const { id, displayName, role, host, noticePending, space } = this;
+		return { id, displayName, role, host, noticePending, space };
 	}
 
 	get producers(): PeerProducer[] {

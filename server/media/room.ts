@@ -148,7 +148,8 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 	/**
 	 * Hosts go straight to the joint space, everyone else waits in the lobby; someone joining
 	 * again (another tab, a reload, a reconnection) takes the place of their previous connection
-	 * and returns to where they were. The reply holds what the peer may see now; changes come as events.
+	 * and returns to where they were, unless they are to acknowledge the notice first: then they
+	 * wait in the lobby. The reply holds what the peer may see now; changes come as events.
 	 */
 	join(info: PeerInfo): RoomSnapshot<ServerMedia> {
 		this.#assertOpen();
@@ -156,7 +157,9 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 		if (this.#turnedAway.has(info.id)) throw new AppError('FORBIDDEN');
 		const previous = this.#peers.get(info.id);
 		if (previous) this.#dropPeer(previous);
-		const space = previous?.space ?? this.#returningSpace(info.id) ?? (info.host ? 'joint' : 'lobby');
+		const space = info.noticePending
+			? 'lobby'
+			: (previous?.space ?? this.#returningSpace(info.id) ?? (info.host ? 'joint' : 'lobby'));
 		this.#away.delete(info.id);
 		const peer = new Peer(info, space);
 		this.#peers.set(peer.id, peer);
@@ -209,18 +212,32 @@ export class Room extends extras.EnhancedEventEmitter<RoomEvents> {
 		return { space: peer.space, to: idsOf(this.#membersOf(peer.space)) };
 	}
 
+	/** A party who has not acknowledged the notice is not let in: NOTICE_NOT_ACKNOWLEDGED. */
 	admit(byPeerId: string, peerId: string): void {
 		this.#host(byPeerId);
 		const peer = this.#peer(peerId);
 		if (peer.space !== 'lobby') throw new AppError('CONFLICT');
+		if (peer.noticePending) throw new AppError('NOTICE_NOT_ACKNOWLEDGED');
 		this.#move([peer], 'joint');
 	}
 
-	/** Everyone waiting in the lobby goes into the joint space at once; an empty lobby is nothing to do. */
+	/**
+	 * Everyone waiting in the lobby goes into the joint space at once, but for those still to
+	 * acknowledge the notice; an empty lobby is nothing to do.
+	 */
 	admitAll(byPeerId: string): void {
 		this.#host(byPeerId);
-		const waiting = [...this.#peers.values()].filter((peer) => peer.space === 'lobby');
+		const waiting = [...this.#peers.values()].filter((peer) => peer.space === 'lobby' && !peer.noticePending);
 		if (waiting.length) this.#move(waiting, 'joint');
+	}
+
+	/**
+	 * Who of those waiting in the lobby is still to acknowledge the notice: exactly `peerIds`.
+	 * Those already let in stay where they are: the notice was acknowledged when they came in.
+	 */
+	awaitNotice(peerIds: ReadonlySet<string>): void {
+		this.#assertOpen();
+		for (const peer of this.#peers.values()) if (peer.space === 'lobby') peer.noticePending = peerIds.has(peer.id);
 	}
 
 	/** Only someone in the lobby can be refused; they cannot come back with the same id. */
@@ -679,6 +696,7 @@ function checkPeerInfo(info: PeerInfo): void {
 	}
 	if (!PARTICIPANT_ROLES.includes(info.role)) throw invalid('role');
 	if (typeof info.host !== 'boolean') throw invalid('host');
+	if (info.noticePending !== undefined && typeof info.noticePending !== 'boolean') throw invalid('noticePending');
 }
 
 /**

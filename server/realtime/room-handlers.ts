@@ -24,8 +24,11 @@ export function registerRoomHandlers(log: Logger, socket: AppSocket, rooms: Live
 	socket.on('disconnect', () => rooms.drop(seat));
 
 	// What the host does with people.
-	onCommand(log, socket, 'room:admit', ({ peerId }) => move((room, me) => room.admit(me, peerId)).then(empty));
-	onCommand(log, socket, 'room:admitAll', () => move((room, me) => room.admitAll(me)).then(empty));
+	// Letting people in asks the database who is still to acknowledge the notice.
+	onCommand(log, socket, 'room:admit', ({ peerId }) =>
+		rooms.admit(seat, (room, me) => room.admit(me, peerId)).then(empty)
+	);
+	onCommand(log, socket, 'room:admitAll', () => rooms.admit(seat, (room, me) => room.admitAll(me)).then(empty));
 	onCommand(log, socket, 'room:refuse', ({ peerId }) => move((room, me) => room.refuse(me, peerId)).then(empty));
 	onCommand(log, socket, 'room:sendToLobby', ({ peerId }) =>
 		move((room, me) => room.sendToLobby(me, peerId)).then(empty)

@@ -5,6 +5,7 @@ import type { Db } from '../db/client.ts';
 import type { RoomRegistry } from '../media/room-registry.ts';
 import type { Room } from '../media/room.ts';
 import type { ServerMedia } from '../media/server-media.ts';
+import { partiesAwaitingNotice } from '../notice/parties-awaiting-notice.ts';
 import { listChatPage } from './list-chat-page.ts';
 import { participantOf, type Participant, type RoomIdentity, type RoomSession } from './participant-of.ts';
 import { recordRoomJoin, SAME_VISIT_MS } from './record-room-join.ts';
@@ -74,6 +75,7 @@ export class LiveRooms {
 		const room = await this.#deps.rooms.open(session.id);
 		const host = hostsRoom(participant.role, session.kind);
 		if (host) await markSessionLive(this.#deps, session, participant, seat.ip);
+		const noticePending = (await partiesAwaitingNotice(this.#deps.db, session)).has(participant.id);
 		// Recorded before the join, so that nobody is in without it; coming back soon continues the visit.
 		if (!room.isVisiting(participant.id, SAME_VISIT_MS)) {
 			await recordRoomJoin(this.#deps, { participant, session }, seat.identity, seat.ip);
@@ -83,7 +85,8 @@ export class LiveRooms {
 		// A connection is in one room at a time; joining its own room again keeps the person's place.
 		const before = seat.membership();
 		if (before && before.room !== room) this.#leave(seat, 'leave');
-		const view = room.join({ id: participant.id, displayName: participant.displayName, role: participant.role, host });
+		const { id, displayName, role } = participant;
+		const view = room.join({ id, displayName, role, host, noticePending });
 		seat.bind({ room, participant, session });
 		try {
 			seat.sendChatHistory(view.self.space);
@@ -123,6 +126,17 @@ export class LiveRooms {
 		const result = action(room, participant.id);
 		await this.#deps.rooms.kept(room);
 		return result;
+	}
+
+	/**
+	 * Lets people out of the lobby, as `move`. Who is still to acknowledge the notice is asked of
+	 * the database first: an acknowledgement given meanwhile lets a party in, and one of a text
+	 * revised since does not.
+	 */
+	async admit<T>(seat: RoomSeat, action: (room: Room, participantId: string) => T): Promise<T> {
+		const { room, session } = this.member(seat);
+		room.awaitNotice(await partiesAwaitingNotice(this.#deps.db, session));
+		return this.move(seat, action);
 	}
 
 	/** A host ends the session: nobody joins it again, and whoever is in the room is let go. */

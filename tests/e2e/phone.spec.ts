@@ -39,7 +39,7 @@ test('every page a party uses fits a 360 px phone and passes axe-core, from the 
 	browser,
 	demo
 }) => {
-	test.setTimeout(240_000);
+	test.setTimeout(300_000);
 	const applicant = unique('陈手机');
 	const respondent = unique('王手机');
 	const party = await phone(browser);
@@ -103,11 +103,18 @@ test('every page a party uses fits a 360 px phone and passes axe-core, from the 
 		await expect(shown.getByText(zh('copy_done'))).toBeVisible();
 	});
 
-	await test.step('join with the link and PIN, check the devices, wait in the lobby', async () => {
+	await test.step('join with the link and PIN, read and acknowledge the notice, check the devices, wait in the lobby', async () => {
 		await party.goto(invitation.link);
 		await expectFitsAndAccessible(party, 'join');
 		await party.getByLabel(zh('join_pin')).fill(invitation.pin);
 		await party.getByRole('button', { name: zh('join_submit') }).click();
+		// The rights and duties notice comes first: nobody is let into the mediation before acknowledging it.
+		await expect(party.getByRole('heading', { name: zh('notice_title') })).toBeVisible();
+		await expect(party.locator('.notice')).toContainText('要求调解公开进行或者不公开进行');
+		await expectFitsAndAccessible(party, 'notice');
+		await party.screenshot({ path: test.info().outputPath('notice-360.png'), fullPage: true });
+		await party.getByLabel(zh('notice_choice_closed')).check();
+		await party.getByRole('button', { name: zh('notice_acknowledge') }).click();
 		await expect(party.getByRole('heading', { name: zh('device_check_title') })).toBeVisible();
 		await expectFitsAndAccessible(party, 'device check');
 		await party.getByRole('button', { name: zh('device_join'), exact: true }).click();
@@ -133,6 +140,18 @@ test('every page a party uses fits a 360 px phone and passes axe-core, from the 
 		const line = await tile.locator('.name').evaluate((name) => parseFloat(getComputedStyle(name).lineHeight));
 		expect(caption.height).toBeLessThan(line * 2);
 		await expectFitsAndAccessible(party, 'room');
+	});
+
+	await test.step('the case page shows the acknowledgement and tells the mediator the party wants a closed session', async () => {
+		const casePage = await page.context().newPage();
+		await casePage.goto('/cases');
+		await casePage.getByRole('row').filter({ hasText: applicant }).getByRole('link').first().click();
+		const acknowledged = casePage.locator(`li[data-acknowledgement="${applicant}"]`);
+		await expect(acknowledged).toHaveAttribute('data-current', 'true');
+		await expect(acknowledged.locator('[data-session-choice]')).toHaveText(zh('notice_choice_closed_short'));
+		await expect(casePage.locator('[data-closed-session]')).toContainText(applicant);
+		await expect(casePage.locator('.case-timeline > li[data-action="notice.acknowledged"]')).toContainText(applicant);
+		await casePage.close();
 	});
 
 	await test.step('the agreement takes the phone’s screen; its signing form flows with the page', async () => {

@@ -10,6 +10,7 @@ import { scheduleSession } from '#server/sessions/schedule-session.ts';
 import type { Actor } from '#shared/roles.ts';
 import { intakeForm, type Network } from './case-network.ts';
 import { CLIENT } from './integration-test.ts';
+import { acknowledgeNoticeForAll } from './notice.ts';
 
 /** Cases, log-ins and invited guests for the socket-level specs. */
 
@@ -37,13 +38,14 @@ export type Guest = {
 
 /**
  * A mediation tomorrow with the case's parties invited (or those of `sides`), each joined by
- * link and PIN.
+ * link and PIN and, unless told otherwise, having acknowledged the rights and duties notice.
  */
 export async function mediationWithGuests(
 	app: App,
 	network: Network,
 	caseId: string,
-	sides: Guest['side'][] = ['applicant', 'respondent']
+	sides: Guest['side'][] = ['applicant', 'respondent'],
+	{ acknowledged = true } = {}
 ): Promise<{ sessionId: string; guests: Guest[] }> {
 	const parties = (await app.db.select().from(caseParties).where(eq(caseParties.caseId, caseId))).filter((party) =>
 		sides.includes(party.side)
@@ -73,5 +75,6 @@ export async function mediationWithGuests(
 			pin: invitation.pin
 		});
 	}
+	if (acknowledged) await acknowledgeNoticeForAll(app, caseId);
 	return { sessionId, guests };
 }

@@ -18,7 +18,7 @@ export type SigningClient = { ip: string | null; userAgent: string | null };
 type SigningDeps = { db: Db; drafts: DraftStore; loginThrottle: LoginThrottle };
 
 /** A drawn signature: a PNG whose header names a size a signature pad gives. */
-function checkSignatureImage(png: Uint8Array): void {
+export function checkSignatureImage(png: Uint8Array): void {
 	const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
 	const isPng = png.length > 24 && PNG_SIGNATURE.every((byte, i) => png[i] === byte);
 	// The first chunk of a PNG is IHDR: width and height at bytes 16 and 20.

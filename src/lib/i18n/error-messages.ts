@@ -23,6 +23,8 @@ export function errorMessage(code: ErrorCode, retryAfterSeconds = 0): string {
 			return m.error_conflict();
 		case 'INVALID_TRANSITION':
 			return m.error_invalid_transition();
+		case 'NOTICE_NOT_ACKNOWLEDGED':
+			return m.error_notice_not_acknowledged();
 		case 'SETUP_COMPLETE':
 			return m.error_setup_complete();
 		case 'PUBLIC_ORIGIN_UNSET':

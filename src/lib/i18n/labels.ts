@@ -8,6 +8,7 @@ import type {
 	ReferralTarget
 } from '$lib/shared/cases';
 import type { SealedKind } from '$lib/shared/documents';
+import type { SessionChoice } from '$lib/shared/notice';
 import type { CommitteePosition, OrgKind } from '$lib/shared/orgs';
 import type { Role } from '$lib/shared/roles';
 import type { ChainBreak } from '#server/audit/verify-case-chain.ts';
@@ -77,6 +78,10 @@ export const referralTargetLabel = (target: ReferralTarget): string =>
 		petition_office: m.referral_target_petition_office,
 		other: m.referral_target_other
 	})[target]();
+
+/** A party's choice of a public or closed session, in short. */
+export const sessionChoiceLabel = (choice: SessionChoice): string =>
+	({ public: m.notice_choice_public_short, closed: m.notice_choice_closed_short })[choice]();
 
 export const partySideLabel = (side: PartySide): string =>
 	({ applicant: m.party_side_applicant, respondent: m.party_side_respondent })[side]();

@@ -8,7 +8,8 @@ import {
 	type ReferralTarget
 } from '$lib/shared/cases';
 import { DOCUMENT_KINDS, type DocumentKind } from '$lib/shared/documents';
-import { caseStatusLabel, channelLabel, referralTargetLabel, sealedKindLabel } from './labels';
+import { SESSION_CHOICES, type SessionChoice } from '$lib/shared/notice';
+import { caseStatusLabel, channelLabel, referralTargetLabel, sealedKindLabel, sessionChoiceLabel } from './labels';
 import { changedDetailsLabel } from './party-labels';
 import { m } from './paraglide/messages';
 import { getLocale } from './paraglide/runtime';
@@ -21,6 +22,7 @@ const isStatus = oneOf<CaseStatus>(CASE_STATUSES);
 const isChannel = oneOf<CaseChannel>(CASE_CHANNELS);
 const isTarget = oneOf<ReferralTarget>(REFERRAL_TARGETS);
 const isDocumentKind = oneOf<DocumentKind>(DOCUMENT_KINDS);
+const isChoice = oneOf<SessionChoice>(SESSION_CHOICES);
 const textOf = (value: unknown): string | null => (typeof value === 'string' && value ? value : null);
 
 /**
@@ -58,6 +60,8 @@ export function timelineDetails(
 	if (data.partyId) lines.push(m.timeline_detail_party({ name: nameOf(data.partyId) }));
 	if (event.action === 'party.updated' && Array.isArray(data.changed))
 		lines.push(m.timeline_detail_party_changed({ fields: changedDetailsLabel(data.changed) }));
+	if (event.action.startsWith('notice.') && typeof data.version === 'number' && isChoice(data.sessionChoice))
+		lines.push(m.timeline_detail_notice({ version: data.version, choice: sessionChoiceLabel(data.sessionChoice) }));
 	const filename = textOf(data.filename);
 	if (filename) lines.push(m.timeline_detail_file({ name: filename }));
 	if (isTarget(data.referralTarget))

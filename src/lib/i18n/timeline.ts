@@ -43,7 +43,9 @@ export const TIMELINE_SENTENCES: Record<CaseEventType, Sentence> = {
 	'session.invitation_reissued': m.timeline_session_invitation_reissued,
 	'session.joined': m.timeline_session_joined,
 	'session.pin_failed': m.timeline_session_pin_failed,
-	'survey.answered': m.timeline_survey_answered
+	'survey.answered': m.timeline_survey_answered,
+	'notice.acknowledged': m.timeline_notice_acknowledged,
+	'notice.acknowledged_on_site': m.timeline_notice_acknowledged_on_site
 };
 
 /** One audit event as a sentence in the current language: who did what. */

@@ -30,7 +30,9 @@ const RECORDED_EVENTS = [
 	'agreement.sign_refused',
 	'agreement.sealed',
 	'document.sealed',
-	'survey.answered'
+	'survey.answered',
+	'notice.acknowledged',
+	'notice.acknowledged_on_site'
 ] as const;
 
 export type CaseEventType = `case.${CaseTransition}` | (typeof RECORDED_EVENTS)[number];

@@ -12,6 +12,8 @@ export const ERROR_STATUS = {
 	NOT_FOUND: 404,
 	CONFLICT: 409,
 	INVALID_TRANSITION: 409,
+	/** A party is to acknowledge the rights and duties notice in force before being let into the joint space. */
+	NOTICE_NOT_ACKNOWLEDGED: 409,
 	SETUP_COMPLETE: 409,
 	/** Nobody has told the app its public address yet (ORIGIN, or the admin settings): nothing can link to it. */
 	PUBLIC_ORIGIN_UNSET: 409,

@@ -145,8 +145,19 @@ export type BrowserMedia = {
 
 /** Where a peer is: waiting in the lobby, in the joint session, or in one private caucus. */
 export type SpaceId = 'lobby' | 'joint' | `caucus:${string}`;
-/** `host`: runs the room, as its mediators do (and a consultation's legal expert). */
-export type PeerView = { id: string; displayName: string; role: ParticipantRole; host: boolean; space: SpaceId };
+/**
+ * `host`: runs the room, as its mediators do (and a consultation's legal expert). `noticePending`:
+ * a party of a mediation who has not acknowledged the rights and duties notice in force, and waits
+ * in the lobby until they do.
+ */
+export type PeerView = {
+	id: string;
+	displayName: string;
+	role: ParticipantRole;
+	host: boolean;
+	noticePending: boolean;
+	space: SpaceId;
+};
 export type ProducerView = { id: string; peerId: string; kind: types.MediaKind; source: MediaSource; paused: boolean };
 export type ConsumerView<M extends MediaTypes = BrowserMedia> = {
 	id: string;

@@ -12,6 +12,8 @@ import { transitionCase } from '#server/cases/transition-case.ts';
 import { listCaseDocuments } from '#server/documents/list-case-documents.ts';
 import { caseFileFor } from '#server/dossier/case-file-for.ts';
 import { updateParty } from '#server/cases/update-party.ts';
+import { listNoticeAcknowledgements } from '#server/notice/list-notice-acknowledgements.ts';
+import { recordOnSiteAcknowledgement } from '#server/notice/record-on-site-acknowledgement.ts';
 import { listCommittees } from '#server/orgs/list-committees.ts';
 import { readPublicOrigin } from '#server/setup/read-public-origin.ts';
 import { acceptConsultation } from '#server/sessions/accept-consultation.ts';
@@ -49,13 +51,14 @@ export const load: PageServerLoad = async (event) => {
 		throw e;
 	}
 	const committeeView = seesAsCommittee(actor);
-	const [chain, names, committees, sessions, sealedAgreement, documents] = await Promise.all([
+	const [chain, names, committees, sessions, sealedAgreement, documents, acknowledgements] = await Promise.all([
 		committeeView ? verifyCaseChain(db, caseId) : null,
 		committeeView ? timelineNames(db, detail.timeline) : {},
 		detail.can.route ? listCommittees(db, actor) : [],
 		listCaseSessions(db, actor, caseId),
 		sealedAgreementShownTo(db, caseId, [{ actor }]),
-		listCaseDocuments(db, caseId)
+		listCaseDocuments(db, caseId),
+		committeeView ? listNoticeAcknowledgements(db, caseId) : null
 	]);
 	return {
 		detail,
@@ -66,7 +69,8 @@ export const load: PageServerLoad = async (event) => {
 		mediates: roleHas(actor.role, 'cases:mediate'),
 		sessions,
 		sealedAgreement,
-		documents
+		documents,
+		acknowledgements
 	};
 };
 
@@ -86,7 +90,8 @@ type CaseForm =
 	| 'revoke'
 	| 'reissue'
 	| 'caseFile'
-	| 'party';
+	| 'party'
+	| 'onSite';
 
 /**
  * Every action: the actor, the submitted form with the case taken from the
@@ -199,6 +204,11 @@ export const actions: Actions = {
 			},
 			'powerOfAttorney'
 		),
+	acknowledgeOnSite: (event) =>
+		act(event, 'onSite', async (actor, input, _files, ip) => {
+			await recordOnSiteAcknowledgement(event.locals.app, actor, input, ip);
+			return {};
+		}),
 	cancelSession: (event) =>
 		act(event, 'cancel', async (actor, input, _files, ip) => {
 			await cancelSession(event.locals.app, actor, input, ip);
