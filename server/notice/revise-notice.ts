@@ -32,8 +32,9 @@ export async function reviseNotice(app: { db: Db; log: Logger }, actor: Actor, i
 	const { committeeId, bodyZh, bodyEn } = parseInput(reviseNoticeSchema, input);
 	const committee = await committeeInScope(app.db, actor, committeeId);
 	const sha256 = noticeSha256(bodyZh, bodyEn);
-	// Two admins saving at once: the unique (committee, version) index refuses the second.
 	const saved = await app.db.transaction(async (tx) => {
+		// Two admins saving at once queue up on the committee's row: each save is the next version.
+		await tx.select({ id: committees.id }).from(committees).where(eq(committees.id, committee.id)).for('update');
 		const [latest] = await tx
 			.select({ version: max(noticeVersions.version) })
 			.from(noticeVersions)
