@@ -64,7 +64,8 @@ const FIELD_MESSAGES: Record<FieldErrorCode, () => string> = {
 	outside_grid: m.field_outside_grid,
 	committee_busy: m.field_committee_busy,
 	no_parent: m.field_no_parent,
-	in_past: m.field_in_past
+	in_past: m.field_in_past,
+	no_failed_record: m.field_no_failed_record
 };
 
 export function fieldErrorMessage(code: string): string {

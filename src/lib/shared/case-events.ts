@@ -28,6 +28,14 @@ const RECORDED_EVENTS = [
 	'agreement.signed',
 	'agreement.sign_refused',
 	'agreement.sealed',
+	'record.drafted',
+	'record.outcome_set',
+	'record.version_saved',
+	'record.version_restored',
+	'record.frozen',
+	'record.unfrozen',
+	'record.signed',
+	'record.sign_refused',
 	'document.sealed',
 	'survey.answered'
 ] as const;

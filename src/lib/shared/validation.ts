@@ -27,7 +27,8 @@ export const FIELD_ERRORS = [
 	'outside_grid',
 	'committee_busy',
 	'no_parent',
-	'in_past'
+	'in_past',
+	'no_failed_record'
 ] as const;
 export type FieldErrorCode = (typeof FIELD_ERRORS)[number];
 
@@ -307,7 +308,9 @@ export const scheduleSessionSchema = z
 		partyIds: ids(20),
 		mediatorIds: ids(10),
 		expertIds: ids(5),
-		observers: observerNames
+		observers: observerNames,
+		/** The committee member who keeps the mediation's record (记录人). */
+		recorderId: optionalId
 	})
 	.superRefine((v, ctx) => {
 		// A mediation is between parties; a consultation is with a legal expert.
