@@ -29,7 +29,11 @@ export async function readRecordHeader(db: Db, sessionId: string): Promise<Recor
 	if (!session) throw new AppError('NOT_FOUND');
 	const [participants, stays, recorder] = await Promise.all([
 		db
-			.select({ userId: sessionParticipants.userId, role: sessionParticipants.role, name: sessionParticipants.displayName })
+			.select({
+				userId: sessionParticipants.userId,
+				role: sessionParticipants.role,
+				name: sessionParticipants.displayName
+			})
 			.from(sessionParticipants)
 			.where(eq(sessionParticipants.sessionId, sessionId))
 			.orderBy(asc(sessionParticipants.createdAt)),

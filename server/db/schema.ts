@@ -574,8 +574,12 @@ export const agreementDrafts = pgTable(
 		createdAt: createdAt()
 	},
 	(t) => [
-		uniqueIndex('agreement_drafts_case_agreement_idx').on(t.caseId).where(sql`${t.kind} = 'agreement'`),
-		uniqueIndex('agreement_drafts_session_record_idx').on(t.sessionId).where(sql`${t.kind} = 'mediation_record'`),
+		uniqueIndex('agreement_drafts_case_agreement_idx')
+			.on(t.caseId)
+			.where(sql`${t.kind} = 'agreement'`),
+		uniqueIndex('agreement_drafts_session_record_idx')
+			.on(t.sessionId)
+			.where(sql`${t.kind} = 'mediation_record'`),
 		check('agreement_drafts_kind_session', sql`(${t.kind} = 'mediation_record') = (${t.sessionId} is not null)`)
 	]
 );

@@ -14,6 +14,7 @@ import { createCommittee } from '../orgs/create-committee.ts';
 import { createOrgNode } from '../orgs/create-org-node.ts';
 import { completeSetup } from '../setup/complete-setup.ts';
 import { createUser } from '../users/create-user.ts';
+import { seedFailedMediation } from './seed-mediation-record.ts';
 
 /** Every demo account shares this password, so the demo can be tried at once. Never seed a real instance. */
 export const DEMO_PASSWORD = 'tiaojie-demo';
@@ -64,7 +65,16 @@ const USERS: DemoUser[] = [
 	{ role: 'party', username: 'party', displayName: '刘大伟', node: '东村', phone: '13800000005' },
 	// The two sides of the case the signing test signs from their own accounts.
 	{ role: 'party', username: 'party2', displayName: '周晓梅', node: '东村', phone: '13800000006' },
-	{ role: 'party', username: 'party3', displayName: '吴国庆', node: '东村', phone: '13800000007' }
+	{ role: 'party', username: 'party3', displayName: '吴国庆', node: '东村', phone: '13800000007' },
+	{
+		role: 'mediator',
+		username: 'recorder',
+		displayName: '孙丽',
+		node: '东村',
+		committee: '东村人民调解委员会',
+		position: 'member',
+		phone: '13800000008'
+	}
 ];
 
 type DemoCase = {
@@ -88,9 +98,27 @@ type DemoCase = {
 	reassignTo?: string;
 	/** Lifecycle steps by a mediator, as the case page would send them; `daysAgo` backdates the step. */
 	steps?: { by: string; transition: string; daysAgo?: number; [field: string]: unknown }[];
+	/** After the steps: a mediation that failed, its record signed by everyone and sealed, recorded by this account. */
+	failedMediation?: { recorder: string };
 };
 
 const CASES: DemoCase[] = [
+	{
+		form: {
+			disputeType: 'land',
+			village: '东村',
+			facts: '被申请人承包的鱼塘扩建后占用申请人责任田约半亩，双方对界址各执一词。',
+			claims: '退还被占土地，赔偿两季庄稼损失人民币四千元。',
+			amount: '4000',
+			applicant: '周晓梅',
+			respondent: '吴国庆'
+		},
+		intake: { channel: 'online' },
+		partyUser: 'party2',
+		respondentUser: 'party3',
+		steps: [{ by: 'mediator', transition: 'accept', daysAgo: 6 }],
+		failedMediation: { recorder: 'recorder' }
+	},
 	{
 		form: {
 			disputeType: 'land',
@@ -319,4 +347,12 @@ async function seedCase(app: App, demo: DemoCase, { admin, actors, nodeIds, comm
 		);
 	for (const { by, daysAgo = 0, ...step } of demo.steps ?? [])
 		await transitionCase(app, actors.get(by)!, { caseId, ...step }, null, new Date(Date.now() - daysAgo * 86_400_000));
+	if (demo.failedMediation)
+		await seedFailedMediation(app, {
+			caseId,
+			mediator: actors.get(demo.steps![0].by)!,
+			recorder: actors.get(demo.failedMediation.recorder)!,
+			partyAccounts: [demo.partyUser!, demo.respondentUser!].map((username) => actors.get(username)!),
+			password: DEMO_PASSWORD
+		});
 }

@@ -4,7 +4,15 @@ import type { CaseDocumentView } from '#shared/documents.ts';
 import { frozenBlocks } from '../agreements/draft-store.ts';
 import type { DraftTarget } from '../agreements/draft-role.ts';
 import { readRecordHeader } from '../agreements/read-record-header.ts';
-import { agreementDrafts, agreementSignatures, caseParties, cases, committees, draftVersions, sealedDocuments } from '../db/schema.ts';
+import {
+	agreementDrafts,
+	agreementSignatures,
+	caseParties,
+	cases,
+	committees,
+	draftVersions,
+	sealedDocuments
+} from '../db/schema.ts';
 import { describeDevice } from '../signing/signatures/describe-device.ts';
 import { describeSigning } from '../signing/signatures/describe-signing.ts';
 import { documentLabels } from '../signing/pdf/document-labels.ts';
@@ -73,7 +81,11 @@ export async function sealMediationRecord(
 	});
 	const view = await app.db.transaction(async (tx) => {
 		// The draft's row, so that sealings of it take turns; another signer's request may have sealed it meanwhile.
-		await tx.select({ id: agreementDrafts.id }).from(agreementDrafts).where(eq(agreementDrafts.id, draft.id)).for('no key update');
+		await tx
+			.select({ id: agreementDrafts.id })
+			.from(agreementDrafts)
+			.where(eq(agreementDrafts.id, draft.id))
+			.for('no key update');
 		const [raced] = await tx
 			.select({ id: sealedDocuments.id })
 			.from(sealedDocuments)

@@ -27,7 +27,8 @@ export async function arriveOnline(db: Db, sessionId: string, participantId: str
 			.limit(1)
 			.for('update');
 		if (last && (!last.leftAt || now.getTime() - last.leftAt.getTime() < SAME_VISIT_MS)) {
-			if (last.leftAt) await tx.update(sessionAttendance).set({ leftAt: null }).where(eq(sessionAttendance.id, last.id));
+			if (last.leftAt)
+				await tx.update(sessionAttendance).set({ leftAt: null }).where(eq(sessionAttendance.id, last.id));
 			return;
 		}
 		await tx.insert(sessionAttendance).values({ sessionId, participantId, presence: 'online', joinedAt: now });

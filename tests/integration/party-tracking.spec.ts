@@ -74,9 +74,7 @@ describe('every party keeps a tracking link of their own', () => {
 		const sealed = await recordSealedAgreement(app, network.admin, { caseId: kase.caseId });
 		await transitionCase(app, network.eastMediator, { caseId: kase.caseId, transition: 'start' }, null);
 		await sealFailedRecord(app, network.eastMediator, kase.caseId, { sessionId: scheduled.sessionId });
-		for (const change of [
-			{ transition: 'fail', reason: '对赔偿金额分歧过大', referralTarget: 'court' }
-		])
+		for (const change of [{ transition: 'fail', reason: '对赔偿金额分歧过大', referralTarget: 'court' }])
 			await transitionCase(app, network.eastMediator, { caseId: kase.caseId, ...change }, null);
 
 		const tracked = await getTrackedCase(app.db, kase.respondentToken);

@@ -35,7 +35,13 @@ const LABELS: Record<DocumentLanguage, DocumentLabels> = {
 			mediation_record: '人民调解记录',
 			oral_agreement: '口头调解协议登记表'
 		},
-		roles: { applicant: '申请人', respondent: '被申请人', mediator: '人民调解员', expert: '法律顾问', recorder: '记录人' },
+		roles: {
+			applicant: '申请人',
+			respondent: '被申请人',
+			mediator: '人民调解员',
+			expert: '法律顾问',
+			recorder: '记录人'
+		},
 		signatureLineFor: (role) => `${role}（签名）：`,
 		certificateTitle: '签署证书',
 		certificateIntro: (kind, signed) =>
@@ -58,7 +64,13 @@ const LABELS: Record<DocumentLanguage, DocumentLabels> = {
 			mediation_record: "People's Mediation Record",
 			oral_agreement: 'Register of an Oral Mediation Agreement'
 		},
-		roles: { applicant: 'Applicant', respondent: 'Respondent', mediator: 'Mediator', expert: 'Legal expert', recorder: 'Recorder' },
+		roles: {
+			applicant: 'Applicant',
+			respondent: 'Respondent',
+			mediator: 'Mediator',
+			expert: 'Legal expert',
+			recorder: 'Recorder'
+		},
 		signatureLineFor: (role) => `${role} (signature):`,
 		certificateTitle: 'Signing certificate',
 		certificateIntro: (kind, signed) =>

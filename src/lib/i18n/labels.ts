@@ -8,6 +8,7 @@ import type {
 	ReferralTarget
 } from '$lib/shared/cases';
 import type { SealedKind } from '$lib/shared/documents';
+import type { RecordResult } from '$lib/shared/mediation-record';
 import type { CommitteePosition, OrgKind } from '$lib/shared/orgs';
 import type { Role } from '$lib/shared/roles';
 import type { ChainBreak } from '#server/audit/verify-case-chain.ts';
@@ -111,3 +112,10 @@ export const sealedKindLabel = (kind: SealedKind): string =>
 		mediation_record: m.document_kind_mediation_record,
 		oral_agreement: m.document_kind_oral_agreement
 	})[kind]();
+
+export const recordResultLabel = (result: RecordResult): string =>
+	({
+		agreed: m.record_result_agreed,
+		failed: m.record_result_failed,
+		adjourned: m.record_result_adjourned
+	})[result]();
