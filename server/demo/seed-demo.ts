@@ -70,8 +70,8 @@ const USERS: DemoUser[] = [
 		role: 'mediator',
 		username: 'recorder',
 		displayName: '孙丽',
-		node: '东村',
-		committee: '东村人民调解委员会',
+		node: '西村',
+		committee: '西村人民调解委员会',
 		position: 'member',
 		phone: '13800000008'
 	}
@@ -98,27 +98,11 @@ type DemoCase = {
 	reassignTo?: string;
 	/** Lifecycle steps by a mediator, as the case page would send them; `daysAgo` backdates the step. */
 	steps?: { by: string; transition: string; daysAgo?: number; [field: string]: unknown }[];
-	/** After the steps: a mediation that failed, its record signed by everyone and sealed, recorded by this account. */
+	/** After the steps: a mediation that failed, its record kept by this account, signed by everyone and sealed. */
 	failedMediation?: { recorder: string };
 };
 
 const CASES: DemoCase[] = [
-	{
-		form: {
-			disputeType: 'land',
-			village: '东村',
-			facts: '被申请人承包的鱼塘扩建后占用申请人责任田约半亩，双方对界址各执一词。',
-			claims: '退还被占土地，赔偿两季庄稼损失人民币四千元。',
-			amount: '4000',
-			applicant: '周晓梅',
-			respondent: '吴国庆'
-		},
-		intake: { channel: 'online' },
-		partyUser: 'party2',
-		respondentUser: 'party3',
-		steps: [{ by: 'mediator', transition: 'accept', daysAgo: 6 }],
-		failedMediation: { recorder: 'recorder' }
-	},
 	{
 		form: {
 			disputeType: 'land',
@@ -232,6 +216,20 @@ const CASES: DemoCase[] = [
 		partyUser: 'party2',
 		respondentUser: 'party3',
 		steps: [{ by: 'mediator', transition: 'accept', daysAgo: 2 }]
+	},
+	{
+		form: {
+			disputeType: 'land',
+			village: '西村一组',
+			facts: '被申请人承包的鱼塘扩建后占用申请人责任田约半亩，双方对界址各执一词。',
+			claims: '退还被占土地，赔偿两季庄稼损失人民币四千元。',
+			amount: '4000',
+			applicant: '赵春兰',
+			respondent: '钱国华'
+		},
+		intake: { channel: 'online' },
+		steps: [{ by: 'mediator2', transition: 'accept', daysAgo: 6 }],
+		failedMediation: { recorder: 'recorder' }
 	}
 ];
 
@@ -352,7 +350,6 @@ async function seedCase(app: App, demo: DemoCase, { admin, actors, nodeIds, comm
 			caseId,
 			mediator: actors.get(demo.steps![0].by)!,
 			recorder: actors.get(demo.failedMediation.recorder)!,
-			partyAccounts: [demo.partyUser!, demo.respondentUser!].map((username) => actors.get(username)!),
 			password: DEMO_PASSWORD
 		});
 }

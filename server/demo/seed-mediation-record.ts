@@ -14,6 +14,8 @@ import type { App } from '../app.ts';
 import { transitionCase } from '../cases/transition-case.ts';
 import { caseParties, sessionParticipants } from '../db/schema.ts';
 import { sealMediationRecord } from '../documents/seal-mediation-record.ts';
+import { joinByInvitation } from '../sessions/join-by-invitation.ts';
+import type { RoomIdentity } from '../sessions/participant-of.ts';
 import { scheduleSession } from '../sessions/schedule-session.ts';
 import { arriveOnline, leaveOnline } from '../sessions/session-attendance.ts';
 import { signAgreement } from '../signing/signatures/sign-agreement.ts';
@@ -60,25 +62,19 @@ const signatureOf = async (name: string) =>
 
 /**
  * A mediation held three days ago that failed, with its record written, read back, signed by both
- * parties (`partyAccounts`, the case's parties' accounts), the mediator and the recorder, and sealed; then the case fails
+ * parties (by their invitations' PINs), the mediator and the recorder, and sealed; then the case fails
  * on it. Everything through the services the room uses; the attendance as the room would have
  * kept it. Every account signs with `password`.
  */
 export async function seedFailedMediation(
 	app: App,
-	{
-		caseId,
-		mediator,
-		recorder,
-		partyAccounts,
-		password
-	}: { caseId: string; mediator: Actor; recorder: Actor; partyAccounts: Actor[]; password: string }
+	{ caseId, mediator, recorder, password }: { caseId: string; mediator: Actor; recorder: Actor; password: string }
 ): Promise<void> {
 	// Three days ago at ten in the morning, the committee's time (UTC+8).
 	const held = new Date(Date.now() - 3 * 24 * 60 * MINUTE);
 	held.setUTCHours(2, 0, 0, 0);
 	const parties = await app.db.select().from(caseParties).where(eq(caseParties.caseId, caseId));
-	const { sessionId } = await scheduleSession(
+	const { sessionId, invitations } = await scheduleSession(
 		app,
 		mediator,
 		{
@@ -117,16 +113,23 @@ export async function seedFailedMediation(
 	const version = await saveDraftVersion(app.db, app.drafts, draft.id, '宣读稿', by);
 	await freezeDraftVersion(app.db, app.drafts, draft.id, version.id, by);
 	const client = { ip: '127.0.0.1', userAgent: null };
-	for (const signer of [...partyAccounts, mediator, recorder]) {
-		const input = { versionId: version.id, signature: await signatureOf(signer.displayName), secret: password };
-		await signAgreement(app, draft.id, input, { actor: signer }, client);
+	// The parties sign on their phones with their invitation's PIN; the mediator and recorder with their password.
+	const signers: [RoomIdentity, string, string][] = [];
+	for (const invitation of invitations) {
+		const joined = await joinByInvitation(app, invitation.token, { pin: invitation.pin }, client, held);
+		if (!joined.joined) throw new Error(`demo invitation not accepted: ${joined.state}`);
+		signers.push([{ joinToken: joined.joinToken }, invitation.pin, invitation.displayName]);
+	}
+	for (const account of [mediator, recorder]) signers.push([{ actor: account }, password, account.displayName]);
+	for (const [identity, secret, name] of signers) {
+		const input = { versionId: version.id, signature: await signatureOf(name), secret };
+		await signAgreement(app, draft.id, input, identity, client);
 	}
 	await sealMediationRecord(app, { id: draft.id, caseId, kind: 'mediation_record', sessionId });
 	await transitionCase(
 		app,
 		mediator,
 		{ caseId, transition: 'fail', reason: FAILED.reason, referralTarget: 'arbitration' },
-		null,
-		new Date(held.getTime() + 90 * MINUTE)
+		null
 	);
 }
