@@ -61,7 +61,7 @@ const signatureOf = async (name: string) =>
 	);
 
 /**
- * A mediation held three days ago that failed, with its record written, read back, signed by both
+ * A mediation held yesterday that failed, with its record written, read back, signed by both
  * parties (by their invitations' PINs), the mediator and the recorder, and sealed; then the case fails
  * on it. Everything through the services the room uses; the attendance as the room would have
  * kept it. Every account signs with `password`.
@@ -70,8 +70,8 @@ export async function seedFailedMediation(
 	app: App,
 	{ caseId, mediator, recorder, password }: { caseId: string; mediator: Actor; recorder: Actor; password: string }
 ): Promise<void> {
-	// Three days ago at ten in the morning, the committee's time (UTC+8).
-	const held = new Date(Date.now() - 3 * 24 * 60 * MINUTE);
+	// Yesterday at ten in the morning, the committee's time (UTC+8): the parties' invitations still work.
+	const held = new Date(Date.now() - 24 * 60 * MINUTE);
 	held.setUTCHours(2, 0, 0, 0);
 	const parties = await app.db.select().from(caseParties).where(eq(caseParties.caseId, caseId));
 	const { sessionId, invitations } = await scheduleSession(
@@ -116,7 +116,7 @@ export async function seedFailedMediation(
 	// The parties sign on their phones with their invitation's PIN; the mediator and recorder with their password.
 	const signers: [RoomIdentity, string, string][] = [];
 	for (const invitation of invitations) {
-		const joined = await joinByInvitation(app, invitation.token, { pin: invitation.pin }, client, held);
+		const joined = await joinByInvitation(app, invitation.token, { pin: invitation.pin }, client);
 		if (!joined.joined) throw new Error(`demo invitation not accepted: ${joined.state}`);
 		signers.push([{ joinToken: joined.joinToken }, invitation.pin, invitation.displayName]);
 	}
