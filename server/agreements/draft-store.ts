@@ -1,8 +1,9 @@
 import { asc, eq, sql, type SQL } from 'drizzle-orm';
 import { applyAwarenessUpdate, Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { AGREEMENT_FIELD, canonicalText } from '#shared/agreement.ts';
+import { AGREEMENT_FIELD, agreementBlocks, canonicalText, type AgreementBlock } from '#shared/agreement.ts';
 import type { DraftMeasure } from '#shared/draft-limits.ts';
+import type { DraftKind } from '#shared/mediation-record.ts';
 import { AppError } from '#shared/errors.ts';
 import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
 import type { Database, Db } from '../db/client.ts';
@@ -12,6 +13,13 @@ import { compactDraft } from './compact-draft.ts';
 import type { DraftAuthor } from './draft-role.ts';
 import { inspectUpdate } from './inspect-update.ts';
 import { measureAfter } from './measure-draft.ts';
+
+/** A version's document (its stored Yjs state) as printed: headings, paragraphs and clauses as written. */
+export function frozenBlocks(state: Uint8Array): AgreementBlock[] {
+	const doc = new Y.Doc();
+	Y.applyUpdate(doc, state);
+	return agreementBlocks(DraftStore.contentOf(doc).json);
+}
 
 /** Updates stored after the snapshot before the draft is compacted in the background. */
 const COMPACT_AFTER = 200;
@@ -35,6 +43,9 @@ type Unstored = {
 export type LiveDraft = {
 	readonly id: string;
 	readonly caseId: string;
+	readonly kind: DraftKind;
+	/** The session a record is of. */
+	readonly sessionId: string | null;
 	readonly doc: Y.Doc;
 	readonly awareness: Awareness;
 	/** Yjs client id → author key and name. */
@@ -313,9 +324,9 @@ export class DraftStore {
 	async #load(draftId: string): Promise<LiveDraft> {
 		// One snapshot of the database for all the reads: a compaction committing meanwhile is seen
 		// whole (new snapshot, its updates gone) or not at all.
-		const { caseId, snapshot, updates, authors } = await this.#db.transaction(async (tx) => {
+		const { target, snapshot, updates, authors } = await this.#db.transaction(async (tx) => {
 			const [draft] = await tx
-				.select({ caseId: agreementDrafts.caseId })
+				.select({ caseId: agreementDrafts.caseId, kind: agreementDrafts.kind, sessionId: agreementDrafts.sessionId })
 				.from(agreementDrafts)
 				.where(eq(agreementDrafts.id, draftId));
 			if (!draft) throw new AppError('NOT_FOUND');
@@ -326,7 +337,7 @@ export class DraftStore {
 				.where(eq(draftUpdates.draftId, draftId))
 				.orderBy(asc(draftUpdates.id));
 			const authors = await tx.select().from(draftAuthors).where(eq(draftAuthors.draftId, draftId));
-			return { caseId: draft.caseId, snapshot, updates, authors };
+			return { target: draft, snapshot, updates, authors };
 		}, READ_TOGETHER);
 		const doc = new Y.Doc();
 		doc.transact(() => {
@@ -335,7 +346,7 @@ export class DraftStore {
 		});
 		const draft: LiveDraft = {
 			id: draftId,
-			caseId,
+			...target,
 			doc,
 			awareness: new Awareness(doc),
 			authors: new Map(authors.map((a) => [a.clientId, { key: a.author, name: a.authorName }])),

@@ -3,6 +3,7 @@ import { and, desc, eq, isNotNull, isNull, ne } from 'drizzle-orm';
 import * as Y from 'yjs';
 import { AGREEMENT_FIELD } from '#shared/agreement.ts';
 import { AppError } from '#shared/errors.ts';
+import { DRAFT_EVENTS } from '#shared/mediation-record.ts';
 import type { DraftVersionView } from '#shared/realtime-events.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
 import type { Db } from '../db/client.ts';
@@ -57,7 +58,7 @@ export async function saveDraftVersion(db: Db, store: DraftStore, draftId: strin
 				caseId: draft.caseId,
 				actorId: by.userId,
 				actorLabel: by.author.name,
-				action: 'agreement.version_saved',
+				action: DRAFT_EVENTS[draft.kind].version_saved,
 				data: { draftId, versionId: saved.id, name },
 				ip: by.ip
 			});
@@ -118,7 +119,7 @@ export async function restoreDraftVersion(
 			caseId: draft.caseId,
 			actorId: by.userId,
 			actorLabel: by.author.name,
-			action: 'agreement.version_restored',
+			action: DRAFT_EVENTS[draft.kind].version_restored,
 			data: { draftId, versionId, name: version.name },
 			ip: by.ip
 		})
@@ -127,8 +128,8 @@ export async function restoreDraftVersion(
 }
 
 /**
- * Freezes a version as the agreement text that signing signs: the draft is first made to read
- * as that version if it does not. A version frozen before is superseded.
+ * Freezes a version as the text that signing signs: the draft is first made to read as that
+ * version if it does not. A version frozen before is superseded. A record's result is frozen with it.
  */
 export async function freezeDraftVersion(
 	db: Db,
@@ -139,6 +140,14 @@ export async function freezeDraftVersion(
 ): Promise<{ version: DraftVersionView; restored: { update: Uint8Array; applied: Applied } | null }> {
 	const version = await versionOf(db, draftId, versionId);
 	const draft = await store.live(draftId);
+	// A record is signed with its result: the mediator sets it first.
+	const [settled] = await db
+		.select({ recordOutcome: agreementDrafts.recordOutcome })
+		.from(agreementDrafts)
+		.where(eq(agreementDrafts.id, draftId));
+	if (draft.kind === 'mediation_record' && !settled?.recordOutcome) {
+		throw new AppError('CONFLICT', { fields: { outcome: ['required'] } });
+	}
 	const restored =
 		DraftStore.contentOf(draft.doc).text === version.text
 			? null
@@ -149,6 +158,12 @@ export async function freezeDraftVersion(
 		if (DraftStore.contentOf(live.doc).text !== version.text) throw new AppError('CONFLICT');
 		return db.transaction(async (tx) => {
 			const now = new Date();
+			// The result as it is now: changing it waits for the draft's order too.
+			const [{ recordOutcome }] = await tx
+				.select({ recordOutcome: agreementDrafts.recordOutcome })
+				.from(agreementDrafts)
+				.where(eq(agreementDrafts.id, draftId))
+				.for('no key update');
 			await tx
 				.update(draftVersions)
 				.set({ supersededAt: now })
@@ -162,7 +177,7 @@ export async function freezeDraftVersion(
 				);
 			const [row] = await tx
 				.update(draftVersions)
-				.set({ sha256, frozenAt: now, supersededAt: null })
+				.set({ sha256, frozenAt: now, supersededAt: null, recordOutcome })
 				.where(eq(draftVersions.id, versionId))
 				.returning();
 			await tx.update(agreementDrafts).set({ frozenVersionId: versionId }).where(eq(agreementDrafts.id, draftId));
@@ -170,8 +185,8 @@ export async function freezeDraftVersion(
 				caseId: draft.caseId,
 				actorId: by.userId,
 				actorLabel: by.author.name,
-				action: 'agreement.frozen',
-				data: { draftId, versionId, name: version.name, sha256 },
+				action: DRAFT_EVENTS[draft.kind].frozen,
+				data: { draftId, versionId, name: version.name, sha256, ...(recordOutcome && { outcome: recordOutcome }) },
 				ip: by.ip
 			});
 			return row;
@@ -204,7 +219,7 @@ export async function unfreezeDraftVersion(db: Db, store: DraftStore, draftId: s
 				caseId: draft.caseId,
 				actorId: by.userId,
 				actorLabel: by.author.name,
-				action: 'agreement.unfrozen',
+				action: DRAFT_EVENTS[draft.kind].unfrozen,
 				data: { draftId, versionId: version.id, name: version.name, sha256: version.sha256 },
 				ip: by.ip
 			});

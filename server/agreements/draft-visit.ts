@@ -2,11 +2,13 @@ import { toBase64 } from 'lib0/buffer';
 import { encodeAwarenessUpdate } from 'y-protocols/awareness';
 import { draftAccess, type DraftRole } from '#shared/agreement.ts';
 import { AppError } from '#shared/errors.ts';
+import type { RecordOutcome } from '#shared/mediation-record.ts';
 import type { DraftCommentView, DraftSnapshot, DraftVersionView } from '#shared/realtime-events.ts';
 import type { Db } from '../db/client.ts';
 import { RateLimit } from '../rate-limit.ts';
 import type { RoomIdentity } from '../sessions/participant-of.ts';
 import { signerFor } from '../signing/signatures/case-signers.ts';
+import type { sealMediationRecord } from '../documents/seal-mediation-record.ts';
 import type { sealCaseAgreement } from '../signing/signatures/seal-case-agreement.ts';
 import { signAgreement, type SignatureInput } from '../signing/signatures/sign-agreement.ts';
 import { cursorColorOf } from './cursor-color.ts';
@@ -19,12 +21,14 @@ import type { DraftAudience } from './draft-audience.ts';
 import { answerSyncStep1, readSyncMessage, updateMessage } from './draft-sync.ts';
 import { freezeDraftVersion, restoreDraftVersion, saveDraftVersion, unfreezeDraftVersion } from './draft-versions.ts';
 import { describeDraft } from './describe-draft.ts';
-import { openDraft } from './open-draft.ts';
+import { openDraft, type DraftRequest } from './open-draft.ts';
 import { setPartiesMayEdit } from './set-parties-may-edit.ts';
+import { setRecordOutcome } from './set-record-outcome.ts';
 
 /** What live drafts work with: the database, the drafts held in memory, and what signing and sealing take. */
 export type LiveDraftsDeps = { db: Db; drafts: DraftStore } & Parameters<typeof signAgreement>[0] &
-	Parameters<typeof sealCaseAgreement>[0];
+	Parameters<typeof sealCaseAgreement>[0] &
+	Parameters<typeof sealMediationRecord>[0];
 
 /** What every visit shares (LiveDrafts): the services, the audience, and telling everyone in a draft. */
 export type DraftsInCommon = {
@@ -66,10 +70,10 @@ export class DraftVisit {
 		this.#visitor = visitor;
 	}
 
-	async open(caseId: string): Promise<DraftSnapshot> {
+	async open(request: DraftRequest): Promise<DraftSnapshot> {
 		const { db, drafts } = this.#live.deps;
 		const { connection, identity, ip } = this.#visitor;
-		const { draft: row, role, author } = await openDraft(db, identity, caseId, ip);
+		const { draft: row, role, author } = await openDraft(db, identity, request, ip);
 		// Gone meanwhile: nobody would let go of the draft.
 		if (this.#visitor.gone()) throw new AppError('CONFLICT');
 		const holding = this.#opened.has(row.id);
@@ -81,7 +85,7 @@ export class DraftVisit {
 			const update = toBase64(encodeAwarenessUpdate(draft.awareness, present));
 			this.#live.audience.toConnection(connection, 'draft:awareness', { draftId: row.id, update });
 		}
-		const signer = await signerFor(db, identity, row.caseId);
+		const signer = await signerFor(db, identity, row);
 		return {
 			...(await describeDraft(db, draft)),
 			comments: await listDraftComments(db, row.id),
@@ -135,6 +139,14 @@ export class DraftVisit {
 
 	async setPartiesMayEdit(draftId: string, allowed: boolean): Promise<void> {
 		await setPartiesMayEdit(this.#live.deps.db, draftId, allowed, this.#mediator(draftId));
+		await this.#live.announce(draftId);
+	}
+
+	async setRecordOutcome(draftId: string, outcome: RecordOutcome): Promise<void> {
+		const { db, drafts } = this.#live.deps;
+		const by = this.#mediator(draftId);
+		// In the draft's order, as freezing reads the result.
+		await drafts.serially(draftId, () => setRecordOutcome(db, draftId, outcome, by));
 		await this.#live.announce(draftId);
 	}
 

@@ -1,3 +1,4 @@
+import { sealMediationRecord } from '../documents/seal-mediation-record.ts';
 import { sealCaseAgreement } from '../signing/signatures/seal-case-agreement.ts';
 import { describeDraft } from './describe-draft.ts';
 import type { DraftAudience } from './draft-audience.ts';
@@ -6,7 +7,7 @@ import { updateMessage } from './draft-sync.ts';
 import { DraftVisit, type DraftsInCommon, type DraftVisitor, type LiveDraftsDeps } from './draft-visit.ts';
 
 /**
- * The case agreement drafts people are in: y-protocols sync and awareness for those with a part
+ * The drafts people are in (case agreements, session records): y-protocols sync and awareness for those with a part
  * in the case, its settings, versions, comments, signing and sealing, and telling everyone in a
  * draft what changed. It knows no transport: it reaches people through a DraftAudience, and each
  * connection is a DraftVisit.
@@ -45,9 +46,13 @@ export class LiveDrafts implements DraftsInCommon {
 		this.audience.toEveryone(draftId, 'draft:changed', { draftId, snapshot, unfrozen: superseded });
 	}
 
-	/** Seals the agreement if every signature is in, and tells everyone. */
+	/** Seals the agreement, or the session's record, if every signature is in, and tells everyone. */
 	async sealWhenSigned(draftId: string): Promise<void> {
-		const { caseId } = await this.deps.drafts.live(draftId);
-		if (await sealCaseAgreement(this.deps, draftId, caseId)) await this.announce(draftId);
+		const draft = await this.deps.drafts.live(draftId);
+		const sealed =
+			draft.kind === 'agreement'
+				? await sealCaseAgreement(this.deps, draftId, draft.caseId)
+				: await sealMediationRecord(this.deps, draft);
+		if (sealed) await this.announce(draftId);
 	}
 }

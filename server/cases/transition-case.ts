@@ -12,6 +12,7 @@ import type { DomainEvents } from '../events/domain-events.ts';
 import type { Logger } from '../log.ts';
 import { parseInput } from '../parse-input.ts';
 import { findVisibleCase, type CaseRow } from './case-scope.ts';
+import { latestSealedRecord } from '../documents/latest-sealed-record.ts';
 import { issueMissingPartyLinks } from './issue-missing-party-links.ts';
 import { committeeById, parentCommittee } from './route-case.ts';
 
@@ -45,11 +46,16 @@ async function effectsOf(
 				data: { reason: input.reason, fromCommitteeId: row.committeeId, toCommitteeId: parent.id }
 			};
 		}
-		case 'fail':
+		case 'fail': {
+			const record = await latestSealedRecord(tx, row.id);
+			if (record?.outcome?.result !== 'failed') {
+				throw new AppError('CONFLICT', { fields: { transition: ['no_failed_record'] } });
+			}
 			return {
 				set: { referralTarget: input.referralTarget },
-				data: { reason: input.reason, referralTarget: input.referralTarget }
+				data: { reason: input.reason, referralTarget: input.referralTarget, recordId: record.id }
 			};
+		}
 		case 'close': {
 			const fileNumber = await assignFileNumber(tx, row, now);
 			return { set: { closedAt: now, fileNumber }, data: { fileNumber } };

@@ -30,6 +30,7 @@ import {
 } from '#shared/cases.ts';
 import { DOCUMENT_KINDS } from '#shared/documents.ts';
 import type { EthnicGroupCode } from '#shared/ethnic-groups.ts';
+import { DRAFT_KINDS, type RecordOutcome } from '#shared/mediation-record.ts';
 import { COMMITTEE_POSITIONS, ORG_KINDS } from '#shared/orgs.ts';
 import { AGENT_SCOPES, GENDERS, ID_DOCUMENT_TYPES, PARTY_KINDS, REPRESENTATIVE_ROLES } from '#shared/party-details.ts';
 import { ROLES } from '#shared/roles.ts';
@@ -63,6 +64,7 @@ export const sessionStatus = pgEnum('session_status', SESSION_STATUSES);
 export const participantRole = pgEnum('participant_role', PARTICIPANT_ROLES);
 export const sessionMode = pgEnum('session_mode', SESSION_MODES);
 export const attendancePresence = pgEnum('attendance_presence', ATTENDANCE_PRESENCES);
+export const draftKind = pgEnum('draft_kind', DRAFT_KINDS);
 
 /** Binary content as a Node Buffer; both drivers map bytea to and from it. */
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
@@ -603,24 +605,40 @@ export const agreementTemplates = pgTable('agreement_templates', {
 });
 
 /**
- * The agreement drafted for a case: one collaborative document. Its content
- * is the snapshot plus the updates after it; `frozenVersionId` is the version
- * frozen for signing, until an edit supersedes it.
+ * A live draft: the agreement of a case (one per case), or the mediation record of a session (one
+ * per session). Its content is the snapshot plus the updates after it; `frozenVersionId` is the
+ * version frozen for signing, until an edit supersedes it.
  */
-export const agreementDrafts = pgTable('agreement_drafts', {
-	id: uuid('id').primaryKey().defaultRandom(),
-	caseId: uuid('case_id')
-		.notNull()
-		.unique()
-		.references(() => cases.id),
-	/** Parties may edit, not only comment and suggest, when the mediator allows it. */
-	partiesMayEdit: boolean('parties_may_edit').notNull().default(false),
-	frozenVersionId: uuid('frozen_version_id'),
-	createdById: uuid('created_by_id')
-		.notNull()
-		.references(() => users.id),
-	createdAt: createdAt()
-});
+export const agreementDrafts = pgTable(
+	'agreement_drafts',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		caseId: uuid('case_id')
+			.notNull()
+			.references(() => cases.id),
+		kind: draftKind('kind').notNull().default('agreement'),
+		/** The session a mediation record is of. */
+		sessionId: uuid('session_id').references(() => mediationSessions.id),
+		/** Parties may edit, not only comment and suggest, when the mediator allows it. */
+		partiesMayEdit: boolean('parties_may_edit').notNull().default(false),
+		frozenVersionId: uuid('frozen_version_id'),
+		/** A record's result as the mediator set it: copied into the version frozen for signing. */
+		recordOutcome: jsonb('record_outcome').$type<RecordOutcome>(),
+		createdById: uuid('created_by_id')
+			.notNull()
+			.references(() => users.id),
+		createdAt: createdAt()
+	},
+	(t) => [
+		uniqueIndex('agreement_drafts_case_agreement_idx')
+			.on(t.caseId)
+			.where(sql`${t.kind} = 'agreement'`),
+		uniqueIndex('agreement_drafts_session_record_idx')
+			.on(t.sessionId)
+			.where(sql`${t.kind} = 'mediation_record'`),
+		check('agreement_drafts_kind_session', sql`(${t.kind} = 'mediation_record') = (${t.sessionId} is not null)`)
+	]
+);
 
 /** Every Yjs update applied to a draft, in order, written before it is acknowledged. */
 export const draftUpdates = pgTable(
@@ -683,6 +701,8 @@ export const draftVersions = pgTable(
 		text: text('text').notNull(),
 		sha256: text('sha256'),
 		frozenAt: timestamp('frozen_at', { withTimezone: true }),
+		/** A record's result when this version was frozen: what its signers signed. */
+		recordOutcome: jsonb('record_outcome').$type<RecordOutcome>(),
 		supersededAt: timestamp('superseded_at', { withTimezone: true }),
 		createdById: uuid('created_by_id').references(() => users.id),
 		createdByName: text('created_by_name').notNull(),
@@ -887,9 +907,9 @@ export const sealKeys = pgTable(
 );
 
 /**
- * A signature on the version of an agreement frozen for signing. `signer` is who signed:
- * `party:<case party id>` for a party (by account or invitation), `user:<id>` for a mediator
- * or legal expert. An edit after freezing supersedes the version, and with it its signatures.
+ * A signature on the version of a draft (agreement or record) frozen for signing. `signer` is who signed:
+ * `party:<case party id>` for a party (by account or invitation), `user:<id>` for a mediator,
+ * legal expert or recorder. An edit after freezing supersedes the version, and with it its signatures.
  */
 export const agreementSignatures = pgTable(
 	'agreement_signatures',
@@ -911,7 +931,7 @@ export const agreementSignatures = pgTable(
 	},
 	(t) => [
 		uniqueIndex('agreement_signatures_version_signer_idx').on(t.versionId, t.signer),
-		check('agreement_signatures_role', sql`${t.role} in ('party', 'mediator', 'expert')`)
+		check('agreement_signatures_role', sql`${t.role} in ('party', 'mediator', 'expert', 'recorder')`)
 	]
 );
 
@@ -961,6 +981,10 @@ export const sealedDocuments = pgTable(
 		kind: documentKind('kind').notNull(),
 		/** The session a mediation record is of; null for documents of the whole case. */
 		sessionId: uuid('session_id').references(() => mediationSessions.id),
+		/** The frozen draft version a signed document (a mediation record) was sealed from. */
+		versionId: uuid('version_id')
+			.unique()
+			.references(() => draftVersions.id),
 		pdf: bytea('pdf').notNull(),
 		/** SHA-256 of the PDF file, lower-case hex: what the verification page looks up. */
 		sha256: text('sha256').notNull().unique(),

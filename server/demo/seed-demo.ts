@@ -20,6 +20,7 @@ import { createOrgNode } from '../orgs/create-org-node.ts';
 import { completeSetup } from '../setup/complete-setup.ts';
 import { createUser } from '../users/create-user.ts';
 import { demoParty, demoPowerOfAttorney } from './demo-parties.ts';
+import { seedFailedMediation } from './seed-mediation-record.ts';
 
 /** Every demo account shares this password, so the demo can be tried at once. Never seed a real instance. */
 export const DEMO_PASSWORD = 'tiaojie-demo';
@@ -70,7 +71,16 @@ const USERS: DemoUser[] = [
 	{ role: 'party', username: 'party', displayName: '刘大伟', node: '东村', phone: '13800000005' },
 	// The two sides of the case the signing test signs from their own accounts.
 	{ role: 'party', username: 'party2', displayName: '周晓梅', node: '东村', phone: '13800000006' },
-	{ role: 'party', username: 'party3', displayName: '吴国庆', node: '东村', phone: '13800000007' }
+	{ role: 'party', username: 'party3', displayName: '吴国庆', node: '东村', phone: '13800000007' },
+	{
+		role: 'mediator',
+		username: 'recorder',
+		displayName: '孙丽',
+		node: '西村',
+		committee: '西村人民调解委员会',
+		position: 'member',
+		phone: '13800000008'
+	}
 ];
 
 type DemoCase = {
@@ -101,6 +111,8 @@ type DemoCase = {
 	 * the mediator's device (a walk-in's mediator, by username), each with their choice.
 	 */
 	acknowledgedOnSite?: { by: string; applicant: SessionChoice; respondent: SessionChoice };
+	/** After the steps: a mediation that failed, its record kept by this account, signed by everyone and sealed. */
+	failedMediation?: { recorder: string };
 };
 
 const CASES: DemoCase[] = [
@@ -221,6 +233,20 @@ const CASES: DemoCase[] = [
 		partyUser: 'party2',
 		respondentUser: 'party3',
 		steps: [{ by: 'mediator', transition: 'accept', daysAgo: 2 }]
+	},
+	{
+		form: {
+			disputeType: 'land',
+			village: '西村一组',
+			facts: '被申请人承包的鱼塘扩建后占用申请人责任田约半亩，双方对界址各执一词。',
+			claims: '退还被占土地，赔偿两季庄稼损失人民币四千元。',
+			amount: '4000',
+			applicant: '赵春兰',
+			respondent: '钱国华'
+		},
+		intake: { channel: 'online' },
+		steps: [{ by: 'mediator2', transition: 'accept', daysAgo: 6 }],
+		failedMediation: { recorder: 'recorder' }
 	}
 ];
 
@@ -346,6 +372,13 @@ async function seedCase(app: App, demo: DemoCase, { admin, actors, nodeIds, comm
 		await updateParty(app, actors.get(by)!, edit, [await demoPowerOfAttorney()], null);
 	}
 	if (demo.acknowledgedOnSite) await acknowledgeOnSite(app, caseId, demo.acknowledgedOnSite, actors);
+	if (demo.failedMediation)
+		await seedFailedMediation(app, {
+			caseId,
+			mediator: actors.get(demo.steps![0].by)!,
+			recorder: actors.get(demo.failedMediation.recorder)!,
+			password: DEMO_PASSWORD
+		});
 }
 
 /** Each party's on-site acknowledgement of the notice, with a stand-in for a drawn signature: a QR code of their name. */

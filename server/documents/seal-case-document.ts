@@ -22,6 +22,8 @@ export type CaseDocumentInput = {
 	kind: DocumentKind;
 	/** The session a mediation record is of. */
 	sessionId?: string | null;
+	/** The frozen draft version a signed document was sealed from: one document per version. */
+	versionId?: string | null;
 	/** The text as printed: headings, paragraphs, numbered items (`agreementBlocks`' shape). */
 	blocks: AgreementBlock[];
 	signers?: DocumentPdfInput['signers'];
@@ -119,6 +121,7 @@ export async function storeSealedDocument(tx: Db, document: SealedCaseDocument):
 		caseId: document.caseId,
 		kind: document.kind,
 		sessionId,
+		versionId: document.versionId ?? null,
 		pdf: Buffer.from(document.pdf),
 		sha256: document.sha256,
 		textSha256: document.textSha256,

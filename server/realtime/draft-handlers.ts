@@ -20,7 +20,7 @@ export function registerDraftHandlers(log: Logger, socket: AppSocket, drafts: Li
 	});
 	socket.on('disconnect', () => visit.end());
 
-	onCommand(log, socket, 'draft:open', ({ caseId }) => visit.open(caseId));
+	onCommand(log, socket, 'draft:open', (request) => visit.open(request));
 	onCommand(log, socket, 'draft:close', ({ draftId }) => visit.close(draftId).then(empty));
 	onCommand(log, socket, 'draft:sync', async ({ draftId, message }) => ({
 		messages: await visit.sync(draftId, message)
@@ -34,6 +34,9 @@ export function registerDraftHandlers(log: Logger, socket: AppSocket, drafts: Li
 		visit.restoreVersion(draftId, versionId).then(empty)
 	);
 	onCommand(log, socket, 'draft:freeze', ({ draftId, versionId }) => visit.freeze(draftId, versionId));
+	onCommand(log, socket, 'draft:setRecordOutcome', ({ draftId, outcome }) =>
+		visit.setRecordOutcome(draftId, outcome).then(empty)
+	);
 	onCommand(log, socket, 'draft:unfreeze', ({ draftId }) => visit.unfreeze(draftId).then(empty));
 	onCommand(log, socket, 'draft:sign', ({ draftId, ...signature }) => visit.sign(draftId, signature).then(empty));
 	onCommand(log, socket, 'draft:seal', ({ draftId }) => visit.seal(draftId).then(empty));

@@ -26,7 +26,9 @@ import {
 	users
 } from '../db/schema.ts';
 import type { ChatMessage } from '#shared/realtime-events.ts';
+import { listSessionRecords, type SessionRecordState } from '../agreements/list-session-records.ts';
 import { invitationState } from './describe-invitation.ts';
+import { listRecorders } from './list-recorders.ts';
 import { listChatMessages } from './list-chat-messages.ts';
 
 export type SessionParticipantView = {
@@ -51,12 +53,16 @@ export type CaseSessionView = {
 	participants: SessionParticipantView[];
 	/** What was said in its room: all of it for the committee, the joint session's for the others. */
 	chat: ChatMessage[];
+	/** A mediation's record, once started. */
+	record: SessionRecordState | null;
 	/** What the actor may do with it now. */
 	can: { enter: boolean; accept: boolean; cancel: boolean; manageInvitations: boolean };
 };
 
 export type CaseSessions = {
 	sessions: CaseSessionView[];
+	/** Who may keep a mediation's record (记录人): the active members of the case's committee. */
+	recorders: { id: string; displayName: string }[];
 	/** The kinds of session the actor may schedule now, and whether they may ask for a consultation. */
 	can: { schedule: SessionKind[]; requestConsultation: boolean };
 };
@@ -71,7 +77,7 @@ export async function listCaseSessions(db: Db, actor: Actor, caseId: string, now
 	const caseRow = await findVisibleCase(db, actor, caseId);
 	const committeeView = seesAsCommittee(actor);
 	const creator = alias(users, 'creator');
-	const [sessions, assigned, experts] = await Promise.all([
+	const [sessions, assigned, experts, recorders] = await Promise.all([
 		db
 			.select({
 				id: mediationSessions.id,
@@ -94,8 +100,13 @@ export async function listCaseSessions(db: Db, actor: Actor, caseId: string, now
 			.select({ userId: caseExperts.userId })
 			.from(caseExperts)
 			.innerJoin(users, eq(users.id, caseExperts.userId))
-			.where(and(eq(caseExperts.caseId, caseId), eq(users.active, true)))
+			.where(and(eq(caseExperts.caseId, caseId), eq(users.active, true))),
+		listRecorders(db, caseRow.committeeId)
 	]);
+	const records = await listSessionRecords(
+		db,
+		sessions.map((s) => s.id)
+	);
 	const participants = sessions.length
 		? await db
 				.select({ row: sessionParticipants, partyUserId: caseParties.userId })
@@ -126,6 +137,7 @@ export async function listCaseSessions(db: Db, actor: Actor, caseId: string, now
 		return [
 			{
 				...session,
+				record: records.get(session.id) ?? null,
 				chat: chat.filter((message) => message.sessionId === session.id).map(({ sessionId: _, ...message }) => message),
 				participants: list.map(({ row }) => ({
 					id: row.id,
@@ -158,6 +170,7 @@ export async function listCaseSessions(db: Db, actor: Actor, caseId: string, now
 	});
 	return {
 		sessions: views,
+		recorders: schedules ? recorders : [],
 		can: {
 			schedule: schedules
 				? (['mediation', 'consultation'] as const).filter((kind) => caseHoldsSession(caseRow.status, kind))

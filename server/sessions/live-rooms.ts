@@ -2,6 +2,7 @@ import { AppError } from '#shared/errors.ts';
 import type { ChatMessage, ChatPage, RoomSnapshot, SpaceId } from '#shared/realtime-events.ts';
 import { hostsRoom } from '#shared/sessions.ts';
 import type { Db } from '../db/client.ts';
+import type { Logger } from '../log.ts';
 import type { RoomRegistry } from '../media/room-registry.ts';
 import type { Room } from '../media/room.ts';
 import type { ServerMedia } from '../media/server-media.ts';
@@ -10,6 +11,7 @@ import { listChatPage } from './list-chat-page.ts';
 import { participantOf, type Participant, type RoomIdentity, type RoomSession } from './participant-of.ts';
 import { recordRoomJoin, SAME_VISIT_MS } from './record-room-join.ts';
 import { saveChatMessage } from './save-chat-message.ts';
+import { arriveOnline, leaveOnline } from './session-attendance.ts';
 import { endSession, markSessionLive } from './session-status.ts';
 
 /** A connection's place in a room: the room, and who it is there (the peer id is the participant id). */
@@ -46,7 +48,7 @@ export type RoomRelay = {
 	end(room: Room): void;
 };
 
-export type LiveRoomsDeps = { db: Db; rooms: RoomRegistry } & Parameters<typeof markSessionLive>[0] &
+export type LiveRoomsDeps = { db: Db; rooms: RoomRegistry; log: Logger } & Parameters<typeof markSessionLive>[0] &
 	Parameters<typeof recordRoomJoin>[0] &
 	Parameters<typeof endSession>[0];
 
@@ -60,9 +62,16 @@ export class LiveRooms {
 	readonly #deps: LiveRoomsDeps;
 	readonly #relay: RoomRelay;
 
+	/** Per session and participant, the attendance change under way: arrivals and departures are kept in order. */
+	readonly #attendance = new Map<string, Promise<void>>();
+
 	constructor(deps: LiveRoomsDeps, relay: RoomRelay) {
 		this.#deps = deps;
 		this.#relay = relay;
+		// Whoever leaves a room, by their own word, dropped or sent away, ends their stay in its attendance.
+		deps.rooms.on('opened', (room) =>
+			room.on('peerLeft', (_to, { peerId }) => void this.#attend(room.id, peerId, leaveOnline))
+		);
 	}
 
 	/**
@@ -80,6 +89,7 @@ export class LiveRooms {
 		if (!room.isVisiting(participant.id, SAME_VISIT_MS)) {
 			await recordRoomJoin(this.#deps, { participant, session }, seat.identity, seat.ip);
 		}
+		await this.#attend(session.id, participant.id, arriveOnline);
 		// Meanwhile the connection may have gone, its disconnect finding no room to leave.
 		if (seat.gone()) throw new AppError('CONFLICT');
 		// A connection is in one room at a time; joining its own room again keeps the person's place.
@@ -165,6 +175,23 @@ export class LiveRooms {
 	async chatEarlier(seat: RoomSeat, before: string): Promise<ChatPage> {
 		const { room, participant, session } = this.member(seat);
 		return listChatPage(this.#deps.db, session.id, room.chatScope(participant.id).space, before);
+	}
+
+	/** Changes the participant's attendance after any change to it under way; a failure is logged, never thrown. */
+	#attend(
+		sessionId: string,
+		participantId: string,
+		change: (db: Db, sessionId: string, participantId: string) => Promise<void>
+	): Promise<void> {
+		const key = `${sessionId}:${participantId}`;
+		const next = (this.#attendance.get(key) ?? Promise.resolve())
+			.then(() => change(this.#deps.db, sessionId, participantId))
+			.catch((error) => this.#deps.log.error({ err: error, sessionId, participantId }, 'attendance not recorded'))
+			.finally(() => {
+				if (this.#attendance.get(key) === next) this.#attendance.delete(key);
+			});
+		this.#attendance.set(key, next);
+		return next;
 	}
 
 	#leave(seat: RoomSeat, how: 'leave' | 'drop'): void {

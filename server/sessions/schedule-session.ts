@@ -18,6 +18,7 @@ import {
 } from '../db/schema.ts';
 import type { Logger } from '../log.ts';
 import { parseInput } from '../parse-input.ts';
+import { listRecorders } from './list-recorders.ts';
 import { newInvitation, type InvitationSecret } from './new-invitation.ts';
 import { assertUpcoming, sessionInstant } from './session-time.ts';
 
@@ -81,6 +82,13 @@ export async function scheduleSession(
 		allFound(fields.mediatorIds, mediators, 'mediatorIds');
 		const experts = await accountsOf(tx, caseExperts, caseRow.id, fields.expertIds);
 		allFound(fields.expertIds, experts, 'expertIds');
+		// The recorder keeps a mediation's record: a member of the case's committee.
+		const recorder = fields.recorderId
+			? (await listRecorders(tx, caseRow.committeeId)).find((member) => member.id === fields.recorderId)
+			: undefined;
+		if (fields.recorderId && (!recorder || fields.kind !== 'mediation')) {
+			throw new AppError('VALIDATION', { fields: { recorderId: ['invalid'] } });
+		}
 
 		const status: SessionStatus = fields.kind === 'consultation' ? 'requested' : 'scheduled';
 		const [session] = await tx
@@ -92,6 +100,7 @@ export async function scheduleSession(
 				scheduledFor,
 				title: fields.title ?? null,
 				agenda: fields.agenda ?? null,
+				recorderId: recorder?.id ?? null,
 				createdById: actor.id,
 				createdAt: now,
 				updatedAt: now
@@ -103,9 +112,12 @@ export async function scheduleSession(
 			const { secret, columns } = secrets.next().value!;
 			return { row: { role, displayName, ...columns }, secret };
 		};
+		// The recorder joins on the committee's side of the room, as a mediator does.
 		const accounts = [
 			{ id: actor.id, displayName: actor.displayName },
-			...mediators.filter((m) => m.id !== actor.id)
+			...[...mediators, ...(recorder ? [recorder] : [])].filter(
+				(m, index, all) => m.id !== actor.id && all.findIndex((other) => other.id === m.id) === index
+			)
 		].map((m) => ({ role: 'mediator' as const, userId: m.id, displayName: m.displayName }));
 		const guests = [
 			...parties.map((party) => ({ ...invited('party', party.name), casePartyId: party.id, userId: party.userId })),
@@ -136,6 +148,7 @@ export async function scheduleSession(
 				sessionId: session.id,
 				kind: fields.kind,
 				startsAt: scheduledFor.toISOString(),
+				recorderId: recorder?.id ?? null,
 				participants: rows.map(({ id, role, displayName }) => ({ id, role, displayName }))
 			},
 			ip

@@ -8,6 +8,7 @@ import type { Db } from '../db/client.ts';
 import { cases, mediationSessions } from '../db/schema.ts';
 import type { DomainEvents } from '../events/domain-events.ts';
 import type { Participant, RoomSession } from './participant-of.ts';
+import { closeAttendance } from './session-attendance.ts';
 
 /**
  * The first host in the room starts a scheduled session; a mediation going live puts its case
@@ -36,7 +37,12 @@ export async function endSession(
 	by: Participant,
 	ip: string | null
 ): Promise<boolean> {
-	const ended = await moveSession(app, session, by, ip, { transition: 'end', action: 'session.ended' });
+	const ended = await moveSession(app, session, by, ip, {
+		transition: 'end',
+		action: 'session.ended',
+		// Whoever is still there leaves with the session's end, as its record's attendance shows.
+		then: (tx) => closeAttendance(tx, session.id)
+	});
 	if (ended) await app.events.emit('session.ended', { caseId: session.caseId, sessionId: session.id });
 	return ended;
 }

@@ -11,6 +11,7 @@ import { setCommitteeDeadline } from '#server/orgs/set-committee-deadline.ts';
 import { CASE_STATUSES, CASE_TRANSITION_NAMES, canTransition, type CaseStatus } from '#shared/cases.ts';
 import { intakeForm, setUpNetwork } from '../support/case-network.ts';
 import { CLIENT, expectAppError, test as base } from '../support/integration-test.ts';
+import { sealFailedRecord } from '../support/failed-record.ts';
 
 const test = base.extend('network', async ({ app }) => setUpNetwork(app));
 
@@ -51,6 +52,7 @@ describe('case lifecycle', () => {
 			CLIENT.ip
 		);
 		await transitionCase(app, mediator, { caseId, transition: 'start' }, CLIENT.ip);
+		await sealFailedRecord(app, mediator, caseId);
 		await transitionCase(
 			app,
 			mediator,

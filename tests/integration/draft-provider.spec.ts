@@ -31,7 +31,7 @@ const test = socketTest
 				forceNew: true,
 				extraHeaders: { cookie }
 			});
-			const provider = new DraftProvider(world.caseId, socket);
+			const provider = new DraftProvider({ caseId: world.caseId }, socket);
 			providers.push(provider);
 			provider.start();
 			return { provider, socket };

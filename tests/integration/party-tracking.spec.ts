@@ -13,6 +13,7 @@ import { endSession } from '#server/sessions/session-status.ts';
 import { intakeForm, setUpNetwork, type Network } from '../support/case-network.ts';
 import { recordSealedAgreement } from '../support/sealed-agreement.ts';
 import { test as base } from '../support/integration-test.ts';
+import { sealFailedRecord } from '../support/failed-record.ts';
 
 /** An online application in 东村 (李秀英 against 王建国), accepted by the east mediator. */
 async function acceptedCase(app: App, network: Network) {
@@ -71,10 +72,9 @@ describe('every party keeps a tracking link of their own', () => {
 		const room = await participantOf(app.db, scheduled.sessionId, { actor: network.eastMediator });
 		await endSession(app, room.session, room.participant, null);
 		const sealed = await recordSealedAgreement(app, network.admin, { caseId: kase.caseId });
-		for (const change of [
-			{ transition: 'start' },
-			{ transition: 'fail', reason: '对赔偿金额分歧过大', referralTarget: 'court' }
-		])
+		await transitionCase(app, network.eastMediator, { caseId: kase.caseId, transition: 'start' }, null);
+		await sealFailedRecord(app, network.eastMediator, kase.caseId, { sessionId: scheduled.sessionId });
+		for (const change of [{ transition: 'fail', reason: '对赔偿金额分歧过大', referralTarget: 'court' }])
 			await transitionCase(app, network.eastMediator, { caseId: kase.caseId, ...change }, null);
 
 		const tracked = await getTrackedCase(app.db, kase.respondentToken);

@@ -331,7 +331,7 @@ export async function setUpDraftCase(app: App) {
 		.select({ number: cases.number })
 		.from(cases)
 		.where(eq(cases.id, caseId));
-	const { guests } = await mediationWithGuests(app, network, caseId);
+	const { sessionId, guests } = await mediationWithGuests(app, network, caseId);
 	const otherCaseId = await acceptedCase(app, network, {
 		applicant: { name: '赵大海', phone: '13700137000', address: '东村3号' },
 		respondents: [{ name: '钱小红', phone: '13600136000' }]
@@ -344,6 +344,8 @@ export async function setUpDraftCase(app: App) {
 		network,
 		caseId,
 		caseNumber,
+		/** The mediation both parties were invited to. */
+		sessionId,
 		otherCaseId,
 		applicant: guests.find((g) => g.name === '李秀英')!,
 		respondent: guests.find((g) => g.name === '王建国')!,

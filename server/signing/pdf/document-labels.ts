@@ -10,7 +10,7 @@ export type DocumentLabels = {
 	 * Each signer's role as the document's signature lines name it ("申请人（签名）："): a party by
 	 * their side, anyone else by what they sign as.
 	 */
-	roles: Record<PartySide | 'mediator' | 'expert', string>;
+	roles: Record<PartySide | 'mediator' | 'expert' | 'recorder', string>;
 	/** The line for a signer the document has no signature line for. */
 	signatureLineFor: (role: string) => string;
 	certificateTitle: string;
@@ -36,7 +36,13 @@ const LABELS: Record<DocumentLanguage, DocumentLabels> = {
 			oral_agreement: '口头调解协议登记表',
 			case_file: '人民调解卷宗'
 		},
-		roles: { applicant: '申请人', respondent: '被申请人', mediator: '人民调解员', expert: '法律顾问' },
+		roles: {
+			applicant: '申请人',
+			respondent: '被申请人',
+			mediator: '人民调解员',
+			expert: '法律顾问',
+			recorder: '记录人'
+		},
 		signatureLineFor: (role) => `${role}（签名）：`,
 		certificateTitle: '签署证书',
 		certificateIntro: (kind, signed) =>
@@ -60,7 +66,13 @@ const LABELS: Record<DocumentLanguage, DocumentLabels> = {
 			oral_agreement: 'Register of an Oral Mediation Agreement',
 			case_file: "People's Mediation Case File"
 		},
-		roles: { applicant: 'Applicant', respondent: 'Respondent', mediator: 'Mediator', expert: 'Legal expert' },
+		roles: {
+			applicant: 'Applicant',
+			respondent: 'Respondent',
+			mediator: 'Mediator',
+			expert: 'Legal expert',
+			recorder: 'Recorder'
+		},
 		signatureLineFor: (role) => `${role} (signature):`,
 		certificateTitle: 'Signing certificate',
 		certificateIntro: (kind, signed) =>

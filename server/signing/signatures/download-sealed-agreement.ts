@@ -7,7 +7,9 @@ import { signerFor } from './case-signers.ts';
 
 /** Whether any of `identities` (an account, an invitation) has a part in signing the case's agreement. */
 async function hasPart(db: Db, caseId: string, identities: RoomIdentity[]): Promise<boolean> {
-	const signers = await Promise.all(identities.map((identity) => signerFor(db, identity, caseId)));
+	const signers = await Promise.all(
+		identities.map((identity) => signerFor(db, identity, { caseId, kind: 'agreement', sessionId: null }))
+	);
 	return signers.some(Boolean);
 }
 

@@ -23,7 +23,13 @@ export async function getTrackedAgreement(db: Db, caseId: string): Promise<Track
 				.select({ text: draftVersions.text, frozenAt: draftVersions.frozenAt })
 				.from(agreementDrafts)
 				.innerJoin(draftVersions, eq(draftVersions.id, agreementDrafts.frozenVersionId))
-				.where(and(eq(agreementDrafts.caseId, caseId), isNull(draftVersions.supersededAt)));
+				.where(
+					and(
+						eq(agreementDrafts.caseId, caseId),
+						eq(agreementDrafts.kind, 'agreement'),
+						isNull(draftVersions.supersededAt)
+					)
+				);
 	const [fixed] = await version;
 	return fixed ? { ...fixed, sealed } : null;
 }

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
-import * as Y from 'yjs';
-import { agreementBlocks } from '#shared/agreement.ts';
 import { AppError } from '#shared/errors.ts';
 import type { SealedAgreementView } from '#shared/signing.ts';
 import { recordCaseEvent } from '../../audit/record-case-event.ts';
-import { DraftStore } from '../../agreements/draft-store.ts';
+import { frozenBlocks } from '../../agreements/draft-store.ts';
 import { applyTransition } from '../../cases/transition-case.ts';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
@@ -29,13 +27,6 @@ import { describeSigning } from './describe-signing.ts';
 /** The agreement is printed in Chinese, as the committee's records are. */
 const LANGUAGE: DocumentLanguage = 'zh-CN';
 
-/** The frozen version's document as the editor holds it, its headings and clauses as written. */
-function frozenBlocks(state: Uint8Array) {
-	const doc = new Y.Doc();
-	Y.applyUpdate(doc, state);
-	return agreementBlocks(DraftStore.contentOf(doc).json);
-}
-
 /**
  * Once every party and a mediator have signed the frozen version: builds the agreement PDF with
  * their signatures, seals it with the committee's key (both on the signing worker), stores it
@@ -49,7 +40,7 @@ export async function sealCaseAgreement(
 	draftId: string,
 	caseId: string
 ): Promise<SealedAgreementView | null> {
-	const signing = await describeSigning(app.db, draftId, caseId);
+	const signing = await describeSigning(app.db, { id: draftId, caseId, kind: 'agreement', sessionId: null });
 	if (!signing.complete || !signing.versionId) return null;
 	const versionId = signing.versionId;
 	const [[version], [kase], parties, signatures] = await Promise.all([

@@ -2,13 +2,21 @@ import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { AppError } from '#shared/errors.ts';
 import { MAX_PIN_FAILURES } from '#shared/sessions.ts';
+import { DRAFT_EVENTS } from '#shared/mediation-record.ts';
 import { PNG_SIGNATURE } from '#shared/signing.ts';
+import type { DraftTarget } from '../../agreements/draft-role.ts';
 import type { DraftStore } from '../../agreements/draft-store.ts';
 import { recordCaseEvent } from '../../audit/record-case-event.ts';
 import type { LoginThrottle } from '../../auth/login-throttle.ts';
 import { verifyPassword } from '../../auth/password.ts';
 import type { Db } from '../../db/client.ts';
-import { agreementDrafts, agreementSignatures, sealedAgreements, sessionParticipants } from '../../db/schema.ts';
+import {
+	agreementDrafts,
+	agreementSignatures,
+	sealedAgreements,
+	sealedDocuments,
+	sessionParticipants
+} from '../../db/schema.ts';
 import type { RoomIdentity } from '../../sessions/participant-of.ts';
 import { signerFor, type SignerIdentity } from './case-signers.ts';
 
@@ -30,7 +38,8 @@ export function checkSignatureImage(png: Uint8Array): void {
 }
 
 /**
- * Someone signs the version of a case's agreement frozen for signing: they must be one of its
+ * Someone signs the version of a draft (the case's agreement, a session's record) frozen for
+ * signing: they must be one of its
  * signers and prove it (account password, or the PIN of their invitation); their drawn
  * signature, the time, address and browser are kept and recorded in the case's audit log. Runs in
  * the draft's order, so an edit that supersedes the version cannot slip between the check and the
@@ -52,14 +61,20 @@ export async function signAgreement(
 		// Not frozen, or an edit superseded it: there is nothing, or something else, to sign.
 		if (row?.frozenVersionId !== input.versionId) throw new AppError('CONFLICT');
 		// Sealed already: a signature now would be on no PDF.
-		const [sealed] = await app.db
-			.select({ id: sealedAgreements.id })
-			.from(sealedAgreements)
-			.where(eq(sealedAgreements.versionId, input.versionId));
+		const [sealed] =
+			draft.kind === 'agreement'
+				? await app.db
+						.select({ id: sealedAgreements.id })
+						.from(sealedAgreements)
+						.where(eq(sealedAgreements.versionId, input.versionId))
+				: await app.db
+						.select({ id: sealedDocuments.id })
+						.from(sealedDocuments)
+						.where(eq(sealedDocuments.versionId, input.versionId));
 		if (sealed) throw new AppError('CONFLICT', { fields: { signature: ['sealed'] } });
-		const signer = await signerFor(app.db, identity, draft.caseId);
+		const signer = await signerFor(app.db, identity, draft);
 		if (!signer) throw new AppError('FORBIDDEN');
-		await prove(app, draft.caseId, signer, input.secret, client);
+		await prove(app, draft, signer, input.secret, client);
 		const signedAt = new Date();
 		await app.db.transaction(async (tx) => {
 			const [stored] = await tx
@@ -81,7 +96,7 @@ export async function signAgreement(
 				caseId: draft.caseId,
 				actorId: 'actor' in identity ? identity.actor.id : null,
 				actorLabel: signer.name,
-				action: 'agreement.signed',
+				action: DRAFT_EVENTS[draft.kind].signed,
 				data: {
 					draftId,
 					versionId: input.versionId,
@@ -102,7 +117,13 @@ export async function signAgreement(
  * against the invitation as at joining (after MAX_PIN_FAILURES it is locked); wrong passwords
  * count like failed log-ins.
  */
-async function prove(app: SigningDeps, caseId: string, signer: SignerIdentity, secret: string, client: SigningClient) {
+async function prove(
+	app: SigningDeps,
+	{ caseId, kind }: DraftTarget,
+	signer: SignerIdentity,
+	secret: string,
+	client: SigningClient
+) {
 	const ip = client.ip ?? 'unknown';
 	const throttleKey = `sign:${signer.key}`;
 	if (signer.proof === 'password') {
@@ -130,7 +151,7 @@ async function prove(app: SigningDeps, caseId: string, signer: SignerIdentity, s
 		recordCaseEvent(tx, {
 			caseId,
 			actorLabel: signer.name,
-			action: 'agreement.sign_refused',
+			action: DRAFT_EVENTS[kind].sign_refused,
 			data: { signer: signer.key, proof: signer.proof },
 			ip: client.ip
 		})

@@ -9,6 +9,7 @@ import * as sync from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { AGREEMENT_FIELD, canonicalText, draftAccess, type DraftAccess } from '$lib/shared/agreement';
 import type { ErrorCode } from '$lib/shared/errors';
+import type { RecordOutcome } from '$lib/shared/mediation-record';
 import type {
 	CommandName,
 	CommandPayload,
@@ -20,6 +21,9 @@ import type {
 /** Someone in the draft now, as their awareness state shows them. */
 export type DraftPerson = { clientId: number; name: string; color: string; self: boolean };
 /** What the status line says: no connection, (re)opening, local changes on their way, or all stored. */
+/** Which draft: the case's agreement, or the record of one of its sessions. */
+export type DraftTarget = { caseId: string; sessionId?: string };
+
 export type DraftStatus = 'offline' | 'connecting' | 'saving' | 'saved';
 
 /** Cursor moves are sent at most this often. */
@@ -83,7 +87,7 @@ export class DraftProvider {
 		!this.connected ? 'offline' : !this.synced ? 'connecting' : this.unsaved ? 'saving' : 'saved'
 	);
 
-	readonly #caseId: string;
+	readonly #target: DraftTarget;
 	readonly #socket: CommandSocket;
 	#draftId: string | null = null;
 	/** Who is present, as the server tells it right before the first `draft:open` answer names the draft. */
@@ -97,9 +101,12 @@ export class DraftProvider {
 	#retryTimer: ReturnType<typeof setTimeout> | undefined;
 	#closed = false;
 
-	/** The connection is the page's own by default; the cookies of the page authenticate it. */
-	constructor(caseId: string, socket: CommandSocket = pageSocket()) {
-		this.#caseId = caseId;
+	/**
+	 * The case's agreement, or a session's record (`sessionId`). The connection is the page's own by
+	 * default; the cookies of the page authenticate it.
+	 */
+	constructor(target: DraftTarget, socket: CommandSocket = pageSocket()) {
+		this.#target = target;
 		this.#socket = socket;
 		this.#listen();
 		this.doc.on('update', this.#onLocalUpdate);
@@ -129,6 +136,7 @@ export class DraftProvider {
 	restoreVersion = (versionId: string) => this.#command('draft:restoreVersion', { versionId });
 	freeze = (versionId: string) => this.#command('draft:freeze', { versionId });
 	unfreeze = () => this.#command('draft:unfreeze', {});
+	setRecordOutcome = (outcome: RecordOutcome) => this.#command('draft:setRecordOutcome', { outcome });
 	comment = (comment: { kind: 'comment' | 'suggestion'; quote?: string; body: string }) =>
 		this.#command('draft:comment', comment);
 	resolveComment = (commentId: string) => this.#command('draft:resolveComment', { commentId });
@@ -194,7 +202,7 @@ export class DraftProvider {
 		clearTimeout(this.#retryTimer);
 		let snapshot: DraftSnapshot;
 		try {
-			snapshot = await ask(this.#socket, 'draft:open', { caseId: this.#caseId });
+			snapshot = await ask(this.#socket, 'draft:open', this.#target);
 		} catch (error) {
 			const code = error instanceof CommandError ? error.code : 'INTERNAL';
 			this.unavailable = code;

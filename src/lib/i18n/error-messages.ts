@@ -71,7 +71,8 @@ const FIELD_MESSAGES: Record<FieldErrorCode, () => string> = {
 	not_as_id_number: m.field_not_as_id_number,
 	in_future: m.field_in_future,
 	not_a_phone: m.field_not_a_phone,
-	scan_type: m.field_scan_type
+	scan_type: m.field_scan_type,
+	no_failed_record: m.field_no_failed_record
 };
 
 export function fieldErrorMessage(code: string): string {

@@ -9,6 +9,7 @@ import type {
 } from '$lib/shared/cases';
 import type { SealedKind } from '$lib/shared/documents';
 import type { SessionChoice } from '$lib/shared/notice';
+import type { RecordResult } from '$lib/shared/mediation-record';
 import type { CommitteePosition, OrgKind } from '$lib/shared/orgs';
 import type { Role } from '$lib/shared/roles';
 import type { ChainBreak } from '#server/audit/verify-case-chain.ts';
@@ -117,3 +118,10 @@ export const sealedKindLabel = (kind: SealedKind): string =>
 		oral_agreement: m.document_kind_oral_agreement,
 		case_file: m.document_kind_case_file
 	})[kind]();
+
+export const recordResultLabel = (result: RecordResult): string =>
+	({
+		agreed: m.record_result_agreed,
+		failed: m.record_result_failed,
+		adjourned: m.record_result_adjourned
+	})[result]();

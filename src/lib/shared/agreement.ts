@@ -11,13 +11,15 @@ export type DraftAccess = 'edit' | 'suggest' | 'read';
 /**
  * Who someone is to a draft. Mediators run it (versions, freezing, who may write); invited legal
  * experts write; parties comment and suggest, and write when the mediator allows it; the
- * committee's admins and observers read.
+ * committee's admins and observers read. A session's record is written by its mediators and its
+ * recorder (记录人); everyone else reads it.
  */
-export type DraftRole = 'mediator' | 'expert' | 'party' | 'reader';
+export type DraftRole = 'mediator' | 'recorder' | 'expert' | 'party' | 'reader';
 
 /** Who may write (`allowed`: when the mediator lets parties edit) and who may comment. */
 export const DRAFT_RIGHTS = {
 	mediator: { edit: 'always', comment: true },
+	recorder: { edit: 'always', comment: true },
 	expert: { edit: 'always', comment: true },
 	party: { edit: 'allowed', comment: true },
 	reader: { edit: 'never', comment: false }

@@ -5,6 +5,7 @@ import type { Reply } from './errors.ts';
 import type { Actor } from './roles.ts';
 import type { DraftRole } from './agreement.ts';
 import { DRAFT_LIMITS } from './draft-limits.ts';
+import { recordOutcomeSchema, type DraftKind, type RecordView } from './mediation-record.ts';
 import type { ParticipantRole } from './sessions.ts';
 import { MAX_SIGNATURE_BYTES, type SignerProof, type SigningView } from './signing.ts';
 
@@ -88,7 +89,11 @@ export const COMMAND_SCHEMAS = {
 	'room:chat': z.object({ body: z.string().trim().min(1, 'required').max(CHAT_LIMITS.length, 'too_long') }).strict(),
 	/** The page of the chat of the person's space said before the message `before`. */
 	'room:chatEarlier': z.object({ before: z.uuid() }).strict(),
-	'draft:open': z.object({ caseId: z.uuid() }).strict(),
+	/** The case's agreement (`caseId`), or a mediation session's record (`sessionId`, with its case if known). */
+	'draft:open': z
+		.object({ caseId: z.uuid().optional(), sessionId: z.uuid().optional() })
+		.strict()
+		.refine((v) => v.caseId || v.sessionId, { error: 'required', path: ['caseId'] }),
 	'draft:close': z.object({ draftId: z.uuid() }).strict(),
 	'draft:sync': z.object({ draftId: z.uuid(), message: yjsBytes(DRAFT_LIMITS.updateBytes + 64) }).strict(),
 	'draft:awareness': z.object({ draftId: z.uuid(), update: yjsBytes(DRAFT_LIMITS.awarenessBytes) }).strict(),
@@ -99,6 +104,8 @@ export const COMMAND_SCHEMAS = {
 	'draft:restoreVersion': z.object({ draftId: z.uuid(), versionId: z.uuid() }).strict(),
 	'draft:freeze': z.object({ draftId: z.uuid(), versionId: z.uuid() }).strict(),
 	'draft:unfreeze': z.object({ draftId: z.uuid() }).strict(),
+	/** A record's result (agreed, failed with its reason and next steps, adjourned), set before freezing. */
+	'draft:setRecordOutcome': z.object({ draftId: z.uuid(), outcome: recordOutcomeSchema }).strict(),
 	'draft:sign': z
 		.object({
 			draftId: z.uuid(),
@@ -233,6 +240,11 @@ export type DraftCommentView = {
 /** What opening a draft tells: who the person is to it, its settings, versions, comments and who wrote with which Yjs client. */
 export type DraftSnapshot = {
 	draftId: string;
+	kind: DraftKind;
+	/** The session a record is of. */
+	sessionId: string | null;
+	/** A record's header and result; null for the agreement. */
+	record: RecordView | null;
 	role: DraftRole;
 	/** The person's name and colour, for their cursor, and whether and how they sign. */
 	me: { name: string; color: string; signer: { key: string; proof: SignerProof } | null };
@@ -282,6 +294,7 @@ export type CommandResults<M extends MediaTypes = BrowserMedia> = {
 	'draft:restoreVersion': Empty;
 	'draft:freeze': DraftVersionView;
 	'draft:unfreeze': Empty;
+	'draft:setRecordOutcome': Empty;
 	'draft:sign': Empty;
 	'draft:seal': Empty;
 	'draft:comment': DraftCommentView;

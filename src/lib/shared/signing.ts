@@ -1,8 +1,9 @@
 /**
- * Signing the agreement: who signs the frozen version, and what everyone sees of it. Every party
- * and one of the case's mediators must sign; an invited legal expert may.
+ * Signing a draft: who signs the frozen version, and what everyone sees of it. Every party and one
+ * of the mediators must sign; an invited legal expert may sign an agreement; a session's record is
+ * signed by the parties present, the mediators and the recorder, who must.
  */
-export type SignerRole = 'party' | 'mediator' | 'expert';
+export type SignerRole = 'party' | 'mediator' | 'expert' | 'recorder';
 
 export type SignerView = {
 	/** `party:<case party id>` or `user:<id>`. */
@@ -33,20 +34,23 @@ export const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 /** What confirms a signer is who they say: their account password, or the PIN of their invitation. */
 export type SignerProof = 'password' | 'pin';
 
-/** Whether the signatures in `signers` complete the agreement: every party, and a mediator. */
+/** Whether the signatures in `signers` complete the document: every party, a mediator, and the recorder if any. */
 export function signaturesComplete(signers: SignerView[]): boolean {
 	const signed = (role: SignerRole) => signers.filter((s) => s.role === role);
 	return (
-		signed('party').length > 0 && signed('party').every((s) => s.signedAt) && signed('mediator').some((s) => s.signedAt)
+		signed('party').length > 0 &&
+		signed('party').every((s) => s.signedAt) &&
+		signed('mediator').some((s) => s.signedAt) &&
+		signed('recorder').every((s) => s.signedAt)
 	);
 }
 
 /**
- * Whether the agreement still waits for `signer`: a party who has not signed, or a mediator while
+ * Whether the document still waits for `signer`: a party or the recorder who has not signed, or a mediator while
  * no mediator has. A legal expert's signature, and a second mediator's, are never waited for.
  */
 export function awaitsSignature(signer: SignerView, signers: SignerView[]): boolean {
 	if (signer.signedAt) return false;
-	if (signer.role === 'party') return true;
+	if (signer.role === 'party' || signer.role === 'recorder') return true;
 	return signer.role === 'mediator' && !signers.some((s) => s.role === 'mediator' && s.signedAt);
 }

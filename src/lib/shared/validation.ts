@@ -44,7 +44,8 @@ export const FIELD_ERRORS = [
 	'not_as_id_number',
 	'in_future',
 	'not_a_phone',
-	'scan_type'
+	'scan_type',
+	'no_failed_record'
 ] as const;
 export type FieldErrorCode = (typeof FIELD_ERRORS)[number];
 
@@ -449,7 +450,9 @@ export const scheduleSessionSchema = z
 		partyIds: ids(20),
 		mediatorIds: ids(10),
 		expertIds: ids(5),
-		observers: observerNames
+		observers: observerNames,
+		/** The committee member who keeps the mediation's record (记录人). */
+		recorderId: optionalId
 	})
 	.superRefine((v, ctx) => {
 		// A mediation is between parties; a consultation is with a legal expert.
