@@ -156,7 +156,9 @@ describe('party details', () => {
 				'applicant.idNumber': ['check_character']
 			}
 		});
-		expect(check(caseIntakeSchema, { ...intake, applicant: undefined })).toEqual({ errors: { applicant: ['invalid'] } });
+		expect(check(caseIntakeSchema, { ...intake, applicant: undefined })).toEqual({
+			errors: { applicant: ['invalid'] }
+		});
 	});
 
 	it('checks a passport for its shape only', () => {

@@ -258,7 +258,8 @@ function checkPartyDetails(party: PartyInput, ctx: z.RefinementCtx, today = new 
 	// A birth date or sex refused on its own is not compared as well.
 	if (party.birthDate && isCalendarDate(party.birthDate) && party.birthDate !== holder.birthDate)
 		issue('birthDate', 'not_as_id_number');
-	if (party.gender && GENDERS.includes(party.gender) && party.gender !== holder.sex) issue('gender', 'not_as_id_number');
+	if (party.gender && GENDERS.includes(party.gender) && party.gender !== holder.sex)
+		issue('gender', 'not_as_id_number');
 }
 
 /** Every detail column, null where absent; a resident ID fills in the birth date and sex left out. */
