@@ -64,7 +64,11 @@ const FIELD_MESSAGES: Record<FieldErrorCode, () => string> = {
 	outside_grid: m.field_outside_grid,
 	committee_busy: m.field_committee_busy,
 	no_parent: m.field_no_parent,
-	in_past: m.field_in_past
+	in_past: m.field_in_past,
+	not_present: m.field_not_present,
+	no_proof: m.field_no_proof,
+	not_attestable: m.field_not_attestable,
+	not_image: m.field_not_image
 };
 
 export function fieldErrorMessage(code: string): string {

@@ -35,6 +35,8 @@ export const TIMELINE_SENTENCES: Record<CaseEventType, Sentence> = {
 	'agreement.frozen': m.timeline_agreement_frozen,
 	'agreement.unfrozen': m.timeline_agreement_unfrozen,
 	'agreement.signed': m.timeline_agreement_signed,
+	'agreement.signed_in_person': m.timeline_agreement_signed_in_person,
+	'agreement.signature_attested': m.timeline_agreement_signature_attested,
 	'agreement.sign_refused': m.timeline_agreement_sign_refused,
 	'agreement.sealed': m.timeline_agreement_sealed,
 	'document.sealed': m.timeline_document_sealed,
@@ -42,6 +44,8 @@ export const TIMELINE_SENTENCES: Record<CaseEventType, Sentence> = {
 	'session.invitation_reissued': m.timeline_session_invitation_reissued,
 	'session.joined': m.timeline_session_joined,
 	'session.pin_failed': m.timeline_session_pin_failed,
+	'session.attendance_marked': m.timeline_session_attendance_marked,
+	'session.attendance_unmarked': m.timeline_session_attendance_unmarked,
 	'survey.answered': m.timeline_survey_answered
 };
 

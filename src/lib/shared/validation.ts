@@ -4,7 +4,7 @@ import { CASE_OUTCOMES, CASE_STATUSES, DISPUTE_TYPES, REFERRAL_TARGETS } from '.
 import { COMMITTEE_POSITIONS, ORG_KINDS } from './orgs.ts';
 import { ROLES } from './roles.ts';
 import { monthSchema } from './statistics.ts';
-import { MAX_OBSERVERS, PIN_LENGTH, SESSION_KINDS } from './sessions.ts';
+import { MAX_OBSERVERS, MAX_PLACE_LENGTH, PIN_LENGTH, SESSION_KINDS, SESSION_MODES } from './sessions.ts';
 import type { FieldErrors } from './errors.ts';
 
 /**
@@ -27,7 +27,11 @@ export const FIELD_ERRORS = [
 	'outside_grid',
 	'committee_busy',
 	'no_parent',
-	'in_past'
+	'in_past',
+	'not_present',
+	'no_proof',
+	'not_attestable',
+	'not_image'
 ] as const;
 export type FieldErrorCode = (typeof FIELD_ERRORS)[number];
 
@@ -302,6 +306,12 @@ export const scheduleSessionSchema = z
 		kind: choice(SESSION_KINDS),
 		scheduledFor: wallClock,
 		utcOffset,
+		/** A form from before modes, or one that sends none, schedules an online session. */
+		mode: z
+			.union([z.literal(''), choice(SESSION_MODES)])
+			.optional()
+			.transform((mode) => mode || 'online'),
+		place: optionalText(MAX_PLACE_LENGTH),
 		title: optionalText(80),
 		agenda: optionalText(1000),
 		partyIds: ids(20),
@@ -315,7 +325,11 @@ export const scheduleSessionSchema = z
 			ctx.addIssue({ code: 'custom', message: 'required', path: ['partyIds'] });
 		if (v.kind === 'consultation' && !v.expertIds.length)
 			ctx.addIssue({ code: 'custom', message: 'required', path: ['expertIds'] });
-	});
+		// Those in the office must know where to come.
+		if (v.mode !== 'online' && !v.place) ctx.addIssue({ code: 'custom', message: 'required', path: ['place'] });
+	})
+	// An online session is held in its room, nowhere else.
+	.transform((v) => ({ ...v, place: v.mode === 'online' ? undefined : v.place }));
 export type ScheduleSessionInput = z.output<typeof scheduleSessionSchema>;
 
 export const consultationRequestSchema = z.object({
@@ -331,6 +345,11 @@ export const sessionOfCaseSchema = z.object({ caseId: id, sessionId: id });
 export const cancelSessionSchema = sessionOfCaseSchema.extend({ reason: optionalText(500) });
 
 export const invitationSchema = z.object({ caseId: id, participantId: id });
+
+/** The mediator marks a participant as in the office, or takes a mistaken mark back. */
+export const officeAttendanceSchema = invitationSchema.extend({
+	present: z.enum(['true', 'false'], 'invalid').transform((present) => present === 'true')
+});
 
 export const joinPinSchema = z.object({
 	pin: z
