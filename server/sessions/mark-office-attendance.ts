@@ -6,9 +6,9 @@ import { officeAttendanceSchema } from '#shared/validation.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
 import { authorize } from '../auth/authorize.ts';
 import type { Db } from '../db/client.ts';
-import { sessionAttendance, sessionParticipants } from '../db/schema.ts';
+import { sessionAttendance } from '../db/schema.ts';
 import { parseInput } from '../parse-input.ts';
-import { findCaseParticipant } from './session-scope.ts';
+import { findCaseParticipant, findSessionHost } from './session-scope.ts';
 
 /**
  * The host of an in-person or hybrid session (a mediator taking part in it) marks someone as
@@ -28,17 +28,7 @@ export async function markOfficeAttendance(
 	const { caseId, participantId, present } = parseInput(officeAttendanceSchema, input);
 	await app.db.transaction(async (tx) => {
 		const { session, participant } = await findCaseParticipant(tx, actor, caseId, participantId, true);
-		const [host] = await tx
-			.select({ id: sessionParticipants.id })
-			.from(sessionParticipants)
-			.where(
-				and(
-					eq(sessionParticipants.sessionId, session.id),
-					eq(sessionParticipants.userId, actor.id),
-					eq(sessionParticipants.role, 'mediator')
-				)
-			);
-		if (!host) throw new AppError('FORBIDDEN');
+		await findSessionHost(tx, session.id, actor);
 		if (!heldInOffice(session.mode) || !JOINABLE_STATUSES.includes(session.status)) throw new AppError('CONFLICT');
 		const inOffice = and(
 			eq(sessionAttendance.participantId, participant.id),
