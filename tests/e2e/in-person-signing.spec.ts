@@ -41,7 +41,9 @@ async function draw(page: Page): Promise<void> {
 
 /** Hands the tablet to `name`: their step opens with nothing typed in it. */
 async function handTo(page: Page, name: string) {
-	await signingOf(page).getByRole('button', { name: zh('in_person_open'), exact: true }).click();
+	await signingOf(page)
+		.getByRole('button', { name: zh('in_person_open'), exact: true })
+		.click();
 	await expect(page.locator(`[data-in-person-signer="${name}"]`)).toBeVisible();
 	await picture(page, `pick-${name}-${page.viewportSize()!.width}`);
 	await page.locator(`[data-in-person-signer="${name}"]`).click();
@@ -64,17 +66,20 @@ test('in the office, the parties sign one after another on the mediator tablet',
 	await expect(page).toHaveURL(/\/cases\/[0-9a-f-]{36}$/);
 	const casePath = new URL(page.url()).pathname;
 
-	const pin = await test.step('the case page shows the session in the office and who came; a new PIN for 郑桂兰', async () => {
-		const session = page.locator('li[data-session]').filter({ hasText: zh('session_mode_in_person') });
-		await expect(session).toContainText('东村人民调解委员会调解室');
-		for (const name of [APPLICANT, RESPONDENT])
-			await expect(session.locator(`li[data-participant="${name}"]`)).toContainText(zh('session_in_office'));
-		await session
-			.locator(`li[data-participant="${APPLICANT}"]`)
-			.getByRole('button', { name: zh('session_reissue') })
-			.click();
-		return (await page.locator('.invitation-pin').first().textContent())!.trim();
-	});
+	const pin =
+		await test.step('the case page shows the session in the office and who came; a new PIN for 郑桂兰', async () => {
+			const session = page.locator('li[data-session]').filter({ hasText: zh('session_mode_in_person') });
+			await expect(session).toContainText('东村人民调解委员会调解室');
+			for (const name of [APPLICANT, RESPONDENT])
+				await expect(session.locator(`li[data-participant="${name}"]`)).toContainText(zh('session_in_office'));
+			await session.scrollIntoViewIfNeeded();
+			await picture(page, 'case-session-1024');
+			await session
+				.locator(`li[data-participant="${APPLICANT}"]`)
+				.getByRole('button', { name: zh('session_reissue') })
+				.click();
+			return (await page.locator('.invitation-pin').first().textContent())!.trim();
+		});
 
 	await test.step('the mediator freezes a version to sign', async () => {
 		await page.goto(`${casePath}/agreement`);
@@ -92,6 +97,10 @@ test('in the office, the parties sign one after another on the mediator tablet',
 	await test.step('on a 360 px phone the steps fit too', async () => {
 		const phone = await (await browser.newContext({ hasTouch: true, isMobile: true, viewport: PHONE })).newPage();
 		await logIn(phone, 'mediator', demo.password);
+		await phone.goto(casePath);
+		const session = phone.locator('li[data-session]').filter({ hasText: zh('session_mode_in_person') });
+		await session.scrollIntoViewIfNeeded();
+		await picture(phone, 'case-session-360');
 		await phone.goto(`${casePath}/agreement`);
 		await handTo(phone, APPLICANT);
 		await picture(phone, 'sign-360');
@@ -102,24 +111,34 @@ test('in the office, the parties sign one after another on the mediator tablet',
 		await handTo(page, APPLICANT);
 		const secret = stage(page).getByLabel(zh('sign_pin'));
 		await secret.fill('000000');
-		await stage(page).getByRole('button', { name: zh('sign_submit') }).click();
+		await stage(page)
+			.getByRole('button', { name: zh('sign_submit') })
+			.click();
 		await expect(stage(page).getByRole('alert')).toHaveText(zh('sign_wrong_secret'));
 		await secret.fill(pin);
 		await picture(page, 'sign-1024');
-		await stage(page).getByRole('button', { name: zh('sign_submit') }).click();
+		await stage(page)
+			.getByRole('button', { name: zh('sign_submit') })
+			.click();
 		await expect(stage(page)).toContainText(zh('in_person_done', { name: APPLICANT }));
 		await picture(page, 'done-1024');
-		await stage(page).getByRole('button', { name: zh('in_person_return') }).click();
+		await stage(page)
+			.getByRole('button', { name: zh('in_person_return') })
+			.click();
 		await expect(page.locator(`[data-in-person-signer="${APPLICANT}"]`)).toHaveCount(0);
 		await expect(signingOf(page).locator(`li[data-signer="${APPLICANT}"]`)).toHaveAttribute('data-signed', 'true');
 	});
 
 	await test.step('郑国强 has neither PIN nor password: the mediator attests his paper signature with a photo', async () => {
-		await signingOf(page).getByRole('button', { name: zh('in_person_close') }).click();
+		await signingOf(page)
+			.getByRole('button', { name: zh('in_person_close') })
+			.click();
 		await handTo(page, RESPONDENT);
 		// The PIN field is a new one: nothing 郑桂兰 typed is in it.
 		await expect(stage(page).getByLabel(zh('sign_pin'))).toHaveValue('');
-		await stage(page).getByRole('button', { name: zh('in_person_no_secret') }).click();
+		await stage(page)
+			.getByRole('button', { name: zh('in_person_no_secret') })
+			.click();
 		await stage(page).getByLabel(zh('in_person_photo')).setInputFiles({
 			name: 'paper.png',
 			mimeType: 'image/png',
@@ -127,11 +146,17 @@ test('in the office, the parties sign one after another on the mediator tablet',
 		});
 		await stage(page).getByLabel(zh('in_person_mediator_password')).fill(demo.password);
 		await picture(page, 'attest-1024');
-		await stage(page).getByRole('button', { name: zh('in_person_attest_submit') }).click();
+		await stage(page)
+			.getByRole('button', { name: zh('in_person_attest_submit') })
+			.click();
 		await expect(stage(page)).toContainText(zh('in_person_done', { name: RESPONDENT }));
-		await stage(page).getByRole('button', { name: zh('in_person_return') }).click();
+		await stage(page)
+			.getByRole('button', { name: zh('in_person_return') })
+			.click();
 		await expect(signingOf(page).getByText(zh('in_person_none'))).toBeVisible();
-		await signingOf(page).getByRole('button', { name: zh('in_person_close') }).click();
+		await signingOf(page)
+			.getByRole('button', { name: zh('in_person_close') })
+			.click();
 	});
 
 	await test.step('the mediator signs on the tablet as themselves; the agreement is sealed', async () => {
@@ -143,9 +168,13 @@ test('in the office, the parties sign one after another on the mediator tablet',
 		await page.mouse.move(box.x + 120, box.y + 60);
 		await page.mouse.up();
 		await signingOf(page).getByLabel(zh('sign_password')).fill(demo.password);
-		await signingOf(page).getByRole('button', { name: zh('sign_submit'), exact: true }).click();
+		await signingOf(page)
+			.getByRole('button', { name: zh('sign_submit'), exact: true })
+			.click();
 		await expect(signingOf(page).locator('.sealed')).toBeVisible({ timeout: 30_000 });
-		const href = (await signingOf(page).getByRole('link', { name: zh('sign_download') }).getAttribute('href'))!;
+		const href = (await signingOf(page)
+			.getByRole('link', { name: zh('sign_download') })
+			.getAttribute('href'))!;
 		const pdf = await page.request.get(href);
 		expect(pdf.status()).toBe(200);
 		const dir = process.env.SCREENSHOTS;

@@ -13,7 +13,13 @@ import { markOfficeAttendance } from '#server/sessions/mark-office-attendance.ts
 import { scheduleSession } from '#server/sessions/schedule-session.ts';
 import type { SessionMode } from '#shared/sessions.ts';
 import { ask } from '../../src/lib/realtime/command-client.ts';
-import { DraftClient, MEDIATOR_PASSWORD, paragraph, setUpSigningCase, type DraftCase } from '../support/draft-client.ts';
+import {
+	DraftClient,
+	MEDIATOR_PASSWORD,
+	paragraph,
+	setUpSigningCase,
+	type DraftCase
+} from '../support/draft-client.ts';
 import { jpeg, pdf } from '../support/evidence-samples.ts';
 import { pdftotext } from '../support/poppler.ts';
 import { sha256 } from '../support/signing-samples.ts';
@@ -62,7 +68,10 @@ async function officeSession(app: App, world: DraftCase, mode: SessionMode) {
 			utcOffset: '0',
 			mode,
 			place: PLACE,
-			partyIds: await partyIdsOf(app, parties.map((p) => p.participantId))
+			partyIds: await partyIdsOf(
+				app,
+				parties.map((p) => p.participantId)
+			)
 		},
 		null
 	);
@@ -102,7 +111,9 @@ type Proof = { kind: 'secret'; secret: string } | { kind: 'attested'; password: 
 /** `signer` (a party's key) signs on `device`, the connection of whoever holds it. */
 async function signThere(device: DraftClient, versionId: string, signer: string, proof: Proof) {
 	const signature = await signatureOf(signer);
-	return replyOf(ask(device.socket, 'draft:signInPerson', { draftId: device.draftId, versionId, signer, signature, proof }));
+	return replyOf(
+		ask(device.socket, 'draft:signInPerson', { draftId: device.draftId, versionId, signer, signature, proof })
+	);
 }
 
 async function signerKey(device: DraftClient, name: string) {

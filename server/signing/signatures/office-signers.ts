@@ -1,13 +1,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { InPersonSignerView } from '#shared/signing.ts';
 import type { Db } from '../../db/client.ts';
-import {
-	caseParties,
-	mediationSessions,
-	sessionAttendance,
-	sessionParticipants,
-	users
-} from '../../db/schema.ts';
+import { caseParties, mediationSessions, sessionAttendance, sessionParticipants, users } from '../../db/schema.ts';
 import type { CaseSigner, SignerIdentity } from './case-signers.ts';
 
 /**

@@ -167,7 +167,13 @@ export async function signFrozenVersion(
  * against the invitation as at joining (after MAX_PIN_FAILURES it is locked); wrong passwords
  * count like failed log-ins.
  */
-export async function prove(app: SigningDeps, caseId: string, signer: SignerIdentity, secret: string, client: SigningClient) {
+export async function prove(
+	app: SigningDeps,
+	caseId: string,
+	signer: SignerIdentity,
+	secret: string,
+	client: SigningClient
+) {
 	const ip = client.ip ?? 'unknown';
 	const throttleKey = `sign:${signer.key}`;
 	if (signer.proof === 'password') {

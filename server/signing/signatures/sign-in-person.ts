@@ -21,7 +21,8 @@ import {
  * for a party with neither, the mediator's own password with a photo of the signature the party
  * put on paper.
  */
-export type InPersonProof = { kind: 'secret'; secret: string } | { kind: 'attested'; password: string; photo: Uint8Array };
+export type InPersonProof =
+	{ kind: 'secret'; secret: string } | { kind: 'attested'; password: string; photo: Uint8Array };
 export type InPersonSignatureInput = { versionId: string; signer: string; signature: Uint8Array; proof: InPersonProof };
 
 /** The mediator of the case running the device, with their password's hash; anyone else is refused. */
