@@ -50,6 +50,8 @@ const test = socketTest
 	});
 
 const PLACE = '东村人民调解委员会调解室';
+/** The last signature's answer waits for the seal, slow on a busy machine. */
+const SEALING = { timeoutMs: 60_000 };
 
 /** A drawn signature stand-in: a real PNG with ink, as a canvas gives. */
 const signatureOf = async (name: string) =>
@@ -201,12 +203,17 @@ describe('signing in person on the mediator device', () => {
 
 		// The mediator signs on their own device; the agreement is sealed.
 		const own = await signatureOf('调解员');
-		await ask(tablet.socket, 'draft:sign', {
-			draftId: tablet.draftId,
-			versionId,
-			signature: own,
-			secret: MEDIATOR_PASSWORD
-		});
+		await ask(
+			tablet.socket,
+			'draft:sign',
+			{
+				draftId: tablet.draftId,
+				versionId,
+				signature: own,
+				secret: MEDIATOR_PASSWORD
+			},
+			SEALING
+		);
 
 		const mediatorId = world.network.eastMediator.id;
 		const rows = await signaturesOf(app, versionId);
@@ -267,12 +274,17 @@ describe('signing in person on the mediator device', () => {
 				})
 			)
 		).toBe('ok');
-		await ask(tablet.socket, 'draft:sign', {
-			draftId: tablet.draftId,
-			versionId,
-			signature: await signatureOf('调解员'),
-			secret: MEDIATOR_PASSWORD
-		});
+		await ask(
+			tablet.socket,
+			'draft:sign',
+			{
+				draftId: tablet.draftId,
+				versionId,
+				signature: await signatureOf('调解员'),
+				secret: MEDIATOR_PASSWORD
+			},
+			SEALING
+		);
 
 		const rows = await signaturesOf(app, versionId);
 		expect(rows.map((r) => [r.name, r.method])).toEqual([
