@@ -179,17 +179,35 @@ describe('listing sessions', () => {
 			invitation: { state: 'open', attemptsLeft: 5 }
 		});
 		// An assigned mediator not on the consultation's list sees it but may not enter.
-		expect(committee.sessions[1].can).toEqual({ enter: false, accept: false, cancel: true, manageInvitations: true, ...NOT_IN_OFFICE });
+		expect(committee.sessions[1].can).toEqual({
+			enter: false,
+			accept: false,
+			cancel: true,
+			manageInvitations: true,
+			...NOT_IN_OFFICE
+		});
 
 		const expert = await listCaseSessions(app.db, network.expert, kase.caseId);
 		expect(expert.sessions.map((s) => s.id)).toEqual([consultation.sessionId]);
-		expect(expert.sessions[0].can).toEqual({ enter: false, accept: true, cancel: true, manageInvitations: false, ...NOT_IN_OFFICE });
+		expect(expert.sessions[0].can).toEqual({
+			enter: false,
+			accept: true,
+			cancel: true,
+			manageInvitations: false,
+			...NOT_IN_OFFICE
+		});
 		expect(expert.sessions[0].participants.every((p) => p.invitation === null && p.lastJoinedAt === null)).toBe(true);
 		expect(expert.can).toEqual({ schedule: [], requestConsultation: false });
 
 		const party = await listCaseSessions(app.db, network.partyUser, kase.caseId);
 		expect(party.sessions.map((s) => s.id)).toEqual([mediation.sessionId]);
-		expect(party.sessions[0].can).toEqual({ enter: true, accept: false, cancel: false, manageInvitations: false, ...NOT_IN_OFFICE });
+		expect(party.sessions[0].can).toEqual({
+			enter: true,
+			accept: false,
+			cancel: false,
+			manageInvitations: false,
+			...NOT_IN_OFFICE
+		});
 		expect(party.can).toEqual({ schedule: [], requestConsultation: true });
 
 		await expectAppError(listCaseSessions(app.db, network.westMediator, kase.caseId), 'NOT_FOUND');
