@@ -4,6 +4,7 @@ import { draftAccess, type DraftRole } from '#shared/agreement.ts';
 import { AppError } from '#shared/errors.ts';
 import type { RecordOutcome } from '#shared/mediation-record.ts';
 import type { DraftCommentView, DraftSnapshot, DraftVersionView } from '#shared/realtime-events.ts';
+import type { InPersonSignerView } from '#shared/signing.ts';
 import type { Db } from '../db/client.ts';
 import { RateLimit } from '../rate-limit.ts';
 import type { RoomIdentity } from '../sessions/participant-of.ts';
@@ -11,6 +12,11 @@ import { signerFor } from '../signing/signatures/case-signers.ts';
 import type { sealMediationRecord } from '../documents/seal-mediation-record.ts';
 import type { sealCaseAgreement } from '../signing/signatures/seal-case-agreement.ts';
 import { signAgreement, type SignatureInput } from '../signing/signatures/sign-agreement.ts';
+import {
+	listInPersonSigners,
+	signInPerson,
+	type InPersonSignatureInput
+} from '../signing/signatures/sign-in-person.ts';
 import { cursorColorOf } from './cursor-color.ts';
 import { addDraftComment, listDraftComments, resolveDraftComment, type DraftCommentInput } from './draft-comments.ts';
 import { hidePresence, showPresence } from './draft-presence.ts';
@@ -179,6 +185,21 @@ export class DraftVisit {
 		this.#draft(draftId);
 		const { identity, ip, userAgent } = this.#visitor;
 		await signAgreement(this.#live.deps, draftId, input, identity, { ip, userAgent });
+		await this.#live.announce(draftId);
+		await this.#live.sealWhenSigned(draftId);
+	}
+
+	/** Those in the office who may sign on this mediator's device now. */
+	async inPersonSigners(draftId: string): Promise<InPersonSignerView[]> {
+		this.#mediator(draftId);
+		return listInPersonSigners(this.#live.deps.db, draftId, this.#visitor.userId);
+	}
+
+	/** A signer in the office signs on this mediator's device: the device's connection is the mediator's. */
+	async signInPerson(draftId: string, input: InPersonSignatureInput): Promise<void> {
+		this.#mediator(draftId);
+		const { userId, ip, userAgent } = this.#visitor;
+		await signInPerson(this.#live.deps, draftId, input, userId, { ip, userAgent });
 		await this.#live.announce(draftId);
 		await this.#live.sealWhenSigned(draftId);
 	}

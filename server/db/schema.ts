@@ -34,6 +34,7 @@ import { DRAFT_KINDS, type RecordOutcome } from '#shared/mediation-record.ts';
 import { COMMITTEE_POSITIONS, ORG_KINDS } from '#shared/orgs.ts';
 import { AGENT_SCOPES, GENDERS, ID_DOCUMENT_TYPES, PARTY_KINDS, REPRESENTATIVE_ROLES } from '#shared/party-details.ts';
 import { ROLES } from '#shared/roles.ts';
+import type { SignatureMethod } from '#shared/signing.ts';
 import {
 	ATTENDANCE_PRESENCES,
 	PARTICIPANT_ROLES,
@@ -927,11 +928,25 @@ export const agreementSignatures = pgTable(
 		signedAt: timestamp('signed_at', { withTimezone: true }).notNull(),
 		ip: text('ip'),
 		userAgent: text('user_agent'),
+		/** How it was made (SIGNATURE_METHODS): own device, in person on a mediator's device, attested. */
+		method: text('method').$type<SignatureMethod>().notNull().default('own_device'),
+		/** The mediator on whose device it was made in person, or who attested it. */
+		witnessedById: uuid('witnessed_by_id').references(() => users.id),
+		/** For an attested signature: the photo of the signature on paper. */
+		paperPhotoId: uuid('paper_photo_id').references(() => storedFiles.id),
 		createdAt: createdAt()
 	},
 	(t) => [
 		uniqueIndex('agreement_signatures_version_signer_idx').on(t.versionId, t.signer),
-		check('agreement_signatures_role', sql`${t.role} in ('party', 'mediator', 'expert', 'recorder')`)
+		check('agreement_signatures_role', sql`${t.role} in ('party', 'mediator', 'expert', 'recorder')`),
+		check(
+			'agreement_signatures_method',
+			sql`${t.method} in ('own_device', 'in_person_pin', 'in_person_password', 'attested')`
+		),
+		check(
+			'agreement_signatures_witnessed',
+			sql`(${t.method} = 'own_device') = (${t.witnessedById} is null) and (${t.method} = 'attested') = (${t.paperPhotoId} is not null)`
+		)
 	]
 );
 

@@ -4,6 +4,7 @@ import type { DisputeType } from '#shared/cases.ts';
 import type { SessionChoice } from '#shared/notice.ts';
 import type { CommitteePosition, OrgKind } from '#shared/orgs.ts';
 import type { Actor, Role } from '#shared/roles.ts';
+import type { SessionMode } from '#shared/sessions.ts';
 import type { App } from '../app.ts';
 import { hashPassword } from '../auth/password.ts';
 import { applyOnline } from '../cases/apply-online.ts';
@@ -15,6 +16,9 @@ import { updateParty } from '../cases/update-party.ts';
 import { caseParties, committees, users } from '../db/schema.ts';
 import { noticeForCase } from '../notice/current-notice.ts';
 import { recordOnSiteAcknowledgement } from '../notice/record-on-site-acknowledgement.ts';
+import { markOfficeAttendance } from '../sessions/mark-office-attendance.ts';
+import { startOfficeSession } from '../sessions/run-office-session.ts';
+import { scheduleSession } from '../sessions/schedule-session.ts';
 import { createCommittee } from '../orgs/create-committee.ts';
 import { createOrgNode } from '../orgs/create-org-node.ts';
 import { completeSetup } from '../setup/complete-setup.ts';
@@ -113,6 +117,11 @@ type DemoCase = {
 	acknowledgedOnSite?: { by: string; applicant: SessionChoice; respondent: SessionChoice };
 	/** After the steps: a mediation that failed, its record kept by this account, signed by everyone and sealed. */
 	failedMediation?: { recorder: string };
+	/**
+	 * A mediation in the office (线下调解) the mediator is holding now: scheduled an hour ahead with
+	 * both parties, started from the case page, the parties marked as come.
+	 */
+	officeSession?: { by: string; mode: Exclude<SessionMode, 'online'>; place: string };
 };
 
 const CASES: DemoCase[] = [
@@ -247,6 +256,20 @@ const CASES: DemoCase[] = [
 		intake: { channel: 'online' },
 		steps: [{ by: 'mediator2', transition: 'accept', daysAgo: 6 }],
 		failedMediation: { recorder: 'recorder' }
+	},
+	{
+		form: {
+			disputeType: 'family',
+			village: '东村一组',
+			facts: '申请人年过七旬，三个子女对赡养费分担有分歧，被申请人近半年未支付赡养费。',
+			claims: '被申请人每月支付赡养费五百元，并轮流照料申请人生活。',
+			amount: '3000',
+			applicant: '郑桂兰',
+			respondent: '郑国强'
+		},
+		intake: { channel: 'walk_in', by: 'mediator' },
+		steps: [{ by: 'mediator', transition: 'accept', daysAgo: 1 }],
+		officeSession: { by: 'mediator', mode: 'in_person', place: '东村人民调解委员会调解室（村委会二楼）' }
 	}
 ];
 
@@ -379,6 +402,7 @@ async function seedCase(app: App, demo: DemoCase, { admin, actors, nodeIds, comm
 			recorder: actors.get(demo.failedMediation.recorder)!,
 			password: DEMO_PASSWORD
 		});
+	if (demo.officeSession) await holdInOffice(app, caseId, actors.get(demo.officeSession.by)!, demo.officeSession);
 }
 
 /** Each party's on-site acknowledgement of the notice, with a stand-in for a drawn signature: a QR code of their name. */
@@ -401,4 +425,32 @@ async function acknowledgeOnSite(
 		};
 		await recordOnSiteAcknowledgement(app, actors.get(by)!, input, null);
 	}
+}
+
+/** The case's mediation in the office, under way: scheduled, started, both parties marked present. */
+async function holdInOffice(
+	app: App,
+	caseId: string,
+	mediator: Actor,
+	{ mode, place }: DemoCase['officeSession'] & {}
+) {
+	const parties = await app.db.select({ id: caseParties.id }).from(caseParties).where(eq(caseParties.caseId, caseId));
+	const { sessionId, invitations } = await scheduleSession(
+		app,
+		mediator,
+		{
+			caseId,
+			kind: 'mediation',
+			scheduledFor: new Date(Date.now() + 3_600_000).toISOString().slice(0, 16),
+			utcOffset: '0',
+			mode,
+			place,
+			title: '赡养费调解',
+			partyIds: parties.map((party) => party.id)
+		},
+		null
+	);
+	await startOfficeSession(app, mediator, { caseId, sessionId }, null);
+	for (const { participantId } of invitations)
+		await markOfficeAttendance(app, mediator, { caseId, participantId, present: 'true' }, null);
 }

@@ -39,6 +39,12 @@ export function registerDraftHandlers(log: Logger, socket: AppSocket, drafts: Li
 	);
 	onCommand(log, socket, 'draft:unfreeze', ({ draftId }) => visit.unfreeze(draftId).then(empty));
 	onCommand(log, socket, 'draft:sign', ({ draftId, ...signature }) => visit.sign(draftId, signature).then(empty));
+	onCommand(log, socket, 'draft:inPersonSigners', async ({ draftId }) => ({
+		signers: await visit.inPersonSigners(draftId)
+	}));
+	onCommand(log, socket, 'draft:signInPerson', ({ draftId, ...signature }) =>
+		visit.signInPerson(draftId, signature).then(empty)
+	);
 	onCommand(log, socket, 'draft:seal', ({ draftId }) => visit.seal(draftId).then(empty));
 	onCommand(log, socket, 'draft:comment', ({ draftId, ...comment }) => visit.comment(draftId, comment));
 	onCommand(log, socket, 'draft:resolveComment', ({ draftId, commentId }) =>

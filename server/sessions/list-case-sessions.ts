@@ -5,6 +5,7 @@ import type { Actor } from '#shared/roles.ts';
 import {
 	canMoveSession,
 	caseHoldsSession,
+	heldInOffice,
 	JOINABLE_STATUSES,
 	type InvitationState,
 	MAX_PIN_FAILURES,
@@ -12,6 +13,7 @@ import {
 	PENDING_STATUSES,
 	type ParticipantRole,
 	type SessionKind,
+	type SessionMode,
 	type SessionStatus
 } from '#shared/sessions.ts';
 import { authorize } from '../auth/authorize.ts';
@@ -22,6 +24,7 @@ import {
 	caseMediators,
 	caseParties,
 	mediationSessions,
+	sessionAttendance,
 	sessionParticipants,
 	users
 } from '../db/schema.ts';
@@ -40,6 +43,8 @@ export type SessionParticipantView = {
 	/** Only for the committee: where the participant's invitation stands, and when they last joined. */
 	invitation: { state: InvitationState; attemptsLeft: number; expiresAt: Date } | null;
 	lastJoinedAt: Date | null;
+	/** When the mediator marked them present in the office, for a session held there. */
+	inOfficeSince: Date | null;
 };
 
 export type CaseSessionView = {
@@ -47,6 +52,9 @@ export type CaseSessionView = {
 	kind: SessionKind;
 	status: SessionStatus;
 	scheduledFor: Date;
+	mode: SessionMode;
+	/** Where an in-person or hybrid session is held. */
+	place: string | null;
 	title: string | null;
 	agenda: string | null;
 	createdByName: string;
@@ -56,7 +64,17 @@ export type CaseSessionView = {
 	/** A mediation's record, once started. */
 	record: SessionRecordState | null;
 	/** What the actor may do with it now. */
-	can: { enter: boolean; accept: boolean; cancel: boolean; manageInvitations: boolean };
+	can: {
+		enter: boolean;
+		accept: boolean;
+		cancel: boolean;
+		manageInvitations: boolean;
+		/** The host marks who came to the office (in person or hybrid, scheduled or live). */
+		markAttendance: boolean;
+		/** The host starts and ends a session held wholly in the office, which has no room to do it in. */
+		start: boolean;
+		end: boolean;
+	};
 };
 
 export type CaseSessions = {
@@ -84,6 +102,8 @@ export async function listCaseSessions(db: Db, actor: Actor, caseId: string, now
 				kind: mediationSessions.kind,
 				status: mediationSessions.status,
 				scheduledFor: mediationSessions.scheduledFor,
+				mode: mediationSessions.mode,
+				place: mediationSessions.place,
 				title: mediationSessions.title,
 				agenda: mediationSessions.agenda,
 				createdByName: creator.displayName
@@ -120,6 +140,21 @@ export async function listCaseSessions(db: Db, actor: Actor, caseId: string, now
 				)
 				.orderBy(asc(sessionParticipants.createdAt))
 		: [];
+	const inOffice = sessions.length
+		? await db
+				.select({ participantId: sessionAttendance.participantId, since: sessionAttendance.joinedAt })
+				.from(sessionAttendance)
+				.where(
+					and(
+						inArray(
+							sessionAttendance.sessionId,
+							sessions.map((s) => s.id)
+						),
+						eq(sessionAttendance.presence, 'in_person')
+					)
+				)
+		: [];
+	const officeSince = new Map(inOffice.map((row) => [row.participantId, row.since]));
 	const schedules = roleHas(actor.role, 'sessions:schedule');
 	const chat = await listChatMessages(
 		db,
@@ -132,6 +167,7 @@ export async function listCaseSessions(db: Db, actor: Actor, caseId: string, now
 			.filter((p) => p.row.sessionId === session.id)
 			.sort((a, b) => PARTICIPANT_ROLES.indexOf(a.row.role) - PARTICIPANT_ROLES.indexOf(b.row.role));
 		const listed = list.some((p) => p.row.userId === actor.id || p.partyUserId === actor.id);
+		const hosts = schedules && list.some((p) => p.row.role === 'mediator' && p.row.userId === actor.id);
 		if (!committeeView && !listed) return [];
 		const pending = PENDING_STATUSES.includes(session.status);
 		return [
@@ -152,7 +188,8 @@ export async function listCaseSessions(db: Db, actor: Actor, caseId: string, now
 									expiresAt: row.inviteExpiresAt
 								}
 							: null,
-					lastJoinedAt: committeeView ? row.lastJoinedAt : null
+					lastJoinedAt: committeeView ? row.lastJoinedAt : null,
+					inOfficeSince: officeSince.get(row.id) ?? null
 				})),
 				can: {
 					enter:
@@ -163,7 +200,10 @@ export async function listCaseSessions(db: Db, actor: Actor, caseId: string, now
 						canMoveSession(session.status, 'accept') &&
 						list.some((p) => p.row.role === 'legal_expert' && p.row.userId === actor.id),
 					cancel: pending && (schedules || (session.kind === 'consultation' && listed)),
-					manageInvitations: pending && schedules
+					manageInvitations: pending && schedules,
+					markAttendance: hosts && heldInOffice(session.mode) && JOINABLE_STATUSES.includes(session.status),
+					start: hosts && session.mode === 'in_person' && canMoveSession(session.status, 'start'),
+					end: hosts && session.mode === 'in_person' && session.status === 'live'
 				}
 			}
 		];

@@ -1,5 +1,5 @@
 import { and, asc, eq, ne } from 'drizzle-orm';
-import type { SessionKind, SessionStatus } from '#shared/sessions.ts';
+import type { SessionKind, SessionMode, SessionStatus } from '#shared/sessions.ts';
 import { findTrackedParty } from '../cases/track-case.ts';
 import type { Db } from '../db/client.ts';
 import { mediationSessions, sessionParticipants } from '../db/schema.ts';
@@ -10,6 +10,9 @@ export type TrackedSession = {
 	status: SessionStatus;
 	scheduledFor: Date;
 	title: string | null;
+	/** Where the party comes to, for a session in the office. */
+	mode: SessionMode;
+	place: string | null;
 };
 
 /**
@@ -25,7 +28,9 @@ export async function listTrackedSessions(db: Db, token: string): Promise<Tracke
 			kind: mediationSessions.kind,
 			status: mediationSessions.status,
 			scheduledFor: mediationSessions.scheduledFor,
-			title: mediationSessions.title
+			title: mediationSessions.title,
+			mode: mediationSessions.mode,
+			place: mediationSessions.place
 		})
 		.from(sessionParticipants)
 		.innerJoin(mediationSessions, eq(mediationSessions.id, sessionParticipants.sessionId))

@@ -45,7 +45,8 @@ async function accountsOf(tx: Db, table: typeof caseMediators | typeof caseExper
  * A mediator who may see the case schedules a session of it. The scheduler
  * takes part as a mediator; the case's other mediators and its legal experts
  * join with their accounts; each chosen party and each observer named gets an
- * invitation (link and PIN), returned here once and never again. A
+ * invitation (link and PIN), returned here once and never again — a party
+ * coming to the office too, as their PIN is what they sign with there. A
  * consultation waits for its expert to accept it. Scheduling the first
  * mediation of an accepted case moves the case to scheduled.
  */
@@ -98,6 +99,8 @@ export async function scheduleSession(
 				kind: fields.kind,
 				status,
 				scheduledFor,
+				mode: fields.mode,
+				place: fields.place ?? null,
 				title: fields.title ?? null,
 				agenda: fields.agenda ?? null,
 				recorderId: recorder?.id ?? null,
@@ -147,6 +150,8 @@ export async function scheduleSession(
 			data: {
 				sessionId: session.id,
 				kind: fields.kind,
+				mode: fields.mode,
+				place: fields.place ?? null,
 				startsAt: scheduledFor.toISOString(),
 				recorderId: recorder?.id ?? null,
 				participants: rows.map(({ id, role, displayName }) => ({ id, role, displayName }))

@@ -48,3 +48,19 @@ export async function findCaseParticipant(
 	const [participant] = lock ? await query.for('update') : await query;
 	return { caseRow, session, participant };
 }
+
+/** The actor as a mediator taking part in the session (its host), or FORBIDDEN. */
+export async function findSessionHost(tx: Db, sessionId: string, actor: Actor): Promise<ParticipantRow> {
+	const [host] = await tx
+		.select()
+		.from(sessionParticipants)
+		.where(
+			and(
+				eq(sessionParticipants.sessionId, sessionId),
+				eq(sessionParticipants.userId, actor.id),
+				eq(sessionParticipants.role, 'mediator')
+			)
+		);
+	if (!host) throw new AppError('FORBIDDEN');
+	return host;
+}

@@ -23,6 +23,9 @@ import {
 	wrongPin
 } from '../support/mediation-case.ts';
 
+/** What an online session never offers: marking who came to the office, starting or ending it there. */
+const NOT_IN_OFFICE = { markAttendance: false, start: false, end: false };
+
 describe('scheduling a mediation', () => {
 	test('lists the people, invites the parties and observers once, moves the case to scheduled, each step an audit event', async ({
 		app,
@@ -166,7 +169,7 @@ describe('listing sessions', () => {
 		]);
 		expect(committee.can).toEqual({ schedule: ['mediation', 'consultation'], requestConsultation: true });
 		const listed = committee.sessions[0];
-		expect(listed.can).toEqual({ enter: true, accept: false, cancel: true, manageInvitations: true });
+		expect(listed.can).toEqual({ enter: true, accept: false, cancel: true, manageInvitations: true, ...NOT_IN_OFFICE });
 		expect(listed.participants.find((p) => p.displayName === '王建国')).toMatchObject({
 			account: false,
 			invitation: { state: 'locked', attemptsLeft: 0 }
@@ -176,17 +179,35 @@ describe('listing sessions', () => {
 			invitation: { state: 'open', attemptsLeft: 5 }
 		});
 		// An assigned mediator not on the consultation's list sees it but may not enter.
-		expect(committee.sessions[1].can).toEqual({ enter: false, accept: false, cancel: true, manageInvitations: true });
+		expect(committee.sessions[1].can).toEqual({
+			enter: false,
+			accept: false,
+			cancel: true,
+			manageInvitations: true,
+			...NOT_IN_OFFICE
+		});
 
 		const expert = await listCaseSessions(app.db, network.expert, kase.caseId);
 		expect(expert.sessions.map((s) => s.id)).toEqual([consultation.sessionId]);
-		expect(expert.sessions[0].can).toEqual({ enter: false, accept: true, cancel: true, manageInvitations: false });
+		expect(expert.sessions[0].can).toEqual({
+			enter: false,
+			accept: true,
+			cancel: true,
+			manageInvitations: false,
+			...NOT_IN_OFFICE
+		});
 		expect(expert.sessions[0].participants.every((p) => p.invitation === null && p.lastJoinedAt === null)).toBe(true);
 		expect(expert.can).toEqual({ schedule: [], requestConsultation: false });
 
 		const party = await listCaseSessions(app.db, network.partyUser, kase.caseId);
 		expect(party.sessions.map((s) => s.id)).toEqual([mediation.sessionId]);
-		expect(party.sessions[0].can).toEqual({ enter: true, accept: false, cancel: false, manageInvitations: false });
+		expect(party.sessions[0].can).toEqual({
+			enter: true,
+			accept: false,
+			cancel: false,
+			manageInvitations: false,
+			...NOT_IN_OFFICE
+		});
 		expect(party.can).toEqual({ schedule: [], requestConsultation: true });
 
 		await expectAppError(listCaseSessions(app.db, network.westMediator, kase.caseId), 'NOT_FOUND');
@@ -210,7 +231,9 @@ describe('listing sessions', () => {
 				kind: 'mediation',
 				status: 'scheduled',
 				scheduledFor: expect.any(Date),
-				title: '第一次调解'
+				title: '第一次调解',
+				mode: 'online',
+				place: null
 			}
 		]);
 		await expectAppError(listTrackedSessions(app.db, 'x'.repeat(32)), 'NOT_FOUND');

@@ -206,9 +206,10 @@ function writeCertificate(writer: PageWriter, agreement: DocumentPdf, labels: Do
 		const details = [
 			[labels.signedAt, timestamp(signer.signedAt, agreement.timeZone)],
 			[labels.ip, signer.ip],
-			[labels.device, signer.device || '—']
+			[labels.device, signer.device || '—'],
+			[labels.method, labels.signedHow(signer)]
 		];
-		writer.paragraph(`${signer.name}（${signer.role}）`, { size: SIZE.body, keep: 4, lead: labels.signer + separator });
+		writer.paragraph(`${signer.name}（${signer.role}）`, { size: SIZE.body, keep: 5, lead: labels.signer + separator });
 		for (const [label, value] of details) {
 			writer.paragraph(value, { size: SIZE.small, indent: 12, lead: label + separator, color: INK });
 		}
@@ -246,6 +247,7 @@ function allText(agreement: DocumentPdf, labels: DocumentLabels): string {
 			labels.signatureLineFor(signer.role),
 			signer.ip,
 			signer.device,
+			labels.signedHow(signer),
 			dates.format(signer.signedAt),
 			timestamp(signer.signedAt, agreement.timeZone)
 		]),

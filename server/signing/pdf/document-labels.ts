@@ -1,6 +1,8 @@
 import type { PartySide } from '#shared/cases.ts';
 import type { SealedKind } from '#shared/documents.ts';
-import type { DocumentLanguage } from './document-pdf-input.ts';
+import type { DocumentLanguage, DocumentPdf } from './document-pdf-input.ts';
+
+type SignedHow = Pick<DocumentPdf['signers'][number], 'method' | 'witness' | 'paperPhotoSha256'>;
 
 /** The fixed words of a sealed document, in the document's language. */
 export type DocumentLabels = {
@@ -20,6 +22,9 @@ export type DocumentLabels = {
 	signedAt: string;
 	ip: string;
 	device: string;
+	/** How a signer signed, and the words for it. */
+	method: string;
+	signedHow: (signer: SignedHow) => string;
 	textSha256: (kind: SealedKind) => string;
 	verification: (kind: SealedKind) => string;
 	page: (page: number, pages: number) => string;
@@ -53,6 +58,14 @@ const LABELS: Record<DocumentLanguage, DocumentLabels> = {
 		signedAt: '签署时间',
 		ip: 'IP 地址',
 		device: '设备',
+		method: '签署方式',
+		signedHow: ({ method, witness, paperPhotoSha256 }) =>
+			({
+				own_device: '本人设备签署',
+				in_person_pin: `在调解员 ${witness} 设备上当面签署（PIN 验证）`,
+				in_person_password: `在调解员 ${witness} 设备上当面签署（密码验证）`,
+				attested: `调解员 ${witness} 见证，纸质签名照片 SHA-256 ${paperPhotoSha256}`
+			})[method],
 		textSha256: (kind) => `${kind === 'agreement' ? '协议' : '文书'}文本 SHA-256`,
 		verification: (kind) => `扫码或访问以下地址验证本${kind === 'agreement' ? '协议' : '文书'}`,
 		page: (page, pages) => `第 ${page} 页 / 共 ${pages} 页`,
@@ -83,6 +96,14 @@ const LABELS: Record<DocumentLanguage, DocumentLabels> = {
 		signedAt: 'Signed at',
 		ip: 'IP address',
 		device: 'Device',
+		method: 'How signed',
+		signedHow: ({ method, witness, paperPhotoSha256 }) =>
+			({
+				own_device: 'On their own device',
+				in_person_pin: `In person on mediator ${witness}'s device (PIN checked)`,
+				in_person_password: `In person on mediator ${witness}'s device (password checked)`,
+				attested: `Attested by mediator ${witness}; photo of the paper signature SHA-256 ${paperPhotoSha256}`
+			})[method],
 		textSha256: (kind) => `SHA-256 of the ${kind === 'agreement' ? 'agreement' : 'document'} text`,
 		verification: (kind) =>
 			`Scan the code or open this address to verify the ${kind === 'agreement' ? 'agreement' : 'document'}`,

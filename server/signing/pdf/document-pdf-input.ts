@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SEALED_KINDS } from '#shared/documents.ts';
-import { MAX_SIGNATURE_BYTES, PNG_SIGNATURE } from '#shared/signing.ts';
+import { MAX_SIGNATURE_BYTES, PNG_SIGNATURE, SIGNATURE_METHODS } from '#shared/signing.ts';
 
 /** Largest agreement text: about a hundred pages. */
 export const MAX_DOCUMENT_TEXT_LENGTH = 100_000;
@@ -51,16 +51,34 @@ export const documentPdfInputSchema = z
 			),
 		signers: z
 			.array(
-				z.object({
-					name: line(100),
-					/** The role as the document's signature lines name it: 申请人, 被申请人, 人民调解员, 法律顾问. */
-					role: line(40),
-					signature: png,
-					signedAt: z.date(),
-					ip: line(45),
-					/** Browser and system from a fixed list (`describeDevice`), never a header as sent; empty when unknown. */
-					device: z.string().max(60)
-				})
+				z
+					.object({
+						name: line(100),
+						/** The role as the document's signature lines name it: 申请人, 被申请人, 人民调解员, 法律顾问. */
+						role: line(40),
+						signature: png,
+						signedAt: z.date(),
+						ip: line(45),
+						/** Browser and system from a fixed list (`describeDevice`), never a header as sent; empty when unknown. */
+						device: z.string().max(60),
+						/** How they signed: on their own device, in person on a mediator's, or attested by the mediator. */
+						method: z.enum(SIGNATURE_METHODS).default('own_device'),
+						/** The mediator on whose device they signed in person, or who attested their paper signature. */
+						witness: line(100).optional(),
+						/** For an attested signature: SHA-256 of the photo of the paper signature. */
+						paperPhotoSha256: z
+							.string()
+							.regex(/^[0-9a-f]{64}$/)
+							.optional()
+					})
+					.refine((signer) => signer.method === 'own_device' || signer.witness, {
+						path: ['witness'],
+						error: 'required'
+					})
+					.refine((signer) => (signer.method === 'attested') === (signer.paperPhotoSha256 !== undefined), {
+						path: ['paperPhotoSha256'],
+						error: 'required'
+					})
 			)
 			.max(20),
 		/** The day the document is dated when nobody signs it; otherwise the last signature's. */

@@ -13,7 +13,9 @@ import {
 	cases,
 	committees,
 	draftVersions,
-	sealedAgreements
+	sealedAgreements,
+	storedFiles,
+	users
 } from '../../db/schema.ts';
 import type { DomainEvents } from '../../events/domain-events.ts';
 import { readPublicOrigin } from '../../setup/read-public-origin.ts';
@@ -51,7 +53,16 @@ export async function sealCaseAgreement(
 			.innerJoin(committees, eq(committees.id, cases.committeeId))
 			.where(eq(cases.id, caseId)),
 		app.db.select().from(caseParties).where(eq(caseParties.caseId, caseId)),
-		app.db.select().from(agreementSignatures).where(eq(agreementSignatures.versionId, versionId))
+		app.db
+			.select({
+				signature: agreementSignatures,
+				witness: users.displayName,
+				paperPhotoSha256: storedFiles.sha256
+			})
+			.from(agreementSignatures)
+			.leftJoin(users, eq(users.id, agreementSignatures.witnessedById))
+			.leftJoin(storedFiles, eq(storedFiles.id, agreementSignatures.paperPhotoId))
+			.where(eq(agreementSignatures.versionId, versionId))
 	]);
 	if (!version?.sha256 || !kase) throw new AppError('CONFLICT');
 	// Signatures in the order the agreement lists its signers.
@@ -69,14 +80,17 @@ export async function sealCaseAgreement(
 			committee: kase.committee,
 			blocks: frozenBlocks(version.state),
 			signers: signatures
-				.toSorted((a, b) => (order.get(a.signer) ?? 99) - (order.get(b.signer) ?? 99))
-				.map((s) => ({
+				.toSorted((a, b) => (order.get(a.signature.signer) ?? 99) - (order.get(b.signature.signer) ?? 99))
+				.map(({ signature: s, witness, paperPhotoSha256 }) => ({
 					name: s.name,
 					role: sideOf.get(s.signer) ?? labels.roles[s.role as 'mediator' | 'expert'],
 					signature: new Uint8Array(s.image),
 					signedAt: s.signedAt,
 					ip: s.ip ?? '—',
-					device: describeDevice(s.userAgent, LANGUAGE)
+					device: describeDevice(s.userAgent, LANGUAGE),
+					method: s.method,
+					witness: witness ?? undefined,
+					paperPhotoSha256: paperPhotoSha256 ?? undefined
 				})),
 			textSha256: version.sha256,
 			verificationUrl: `${origin}/verify?agreement=${id}`

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { AppError } from '#shared/errors.ts';
 import { MAX_PIN_FAILURES } from '#shared/sessions.ts';
 import { DRAFT_EVENTS } from '#shared/mediation-record.ts';
-import { PNG_SIGNATURE } from '#shared/signing.ts';
+import { PNG_SIGNATURE, type SignatureMethod } from '#shared/signing.ts';
 import type { DraftTarget } from '../../agreements/draft-role.ts';
 import type { DraftStore } from '../../agreements/draft-store.ts';
 import { recordCaseEvent } from '../../audit/record-case-event.ts';
@@ -15,15 +15,16 @@ import {
 	agreementSignatures,
 	sealedAgreements,
 	sealedDocuments,
-	sessionParticipants
+	sessionParticipants,
+	storedFiles
 } from '../../db/schema.ts';
 import type { RoomIdentity } from '../../sessions/participant-of.ts';
-import { signerFor, type SignerIdentity } from './case-signers.ts';
+import { signerFor, type CaseSigner, type SignerIdentity } from './case-signers.ts';
 
 export type SignatureInput = { versionId: string; signature: Uint8Array; secret: string };
 export type SigningClient = { ip: string | null; userAgent: string | null };
 /** What signing works with: the draft's order, the database, and the throttle of wrong passwords. */
-type SigningDeps = { db: Db; drafts: DraftStore; loginThrottle: LoginThrottle };
+export type SigningDeps = { db: Db; drafts: DraftStore; loginThrottle: LoginThrottle };
 
 /** A drawn signature: a PNG whose header names a size a signature pad gives. */
 export function checkSignatureImage(png: Uint8Array): void {
@@ -37,13 +38,31 @@ export function checkSignatureImage(png: Uint8Array): void {
 	}
 }
 
+/** A photo of a signature put on paper, checked to be a JPEG or PNG, with its SHA-256. */
+export type PaperPhoto = { bytes: Uint8Array; mimeType: string; sha256: string };
+
+/** Who signs, proven, and how: what the signature row and its audit event keep. */
+export type ProvenSigner = {
+	signer: CaseSigner;
+	method: SignatureMethod;
+	/** The account acting: the signer's own on their device; the mediator's for an attestation. */
+	actorId: string | null;
+	/** The mediator on whose device the signature was made, or who attested it. */
+	witness: { id: string; name: string } | null;
+	photo: PaperPhoto | null;
+};
+
+/** Each way of signing as the case's audit log names it, for the kind of draft signed. */
+const signedAction = (draft: DraftTarget, method: SignatureMethod) =>
+	DRAFT_EVENTS[draft.kind][
+		method === 'own_device' ? 'signed' : method === 'attested' ? 'signature_attested' : 'signed_in_person'
+	];
+
 /**
  * Someone signs the version of a draft (the case's agreement, a session's record) frozen for
- * signing: they must be one of its
+ * signing on their own device: they must be one of its
  * signers and prove it (account password, or the PIN of their invitation); their drawn
- * signature, the time, address and browser are kept and recorded in the case's audit log. Runs in
- * the draft's order, so an edit that supersedes the version cannot slip between the check and the
- * signature.
+ * signature, the time, address and browser are kept and recorded in the case's audit log.
  */
 export async function signAgreement(
 	app: SigningDeps,
@@ -51,6 +70,28 @@ export async function signAgreement(
 	input: SignatureInput,
 	identity: RoomIdentity,
 	client: SigningClient
+): Promise<void> {
+	return signFrozenVersion(app, draftId, input, client, async (draft) => {
+		const signer = await signerFor(app.db, identity, draft);
+		if (!signer) throw new AppError('FORBIDDEN');
+		await prove(app, draft, signer, input.secret, client);
+		const actorId = 'actor' in identity ? identity.actor.id : null;
+		return { signer, method: 'own_device', actorId, witness: null, photo: null };
+	});
+}
+
+/**
+ * Stores a signature on the draft's frozen version once `authenticate` has said whose it is and
+ * how it was proven, with its audit event. Runs in the draft's order, so an edit that supersedes
+ * the version cannot slip between the check and the signature. Every way of signing (own device,
+ * in person, attested) goes through here.
+ */
+export async function signFrozenVersion(
+	app: SigningDeps,
+	draftId: string,
+	input: { versionId: string; signature: Uint8Array },
+	client: SigningClient,
+	authenticate: (draft: DraftTarget) => Promise<ProvenSigner>
 ): Promise<void> {
 	checkSignatureImage(input.signature);
 	return app.drafts.serially(draftId, async (draft) => {
@@ -72,11 +113,20 @@ export async function signAgreement(
 						.from(sealedDocuments)
 						.where(eq(sealedDocuments.versionId, input.versionId));
 		if (sealed) throw new AppError('CONFLICT', { fields: { signature: ['sealed'] } });
-		const signer = await signerFor(app.db, identity, draft);
-		if (!signer) throw new AppError('FORBIDDEN');
-		await prove(app, draft, signer, input.secret, client);
+		const { signer, method, actorId, witness, photo } = await authenticate(draft);
 		const signedAt = new Date();
 		await app.db.transaction(async (tx) => {
+			const [file] = photo
+				? await tx
+						.insert(storedFiles)
+						.values({
+							sha256: photo.sha256,
+							mimeType: photo.mimeType,
+							size: photo.bytes.length,
+							content: Buffer.from(photo.bytes)
+						})
+						.returning({ id: storedFiles.id })
+				: [];
 			const [stored] = await tx
 				.insert(agreementSignatures)
 				.values({
@@ -87,24 +137,31 @@ export async function signAgreement(
 					image: Buffer.from(input.signature),
 					signedAt,
 					ip: client.ip,
-					userAgent: client.userAgent
+					userAgent: client.userAgent,
+					method,
+					witnessedById: witness?.id ?? null,
+					paperPhotoId: file?.id ?? null
 				})
 				.onConflictDoNothing()
 				.returning({ id: agreementSignatures.id });
 			if (!stored) throw new AppError('CONFLICT', { fields: { signature: ['already_signed'] } });
 			await recordCaseEvent(tx, {
 				caseId: draft.caseId,
-				actorId: 'actor' in identity ? identity.actor.id : null,
-				actorLabel: signer.name,
-				action: DRAFT_EVENTS[draft.kind].signed,
+				actorId,
+				actorLabel: method === 'attested' ? witness?.name : signer.name,
+				action: signedAction(draft, method),
 				data: {
 					draftId,
 					versionId: input.versionId,
 					signer: signer.key,
+					signerName: signer.name,
 					role: signer.role,
+					method,
 					signedAt: signedAt.toISOString(),
 					userAgent: client.userAgent,
-					imageSha256: createHash('sha256').update(input.signature).digest('hex')
+					imageSha256: createHash('sha256').update(input.signature).digest('hex'),
+					...(witness && { witnessedById: witness.id, witnessName: witness.name }),
+					...(photo && { paperPhotoSha256: photo.sha256 })
 				},
 				ip: client.ip
 			});
@@ -117,7 +174,7 @@ export async function signAgreement(
  * against the invitation as at joining (after MAX_PIN_FAILURES it is locked); wrong passwords
  * count like failed log-ins.
  */
-async function prove(
+export async function prove(
 	app: SigningDeps,
 	{ caseId, kind }: DraftTarget,
 	signer: SignerIdentity,

@@ -8,7 +8,7 @@ import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protoc
 import * as sync from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { AGREEMENT_FIELD, canonicalText, draftAccess, type DraftAccess } from '$lib/shared/agreement';
-import type { ErrorCode } from '$lib/shared/errors';
+import type { ErrorCode, FieldErrors } from '$lib/shared/errors';
 import type { RecordOutcome } from '$lib/shared/mediation-record';
 import type {
 	CommandName,
@@ -64,6 +64,8 @@ export class DraftProvider {
 	unfrozen = $state<DraftVersionView | null>(null);
 	/** The last command the server refused (or that could not go out: OFFLINE), for the page to tell. */
 	lastError = $state<ErrorCode | 'OFFLINE' | null>(null);
+	/** What the server found wrong with the last command's fields, by field. */
+	lastFields = $state<FieldErrors | null>(null);
 	people = $state<DraftPerson[]>([]);
 	/** Local changes the server has not acknowledged yet. */
 	unsaved = $state(false);
@@ -143,6 +145,11 @@ export class DraftProvider {
 	sign = (versionId: string, signature: Uint8Array, secret: string) =>
 		this.#command('draft:sign', { versionId, signature, secret });
 	seal = () => this.#command('draft:seal', {});
+	/** The mediator's device: who present in the office may sign on it now. */
+	inPersonSigners = () => this.#command('draft:inPersonSigners', {});
+	/** A signer present in the office signs on the mediator's device. */
+	signInPerson = (payload: Omit<CommandPayload<'draft:signInPerson'>, 'draftId'>) =>
+		this.#command('draft:signInPerson', payload);
 
 	/** Leaves the draft: the server drops this person's presence with the connection. */
 	destroy(): void {
@@ -359,6 +366,7 @@ export class DraftProvider {
 		payload: Omit<CommandPayload<E>, 'draftId'>
 	): Promise<CommandResults[E] | undefined> {
 		this.lastError = null;
+		this.lastFields = null;
 		if (!this.#draftId || !this.synced) {
 			this.lastError = 'OFFLINE';
 			return undefined;
@@ -367,6 +375,7 @@ export class DraftProvider {
 			return await ask(this.#socket, event, { ...payload, draftId: this.#draftId } as CommandPayload<E>);
 		} catch (error) {
 			this.lastError = error instanceof CommandError ? error.code : 'INTERNAL';
+			this.lastFields = error instanceof CommandError ? (error.fields ?? null) : null;
 			return undefined;
 		}
 	}

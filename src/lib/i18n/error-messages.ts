@@ -72,7 +72,11 @@ const FIELD_MESSAGES: Record<FieldErrorCode, () => string> = {
 	in_future: m.field_in_future,
 	not_a_phone: m.field_not_a_phone,
 	scan_type: m.field_scan_type,
-	no_failed_record: m.field_no_failed_record
+	no_failed_record: m.field_no_failed_record,
+	not_present: m.field_not_present,
+	no_proof: m.field_no_proof,
+	not_attestable: m.field_not_attestable,
+	not_image: m.field_not_image
 };
 
 export function fieldErrorMessage(code: string): string {

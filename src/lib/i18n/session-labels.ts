@@ -1,10 +1,13 @@
-import type { InvitationState, ParticipantRole, SessionKind, SessionStatus } from '$lib/shared/sessions';
+import type { InvitationState, ParticipantRole, SessionKind, SessionMode, SessionStatus } from '$lib/shared/sessions';
 import { m } from './paraglide/messages';
 import type { Locale } from './paraglide/runtime';
 
 /** Display names of the sessions' enumerations, in the current language (or in `locale`). */
 export const sessionKindLabel = (kind: SessionKind, locale?: Locale): string =>
 	({ mediation: m.session_kind_mediation, consultation: m.session_kind_consultation })[kind]({}, { locale });
+
+export const sessionModeLabel = (mode: SessionMode): string =>
+	({ online: m.session_mode_online, in_person: m.session_mode_in_person, hybrid: m.session_mode_hybrid })[mode]();
 
 export const sessionStatusLabel = (status: SessionStatus): string =>
 	({

@@ -36,6 +36,8 @@ export const TIMELINE_SENTENCES: Record<CaseEventType, Sentence> = {
 	'agreement.frozen': m.timeline_agreement_frozen,
 	'agreement.unfrozen': m.timeline_agreement_unfrozen,
 	'agreement.signed': m.timeline_agreement_signed,
+	'agreement.signed_in_person': m.timeline_agreement_signed_in_person,
+	'agreement.signature_attested': m.timeline_agreement_signature_attested,
 	'agreement.sign_refused': m.timeline_agreement_sign_refused,
 	'agreement.sealed': m.timeline_agreement_sealed,
 	'record.drafted': m.timeline_record_drafted,
@@ -45,6 +47,8 @@ export const TIMELINE_SENTENCES: Record<CaseEventType, Sentence> = {
 	'record.frozen': m.timeline_record_frozen,
 	'record.unfrozen': m.timeline_record_unfrozen,
 	'record.signed': m.timeline_record_signed,
+	'record.signed_in_person': m.timeline_record_signed_in_person,
+	'record.signature_attested': m.timeline_record_signature_attested,
 	'record.sign_refused': m.timeline_record_sign_refused,
 	'document.sealed': m.timeline_document_sealed,
 	'session.invitation_revoked': m.timeline_session_invitation_revoked,
@@ -53,7 +57,9 @@ export const TIMELINE_SENTENCES: Record<CaseEventType, Sentence> = {
 	'session.pin_failed': m.timeline_session_pin_failed,
 	'survey.answered': m.timeline_survey_answered,
 	'notice.acknowledged': m.timeline_notice_acknowledged,
-	'notice.acknowledged_on_site': m.timeline_notice_acknowledged_on_site
+	'notice.acknowledged_on_site': m.timeline_notice_acknowledged_on_site,
+	'session.attendance_marked': m.timeline_session_attendance_marked,
+	'session.attendance_unmarked': m.timeline_session_attendance_unmarked
 };
 
 /** One audit event as a sentence in the current language: who did what. */

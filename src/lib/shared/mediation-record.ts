@@ -70,6 +70,8 @@ export const DRAFT_EVENTS = {
 		frozen: 'agreement.frozen',
 		unfrozen: 'agreement.unfrozen',
 		signed: 'agreement.signed',
+		signed_in_person: 'agreement.signed_in_person',
+		signature_attested: 'agreement.signature_attested',
 		sign_refused: 'agreement.sign_refused'
 	},
 	mediation_record: {
@@ -79,6 +81,8 @@ export const DRAFT_EVENTS = {
 		frozen: 'record.frozen',
 		unfrozen: 'record.unfrozen',
 		signed: 'record.signed',
+		signed_in_person: 'record.signed_in_person',
+		signature_attested: 'record.signature_attested',
 		sign_refused: 'record.sign_refused'
 	}
 } as const;

@@ -7,7 +7,13 @@ import type { DraftRole } from './agreement.ts';
 import { DRAFT_LIMITS } from './draft-limits.ts';
 import { recordOutcomeSchema, type DraftKind, type RecordView } from './mediation-record.ts';
 import type { ParticipantRole } from './sessions.ts';
-import { MAX_SIGNATURE_BYTES, type SignerProof, type SigningView } from './signing.ts';
+import {
+	MAX_PAPER_PHOTO_BYTES,
+	MAX_SIGNATURE_BYTES,
+	type InPersonSignerView,
+	type SignerProof,
+	type SigningView
+} from './signing.ts';
 
 /** For ids of transports, producers, consumers and peers: mediasoup's are UUIDs, caucuses prefix one. */
 const id = z.string().min(1).max(100);
@@ -113,6 +119,30 @@ export const COMMAND_SCHEMAS = {
 			signature: bytes(MAX_SIGNATURE_BYTES),
 			/** The signer's account password, or the PIN of their invitation. */
 			secret: z.string().min(1).max(200)
+		})
+		.strict(),
+	/** A mediator's device: who present in the office may sign there now. */
+	'draft:inPersonSigners': z.object({ draftId: z.uuid() }).strict(),
+	/** A signer present in the office signs on the mediator's device (the connection is the mediator's). */
+	'draft:signInPerson': z
+		.object({
+			draftId: z.uuid(),
+			versionId: z.uuid(),
+			/** The signer's key, as the signing view lists it. */
+			signer: z.string().min(1).max(100),
+			signature: bytes(MAX_SIGNATURE_BYTES),
+			proof: z.discriminatedUnion('kind', [
+				/** The signer's own PIN or password, typed by them. */
+				z.object({ kind: z.literal('secret'), secret: z.string().min(1).max(200) }).strict(),
+				/** The mediator's own password, and a photo of the signature the signer put on paper. */
+				z
+					.object({
+						kind: z.literal('attested'),
+						password: z.string().min(1).max(200),
+						photo: bytes(MAX_PAPER_PHOTO_BYTES)
+					})
+					.strict()
+			])
 		})
 		.strict(),
 	'draft:seal': z.object({ draftId: z.uuid() }).strict(),
@@ -296,6 +326,8 @@ export type CommandResults<M extends MediaTypes = BrowserMedia> = {
 	'draft:unfreeze': Empty;
 	'draft:setRecordOutcome': Empty;
 	'draft:sign': Empty;
+	'draft:inPersonSigners': { signers: InPersonSignerView[] };
+	'draft:signInPerson': Empty;
 	'draft:seal': Empty;
 	'draft:comment': DraftCommentView;
 	'draft:resolveComment': Empty;

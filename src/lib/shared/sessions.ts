@@ -11,6 +11,12 @@ export type SessionKind = (typeof SESSION_KINDS)[number];
 export const SESSION_MODES = ['online', 'in_person', 'hybrid'] as const;
 export type SessionMode = (typeof SESSION_MODES)[number];
 
+/** The longest place of an in-person or hybrid session ("镇人民调解委员会调解室（镇政府二楼）"). */
+export const MAX_PLACE_LENGTH = 100;
+
+/** Whether some of a session's people are in the office, for the mediator to mark as they arrive. */
+export const heldInOffice = (mode: SessionMode) => mode !== 'online';
+
 /** How someone attended a session: in the room from their own device, or in the office. */
 export const ATTENDANCE_PRESENCES = ['online', 'in_person'] as const;
 export type AttendancePresence = (typeof ATTENDANCE_PRESENCES)[number];

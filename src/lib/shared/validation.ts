@@ -16,7 +16,7 @@ import { normalizePhone } from './phone-number.ts';
 import { isCalendarDate, parseResidentId, residentIdCheckCharacter } from './resident-id.ts';
 import { ROLES } from './roles.ts';
 import { monthSchema } from './statistics.ts';
-import { MAX_OBSERVERS, PIN_LENGTH, SESSION_KINDS } from './sessions.ts';
+import { MAX_OBSERVERS, MAX_PLACE_LENGTH, PIN_LENGTH, SESSION_KINDS, SESSION_MODES } from './sessions.ts';
 import type { FieldErrors } from './errors.ts';
 
 /**
@@ -45,7 +45,11 @@ export const FIELD_ERRORS = [
 	'in_future',
 	'not_a_phone',
 	'scan_type',
-	'no_failed_record'
+	'no_failed_record',
+	'not_present',
+	'no_proof',
+	'not_attestable',
+	'not_image'
 ] as const;
 export type FieldErrorCode = (typeof FIELD_ERRORS)[number];
 
@@ -446,6 +450,12 @@ export const scheduleSessionSchema = z
 		kind: choice(SESSION_KINDS),
 		scheduledFor: wallClock,
 		utcOffset,
+		/** A form from before modes, or one that sends none, schedules an online session. */
+		mode: z
+			.union([z.literal(''), choice(SESSION_MODES)])
+			.optional()
+			.transform((mode) => mode || 'online'),
+		place: optionalText(MAX_PLACE_LENGTH),
 		title: optionalText(80),
 		agenda: optionalText(1000),
 		partyIds: ids(20),
@@ -461,7 +471,11 @@ export const scheduleSessionSchema = z
 			ctx.addIssue({ code: 'custom', message: 'required', path: ['partyIds'] });
 		if (v.kind === 'consultation' && !v.expertIds.length)
 			ctx.addIssue({ code: 'custom', message: 'required', path: ['expertIds'] });
-	});
+		// Those in the office must know where to come.
+		if (v.mode !== 'online' && !v.place) ctx.addIssue({ code: 'custom', message: 'required', path: ['place'] });
+	})
+	// An online session is held in its room, nowhere else.
+	.transform((v) => ({ ...v, place: v.mode === 'online' ? undefined : v.place }));
 export type ScheduleSessionInput = z.output<typeof scheduleSessionSchema>;
 
 export const consultationRequestSchema = z.object({
@@ -477,6 +491,11 @@ export const sessionOfCaseSchema = z.object({ caseId: id, sessionId: id });
 export const cancelSessionSchema = sessionOfCaseSchema.extend({ reason: optionalText(500) });
 
 export const invitationSchema = z.object({ caseId: id, participantId: id });
+
+/** The mediator marks a participant as in the office, or takes a mistaken mark back. */
+export const officeAttendanceSchema = invitationSchema.extend({
+	present: z.enum(['true', 'false'], 'invalid').transform((present) => present === 'true')
+});
 
 export const joinPinSchema = z.object({
 	pin: z

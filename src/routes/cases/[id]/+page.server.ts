@@ -19,9 +19,11 @@ import { readPublicOrigin } from '#server/setup/read-public-origin.ts';
 import { acceptConsultation } from '#server/sessions/accept-consultation.ts';
 import { cancelSession } from '#server/sessions/cancel-session.ts';
 import { listCaseSessions } from '#server/sessions/list-case-sessions.ts';
+import { markOfficeAttendance } from '#server/sessions/mark-office-attendance.ts';
 import { reissueInvitation } from '#server/sessions/reissue-invitation.ts';
 import { requestConsultation } from '#server/sessions/request-consultation.ts';
 import { revokeInvitation } from '#server/sessions/revoke-invitation.ts';
+import { endOfficeSession, startOfficeSession } from '#server/sessions/run-office-session.ts';
 import { scheduleSession, type IssuedInvitation } from '#server/sessions/schedule-session.ts';
 import { sealedAgreementShownTo } from '#server/signing/signatures/download-sealed-agreement.ts';
 import { m } from '$lib/i18n/paraglide/messages';
@@ -91,7 +93,9 @@ type CaseForm =
 	| 'reissue'
 	| 'caseFile'
 	| 'party'
-	| 'onSite';
+	| 'onSite'
+	| 'attendance'
+	| 'office';
 
 /**
  * Every action: the actor, the submitted form with the case taken from the
@@ -212,6 +216,21 @@ export const actions: Actions = {
 	cancelSession: (event) =>
 		act(event, 'cancel', async (actor, input, _files, ip) => {
 			await cancelSession(event.locals.app, actor, input, ip);
+			return {};
+		}),
+	markAttendance: (event) =>
+		act(event, 'attendance', async (actor, input, _files, ip) => {
+			await markOfficeAttendance(event.locals.app, actor, input, ip);
+			return { participantId: String(input.participantId) };
+		}),
+	startOfficeSession: (event) =>
+		act(event, 'office', async (actor, input, _files, ip) => {
+			await startOfficeSession(event.locals.app, actor, input, ip);
+			return {};
+		}),
+	endOfficeSession: (event) =>
+		act(event, 'office', async (actor, input, _files, ip) => {
+			await endOfficeSession(event.locals.app, actor, input, ip);
 			return {};
 		})
 };

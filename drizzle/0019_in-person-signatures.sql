@@ -1,0 +1,7 @@
+ALTER TABLE "agreement_signatures" ADD COLUMN "method" text DEFAULT 'own_device' NOT NULL;--> statement-breakpoint
+ALTER TABLE "agreement_signatures" ADD COLUMN "witnessed_by_id" uuid;--> statement-breakpoint
+ALTER TABLE "agreement_signatures" ADD COLUMN "paper_photo_id" uuid;--> statement-breakpoint
+ALTER TABLE "agreement_signatures" ADD CONSTRAINT "agreement_signatures_witnessed_by_id_users_id_fk" FOREIGN KEY ("witnessed_by_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "agreement_signatures" ADD CONSTRAINT "agreement_signatures_paper_photo_id_stored_files_id_fk" FOREIGN KEY ("paper_photo_id") REFERENCES "public"."stored_files"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "agreement_signatures" ADD CONSTRAINT "agreement_signatures_method" CHECK ("agreement_signatures"."method" in ('own_device', 'in_person_pin', 'in_person_password', 'attested'));--> statement-breakpoint
+ALTER TABLE "agreement_signatures" ADD CONSTRAINT "agreement_signatures_witnessed" CHECK (("agreement_signatures"."method" = 'own_device') = ("agreement_signatures"."witnessed_by_id" is null) and ("agreement_signatures"."method" = 'attested') = ("agreement_signatures"."paper_photo_id" is not null));
