@@ -5,6 +5,7 @@ import { DomainEvents } from './events/domain-events.ts';
 import { AddressThrottle } from './auth/address-throttle.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
 import { DraftStore } from './agreements/draft-store.ts';
+import { AcceptanceRegisters } from './documents/acceptance-registers.ts';
 import { DocumentSealer } from './signing/document-sealer.ts';
 import { Insight } from './insight/insight.ts';
 import { RoomRegistry } from './media/room-registry.ts';
@@ -33,6 +34,8 @@ export type App = {
 	readonly sealer: DocumentSealer;
 	/** What the services did, for the transports and the statistics to act on. */
 	readonly events: DomainEvents;
+	/** Seals the acceptance register of each case accepted, in the background. */
+	readonly registers: AcceptanceRegisters;
 	readonly realtime: Realtime;
 };
 
@@ -60,10 +63,14 @@ export async function createApp(config: Config, options: { log?: Logger; databas
 		events: new DomainEvents(log)
 	};
 	services.insight.start();
+	const registers = new AcceptanceRegisters(services, log);
 	const realtime = new Realtime(services);
 	subscribe(services.events, realtime, services.insight);
+	if (config.acceptanceRegisters === 'on_accept') {
+		services.events.on('case.accepted', ({ caseId, actorId, ip }) => registers.caseAccepted(caseId, actorId, ip));
+	}
 	if (config.redisUrl) await realtime.joinCluster(config.redisUrl);
-	return { ...services, realtime };
+	return { ...services, registers, realtime };
 }
 
 /** Who acts on what the services did: the live connections, and the early-warning rules. */
@@ -92,6 +99,7 @@ export async function closeApp(app: App): Promise<void> {
 	await app.rooms.closeAll();
 	await app.drafts.close();
 	await app.insight.close();
+	await app.registers.settled();
 	await app.sealer.close();
 	await app.database.close();
 }

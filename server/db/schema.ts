@@ -20,6 +20,7 @@ import {
 	uuid
 } from 'drizzle-orm/pg-core';
 import {
+	ACCEPTANCE_SOURCES,
 	CASE_CHANNELS,
 	CASE_OUTCOMES,
 	CASE_STATUSES,
@@ -48,6 +49,7 @@ export const committeePosition = pgEnum('committee_position', COMMITTEE_POSITION
 export const disputeType = pgEnum('dispute_type', DISPUTE_TYPES);
 export const caseStatus = pgEnum('case_status', CASE_STATUSES);
 export const caseChannel = pgEnum('case_channel', CASE_CHANNELS);
+export const acceptanceSource = pgEnum('acceptance_source', ACCEPTANCE_SOURCES);
 export const partySide = pgEnum('party_side', PARTY_SIDES);
 export const referralTarget = pgEnum('referral_target', REFERRAL_TARGETS);
 export const caseOutcome = pgEnum('case_outcome', CASE_OUTCOMES);
@@ -194,9 +196,11 @@ export const cases = pgTable(
 		/** Where a failed mediation sent the parties. */
 		referralTarget: referralTarget('referral_target'),
 		acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+		/** Where the accepted case came from, as its acceptance register says; null for cases accepted before it was asked. */
+		acceptanceSource: acceptanceSource('acceptance_source'),
 		deadline: timestamp('deadline', { withTimezone: true }),
 		closedAt: timestamp('closed_at', { withTimezone: true }),
-		/** How the mediation ended (resolved, failed, withdrawn, rejected), kept after the case is closed. */
+		/** How the mediation ended (resolved, resolved orally, failed, withdrawn, rejected), kept after the case is closed. */
 		outcome: caseOutcome('outcome'),
 		endedAt: timestamp('ended_at', { withTimezone: true }),
 		/** Facts and party names, lowercased: what the text search matches against. */
@@ -918,4 +922,37 @@ export const sealedDocuments = pgTable(
 		supersededAt: timestamp('superseded_at', { withTimezone: true })
 	},
 	(t) => [index('sealed_documents_case_idx').on(t.caseId, t.kind)]
+);
+
+/**
+ * An oral agreement (口头协议) that resolved a case: what the mediator registered and signed, beside
+ * the sealed 口头调解协议登记表 that prints it.
+ */
+export const oralAgreements = pgTable(
+	'oral_agreements',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		caseId: uuid('case_id')
+			.notNull()
+			.references(() => cases.id),
+		documentId: uuid('document_id')
+			.notNull()
+			.references(() => sealedDocuments.id),
+		/** The case's parties who reached it. */
+		partyIds: uuid('party_ids').array().notNull(),
+		matter: text('matter').notNull(),
+		terms: text('terms').notNull(),
+		performance: text('performance').notNull(),
+		/** The day it was reached, from which it takes effect (Law art. 30). */
+		reachedOn: date('reached_on').notNull(),
+		mediatorId: uuid('mediator_id')
+			.notNull()
+			.references(() => users.id),
+		/** The mediator's drawn signature, PNG. */
+		signature: bytea('signature').notNull(),
+		signedAt: timestamp('signed_at', { withTimezone: true }).notNull(),
+		ip: text('ip'),
+		userAgent: text('user_agent')
+	},
+	(t) => [uniqueIndex('oral_agreements_case_idx').on(t.caseId)]
 );

@@ -103,7 +103,7 @@ const CASES: DemoCase[] = [
 		intake: { channel: 'online' },
 		partyUser: 'party',
 		// Accepted 40 days ago: past its 30-day deadline, so the demo shows an overdue case.
-		steps: [{ by: 'mediator', transition: 'accept', daysAgo: 40 }]
+		steps: [{ by: 'mediator', transition: 'accept', consent: 'on', daysAgo: 40 }]
 	},
 	{
 		form: {
@@ -128,7 +128,7 @@ const CASES: DemoCase[] = [
 		},
 		intake: { channel: 'walk_in', by: 'mediator2' },
 		steps: [
-			{ by: 'mediator2', transition: 'accept', daysAgo: 27 },
+			{ by: 'mediator2', transition: 'accept', consent: 'on', daysAgo: 27 },
 			{ by: 'mediator2', transition: 'schedule', scheduledFor: '2026-12-01T09:30' },
 			{ by: 'mediator2', transition: 'start' }
 		]
@@ -155,7 +155,7 @@ const CASES: DemoCase[] = [
 			respondent: '林志强'
 		},
 		intake: { channel: 'walk_in', by: 'mediator' },
-		steps: [{ by: 'mediator', transition: 'accept', daysAgo: 3 }]
+		steps: [{ by: 'mediator', transition: 'accept', consent: 'on', daysAgo: 3 }]
 	},
 	{
 		form: {
@@ -169,7 +169,7 @@ const CASES: DemoCase[] = [
 		},
 		intake: { channel: 'referral', by: 'mediator2' },
 		steps: [
-			{ by: 'mediator', transition: 'accept', daysAgo: 12 },
+			{ by: 'mediator', transition: 'accept', consent: 'on', daysAgo: 12 },
 			{ by: 'mediator', transition: 'schedule', scheduledFor: '2026-11-20T14:00' },
 			{ by: 'mediator', transition: 'start' },
 			{ by: 'mediator', transition: 'resolve', summary: '被申请人当场支付五千元，余款三千元于月底前付清。' },
@@ -188,7 +188,7 @@ const CASES: DemoCase[] = [
 		},
 		intake: { channel: 'online' },
 		partyUser: 'party',
-		steps: [{ by: 'mediator2', transition: 'accept', daysAgo: 5 }]
+		steps: [{ by: 'mediator2', transition: 'accept', consent: 'on', daysAgo: 5 }]
 	},
 	{
 		form: {
@@ -203,7 +203,7 @@ const CASES: DemoCase[] = [
 		intake: { channel: 'online' },
 		partyUser: 'party2',
 		respondentUser: 'party3',
-		steps: [{ by: 'mediator', transition: 'accept', daysAgo: 2 }]
+		steps: [{ by: 'mediator', transition: 'accept', consent: 'on', daysAgo: 2 }]
 	}
 ];
 

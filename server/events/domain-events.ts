@@ -18,6 +18,8 @@ export type DomainEventMap = {
 	'session.ended': { caseId: string; sessionId: string };
 	/** Filed, or moved along its lifecycle. */
 	'case.changed': { caseId: string };
+	/** A mediator accepted it (after `case.changed`): its acceptance register is due. */
+	'case.accepted': { caseId: string; actorId: string; ip: string | null };
 	/** The case's agreement is sealed, which resolves a case still in mediation. */
 	'agreement.sealed': { caseId: string; sealedAgreementId: string };
 	/** Another document of the case's file is sealed (`DOCUMENT_KINDS`). */

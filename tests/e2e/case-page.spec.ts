@@ -98,7 +98,7 @@ test('a mediator schedules and starts a case, is refused a transition its status
 		const events = await timeline(page).count();
 		const response = await page.request.post(`${casePath}?/transition`, {
 			headers: { origin: baseURL!, accept: 'text/html' },
-			form: { transition: 'accept' }
+			form: { transition: 'accept', consent: 'on' }
 		});
 		expect(response.status()).toBe(409);
 		expect(await response.text()).toContain(zh('error_invalid_transition'));

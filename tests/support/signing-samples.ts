@@ -10,7 +10,7 @@ import { agreementBlocks, canonicalText } from '#shared/agreement.ts';
  * A signature image: a real PNG with ink on a transparent ground. A QR code of the signer's name
  * stands in for a drawn stroke; what matters to the PDF is that it is a PNG.
  */
-const signaturePng = async (name: string): Promise<Uint8Array> =>
+export const signaturePng = async (name: string): Promise<Uint8Array> =>
 	new Uint8Array(
 		await QRCode.toBuffer(name, { type: 'png', margin: 1, color: { dark: '#141440ff', light: '#00000000' } })
 	);

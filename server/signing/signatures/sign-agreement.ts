@@ -18,7 +18,7 @@ export type SigningClient = { ip: string | null; userAgent: string | null };
 type SigningDeps = { db: Db; drafts: DraftStore; loginThrottle: LoginThrottle };
 
 /** A drawn signature: a PNG whose header names a size a signature pad gives. */
-function checkSignatureImage(png: Uint8Array): void {
+export function checkSignatureImage(png: Uint8Array): void {
 	const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
 	const isPng = png.length > 24 && PNG_SIGNATURE.every((byte, i) => png[i] === byte);
 	// The first chunk of a PNG is IHDR: width and height at bytes 16 and 20.
@@ -59,7 +59,7 @@ export async function signAgreement(
 		if (sealed) throw new AppError('CONFLICT', { fields: { signature: ['sealed'] } });
 		const signer = await signerFor(app.db, identity, draft.caseId);
 		if (!signer) throw new AppError('FORBIDDEN');
-		await prove(app, draft.caseId, signer, input.secret, client);
+		await prove(app, draft.caseId, signer, input.secret, client, 'agreement.sign_refused');
 		const signedAt = new Date();
 		await app.db.transaction(async (tx) => {
 			const [stored] = await tx
@@ -98,11 +98,18 @@ export async function signAgreement(
 }
 
 /**
- * The signer's password or PIN, refused as INVALID_CREDENTIALS when wrong. Wrong PINs count
- * against the invitation as at joining (after MAX_PIN_FAILURES it is locked); wrong passwords
- * count like failed log-ins.
+ * The signer's password or PIN, refused as INVALID_CREDENTIALS when wrong and recorded in the
+ * case's audit log as `refused`. Wrong PINs count against the invitation as at joining (after
+ * MAX_PIN_FAILURES it is locked); wrong passwords count like failed log-ins.
  */
-async function prove(app: SigningDeps, caseId: string, signer: SignerIdentity, secret: string, client: SigningClient) {
+export async function prove(
+	app: Pick<SigningDeps, 'db' | 'loginThrottle'>,
+	caseId: string,
+	signer: SignerIdentity,
+	secret: string,
+	client: SigningClient,
+	refused: 'agreement.sign_refused' | 'oral_agreement.sign_refused'
+) {
 	const ip = client.ip ?? 'unknown';
 	const throttleKey = `sign:${signer.key}`;
 	if (signer.proof === 'password') {
@@ -130,7 +137,7 @@ async function prove(app: SigningDeps, caseId: string, signer: SignerIdentity, s
 		recordCaseEvent(tx, {
 			caseId,
 			actorLabel: signer.name,
-			action: 'agreement.sign_refused',
+			action: refused,
 			data: { signer: signer.key, proof: signer.proof },
 			ip: client.ip
 		})

@@ -1,14 +1,16 @@
 import type { TimelineEvent } from '#server/cases/get-case.ts';
 import {
+	ACCEPTANCE_SOURCES,
 	CASE_CHANNELS,
 	CASE_STATUSES,
 	REFERRAL_TARGETS,
+	type AcceptanceSource,
 	type CaseChannel,
 	type CaseStatus,
 	type ReferralTarget
 } from '$lib/shared/cases';
 import { DOCUMENT_KINDS, type DocumentKind } from '$lib/shared/documents';
-import { caseStatusLabel, channelLabel, referralTargetLabel, sealedKindLabel } from './labels';
+import { acceptanceSourceLabel, caseStatusLabel, channelLabel, referralTargetLabel, sealedKindLabel } from './labels';
 import { m } from './paraglide/messages';
 import { getLocale } from './paraglide/runtime';
 
@@ -18,6 +20,7 @@ const oneOf =
 		typeof value === 'string' && (values as readonly string[]).includes(value);
 const isStatus = oneOf<CaseStatus>(CASE_STATUSES);
 const isChannel = oneOf<CaseChannel>(CASE_CHANNELS);
+const isSource = oneOf<AcceptanceSource>(ACCEPTANCE_SOURCES);
 const isTarget = oneOf<ReferralTarget>(REFERRAL_TARGETS);
 const isDocumentKind = oneOf<DocumentKind>(DOCUMENT_KINDS);
 const textOf = (value: unknown): string | null => (typeof value === 'string' && value ? value : null);
@@ -37,6 +40,9 @@ export function timelineDetails(
 	const lines: string[] = [];
 	if (isStatus(data.from) && isStatus(data.to))
 		lines.push(m.timeline_detail_status({ from: caseStatusLabel(data.from), to: caseStatusLabel(data.to) }));
+	if (isSource(data.acceptanceSource))
+		lines.push(m.timeline_detail_acceptance_source({ source: acceptanceSourceLabel(data.acceptanceSource) }));
+	if (data.consent === true) lines.push(m.timeline_detail_consent());
 	if (event.action === 'case.submitted' && isChannel(data.channel))
 		lines.push(m.timeline_detail_channel({ channel: channelLabel(data.channel) }));
 	const deadline = textOf(data.deadline);

@@ -79,7 +79,14 @@ describe('monthly report', () => {
 			period: { from: '2026-11', to: '2026-11' },
 			orgId: null,
 			refreshedAt: new Date(),
-			totals: { cases: 10, resolved: 7, failed: 1, successRate: 0.875, averageDaysToResolution: 12.34 },
+			totals: {
+				cases: 10,
+				resolved: 7,
+				oralAgreements: 2,
+				failed: 1,
+				successRate: 0.875,
+				averageDaysToResolution: 12.34
+			},
 			live: { open: 2, overdue: 1, nearDeadline: 1 },
 			byType: [
 				{ key: 'land', cases: 6 },

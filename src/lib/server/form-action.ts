@@ -44,8 +44,11 @@ async function readWithin(request: Request, limit: number): Promise<Blob> {
 	return new Blob(chunks);
 }
 
-/** The submitted fields and the files chosen in the form's `evidence` input. */
-export async function readUploadForm(request: Request): Promise<{ values: Record<string, string>; files: File[] }> {
+/** The submitted fields and the files chosen in the form's `evidence` input (or the one named `fileField`). */
+export async function readUploadForm(
+	request: Request,
+	fileField = 'evidence'
+): Promise<{ values: Record<string, string>; files: File[] }> {
 	let data: FormData;
 	try {
 		data = await request.formData();
@@ -54,7 +57,7 @@ export async function readUploadForm(request: Request): Promise<{ values: Record
 	}
 	const values: Record<string, string> = {};
 	for (const [key, value] of data) if (typeof value === 'string') values[key] = value;
-	const files = data.getAll('evidence').filter((value) => typeof value !== 'string');
+	const files = data.getAll(fileField).filter((value) => typeof value !== 'string');
 	return { values, files };
 }
 

@@ -3,6 +3,7 @@ import { CASE_TRANSITION_NAMES, type CaseTransition } from './cases.ts';
 /** Events recorded besides the lifecycle's transitions, which are `case.<transition>`. */
 const RECORDED_EVENTS = [
 	'case.submitted',
+	'case.acceptance_confirmed',
 	'case.reassigned',
 	'case.mediators_assigned',
 	'evidence.added',
@@ -29,6 +30,7 @@ const RECORDED_EVENTS = [
 	'agreement.sign_refused',
 	'agreement.sealed',
 	'document.sealed',
+	'oral_agreement.sign_refused',
 	'survey.answered'
 ] as const;
 

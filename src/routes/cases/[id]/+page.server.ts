@@ -10,6 +10,8 @@ import { reassignCase } from '#server/cases/reassign-case.ts';
 import { timelineNames } from '#server/cases/timeline-names.ts';
 import { transitionCase } from '#server/cases/transition-case.ts';
 import { listCaseDocuments } from '#server/documents/list-case-documents.ts';
+import { mayRegisterOralAgreement } from '#server/documents/may-register-oral-agreement.ts';
+import { registerAcceptance } from '#server/documents/register-acceptance.ts';
 import { listCommittees } from '#server/orgs/list-committees.ts';
 import { readPublicOrigin } from '#server/setup/read-public-origin.ts';
 import { acceptConsultation } from '#server/sessions/accept-consultation.ts';
@@ -47,13 +49,15 @@ export const load: PageServerLoad = async (event) => {
 		throw e;
 	}
 	const committeeView = seesAsCommittee(actor);
-	const [chain, names, committees, sessions, sealedAgreement, documents] = await Promise.all([
+	const mediates = roleHas(actor.role, 'cases:mediate');
+	const [chain, names, committees, sessions, sealedAgreement, documents, oralAgreement] = await Promise.all([
 		committeeView ? verifyCaseChain(db, caseId) : null,
 		committeeView ? timelineNames(db, detail.timeline) : {},
 		detail.can.route ? listCommittees(db, actor) : [],
 		listCaseSessions(db, actor, caseId),
 		sealedAgreementShownTo(db, caseId, [{ actor }]),
-		listCaseDocuments(db, caseId)
+		listCaseDocuments(db, caseId),
+		mediates && mayRegisterOralAgreement(db, actor, detail.case)
 	]);
 	return {
 		detail,
@@ -61,10 +65,16 @@ export const load: PageServerLoad = async (event) => {
 		names,
 		committees: committees.filter((committee) => committee.id !== detail.case.committeeId),
 		committeeView,
-		mediates: roleHas(actor.role, 'cases:mediate'),
+		mediates,
 		sessions,
 		sealedAgreement,
-		documents
+		documents,
+		// Accepted before registers were made, or its register failed to seal: the mediator makes it.
+		registerMissing:
+			mediates &&
+			detail.case.acceptedAt !== null &&
+			!documents.some((document) => document.kind === 'acceptance_register' && document.supersededAt === null),
+		oralAgreement
 	};
 };
 
@@ -80,6 +90,7 @@ type CaseForm =
 	| 'schedule'
 	| 'consult'
 	| 'accept'
+	| 'register'
 	| 'cancel'
 	| 'revoke'
 	| 'reissue';
@@ -177,6 +188,11 @@ export const actions: Actions = {
 	acceptConsultation: (event) =>
 		act(event, 'accept', async (actor, input, _files, ip) => {
 			await acceptConsultation(event.locals.app, actor, input, ip);
+			return {};
+		}),
+	register: (event) =>
+		act(event, 'register', async (actor, input, _files, ip) => {
+			await registerAcceptance(event.locals.app, actor, input, ip);
 			return {};
 		}),
 	cancelSession: (event) =>
