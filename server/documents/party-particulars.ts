@@ -35,5 +35,5 @@ export function partyParticulars(party: PartyRow): AgreementBlock {
 		party.phone ? `联系电话：${party.phone}` : null,
 		party.address ? `住址：${party.address}` : null
 	].filter((detail) => detail !== null);
-	return { prefix: '', text: `${documentLabels('zh-CN').roles[party.side]}　${details.join('；')}` };
+	return { prefix: '', text: `${documentLabels('zh-CN').roles[party.side]}\u3000${details.join('；')}` };
 }
