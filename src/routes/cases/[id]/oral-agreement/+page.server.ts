@@ -15,7 +15,8 @@ export const load: PageServerLoad = async (event) => {
 	const caseId = event.params.id;
 	if (!caseIdSchema.safeParse({ caseId }).success) error(404, { message: m.error_not_found(), code: 'NOT_FOUND' });
 	const detail = await getCase(event.locals.app.db, actor, caseId).catch((e: unknown) => {
-		if (e instanceof AppError && e.code === 'NOT_FOUND') error(404, { message: m.error_not_found(), code: 'NOT_FOUND' });
+		if (e instanceof AppError && e.code === 'NOT_FOUND')
+			error(404, { message: m.error_not_found(), code: 'NOT_FOUND' });
 		throw e;
 	});
 	if (!(await mayRegisterOralAgreement(event.locals.app.db, actor, detail.case))) {
