@@ -6,6 +6,7 @@ import { DomainEvents } from './events/domain-events.ts';
 import { AddressThrottle } from './auth/address-throttle.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
 import { DraftStore } from './agreements/draft-store.ts';
+import { AcceptanceRegisters } from './documents/acceptance-registers.ts';
 import { DocumentSealer } from './signing/document-sealer.ts';
 import { Insight } from './insight/insight.ts';
 import { RoomRegistry } from './media/room-registry.ts';
@@ -34,6 +35,8 @@ export type App = {
 	readonly sealer: DocumentSealer;
 	/** What the services did, for the transports and the statistics to act on. */
 	readonly events: DomainEvents;
+	/** Seals the acceptance register of each case accepted, in the background. */
+	readonly registers: AcceptanceRegisters;
 	readonly realtime: Realtime;
 };
 
@@ -61,15 +64,16 @@ export async function createApp(config: Config, options: { log?: Logger; databas
 		events: new DomainEvents(log)
 	};
 	services.insight.start();
+	const registers = new AcceptanceRegisters(services, log);
 	const realtime = new Realtime(services);
-	subscribe(services, realtime);
+	subscribe({ ...services, registers }, realtime);
 	if (config.redisUrl) await realtime.joinCluster(config.redisUrl);
-	return { ...services, realtime };
+	return { ...services, registers, realtime };
 }
 
-/** Who acts on what the services did: the live connections, the early-warning rules, the case file. */
+/** Who acts on what the services did: the live connections, the early-warning rules, the case's documents. */
 function subscribe(services: Omit<App, 'realtime'>, realtime: Realtime): void {
-	const { events, insight } = services;
+	const { events, insight, registers } = services;
 	const disconnectUser = ({ userId }: { userId: string }) => realtime.disconnectUser(userId);
 	events.on('user.deactivated', disconnectUser);
 	events.on('user.role_changed', disconnectUser);
@@ -87,6 +91,9 @@ function subscribe(services: Omit<App, 'realtime'>, realtime: Realtime): void {
 	events.on('session.started', async ({ caseId, kind }) => {
 		if (kind === 'mediation') await insight.caseChanged(caseId);
 	});
+	if (services.config.acceptanceRegisters === 'on_accept') {
+		events.on('case.accepted', ({ caseId, actorId, ip }) => registers.caseAccepted(caseId, actorId, ip));
+	}
 	// A closed case's file is bound as it closes, filed by whoever closed it.
 	events.on('case.closed', async ({ caseId, actor }) => {
 		await bindCaseFile(services, caseId, actor, null);
@@ -98,6 +105,7 @@ export async function closeApp(app: App): Promise<void> {
 	await app.rooms.closeAll();
 	await app.drafts.close();
 	await app.insight.close();
+	await app.registers.settled();
 	await app.sealer.close();
 	await app.database.close();
 }

@@ -42,6 +42,8 @@ const schema = z.object({
 	APPLY_MAX_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(10),
 	APPLY_MAX_PER_COMMITTEE: z.coerce.number().int().min(1).max(100_000).default(100),
 	APPLY_EVIDENCE_LIMIT: size.default(20 * 1024 * 1024),
+	// When the acceptance register (受理登记表) is sealed: as each case is accepted, or only when a mediator asks.
+	ACCEPTANCE_REGISTERS: z.enum(['on_accept', 'on_demand']).default('on_accept'),
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 	// Several app processes share rooms' and drafts' messages through Redis.
 	REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL' }).optional(),
@@ -73,6 +75,8 @@ export type Config = Readonly<{
 	login: { maxFailures: number; windowMinutes: number };
 	/** Limits on anonymous online applications, which anyone can send. */
 	apply: { maxPerAddress: number; maxPerCommittee: number; evidenceLimit: number };
+	/** Whether accepting a case seals its acceptance register (in the background), or a mediator makes it from the case page. */
+	acceptanceRegisters: 'on_accept' | 'on_demand';
 	logLevel: z.infer<typeof schema>['LOG_LEVEL'];
 	media: MediaConfig;
 }>;
@@ -133,6 +137,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 			maxPerCommittee: c.APPLY_MAX_PER_COMMITTEE,
 			evidenceLimit: c.APPLY_EVIDENCE_LIMIT
 		},
+		acceptanceRegisters: c.ACCEPTANCE_REGISTERS,
 		logLevel: c.LOG_LEVEL,
 		media: {
 			workers: c.MEDIA_WORKERS,

@@ -38,6 +38,7 @@ export const PUBLIC_ACTIONS = [
 	'case.schedule',
 	'case.start',
 	'case.resolve',
+	'case.resolve_orally',
 	'case.fail',
 	'case.withdraw',
 	'case.escalate',

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { CASE_TRANSITIONS, canTransition, isOutcome } from '#shared/cases.ts';
+import { CASE_TRANSITIONS, canTransition, DEFAULT_ACCEPTANCE_SOURCE, outcomeOf } from '#shared/cases.ts';
 import { AppError } from '#shared/errors.ts';
 import type { Actor } from '#shared/roles.ts';
 import { caseIdSchema, caseTransitionSchema, type CaseTransitionInput } from '#shared/validation.ts';
@@ -18,11 +18,17 @@ import { committeeById, parentCommittee } from './route-case.ts';
 
 const DAY_MS = 86_400_000;
 
+/**
+ * A transition as the services apply it: one a mediator asks for on the case page, or one that
+ * follows from another record (an oral agreement, sealed as `documentId`, resolves the case).
+ */
+export type AppliedTransition = CaseTransitionInput | { transition: 'resolve_orally'; documentId: string };
+
 /** The changes to the case row that a transition makes besides its status. */
 async function effectsOf(
 	tx: Db,
 	row: CaseRow,
-	input: CaseTransitionInput,
+	input: AppliedTransition,
 	actorId: string | null,
 	now: Date
 ): Promise<{ set: Partial<CaseRow>; data: Record<string, unknown> }> {
@@ -34,7 +40,12 @@ async function effectsOf(
 			const [assigned] = await tx.select().from(caseMediators).where(eq(caseMediators.caseId, row.id)).limit(1);
 			if (!assigned && actorId) await tx.insert(caseMediators).values({ caseId: row.id, userId: actorId });
 			const linkedPartyIds = await issueMissingPartyLinks(tx, row.id);
-			return { set: { acceptedAt: now, deadline }, data: { deadline: deadline.toISOString(), linkedPartyIds } };
+			const acceptanceSource = input.acceptanceSource ?? DEFAULT_ACCEPTANCE_SOURCE[row.channel];
+			if (!acceptanceSource) throw new AppError('VALIDATION', { fields: { acceptanceSource: ['required'] } });
+			return {
+				set: { acceptedAt: now, deadline, acceptanceSource },
+				data: { deadline: deadline.toISOString(), linkedPartyIds, acceptanceSource, consent: true }
+			};
 		}
 		case 'escalate': {
 			const parent = await parentCommittee(tx, row.committeePath);
@@ -67,6 +78,8 @@ async function effectsOf(
 			return { set: {}, data: { scheduledFor: input.scheduledFor } };
 		case 'resolve':
 			return { set: {}, data: { summary: input.summary } };
+		case 'resolve_orally':
+			return { set: {}, data: { documentId: input.documentId } };
 		case 'start':
 			return { set: {}, data: {} };
 	}
@@ -84,7 +97,7 @@ export type TransitionActor = { actorId: string } | { actorLabel: string };
 export async function applyTransition(
 	tx: Db,
 	row: CaseRow,
-	change: CaseTransitionInput,
+	change: AppliedTransition,
 	by: TransitionActor,
 	ip: string | null,
 	now: Date
@@ -93,7 +106,8 @@ export async function applyTransition(
 	const to = CASE_TRANSITIONS[change.transition].to;
 	const { set, data } = await effectsOf(tx, row, change, 'actorId' in by ? by.actorId : null, now);
 	// The outcome outlives the status, which `close` replaces: the statistics count by it.
-	const ending = isOutcome(to) ? { outcome: to, endedAt: now } : {};
+	const outcome = outcomeOf(change.transition);
+	const ending = outcome ? { outcome, endedAt: now } : {};
 	await tx
 		.update(cases)
 		.set({ ...set, ...ending, status: to, updatedAt: now })
@@ -126,6 +140,7 @@ export async function transitionCase(
 		return to;
 	});
 	await app.events.emit('case.changed', { caseId });
+	if (change.transition === 'accept') await app.events.emit('case.accepted', { caseId, actorId: actor.id, ip });
 	if (status === 'closed')
 		await app.events.emit('case.closed', { caseId, actor: { id: actor.id, label: actor.displayName } });
 	return { status };

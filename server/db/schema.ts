@@ -25,6 +25,7 @@ import {
 	CASE_STATUSES,
 	DISPUTE_TYPES,
 	DEFAULT_DEADLINE_DAYS,
+	ACCEPTANCE_SOURCES,
 	PARTY_SIDES,
 	REFERRAL_TARGETS
 } from '#shared/cases.ts';
@@ -52,6 +53,7 @@ export const committeePosition = pgEnum('committee_position', COMMITTEE_POSITION
 export const disputeType = pgEnum('dispute_type', DISPUTE_TYPES);
 export const caseStatus = pgEnum('case_status', CASE_STATUSES);
 export const caseChannel = pgEnum('case_channel', CASE_CHANNELS);
+export const acceptanceSource = pgEnum('acceptance_source', ACCEPTANCE_SOURCES);
 export const partySide = pgEnum('party_side', PARTY_SIDES);
 export const partyKind = pgEnum('party_kind', PARTY_KINDS);
 export const gender = pgEnum('gender', GENDERS);
@@ -204,11 +206,13 @@ export const cases = pgTable(
 		/** Where a failed mediation sent the parties. */
 		referralTarget: referralTarget('referral_target'),
 		acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+		/** Where the accepted case came from, as its acceptance register says; null for cases accepted before it was asked. */
+		acceptanceSource: acceptanceSource('acceptance_source'),
 		/** 卷号, given when the case closes: （2026）东村人调字第3号, consecutive per committee and year. */
 		fileNumber: text('file_number').unique(),
 		deadline: timestamp('deadline', { withTimezone: true }),
 		closedAt: timestamp('closed_at', { withTimezone: true }),
-		/** How the mediation ended (resolved, failed, withdrawn, rejected), kept after the case is closed. */
+		/** How the mediation ended (resolved, resolved orally, failed, withdrawn, rejected), kept after the case is closed. */
 		outcome: caseOutcome('outcome'),
 		endedAt: timestamp('ended_at', { withTimezone: true }),
 		/** Facts and party names, lowercased: what the text search matches against. */
@@ -1075,4 +1079,37 @@ export const noticeAcknowledgements = pgTable(
 		check('notice_acknowledgements_via', sql`${t.via} in ('account', 'invitation', 'on_site')`),
 		check('notice_acknowledgements_on_site_signed', sql`(${t.via} = 'on_site') = (${t.signature} is not null)`)
 	]
+);
+
+/**
+ * An oral agreement (口头协议) that resolved a case: what the mediator registered and signed, beside
+ * the sealed 口头调解协议登记表 that prints it.
+ */
+export const oralAgreements = pgTable(
+	'oral_agreements',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		caseId: uuid('case_id')
+			.notNull()
+			.references(() => cases.id),
+		documentId: uuid('document_id')
+			.notNull()
+			.references(() => sealedDocuments.id),
+		/** The case's parties who reached it. */
+		partyIds: uuid('party_ids').array().notNull(),
+		matter: text('matter').notNull(),
+		terms: text('terms').notNull(),
+		performance: text('performance').notNull(),
+		/** The day it was reached, from which it takes effect (Law art. 30). */
+		reachedOn: date('reached_on').notNull(),
+		mediatorId: uuid('mediator_id')
+			.notNull()
+			.references(() => users.id),
+		/** The mediator's drawn signature, PNG. */
+		signature: bytea('signature').notNull(),
+		signedAt: timestamp('signed_at', { withTimezone: true }).notNull(),
+		ip: text('ip'),
+		userAgent: text('user_agent')
+	},
+	(t) => [uniqueIndex('oral_agreements_case_idx').on(t.caseId)]
 );

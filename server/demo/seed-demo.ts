@@ -12,6 +12,8 @@ import { reassignCase } from '../cases/reassign-case.ts';
 import { registerCase } from '../cases/register-case.ts';
 import { reportDispute } from '../cases/report-dispute.ts';
 import { transitionCase } from '../cases/transition-case.ts';
+import { recordOralAgreement } from '../documents/record-oral-agreement.ts';
+import { demoSignature } from './demo-signature.ts';
 import { updateParty } from '../cases/update-party.ts';
 import { caseParties, committees, users } from '../db/schema.ts';
 import { noticeForCase } from '../notice/current-notice.ts';
@@ -110,6 +112,8 @@ type DemoCase = {
 	reassignTo?: string;
 	/** Lifecycle steps by a mediator, as the case page would send them; `daysAgo` backdates the step. */
 	steps?: { by: string; transition: string; daysAgo?: number; [field: string]: unknown }[];
+	/** Settled by word of mouth: the oral agreement its mediator registers (which resolves it). */
+	oralAgreement?: { by: string; matter: string; terms: string; performance: string };
 	/**
 	 * The parties came to the office and acknowledged the rights and duties notice there, signed on
 	 * the mediator's device (a walk-in's mediator, by username), each with their choice.
@@ -137,7 +141,7 @@ const CASES: DemoCase[] = [
 		intake: { channel: 'online' },
 		partyUser: 'party',
 		// Accepted 40 days ago: past its 30-day deadline, so the demo shows an overdue case.
-		steps: [{ by: 'mediator', transition: 'accept', daysAgo: 40 }],
+		steps: [{ by: 'mediator', transition: 'accept', consent: 'on', daysAgo: 40 }],
 		respondentAgent: { by: 'mediator', name: '孙小军', phone: '13600000001', scope: 'general' }
 	},
 	{
@@ -163,7 +167,7 @@ const CASES: DemoCase[] = [
 		},
 		intake: { channel: 'walk_in', by: 'mediator2' },
 		steps: [
-			{ by: 'mediator2', transition: 'accept', daysAgo: 27 },
+			{ by: 'mediator2', transition: 'accept', consent: 'on', daysAgo: 27 },
 			{ by: 'mediator2', transition: 'schedule', scheduledFor: '2026-12-01T09:30' },
 			{ by: 'mediator2', transition: 'start' }
 		],
@@ -192,7 +196,7 @@ const CASES: DemoCase[] = [
 			respondent: '林志强'
 		},
 		intake: { channel: 'walk_in', by: 'mediator' },
-		steps: [{ by: 'mediator', transition: 'accept', daysAgo: 3 }],
+		steps: [{ by: 'mediator', transition: 'accept', consent: 'on', daysAgo: 3 }],
 		acknowledgedOnSite: { by: 'mediator', applicant: 'public', respondent: 'public' }
 	},
 	{
@@ -207,7 +211,7 @@ const CASES: DemoCase[] = [
 		},
 		intake: { channel: 'referral', by: 'mediator2' },
 		steps: [
-			{ by: 'mediator', transition: 'accept', daysAgo: 12 },
+			{ by: 'mediator', transition: 'accept', consent: 'on', acceptanceSource: 'committee_initiative', daysAgo: 12 },
 			{ by: 'mediator', transition: 'schedule', scheduledFor: '2026-11-20T14:00' },
 			{ by: 'mediator', transition: 'start' },
 			{ by: 'mediator', transition: 'resolve', summary: '被申请人当场支付五千元，余款三千元于月底前付清。' },
@@ -226,7 +230,7 @@ const CASES: DemoCase[] = [
 		},
 		intake: { channel: 'online' },
 		partyUser: 'party',
-		steps: [{ by: 'mediator2', transition: 'accept', daysAgo: 5 }]
+		steps: [{ by: 'mediator2', transition: 'accept', consent: 'on', daysAgo: 5 }]
 	},
 	{
 		form: {
@@ -241,7 +245,7 @@ const CASES: DemoCase[] = [
 		intake: { channel: 'online' },
 		partyUser: 'party2',
 		respondentUser: 'party3',
-		steps: [{ by: 'mediator', transition: 'accept', daysAgo: 2 }]
+		steps: [{ by: 'mediator', transition: 'accept', consent: 'on', daysAgo: 2 }]
 	},
 	{
 		form: {
@@ -254,7 +258,7 @@ const CASES: DemoCase[] = [
 			respondent: '钱国华'
 		},
 		intake: { channel: 'online' },
-		steps: [{ by: 'mediator2', transition: 'accept', daysAgo: 6 }],
+		steps: [{ by: 'mediator2', transition: 'accept', consent: 'on', daysAgo: 6 }],
 		failedMediation: { recorder: 'recorder' }
 	},
 	{
@@ -268,8 +272,28 @@ const CASES: DemoCase[] = [
 			respondent: '郑国强'
 		},
 		intake: { channel: 'walk_in', by: 'mediator' },
-		steps: [{ by: 'mediator', transition: 'accept', daysAgo: 1 }],
+		steps: [{ by: 'mediator', transition: 'accept', consent: 'on', daysAgo: 1 }],
 		officeSession: { by: 'mediator', mode: 'in_person', place: '东村人民调解委员会调解室（村委会二楼）' }
+	},	{
+		form: {
+			disputeType: 'neighbour',
+			village: '东村一组',
+			facts: '被申请人家的鸡常到申请人菜地啄食菜苗，申请人多次提醒无果，双方在村口发生口角。',
+			claims: '被申请人圈养家禽，赔偿菜苗损失二百元。',
+			amount: '200',
+			applicant: '孙桂兰',
+			respondent: '马德福'
+		},
+		intake: { channel: 'walk_in', by: 'mediator' },
+		steps: [{ by: 'mediator', transition: 'accept', consent: 'on', daysAgo: 1 }],
+		oralAgreement: {
+			by: 'mediator',
+			matter: '被申请人家散养的鸡啄食申请人菜地菜苗引发的邻里纠纷。',
+			terms:
+				'一、马德福自即日起将家禽圈养，不再放入孙桂兰菜地；二、马德福赔偿孙桂兰菜苗损失一百五十元（大写：壹佰伍拾元整）；三、双方互不追究口角之事。',
+			performance:
+				'马德福于当日在东村村委会调解室当面以现金向孙桂兰支付一百五十元；圈舍于三日内在马德福家后院搭好，由村调委会回访查看。'
+		}
 	}
 ];
 
@@ -403,6 +427,23 @@ async function seedCase(app: App, demo: DemoCase, { admin, actors, nodeIds, comm
 			password: DEMO_PASSWORD
 		});
 	if (demo.officeSession) await holdInOffice(app, caseId, actors.get(demo.officeSession.by)!, demo.officeSession);
+	if (demo.oralAgreement) {
+		const { by, ...fields } = demo.oralAgreement;
+		const parties = await app.db.select({ id: caseParties.id }).from(caseParties).where(eq(caseParties.caseId, caseId));
+		await recordOralAgreement(
+			app,
+			actors.get(by)!,
+			{
+				...fields,
+				caseId,
+				partyIds: parties.map((party) => party.id),
+				reachedOn: new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date()),
+				password: DEMO_PASSWORD
+			},
+			demoSignature(),
+			{ ip: null, userAgent: null }
+		);
+	}
 }
 
 /** Each party's on-site acknowledgement of the notice, with a stand-in for a drawn signature: a QR code of their name. */

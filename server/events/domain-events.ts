@@ -20,6 +20,8 @@ export type DomainEventMap = {
 	'case.changed': { caseId: string };
 	/** Closed and numbered: its case file (卷宗) is bound, filed by whoever closed it. */
 	'case.closed': { caseId: string; actor: { id: string; label: string } };
+	/** A mediator accepted it (after `case.changed`): its acceptance register is due. */
+	'case.accepted': { caseId: string; actorId: string; ip: string | null };
 	/** The case's agreement is sealed, which resolves a case still in mediation. */
 	'agreement.sealed': { caseId: string; sealedAgreementId: string };
 	/** Another document of the case's file is sealed (`DOCUMENT_KINDS`). */

@@ -1,4 +1,5 @@
-import { and, avg, count, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
+import { and, avg, count, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { RESOLVED_OUTCOMES } from '#shared/cases.ts';
 import type { Actor } from '#shared/roles.ts';
 import { statisticsFilterSchema } from '#shared/statistics.ts';
 import { authorize } from '../auth/authorize.ts';
@@ -38,7 +39,7 @@ type Measures = typeof caseStatistics | typeof mediatorStatistics;
 
 const measuresOf = (table: Measures) => ({
 	handled: sql<number>`sum(${table.cases})::int`,
-	resolved: sql<number>`coalesce(sum(${table.cases}) filter (where ${table.outcome} = 'resolved'), 0)::int`,
+	resolved: sql<number>`coalesce(sum(${table.cases}) filter (where ${inArray(table.outcome, [...RESOLVED_OUTCOMES])}), 0)::int`,
 	failed: sql<number>`coalesce(sum(${table.cases}) filter (where ${table.outcome} = 'failed'), 0)::int`,
 	ended: sql<number>`coalesce(sum(${table.cases}) filter (where ${table.outcome} is not null), 0)::int`,
 	durationDays: sql<number>`sum(${table.durationDays})`,

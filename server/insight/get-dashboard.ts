@@ -3,6 +3,7 @@ import {
 	DEADLINE_STATUSES,
 	NEAR_DEADLINE_DAYS,
 	OPEN_STATUSES,
+	RESOLVED_OUTCOMES,
 	type CaseOutcome,
 	type CaseStatus,
 	type DisputeType
@@ -25,7 +26,10 @@ export type Dashboard = {
 	refreshedAt: Date | null;
 	totals: {
 		cases: number;
+		/** Successful mediations: by a sealed agreement, or by an oral agreement. */
 		resolved: number;
+		/** Of those, resolved by an oral agreement (口头协议). */
+		oralAgreements: number;
 		failed: number;
 		/** Resolved among the mediations that ran to a result (resolved or failed); null before any did. */
 		successRate: number | null;
@@ -42,7 +46,7 @@ export type Dashboard = {
 
 const t = caseStatistics;
 const total = sql<number>`coalesce(sum(${t.cases}), 0)::int`;
-const resolvedOnly = sql`${t.outcome} = 'resolved'`;
+const resolvedOnly = inArray(t.outcome, [...RESOLVED_OUTCOMES]);
 
 /**
  * Which grouping set a row of the one query below belongs to: `grouping()`
@@ -132,7 +136,8 @@ export async function getDashboard(db: Db, actor: Actor, input: unknown, now = n
 		: [];
 	const [all] = setOf('all');
 	const outcomeCount = (outcome: CaseOutcome) => byOutcome.find((row) => row.key === outcome)?.cases ?? 0;
-	const resolved = outcomeCount('resolved');
+	const oralAgreements = outcomeCount('resolved_orally');
+	const resolved = outcomeCount('resolved') + oralAgreements;
 	const failed = outcomeCount('failed');
 	const perMonth = new Map(
 		setOf('month').map((row) => [row.month, { key: row.month!, cases: row.cases, resolved: row.resolved }])
@@ -146,6 +151,7 @@ export async function getDashboard(db: Db, actor: Actor, input: unknown, now = n
 		totals: {
 			cases: all?.cases ?? 0,
 			resolved,
+			oralAgreements,
 			failed,
 			successRate: resolved + failed ? resolved / (resolved + failed) : null,
 			averageDaysToResolution: all?.resolved ? Number(all.resolvedDays) / all.resolved : null

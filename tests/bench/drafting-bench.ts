@@ -315,7 +315,7 @@ async function seed(url: string, dataDir: string, people: number, rounds: number
 		const caseIds: string[] = [];
 		for (let i = 0; i < rounds; i++) {
 			const { caseId } = await applyOnline(app, intakeForm(network.nodes.east.id), [], null);
-			await transitionCase(app, network.eastMediator, { caseId, transition: 'accept' }, null);
+			await transitionCase(app, network.eastMediator, { caseId, transition: 'accept', consent: 'on' }, null);
 			caseIds.push(caseId);
 		}
 		return { cookies, caseIds };

@@ -124,7 +124,7 @@ export async function seed(app: App, guests = GUESTS): Promise<Seeded> {
 	}));
 	const { caseId } = await applyOnline(app, intakeForm(network.nodes.east.id, { respondents }), [], null);
 	const mediator = network.eastMediator;
-	await transitionCase(app, mediator, { caseId, transition: 'accept' }, null);
+	await transitionCase(app, mediator, { caseId, transition: 'accept', consent: 'on' }, null);
 	const parties = await app.db.select().from(caseParties).where(eq(caseParties.caseId, caseId));
 	const { sessionId, invitations } = await scheduleSession(
 		app,

@@ -98,7 +98,7 @@ test('a mediator schedules and starts a case, is refused a transition its status
 		const events = await timeline(page).count();
 		const response = await page.request.post(`${casePath}?/transition`, {
 			headers: { origin: baseURL!, accept: 'text/html' },
-			form: { transition: 'accept' }
+			form: { transition: 'accept', consent: 'on' }
 		});
 		expect(response.status()).toBe(409);
 		expect(await response.text()).toContain(zh('error_invalid_transition'));
@@ -160,9 +160,17 @@ test('accepting a reported dispute and scheduling right away, without a reload, 
 	await openFromList(page, GRID_APPLICANT);
 	const accept = page.locator('details[data-transition="accept"]');
 	await accept.locator('summary').click();
-	await accept
-		.getByRole('button', { name: zh('case_transition_confirm', { action: zh('case_transition_accept') }) })
-		.click();
+	// A grid worker's report: the register's source is proposed from it.
+	await expect(accept.getByLabel(zh('accept_source'))).toHaveValue('grid_report');
+	const confirm = accept.getByRole('button', {
+		name: zh('case_transition_confirm', { action: zh('case_transition_accept') })
+	});
+	// Mediation is voluntary: without the parties' consent confirmed, the case is not accepted.
+	await confirm.click();
+	await expect(accept.locator('.consent .errors')).toHaveText(zh('accept_consent_required'));
+	await expect(statusOf(page)).toHaveText(zh('case_status_submitted'));
+	await accept.getByLabel(zh('accept_consent')).check();
+	await confirm.click();
 	await expect(statusOf(page)).toHaveText(zh('case_status_accepted'));
 
 	const sessions = page.locator('section[aria-labelledby="case-sessions"]');

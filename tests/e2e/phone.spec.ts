@@ -71,6 +71,7 @@ test('every page a party uses fits a 360 px phone and passes axe-core, from the 
 		await page.getByRole('row').filter({ hasText: applicant }).getByRole('link').first().click();
 		const accept = page.locator('details[data-transition="accept"]');
 		await accept.locator('summary').click();
+		await accept.getByLabel(zh('accept_consent')).check();
 		await accept
 			.getByRole('button', { name: zh('case_transition_confirm', { action: zh('case_transition_accept') }) })
 			.click();

@@ -17,7 +17,7 @@ async function caseWithHistory(app: App, villageId: string, mediator: Actor, ste
 	return created;
 }
 
-const accept = { transition: 'accept' };
+const accept = { transition: 'accept', consent: 'on' };
 const schedule = { transition: 'schedule', scheduledFor: '2026-12-01T09:30' };
 const start = { transition: 'start' };
 

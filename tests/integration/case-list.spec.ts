@@ -25,18 +25,24 @@ describe('case list', () => {
 		await transitionCase(
 			app,
 			network.eastMediator,
-			{ caseId: east.caseId, transition: 'accept' },
+			{ caseId: east.caseId, transition: 'accept', consent: 'on' },
 			null,
 			new Date('2026-10-01T08:00:00Z')
 		);
 		await transitionCase(
 			app,
 			network.eastMediator2,
-			{ caseId: group.caseId, transition: 'accept' },
+			{ caseId: group.caseId, transition: 'accept', consent: 'on' },
 			null,
 			new Date('2026-11-01T08:00:00Z')
 		);
-		await transitionCase(app, network.westMediator, { caseId: west.caseId, transition: 'accept' }, null, now);
+		await transitionCase(
+			app,
+			network.westMediator,
+			{ caseId: west.caseId, transition: 'accept', consent: 'on' },
+			null,
+			now
+		);
 		const admin = network.admin;
 
 		expect(await numbersFor(app, admin, { status: 'accepted' })).toEqual(

@@ -63,7 +63,7 @@ describe('who sees which case', () => {
 		expect(await visibleIds(app, network.bodyMediator)).toEqual([]);
 		await expectAppError(getCase(app.db, network.westMediator, seeded.east), 'NOT_FOUND');
 		await expectAppError(
-			transitionCase(app, network.westMediator, { caseId: seeded.east, transition: 'accept' }, null),
+			transitionCase(app, network.westMediator, { caseId: seeded.east, transition: 'accept', consent: 'on' }, null),
 			'NOT_FOUND'
 		);
 	});
@@ -108,7 +108,7 @@ describe('who sees which case', () => {
 		expect(detail.parties.every((p) => p.details.phone === null && p.details.address === null)).toBe(true);
 		expect(detail.timeline.every((e) => e.ip === null)).toBe(true);
 		await expectAppError(
-			transitionCase(app, network.partyUser, { caseId: seeded.west, transition: 'accept' }, null),
+			transitionCase(app, network.partyUser, { caseId: seeded.west, transition: 'accept', consent: 'on' }, null),
 			'FORBIDDEN'
 		);
 	});

@@ -97,7 +97,7 @@ describe('opening a draft', () => {
 		// A grid worker sees a dispute they reported, but has no part in its agreement.
 		const { network } = world;
 		const { caseId } = await reportDispute(app, network.gridWorker, intakeForm(network.nodes.east.id), [], null);
-		await transitionCase(app, network.eastMediator, { caseId, transition: 'accept' }, null);
+		await transitionCase(app, network.eastMediator, { caseId, transition: 'accept', consent: 'on' }, null);
 		expect((await mediator.open(caseId)).ok).toBe(true);
 		const reporter = await client(world.cookies.gridWorker);
 		expect(codeOf(await reporter.open(caseId))).toBe('FORBIDDEN');

@@ -18,7 +18,12 @@ import { sealFailedRecord } from '../support/failed-record.ts';
 /** An online application in 东村 (李秀英 against 王建国), accepted by the east mediator. */
 async function acceptedCase(app: App, network: Network) {
 	const applied = await applyOnline(app, intakeForm(network.nodes.east.id), [], null);
-	await transitionCase(app, network.eastMediator, { caseId: applied.caseId, transition: 'accept' }, null);
+	await transitionCase(
+		app,
+		network.eastMediator,
+		{ caseId: applied.caseId, transition: 'accept', consent: 'on' },
+		null
+	);
 	const detail = await getCase(app.db, network.eastMediator, applied.caseId);
 	const tokenOf = (side: 'applicant' | 'respondent') => detail.parties.find((p) => p.side === side)!.trackingToken!;
 	return { ...applied, applicantToken: tokenOf('applicant'), respondentToken: tokenOf('respondent') };

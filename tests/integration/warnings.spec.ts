@@ -194,7 +194,7 @@ describe('deadlines', () => {
 		await transitionCase(
 			app,
 			network.eastMediator,
-			{ caseId: filed.caseId, transition: 'accept' },
+			{ caseId: filed.caseId, transition: 'accept', consent: 'on' },
 			null,
 			daysBefore(now, 27)
 		);
@@ -213,7 +213,7 @@ describe('deadlines', () => {
 		await transitionCase(
 			app,
 			network.eastMediator,
-			{ caseId: fresh.caseId, transition: 'accept' },
+			{ caseId: fresh.caseId, transition: 'accept', consent: 'on' },
 			null,
 			daysBefore(now, 10)
 		);
@@ -221,7 +221,7 @@ describe('deadlines', () => {
 		await transitionCase(
 			app,
 			network.eastMediator,
-			{ caseId: ended.caseId, transition: 'accept' },
+			{ caseId: ended.caseId, transition: 'accept', consent: 'on' },
 			null,
 			daysBefore(now, 20)
 		);
@@ -245,7 +245,7 @@ describe('running the rules', () => {
 		await transitionCase(
 			app,
 			network.eastMediator,
-			{ caseId: filed.caseId, transition: 'accept' },
+			{ caseId: filed.caseId, transition: 'accept', consent: 'on' },
 			null,
 			daysBefore(now, 40)
 		);

@@ -23,7 +23,7 @@ export async function accountCookie(app: App, actor: Actor): Promise<string> {
 /** An online application to 东村 that its mediator accepted. */
 export async function acceptedCase(app: App, network: Network, overrides: Record<string, unknown> = {}) {
 	const { caseId } = await applyOnline(app, intakeForm(network.nodes.east.id, overrides), [], null);
-	await transitionCase(app, network.eastMediator, { caseId, transition: 'accept' }, null);
+	await transitionCase(app, network.eastMediator, { caseId, transition: 'accept', consent: 'on' }, null);
 	return caseId;
 }
 

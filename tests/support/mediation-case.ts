@@ -26,7 +26,7 @@ export function inHours(hours: number, from = new Date()) {
  */
 export async function setUpCase(app: App, network: Network) {
 	const { caseId, trackingToken } = await applyOnline(app, intakeForm(network.nodes.east.id), [], null);
-	await transitionCase(app, network.eastMediator, { caseId, transition: 'accept' }, null);
+	await transitionCase(app, network.eastMediator, { caseId, transition: 'accept', consent: 'on' }, null);
 	await assignMediators(
 		app,
 		network.eastMediator,

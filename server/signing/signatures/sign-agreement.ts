@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
+import type { CaseEventType } from '#shared/case-events.ts';
 import { AppError } from '#shared/errors.ts';
 import { MAX_PIN_FAILURES } from '#shared/sessions.ts';
 import { DRAFT_EVENTS } from '#shared/mediation-record.ts';
@@ -74,7 +75,7 @@ export async function signAgreement(
 	return signFrozenVersion(app, draftId, input, client, async (draft) => {
 		const signer = await signerFor(app.db, identity, draft);
 		if (!signer) throw new AppError('FORBIDDEN');
-		await prove(app, draft, signer, input.secret, client);
+		await prove(app, draft.caseId, signer, input.secret, client, DRAFT_EVENTS[draft.kind].sign_refused);
 		const actorId = 'actor' in identity ? identity.actor.id : null;
 		return { signer, method: 'own_device', actorId, witness: null, photo: null };
 	});
@@ -170,16 +171,17 @@ export async function signFrozenVersion(
 }
 
 /**
- * The signer's password or PIN, refused as INVALID_CREDENTIALS when wrong. Wrong PINs count
- * against the invitation as at joining (after MAX_PIN_FAILURES it is locked); wrong passwords
- * count like failed log-ins.
+ * The signer's password or PIN, refused as INVALID_CREDENTIALS when wrong and recorded in the
+ * case's audit log as `refused`. Wrong PINs count against the invitation as at joining (after
+ * MAX_PIN_FAILURES it is locked); wrong passwords count like failed log-ins.
  */
 export async function prove(
-	app: SigningDeps,
-	{ caseId, kind }: DraftTarget,
+	app: Pick<SigningDeps, 'db' | 'loginThrottle'>,
+	caseId: string,
 	signer: SignerIdentity,
 	secret: string,
-	client: SigningClient
+	client: SigningClient,
+	refused: CaseEventType
 ) {
 	const ip = client.ip ?? 'unknown';
 	const throttleKey = `sign:${signer.key}`;
@@ -208,7 +210,7 @@ export async function prove(
 		recordCaseEvent(tx, {
 			caseId,
 			actorLabel: signer.name,
-			action: DRAFT_EVENTS[kind].sign_refused,
+			action: refused,
 			data: { signer: signer.key, proof: signer.proof },
 			ip: client.ip
 		})

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { AppError } from '#shared/errors.ts';
+import { DRAFT_EVENTS } from '#shared/mediation-record.ts';
 import { MAX_PAPER_PHOTO_BYTES, type InPersonSignerView } from '#shared/signing.ts';
 import type { Db } from '../../db/client.ts';
 import { agreementDrafts, agreementSignatures, caseMediators, users } from '../../db/schema.ts';
@@ -76,7 +77,7 @@ export async function signInPerson(
 		const { identity, ...signer } = present;
 		if (input.proof.kind === 'secret') {
 			if (!identity) throw new AppError('VALIDATION', { fields: { secret: ['no_proof'] } });
-			await prove(app, draft, identity, input.proof.secret, client);
+			await prove(app, caseId, identity, input.proof.secret, client, DRAFT_EVENTS[draft.kind].sign_refused);
 			const method = identity.proof === 'pin' ? 'in_person_pin' : 'in_person_password';
 			return { signer, method, actorId: null, witness, photo: null };
 		}
@@ -88,7 +89,7 @@ export async function signInPerson(
 			proof: 'password',
 			passwordHash: mediator.passwordHash
 		};
-		await prove(app, draft, mediatorProof, input.proof.password, client);
+		await prove(app, caseId, mediatorProof, input.proof.password, client, DRAFT_EVENTS[draft.kind].sign_refused);
 		return { signer, method: 'attested', actorId: mediator.id, witness, photo };
 	});
 }

@@ -1,5 +1,7 @@
 import type {
+	AcceptanceSource,
 	CaseChannel,
+	CaseOutcome,
 	CaseStatus,
 	CaseTransition,
 	DeadlineState,
@@ -53,6 +55,20 @@ export const caseStatusLabel = (status: CaseStatus): string =>
 		closed: m.case_status_closed
 	})[status]();
 
+/** An outcome: the status it ended in, or how a resolution came about. */
+export const caseOutcomeLabel = (outcome: CaseOutcome): string =>
+	outcome === 'resolved_orally' ? m.case_outcome_resolved_orally() : caseStatusLabel(outcome);
+
+export const acceptanceSourceLabel = (source: AcceptanceSource): string =>
+	({
+		party_application: m.acceptance_source_party_application,
+		committee_initiative: m.acceptance_source_committee_initiative,
+		police_referral: m.acceptance_source_police_referral,
+		court_referral: m.acceptance_source_court_referral,
+		government_assignment: m.acceptance_source_government_assignment,
+		grid_report: m.acceptance_source_grid_report
+	})[source]();
+
 export const disputeTypeLabel = (type: DisputeType): string =>
 	({
 		land: m.dispute_type_land,
@@ -97,6 +113,7 @@ export const transitionLabel = (transition: CaseTransition): string =>
 		schedule: m.case_transition_schedule,
 		start: m.case_transition_start,
 		resolve: m.case_transition_resolve,
+		resolve_orally: m.case_transition_resolve_orally,
 		fail: m.case_transition_fail,
 		withdraw: m.case_transition_withdraw,
 		escalate: m.case_transition_escalate,

@@ -1,15 +1,24 @@
 import type { TimelineEvent } from '#server/cases/get-case.ts';
 import {
+	ACCEPTANCE_SOURCES,
 	CASE_CHANNELS,
 	CASE_STATUSES,
 	REFERRAL_TARGETS,
+	type AcceptanceSource,
 	type CaseChannel,
 	type CaseStatus,
 	type ReferralTarget
 } from '$lib/shared/cases';
 import { DOCUMENT_KINDS, type DocumentKind } from '$lib/shared/documents';
 import { SESSION_CHOICES, type SessionChoice } from '$lib/shared/notice';
-import { caseStatusLabel, channelLabel, referralTargetLabel, sealedKindLabel, sessionChoiceLabel } from './labels';
+import {
+	acceptanceSourceLabel,
+	caseStatusLabel,
+	channelLabel,
+	referralTargetLabel,
+	sealedKindLabel,
+	sessionChoiceLabel
+} from './labels';
 import { changedDetailsLabel } from './party-labels';
 import { m } from './paraglide/messages';
 import { getLocale } from './paraglide/runtime';
@@ -20,6 +29,7 @@ const oneOf =
 		typeof value === 'string' && (values as readonly string[]).includes(value);
 const isStatus = oneOf<CaseStatus>(CASE_STATUSES);
 const isChannel = oneOf<CaseChannel>(CASE_CHANNELS);
+const isSource = oneOf<AcceptanceSource>(ACCEPTANCE_SOURCES);
 const isTarget = oneOf<ReferralTarget>(REFERRAL_TARGETS);
 const isDocumentKind = oneOf<DocumentKind>(DOCUMENT_KINDS);
 const isChoice = oneOf<SessionChoice>(SESSION_CHOICES);
@@ -40,6 +50,9 @@ export function timelineDetails(
 	const lines: string[] = [];
 	if (isStatus(data.from) && isStatus(data.to))
 		lines.push(m.timeline_detail_status({ from: caseStatusLabel(data.from), to: caseStatusLabel(data.to) }));
+	if (isSource(data.acceptanceSource))
+		lines.push(m.timeline_detail_acceptance_source({ source: acceptanceSourceLabel(data.acceptanceSource) }));
+	if (data.consent === true) lines.push(m.timeline_detail_consent());
 	if (event.action === 'case.submitted' && isChannel(data.channel))
 		lines.push(m.timeline_detail_channel({ channel: channelLabel(data.channel) }));
 	const deadline = textOf(data.deadline);

@@ -79,7 +79,14 @@ describe('monthly report', () => {
 			period: { from: '2026-11', to: '2026-11' },
 			orgId: null,
 			refreshedAt: new Date(),
-			totals: { cases: 10, resolved: 7, failed: 1, successRate: 0.875, averageDaysToResolution: 12.34 },
+			totals: {
+				cases: 10,
+				resolved: 7,
+				oralAgreements: 2,
+				failed: 1,
+				successRate: 0.875,
+				averageDaysToResolution: 12.34
+			},
 			live: { open: 2, overdue: 1, nearDeadline: 1 },
 			byType: [
 				{ key: 'land', cases: 6 },
@@ -100,11 +107,12 @@ describe('monthly report', () => {
 		const summary = workbook.worksheets[0];
 		expect(summary.getCell('A1').value).toBe('青石镇 人民调解工作月报（2026-11）');
 		const figures = Object.fromEntries(
-			summary.getRows(5, 8)!.map((row) => [row.getCell(1).value, row.getCell(2).value])
+			summary.getRows(5, 9)!.map((row) => [row.getCell(1).value, row.getCell(2).value])
 		);
 		expect(figures).toEqual({
 			案件总数: 10,
 			成功: 7,
+			其中口头协议: 2,
 			不成功: 1,
 			调解成功率: 0.875,
 			平均办结天数: 12.3,

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { CaseListItem } from '#server/cases/list-cases.ts';
-import { caseStatusLabel, channelLabel, deadlineLabel, disputeTypeLabel } from '$lib/i18n/labels';
+import { caseOutcomeLabel, caseStatusLabel, channelLabel, deadlineLabel, disputeTypeLabel } from '$lib/i18n/labels';
 import { m } from '$lib/i18n/paraglide/messages';
 import { STATISTICS_TIME_ZONE } from '$lib/shared/statistics';
 
@@ -20,7 +20,7 @@ function columns(): [string, (item: CaseListItem) => string][] {
 		[m.case_number(), (c) => c.number],
 		[m.case_type(), (c) => disputeTypeLabel(c.disputeType)],
 		[m.case_status(), (c) => caseStatusLabel(c.status)],
-		[m.export_outcome(), (c) => (c.outcome ? caseStatusLabel(c.outcome) : '')],
+		[m.export_outcome(), (c) => (c.outcome ? caseOutcomeLabel(c.outcome) : '')],
 		[m.export_channel(), (c) => channelLabel(c.channel)],
 		[m.cases_place(), (c) => c.villageName],
 		[m.cases_committee(), (c) => c.committeeName],

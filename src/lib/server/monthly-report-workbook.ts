@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import type { AssessmentRow } from '#server/insight/get-assessment.ts';
 import type { MonthlyReport } from '#server/insight/monthly-report.ts';
 import { warningRuleLabel, warningSeverityLabel } from '$lib/i18n/insight-labels';
-import { caseStatusLabel, disputeTypeLabel } from '$lib/i18n/labels';
+import { caseOutcomeLabel, caseStatusLabel, disputeTypeLabel } from '$lib/i18n/labels';
 import { m } from '$lib/i18n/paraglide/messages';
 
 type Cell = string | number | null;
@@ -26,6 +26,7 @@ export async function monthlyReportXlsx(report: MonthlyReport, generatedAt: Date
 	const figures: [string, Cell, string?][] = [
 		[m.dashboard_total(), dashboard.totals.cases],
 		[m.assessment_resolved(), dashboard.totals.resolved],
+		[m.report_oral_agreements(), dashboard.totals.oralAgreements],
 		[m.assessment_failed(), dashboard.totals.failed],
 		[m.dashboard_success_rate(), percent(dashboard.totals.successRate), '0.0%'],
 		[m.dashboard_avg_days(), round(dashboard.totals.averageDaysToResolution)],
@@ -44,7 +45,7 @@ export async function monthlyReportXlsx(report: MonthlyReport, generatedAt: Date
 	});
 	const breakdowns: [string, { label: string; cases: number }[]][] = [
 		[m.dashboard_by_type(), dashboard.byType.map((r) => ({ label: disputeTypeLabel(r.key), cases: r.cases }))],
-		[m.dashboard_by_outcome(), dashboard.byOutcome.map((r) => ({ label: caseStatusLabel(r.key), cases: r.cases }))],
+		[m.dashboard_by_outcome(), dashboard.byOutcome.map((r) => ({ label: caseOutcomeLabel(r.key), cases: r.cases }))],
 		[m.dashboard_by_status(), dashboard.byStatus.map((r) => ({ label: caseStatusLabel(r.key), cases: r.cases }))],
 		[m.dashboard_by_village(), dashboard.byVillage.map((r) => ({ label: r.name, cases: r.cases }))]
 	];

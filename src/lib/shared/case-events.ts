@@ -3,6 +3,7 @@ import { CASE_TRANSITION_NAMES, type CaseTransition } from './cases.ts';
 /** Events recorded besides the lifecycle's transitions, which are `case.<transition>`. */
 const RECORDED_EVENTS = [
 	'case.submitted',
+	'case.acceptance_confirmed',
 	'case.reassigned',
 	'case.mediators_assigned',
 	'evidence.added',
@@ -44,6 +45,7 @@ const RECORDED_EVENTS = [
 	'record.signature_attested',
 	'record.sign_refused',
 	'document.sealed',
+	'oral_agreement.sign_refused',
 	'survey.answered',
 	'notice.acknowledged',
 	'notice.acknowledged_on_site'

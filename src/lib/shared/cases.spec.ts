@@ -9,6 +9,7 @@ import {
 	deadlineState,
 	isOutcome,
 	OPEN_STATUSES,
+	outcomeOf,
 	type CaseStatus,
 	type CaseTransition
 } from './cases.ts';
@@ -16,10 +17,10 @@ import {
 /** Written out by hand, apart from the table, so that a change to the lifecycle has to be made here too. */
 const ALLOWED: Record<CaseStatus, CaseTransition[]> = {
 	submitted: ['accept', 'reject', 'withdraw', 'escalate'],
-	accepted: ['schedule', 'withdraw', 'escalate'],
+	accepted: ['schedule', 'resolve_orally', 'withdraw', 'escalate'],
 	rejected: ['close'],
-	scheduled: ['start', 'withdraw', 'escalate'],
-	in_mediation: ['resolve', 'fail', 'withdraw', 'escalate'],
+	scheduled: ['start', 'resolve_orally', 'withdraw', 'escalate'],
+	in_mediation: ['resolve', 'resolve_orally', 'fail', 'withdraw', 'escalate'],
 	resolved: ['close'],
 	failed: ['close'],
 	withdrawn: ['close'],
@@ -32,6 +33,7 @@ const LEADS_TO: Record<CaseTransition, CaseStatus> = {
 	schedule: 'scheduled',
 	start: 'in_mediation',
 	resolve: 'resolved',
+	resolve_orally: 'resolved',
 	fail: 'failed',
 	withdraw: 'withdrawn',
 	escalate: 'escalated',
@@ -55,7 +57,20 @@ describe('the case lifecycle', () => {
 		const outcomes = ['rejected', 'resolved', 'failed', 'withdrawn'];
 		expect(CASE_STATUSES.filter((status) => canTransition(status, 'close'))).toEqual(outcomes);
 		expect(CASE_STATUSES.filter(isOutcome)).toEqual(outcomes);
-		expect(CASE_OUTCOMES.toSorted()).toEqual(outcomes.toSorted());
+		// Besides the statuses, an outcome says how a case was resolved: by an oral agreement.
+		expect(CASE_OUTCOMES.toSorted()).toEqual([...outcomes, 'resolved_orally'].toSorted());
+		expect(CASE_TRANSITION_NAMES.map((transition) => [transition, outcomeOf(transition)])).toEqual([
+			['accept', null],
+			['reject', 'rejected'],
+			['schedule', null],
+			['start', null],
+			['resolve', 'resolved'],
+			['resolve_orally', 'resolved_orally'],
+			['fail', 'failed'],
+			['withdraw', 'withdrawn'],
+			['escalate', null],
+			['close', null]
+		]);
 		expect(CASE_TRANSITION_NAMES.filter((transition) => canTransition('closed', transition))).toEqual([]);
 	});
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAX_TEMPLATE_BYTES } from './agreement-template.ts';
-import { CASE_OUTCOMES, CASE_STATUSES, DISPUTE_TYPES, REFERRAL_TARGETS } from './cases.ts';
+import { ACCEPTANCE_SOURCES, CASE_OUTCOMES, CASE_STATUSES, DISPUTE_TYPES, REFERRAL_TARGETS } from './cases.ts';
 import { isCreditCode } from './credit-code.ts';
 import { ETHNIC_GROUP_CODES } from './ethnic-groups.ts';
 import { COMMITTEE_POSITIONS, ORG_KINDS } from './orgs.ts';
@@ -349,12 +349,27 @@ export const caseRegistrationSchema = caseIntakeSchema.extend({
 });
 
 const reason = longText(2, 1000);
+/** A box that must be ticked: a form sends `on`. */
+const confirmed = z.literal('on', { error: 'required' });
+
+/**
+ * What the acceptance register (受理登记表) records besides the case: where it came from (by
+ * default what its intake channel suggests) and the mediator's word that the parties agreed to
+ * mediation, which is voluntary (Law art. 17).
+ */
+export const acceptanceSchema = z.object({
+	acceptanceSource: z
+		.union([z.literal(''), choice(ACCEPTANCE_SOURCES)])
+		.optional()
+		.transform((v) => (v ? v : undefined)),
+	consent: confirmed
+});
 
 /** Each lifecycle transition and what it needs besides the case. */
 export const caseTransitionSchema = z.discriminatedUnion(
 	'transition',
 	[
-		z.object({ transition: z.literal('accept') }),
+		z.object({ transition: z.literal('accept') }).extend(acceptanceSchema.shape),
 		z.object({ transition: z.literal('reject'), reason }),
 		z.object({ transition: z.literal('schedule'), scheduledFor: z.iso.datetime({ local: true, error: 'invalid' }) }),
 		z.object({ transition: z.literal('start') }),
@@ -373,6 +388,23 @@ export const caseIdSchema = z.object({ caseId: id });
 export const caseDocumentSchema = z.object({ id, documentId: id });
 
 export const withdrawalSchema = z.object({ reason });
+
+/** The longest text of an oral agreement's fields. */
+export const ORAL_AGREEMENT_LIMITS = { matter: 500, terms: 3000, performance: 1000 } as const;
+/**
+ * An oral agreement (口头协议) as the mediator registers it: who reached it, about what, what was
+ * agreed and how it is performed (the reviewer looks for the place and the deadline), the day it
+ * was reached, and the mediator's password to sign it (named so that a refused form never echoes it).
+ */
+export const oralAgreementSchema = z.object({
+	caseId: id,
+	partyIds: z.array(id, 'required').min(1, 'required').max(20, 'too_many'),
+	matter: longText(2, ORAL_AGREEMENT_LIMITS.matter),
+	terms: longText(2, ORAL_AGREEMENT_LIMITS.terms),
+	performance: longText(2, ORAL_AGREEMENT_LIMITS.performance),
+	reachedOn: z.iso.date({ error: (issue) => (issue.input ? 'invalid' : 'required') }),
+	password: z.string({ error: 'required' }).min(1, 'required').max(200, 'too_long')
+});
 
 export const assignMediatorsSchema = z.object({
 	caseId: id,

@@ -14,6 +14,8 @@ import { caseFileFor } from '#server/dossier/case-file-for.ts';
 import { updateParty } from '#server/cases/update-party.ts';
 import { listNoticeAcknowledgements } from '#server/notice/list-notice-acknowledgements.ts';
 import { recordOnSiteAcknowledgement } from '#server/notice/record-on-site-acknowledgement.ts';
+import { mayRegisterOralAgreement } from '#server/documents/may-register-oral-agreement.ts';
+import { registerAcceptance } from '#server/documents/register-acceptance.ts';
 import { listCommittees } from '#server/orgs/list-committees.ts';
 import { readPublicOrigin } from '#server/setup/read-public-origin.ts';
 import { acceptConsultation } from '#server/sessions/accept-consultation.ts';
@@ -53,14 +55,17 @@ export const load: PageServerLoad = async (event) => {
 		throw e;
 	}
 	const committeeView = seesAsCommittee(actor);
-	const [chain, names, committees, sessions, sealedAgreement, documents, acknowledgements] = await Promise.all([
+	const mediates = roleHas(actor.role, 'cases:mediate');
+	const [chain, names, committees, sessions, sealedAgreement, documents, acknowledgements, oralAgreement] =
+		await Promise.all([
 		committeeView ? verifyCaseChain(db, caseId) : null,
 		committeeView ? timelineNames(db, detail.timeline) : {},
 		detail.can.route ? listCommittees(db, actor) : [],
 		listCaseSessions(db, actor, caseId),
 		sealedAgreementShownTo(db, caseId, [{ actor }]),
 		listCaseDocuments(db, caseId),
-		committeeView ? listNoticeAcknowledgements(db, caseId) : null
+		committeeView ? listNoticeAcknowledgements(db, caseId) : null,
+		mediates && mayRegisterOralAgreement(db, actor, detail.case)
 	]);
 	return {
 		detail,
@@ -68,11 +73,17 @@ export const load: PageServerLoad = async (event) => {
 		names,
 		committees: committees.filter((committee) => committee.id !== detail.case.committeeId),
 		committeeView,
-		mediates: roleHas(actor.role, 'cases:mediate'),
+		mediates,
 		sessions,
 		sealedAgreement,
 		documents,
-		acknowledgements
+		acknowledgements,
+		// Accepted before registers were made, or its register failed to seal: the mediator makes it.
+		registerMissing:
+			mediates &&
+			detail.case.acceptedAt !== null &&
+			!documents.some((document) => document.kind === 'acceptance_register' && document.supersededAt === null),
+		oralAgreement
 	};
 };
 
@@ -88,6 +99,7 @@ type CaseForm =
 	| 'schedule'
 	| 'consult'
 	| 'accept'
+	| 'register'
 	| 'cancel'
 	| 'revoke'
 	| 'reissue'
@@ -211,6 +223,11 @@ export const actions: Actions = {
 	acknowledgeOnSite: (event) =>
 		act(event, 'onSite', async (actor, input, _files, ip) => {
 			await recordOnSiteAcknowledgement(event.locals.app, actor, input, ip);
+			return {};
+		}),
+	register: (event) =>
+		act(event, 'register', async (actor, input, _files, ip) => {
+			await registerAcceptance(event.locals.app, actor, input, ip);
 			return {};
 		}),
 	cancelSession: (event) =>

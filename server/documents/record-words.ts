@@ -1,0 +1,30 @@
+import type { AcceptanceSource, DisputeType } from '#shared/cases.ts';
+
+/**
+ * The words the documents of record print for the case's coded fields. Those documents are in
+ * Chinese, as the committee's files are (`seal-case-document.ts`); the pages say the same through
+ * the i18n messages.
+ */
+export const RECORD_WORDS = {
+	disputeTypes: {
+		land: '土地纠纷',
+		neighbour: '邻里纠纷',
+		family: '婚姻家庭纠纷',
+		damage_compensation: '损害赔偿纠纷',
+		labour: '劳动纠纷',
+		contract: '合同纠纷',
+		other: '其他纠纷'
+	} satisfies Record<DisputeType, string>,
+	acceptanceSources: {
+		party_application: '当事人申请',
+		committee_initiative: '调委会主动调解',
+		police_referral: '公安移交',
+		court_referral: '法院委托',
+		government_assignment: '政府指定',
+		grid_report: '网格员上报'
+	} satisfies Record<AcceptanceSource, string>
+};
+
+/** A day as the documents date it: 2026年12月6日, in the committee's zone. */
+export const recordDate = (at: Date): string =>
+	new Intl.DateTimeFormat('zh-CN', { dateStyle: 'long', timeZone: 'Asia/Shanghai' }).format(at);
