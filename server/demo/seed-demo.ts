@@ -274,7 +274,8 @@ const CASES: DemoCase[] = [
 		intake: { channel: 'walk_in', by: 'mediator' },
 		steps: [{ by: 'mediator', transition: 'accept', consent: 'on', daysAgo: 1 }],
 		officeSession: { by: 'mediator', mode: 'in_person', place: '东村人民调解委员会调解室（村委会二楼）' }
-	},	{
+	},
+	{
 		form: {
 			disputeType: 'neighbour',
 			village: '东村一组',

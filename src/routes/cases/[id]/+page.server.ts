@@ -58,15 +58,15 @@ export const load: PageServerLoad = async (event) => {
 	const mediates = roleHas(actor.role, 'cases:mediate');
 	const [chain, names, committees, sessions, sealedAgreement, documents, acknowledgements, oralAgreement] =
 		await Promise.all([
-		committeeView ? verifyCaseChain(db, caseId) : null,
-		committeeView ? timelineNames(db, detail.timeline) : {},
-		detail.can.route ? listCommittees(db, actor) : [],
-		listCaseSessions(db, actor, caseId),
-		sealedAgreementShownTo(db, caseId, [{ actor }]),
-		listCaseDocuments(db, caseId),
-		committeeView ? listNoticeAcknowledgements(db, caseId) : null,
-		mediates && mayRegisterOralAgreement(db, actor, detail.case)
-	]);
+			committeeView ? verifyCaseChain(db, caseId) : null,
+			committeeView ? timelineNames(db, detail.timeline) : {},
+			detail.can.route ? listCommittees(db, actor) : [],
+			listCaseSessions(db, actor, caseId),
+			sealedAgreementShownTo(db, caseId, [{ actor }]),
+			listCaseDocuments(db, caseId),
+			committeeView ? listNoticeAcknowledgements(db, caseId) : null,
+			mediates && mayRegisterOralAgreement(db, actor, detail.case)
+		]);
 	return {
 		detail,
 		chain,
