@@ -71,18 +71,25 @@ describe('case lifecycle', () => {
 			'case.accept',
 			'case.schedule',
 			'case.start',
+			// The mediation that failed, and its record that says so.
+			'session.scheduled',
+			'record.drafted',
+			'record.outcome_set',
+			'record.version_saved',
+			'record.frozen',
+			'document.sealed',
 			'case.fail',
 			'case.close',
 			// Closing binds the case file.
 			'document.sealed'
 		]);
-		expect(events[4]).toMatchObject({
+		expect(events[10]).toMatchObject({
 			actorId: mediator.id,
 			ip: CLIENT.ip,
 			data: { from: 'in_mediation', to: 'failed', reason: '双方分歧过大', referralTarget: 'court' }
 		});
-		expect(events[6].data).toMatchObject({ kind: 'case_file' });
-		expect(await verifyCaseChain(app.db, caseId)).toEqual({ intact: true, events: 7 });
+		expect(events[12].data).toMatchObject({ kind: 'case_file' });
+		expect(await verifyCaseChain(app.db, caseId)).toEqual({ intact: true, events: 13 });
 	});
 
 	test('the deadline follows the committee’s own setting, which its admins set', async ({ app, network }) => {

@@ -3,9 +3,10 @@ import type { App } from '#server/app.ts';
 import { frozenBlocks } from '#server/agreements/draft-store.ts';
 import { freezeDraftVersion, saveDraftVersion } from '#server/agreements/draft-versions.ts';
 import { openDraft } from '#server/agreements/open-draft.ts';
+import { readRecordHeader } from '#server/agreements/read-record-header.ts';
 import { setRecordOutcome } from '#server/agreements/set-record-outcome.ts';
 import { caseParties, draftVersions } from '#server/db/schema.ts';
-import { recordOutcomeBlocks } from '#server/documents/record-blocks.ts';
+import { recordHeaderBlocks, recordOutcomeBlocks } from '#server/documents/record-blocks.ts';
 import { sealCaseDocument } from '#server/documents/seal-case-document.ts';
 import { scheduleSession } from '#server/sessions/schedule-session.ts';
 import type { RecordOutcome } from '#shared/mediation-record.ts';
@@ -59,7 +60,11 @@ export async function sealFailedRecord(
 		kind: 'mediation_record',
 		sessionId,
 		versionId: saved.id,
-		blocks: [...frozenBlocks(version.state), ...recordOutcomeBlocks(outcome)],
+		blocks: [
+			...recordHeaderBlocks(await readRecordHeader(app.db, sessionId)),
+			...frozenBlocks(version.state),
+			...recordOutcomeBlocks(outcome)
+		],
 		actor: { id: mediator.id, label: mediator.displayName },
 		ip: null
 	});
