@@ -3,6 +3,7 @@ import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { AgreementBlock } from '#shared/agreement.ts';
 
 import { AppError } from '#shared/errors.ts';
+import type { AcknowledgementWay, SessionChoice } from '#shared/notice.ts';
 import { chainVerdict } from '../audit/verify-case-chain.ts';
 import type { Db } from '../db/client.ts';
 import {
@@ -13,6 +14,7 @@ import {
 	cases,
 	committees,
 	mediationSessions,
+	noticeAcknowledgements,
 	sealedAgreements,
 	sealedDocuments,
 	storedFiles,
@@ -20,7 +22,9 @@ import {
 } from '../db/schema.ts';
 import { documentLabels } from '../signing/pdf/document-labels.ts';
 import type { DossierPdfInput } from '../signing/pdf/dossier-pdf-input.ts';
-import { channelName, disputeTypeName, eventSentence, sideName } from './chinese-labels.ts';
+import { partyParticulars } from '../documents/party-particulars.ts';
+import { RECORD_WORDS } from '../documents/record-words.ts';
+import { eventSentence } from './event-sentence.ts';
 import { listRetentionPeriods } from './retention-periods.ts';
 
 type Part = DossierPdfInput['parts'][number];
@@ -79,11 +83,7 @@ type Party = typeof caseParties.$inferSelect;
 function application(kase: Kase, parties: Party[]): Part {
 	const blocks = [
 		heading('当事人'),
-		...parties.map((party) =>
-			paragraph(
-				`${sideName(party.side)}：${party.name}，联系电话：${party.phone ?? '—'}，住址：${party.address ?? '—'}`
-			)
-		),
+		...parties.map(partyParticulars),
 		heading('纠纷简要情况'),
 		paragraph(kase.facts),
 		heading('申请事项'),
@@ -91,10 +91,46 @@ function application(kase: Kase, parties: Party[]): Part {
 		...(kase.amountCents === null ? [] : [paragraph(`涉及金额：人民币 ${(kase.amountCents / 100).toFixed(2)} 元`)]),
 		heading('申请方式'),
 		paragraph(
-			`${channelName(kase.channel)}，${dateTime(kase.createdAt)}，纠纷类型：${disputeTypeName(kase.disputeType)}。`
+			`${RECORD_WORDS.channels[kase.channel]}，${dateTime(kase.createdAt)}，纠纷类型：${RECORD_WORDS.disputeTypes[kase.disputeType]}。`
 		)
 	];
 	return { type: 'text', title: '人民调解申请书', blocks };
+}
+
+/** Ways a party acknowledged the notice, as the file says them. */
+const ACKNOWLEDGED_VIA: Record<AcknowledgementWay, string> = {
+	account: '本人账户确认',
+	invitation: '本人凭邀请确认',
+	on_site: '现场签名确认'
+};
+const SESSION_CHOICE: Record<SessionChoice, string> = { public: '同意公开调解', closed: '要求不公开调解' };
+
+/** Every acknowledgement of the rights and duties notice by the case's parties, with the version's SHA-256 and the choice. */
+async function noticeAcknowledgementsPart(db: Db, caseId: string): Promise<Part[]> {
+	const rows = await db
+		.select({
+			party: caseParties.name,
+			version: noticeAcknowledgements.version,
+			sha256: noticeAcknowledgements.sha256,
+			sessionChoice: noticeAcknowledgements.sessionChoice,
+			via: noticeAcknowledgements.via,
+			recordedBy: users.displayName,
+			ip: noticeAcknowledgements.ip,
+			acknowledgedAt: noticeAcknowledgements.acknowledgedAt
+		})
+		.from(noticeAcknowledgements)
+		.innerJoin(caseParties, eq(caseParties.id, noticeAcknowledgements.casePartyId))
+		.leftJoin(users, eq(users.id, noticeAcknowledgements.recordedById))
+		.where(eq(noticeAcknowledgements.caseId, caseId))
+		.orderBy(asc(noticeAcknowledgements.acknowledgedAt));
+	if (rows.length === 0) return [];
+	const blocks = rows.map((row, index) =>
+		item(
+			index,
+			`${row.party} 于 ${dateTime(row.acknowledgedAt)} 确认已阅知第 ${row.version} 版告知书（${ACKNOWLEDGED_VIA[row.via as AcknowledgementWay]}${row.via === 'on_site' && row.recordedBy ? `，由 ${row.recordedBy} 记录` : ''}），${SESSION_CHOICE[row.sessionChoice as SessionChoice]}。\n告知书 SHA-256：${row.sha256}${row.ip ? `；IP：${row.ip}` : ''}`
+		)
+	);
+	return [{ type: 'text', title: '当事人权利义务告知确认记录', blocks }];
 }
 
 async function evidenceParts(db: Db, caseId: string): Promise<Part[]> {
@@ -274,6 +310,7 @@ export async function gatherCaseFile(db: Db, caseId: string): Promise<GatheredCa
 	const parts: Part[] = [
 		application(kase, parties),
 		...(await sealedParts(db, caseId, 'acceptance_register')),
+		...(await noticeAcknowledgementsPart(db, caseId)),
 		...(await evidenceParts(db, caseId)),
 		...(await sealedParts(db, caseId, 'mediation_record')),
 		...(await agreementParts(db, caseId)),
@@ -286,10 +323,11 @@ export async function gatherCaseFile(db: Db, caseId: string): Promise<GatheredCa
 			.join('、');
 	const respondents = names('respondent');
 	return {
-		title: `${names('applicant')}${respondents ? `与${respondents}` : ''}${disputeTypeName(kase.disputeType)}`.slice(
-			0,
-			200
-		),
+		title:
+			`${names('applicant')}${respondents ? `与${respondents}` : ''}${RECORD_WORDS.disputeTypes[kase.disputeType]}`.slice(
+				0,
+				200
+			),
 		fileNumber: kase.fileNumber ?? '',
 		caseNumber: kase.number,
 		committee: kase.committee,

@@ -12,6 +12,7 @@ import { applyOnline } from '#server/cases/apply-online.ts';
 import { verifySha256 } from '#server/signing/verification/verify-sealed-document.ts';
 import { intakeForm } from '../support/case-network.ts';
 import { pdf as evidencePdf } from '../support/evidence-samples.ts';
+import { acknowledgeNoticeForAll } from '../support/notice.ts';
 import { expectAppError } from '../support/integration-test.ts';
 import { test } from '../support/mediation-case.ts';
 import { pdfinfoPages, pdfsig, pdftotext } from '../support/poppler.ts';
@@ -58,6 +59,7 @@ describe('the case file (卷宗)', () => {
 				actor: { id: mediator.id, label: mediator.displayName },
 				ip: null
 			});
+			await acknowledgeNoticeForAll(app, kase.caseId, 'closed');
 			await recordSealedAgreement(app, network.admin, { caseId: kase.caseId });
 			for (const transition of ['schedule', 'start'] as const)
 				await transitionCase(
@@ -94,6 +96,7 @@ describe('the case file (卷宗)', () => {
 			expect(contents.map((entry) => entry.title)).toEqual([
 				'人民调解申请书',
 				'人民调解受理登记表',
+				'当事人权利义务告知确认记录',
 				'证据清单',
 				'证据照片',
 				'证据 2：村委会证明.pdf',
@@ -112,6 +115,10 @@ describe('the case file (卷宗)', () => {
 			}
 			expect(contents.at(-1)!.last + 3).toBe(pages);
 			expect(await pdftotext(pdf, { page: pages })).toContain(`共 ${contents.at(-1)!.last} 页`);
+			const application = await pdftotext(pdf, { page: 3 });
+			expect(application).toMatch(new RegExp(`申请人\\s+姓名：${kase.applicant.name}`));
+			const notice = contents.find((entry) => entry.title === '当事人权利义务告知确认记录')!;
+			expect((await pdftotext(pdf, { page: notice.first + 2 })).replace(/\s/g, '')).toContain('要求不公开调解');
 			const audit = contents.at(-1)!;
 			expect(await pdftotext(pdf, { page: audit.first + 2 })).toMatch(/哈希链校验完整/);
 		}
@@ -126,7 +133,7 @@ describe('the case file (卷宗)', () => {
 		for (let i = 0; i < 5; i++) {
 			const { caseId } = await applyOnline(app, intakeForm(network.nodes.east.id), [], null);
 			for (const [transition, extra] of [
-				['accept', {}],
+				['accept', { consent: 'on' }],
 				['schedule', { scheduledFor: '2030-01-01T09:00' }],
 				['start', {}],
 				['resolve', { summary: '达成协议' }]
