@@ -4,22 +4,11 @@ import type { CaseDocumentView } from '#shared/documents.ts';
 import { frozenBlocks } from '../agreements/draft-store.ts';
 import type { DraftTarget } from '../agreements/draft-role.ts';
 import { readRecordHeader } from '../agreements/read-record-header.ts';
-import {
-	agreementDrafts,
-	agreementSignatures,
-	caseParties,
-	cases,
-	committees,
-	draftVersions,
-	sealedDocuments
-} from '../db/schema.ts';
-import { describeDevice } from '../signing/signatures/describe-device.ts';
+import { agreementDrafts, cases, committees, draftVersions, sealedDocuments } from '../db/schema.ts';
 import { describeSigning } from '../signing/signatures/describe-signing.ts';
-import { documentLabels } from '../signing/pdf/document-labels.ts';
+import { printedSigners } from '../signing/signatures/printed-signers.ts';
 import { recordHeaderBlocks, recordOutcomeBlocks } from './record-blocks.ts';
 import { sealDocumentPdf, storeSealedDocument, type SealingDeps } from './seal-case-document.ts';
-
-const LANGUAGE = 'zh-CN';
 
 /**
  * Once the parties present, a mediator and the recorder have signed the session's record: prints
@@ -36,15 +25,19 @@ export async function sealMediationRecord(
 	const signing = await describeSigning(app.db, draft);
 	if (!signing.complete || !signing.versionId) return null;
 	const versionId = signing.versionId;
-	const [[version], [kase], parties, signatures, header] = await Promise.all([
+	const [[version], [kase], signers, header] = await Promise.all([
 		app.db.select().from(draftVersions).where(eq(draftVersions.id, versionId)),
 		app.db
 			.select({ committee: committees.name })
 			.from(cases)
 			.innerJoin(committees, eq(committees.id, cases.committeeId))
 			.where(eq(cases.id, draft.caseId)),
-		app.db.select().from(caseParties).where(eq(caseParties.caseId, draft.caseId)),
-		app.db.select().from(agreementSignatures).where(eq(agreementSignatures.versionId, versionId)),
+		printedSigners(
+			app.db,
+			draft.caseId,
+			versionId,
+			signing.signers.map((signer) => signer.key)
+		),
 		readRecordHeader(app.db, draft.sessionId)
 	]);
 	if (!version?.sha256 || !version.recordOutcome || !kase) throw new AppError('CONFLICT');
@@ -53,9 +46,6 @@ export async function sealMediationRecord(
 		.from(sealedDocuments)
 		.where(eq(sealedDocuments.versionId, versionId));
 	if (already) return null;
-	const labels = documentLabels(LANGUAGE);
-	const order = new Map(signing.signers.map((s, i) => [s.key, i]));
-	const sideOf = new Map(parties.map((p) => [`party:${p.id}`, labels.roles[p.side]]));
 	const sealed = await sealDocumentPdf(app, {
 		caseId: draft.caseId,
 		kind: 'mediation_record',
@@ -66,16 +56,7 @@ export async function sealMediationRecord(
 			...frozenBlocks(version.state),
 			...recordOutcomeBlocks(version.recordOutcome)
 		],
-		signers: signatures
-			.toSorted((a, b) => (order.get(a.signer) ?? 99) - (order.get(b.signer) ?? 99))
-			.map((s) => ({
-				name: s.name,
-				role: sideOf.get(s.signer) ?? labels.roles[s.role as 'mediator' | 'recorder'],
-				signature: new Uint8Array(s.image),
-				signedAt: s.signedAt,
-				ip: s.ip ?? '—',
-				device: describeDevice(s.userAgent, LANGUAGE)
-			})),
+		signers,
 		actor: { id: null, label: kase.committee },
 		ip: null
 	});

@@ -2,12 +2,15 @@ import { and, asc, eq } from 'drizzle-orm';
 import QRCode from 'qrcode';
 import { describe, expect } from 'vitest';
 import type { App } from '#server/app.ts';
+import { hashPassword } from '#server/auth/password.ts';
 import {
 	agreementSignatures,
 	caseEvents,
 	sealedAgreements,
+	sealedDocuments,
 	sessionParticipants,
-	storedFiles
+	storedFiles,
+	users
 } from '#server/db/schema.ts';
 import { markOfficeAttendance } from '#server/sessions/mark-office-attendance.ts';
 import { scheduleSession } from '#server/sessions/schedule-session.ts';
@@ -295,5 +298,101 @@ describe('signing in person on the mediator device', () => {
 		const text = await sealedText(app, world.caseId);
 		expect(text).toMatch(/李秀英（申请人）.*签署方式：本人设备签署/);
 		expect(text).toMatch(/王建国（被申请人）.*签署方式：在调解员.*设备上当面签署（PIN验证）/);
+	});
+
+	test("a session's record is signed in the office the same way, one after another on the mediator's device", async ({
+		app,
+		world,
+		connect
+	}) => {
+		// The recorder, a member of the committee, signs on their own device with their password.
+		const recorderId = world.network.eastMediator2.id;
+		const passwordHash = await hashPassword(MEDIATOR_PASSWORD);
+		await app.db.update(users).set({ passwordHash }).where(eq(users.id, recorderId));
+		const parties = await partyIdsOf(app, [world.applicant.participantId, world.respondent.participantId]);
+		const { sessionId, invitations } = await scheduleSession(
+			app,
+			world.network.eastMediator,
+			{
+				caseId: world.caseId,
+				kind: 'mediation',
+				scheduledFor: new Date(Date.now() + 3_600_000).toISOString().slice(0, 16),
+				utcOffset: '0',
+				mode: 'in_person',
+				place: PLACE,
+				partyIds: parties,
+				recorderId
+			},
+			null
+		);
+		for (const { participantId, role } of invitations)
+			if (role === 'party')
+				await markOfficeAttendance(
+					app,
+					world.network.eastMediator,
+					{ caseId: world.caseId, participantId, present: 'true' },
+					null
+				);
+		const openRecord = async (cookie: string) => {
+			const socket = connect({ cookie, auth: {} });
+			await connected(socket);
+			const client = new DraftClient(socket);
+			const opened = await ask(socket, 'draft:open', { sessionId });
+			client.draftId = opened.draftId;
+			return { client, opened };
+		};
+		const { client: tablet, opened } = await openRecord(world.cookies.mediator);
+		expect(opened.kind).toBe('mediation_record');
+		await ask(tablet.socket, 'draft:setRecordOutcome', {
+			draftId: tablet.draftId,
+			outcome: { result: 'agreed', reason: '', nextSteps: '' }
+		});
+		const version = await ask(tablet.socket, 'draft:saveVersion', { draftId: tablet.draftId, name: '宣读稿' });
+		await ask(tablet.socket, 'draft:freeze', { draftId: tablet.draftId, versionId: version.id });
+
+		// Both parties came to the office: each signs the record on the tablet with the PIN of this session.
+		for (const name of ['李秀英', '王建国']) {
+			const signer = (await signerKey(tablet, name))!;
+			const pin = invitations.find((i) => i.displayName === name)!.pin;
+			expect(codeOf(await signThere(tablet, version.id, signer.key, { kind: 'secret', secret: pin }))).toBe('ok');
+		}
+		await ask(
+			tablet.socket,
+			'draft:sign',
+			{
+				draftId: tablet.draftId,
+				versionId: version.id,
+				signature: await signatureOf('调解员'),
+				secret: MEDIATOR_PASSWORD
+			},
+			SEALING
+		);
+		const { client: recorder } = await openRecord(world.cookies.mediator2);
+		await ask(
+			recorder.socket,
+			'draft:sign',
+			{
+				draftId: recorder.draftId,
+				versionId: version.id,
+				signature: await signatureOf('记录人'),
+				secret: MEDIATOR_PASSWORD
+			},
+			SEALING
+		);
+
+		const rows = await signaturesOf(app, version.id);
+		expect(rows.map((r) => [r.name, r.role, r.method])).toEqual([
+			['李秀英', 'party', 'in_person_pin'],
+			['王建国', 'party', 'in_person_pin'],
+			[world.network.eastMediator.displayName, 'mediator', 'own_device'],
+			[world.network.eastMediator2.displayName, 'recorder', 'own_device']
+		]);
+		expect(await eventsOf(app, world.caseId, 'record.signed_in_person')).toHaveLength(2);
+		const [record] = await app.db.select().from(sealedDocuments).where(eq(sealedDocuments.sessionId, sessionId));
+		expect(record.kind).toBe('mediation_record');
+		const text = (await pdftotext(new Uint8Array(record.pdf))).replace(/\s+/g, '');
+		expect(text).toContain(`地点：${PLACE}`);
+		expect(text).toContain('李秀英（申请人）：现场');
+		expect(text).toContain(`签署方式：在调解员${world.network.eastMediator.displayName}设备上当面签署（PIN验证）`);
 	});
 });

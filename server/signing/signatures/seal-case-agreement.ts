@@ -7,23 +7,14 @@ import { frozenBlocks } from '../../agreements/draft-store.ts';
 import { applyTransition } from '../../cases/transition-case.ts';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
-import {
-	agreementSignatures,
-	caseParties,
-	cases,
-	committees,
-	draftVersions,
-	sealedAgreements,
-	storedFiles,
-	users
-} from '../../db/schema.ts';
+import { cases, committees, draftVersions, sealedAgreements } from '../../db/schema.ts';
 import type { DomainEvents } from '../../events/domain-events.ts';
 import { readPublicOrigin } from '../../setup/read-public-origin.ts';
 import type { DocumentSealer } from '../document-sealer.ts';
 import { documentLabels } from '../pdf/document-labels.ts';
 import type { DocumentLanguage } from '../pdf/document-pdf-input.ts';
 import { sealKeyFor } from '../seal-keys/seal-key-for.ts';
-import { describeDevice } from './describe-device.ts';
+import { printedSigners } from './printed-signers.ts';
 import { describeSigning } from './describe-signing.ts';
 
 /** The agreement is printed in Chinese, as the committee's records are. */
@@ -45,30 +36,22 @@ export async function sealCaseAgreement(
 	const signing = await describeSigning(app.db, { id: draftId, caseId, kind: 'agreement', sessionId: null });
 	if (!signing.complete || !signing.versionId) return null;
 	const versionId = signing.versionId;
-	const [[version], [kase], parties, signatures] = await Promise.all([
+	const [[version], [kase], signers] = await Promise.all([
 		app.db.select().from(draftVersions).where(eq(draftVersions.id, versionId)),
 		app.db
 			.select({ id: cases.id, number: cases.number, committee: committees.name, orgNodeId: committees.orgNodeId })
 			.from(cases)
 			.innerJoin(committees, eq(committees.id, cases.committeeId))
 			.where(eq(cases.id, caseId)),
-		app.db.select().from(caseParties).where(eq(caseParties.caseId, caseId)),
-		app.db
-			.select({
-				signature: agreementSignatures,
-				witness: users.displayName,
-				paperPhotoSha256: storedFiles.sha256
-			})
-			.from(agreementSignatures)
-			.leftJoin(users, eq(users.id, agreementSignatures.witnessedById))
-			.leftJoin(storedFiles, eq(storedFiles.id, agreementSignatures.paperPhotoId))
-			.where(eq(agreementSignatures.versionId, versionId))
+		printedSigners(
+			app.db,
+			caseId,
+			versionId,
+			signing.signers.map((signer) => signer.key)
+		)
 	]);
 	if (!version?.sha256 || !kase) throw new AppError('CONFLICT');
-	// Signatures in the order the agreement lists its signers.
-	const order = new Map(signing.signers.map((s, i) => [s.key, i]));
 	const labels = documentLabels(LANGUAGE);
-	const sideOf = new Map(parties.map((p) => [`party:${p.id}`, labels.roles[p.side]]));
 	const id = randomUUID();
 	const seal = await sealKeyFor(app.db, kase.orgNodeId);
 	const origin = await readPublicOrigin(app);
@@ -79,19 +62,7 @@ export async function sealCaseAgreement(
 			caseNumber: kase.number,
 			committee: kase.committee,
 			blocks: frozenBlocks(version.state),
-			signers: signatures
-				.toSorted((a, b) => (order.get(a.signature.signer) ?? 99) - (order.get(b.signature.signer) ?? 99))
-				.map(({ signature: s, witness, paperPhotoSha256 }) => ({
-					name: s.name,
-					role: sideOf.get(s.signer) ?? labels.roles[s.role as 'mediator' | 'expert'],
-					signature: new Uint8Array(s.image),
-					signedAt: s.signedAt,
-					ip: s.ip ?? '—',
-					device: describeDevice(s.userAgent, LANGUAGE),
-					method: s.method,
-					witness: witness ?? undefined,
-					paperPhotoSha256: paperPhotoSha256 ?? undefined
-				})),
+			signers,
 			textSha256: version.sha256,
 			verificationUrl: `${origin}/verify?agreement=${id}`
 		},
