@@ -57,7 +57,20 @@ const PEOPLE: Record<string, DemoPerson> = {
 		occupation: '会计',
 		workplace: '青石镇农村信用社'
 	},
-	吴国庆: { gender: 'male', birthDate: '1970-12-12', ethnicity: '01', occupation: '个体户', address: '东村二组30号' }
+	吴国庆: { gender: 'male', birthDate: '1970-12-12', ethnicity: '01', occupation: '个体户', address: '东村二组30号' },
+	// The cases of the mediation record, the office session and the oral agreement.
+	赵春兰: { gender: 'female', birthDate: '1968-03-08', ethnicity: '01', occupation: '农民', address: '西村一组6号' },
+	钱国华: { gender: 'male', birthDate: '1966-10-20', ethnicity: '01', occupation: '养殖户', address: '西村一组11号' },
+	郑桂兰: { gender: 'female', birthDate: '1951-05-16', ethnicity: '01', occupation: '农民', address: '东村一组3号' },
+	郑国强: {
+		gender: 'male',
+		birthDate: '1976-09-01',
+		ethnicity: '01',
+		occupation: '外出务工人员',
+		address: '东村一组3号'
+	},
+	孙桂兰: { gender: 'female', birthDate: '1962-02-14', ethnicity: '01', occupation: '农民', address: '东村一组15号' },
+	马德福: { gender: 'male', birthDate: '1958-07-07', ethnicity: '03', occupation: '农民', address: '东村一组16号' }
 };
 
 /** Organisations among the parties, by name: a credit code is made for each. */

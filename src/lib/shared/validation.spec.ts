@@ -209,7 +209,11 @@ describe('party details', () => {
 
 describe('caseTransitionSchema', () => {
 	it('asks each transition for what it needs', () => {
-		expect(check(caseTransitionSchema, { transition: 'accept' })).toEqual({ value: { transition: 'accept' } });
+		// Mediation is voluntary: accepting confirms the parties agreed to it.
+		expect(check(caseTransitionSchema, { transition: 'accept' })).toEqual({ errors: { consent: ['required'] } });
+		expect(check(caseTransitionSchema, { transition: 'accept', consent: 'on' })).toEqual({
+			value: { transition: 'accept', consent: 'on' }
+		});
 		expect(check(caseTransitionSchema, { transition: 'reject' })).toEqual({ errors: { reason: ['required'] } });
 		expect(check(caseTransitionSchema, { transition: 'fail', reason: '分歧过大', referralTarget: 'moon' })).toEqual({
 			errors: { referralTarget: ['invalid'] }
