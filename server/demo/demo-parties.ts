@@ -67,7 +67,7 @@ const PEOPLE: Record<string, DemoPerson> = {
 		birthDate: '1976-09-01',
 		ethnicity: '01',
 		occupation: '外出务工人员',
-		address: '东村一组3号'
+		address: '东村一组5号'
 	},
 	孙桂兰: { gender: 'female', birthDate: '1962-02-14', ethnicity: '01', occupation: '农民', address: '东村一组15号' },
 	马德福: { gender: 'male', birthDate: '1958-07-07', ethnicity: '03', occupation: '农民', address: '东村一组16号' }
