@@ -53,7 +53,7 @@ async function sign(page: Page, secret: string, by: 'mouse' | 'touch'): Promise<
 	await signing.getByText(zh('sign_have_read')).click();
 	await draw(page, by);
 	await signing.getByLabel(zh('sign_password')).fill(secret);
-	await signing.getByRole('button', { name: zh('sign_submit') }).click();
+	await signing.getByRole('button', { name: zh('sign_submit'), exact: true }).click();
 }
 
 const signedRow = (page: Page, name: string) => signingOf(page).locator(`li[data-signer="${name}"]`);
@@ -87,7 +87,7 @@ test('the mediator freezes the agreement, everyone signs on their own device, an
 		await expect(signingOf(page).getByRole('alert')).toHaveText(zh('sign_wrong_secret'));
 		await signingOf(page).getByLabel(zh('sign_password')).fill(demo.password);
 		await signingOf(page)
-			.getByRole('button', { name: zh('sign_submit') })
+			.getByRole('button', { name: zh('sign_submit'), exact: true })
 			.click();
 		await expect(signedRow(page, MEDIATOR)).toHaveAttribute('data-signed', 'true');
 	});

@@ -112,13 +112,13 @@ test('in the office, the parties sign one after another on the mediator tablet',
 		const secret = stage(page).getByLabel(zh('sign_pin'));
 		await secret.fill('000000');
 		await stage(page)
-			.getByRole('button', { name: zh('sign_submit') })
+			.getByRole('button', { name: zh('sign_submit'), exact: true })
 			.click();
 		await expect(stage(page).getByRole('alert')).toHaveText(zh('sign_wrong_secret'));
 		await secret.fill(pin);
 		await picture(page, 'sign-1024');
 		await stage(page)
-			.getByRole('button', { name: zh('sign_submit') })
+			.getByRole('button', { name: zh('sign_submit'), exact: true })
 			.click();
 		await expect(stage(page)).toContainText(zh('in_person_done', { name: APPLICANT }));
 		await picture(page, 'done-1024');

@@ -168,7 +168,7 @@ test('every page a party uses fits a 360 px phone and passes axe-core, from the 
 
 		await party.getByRole('button', { name: zh('draft_show') }).click();
 		const draft = party.locator('section.draft');
-		const submit = draft.getByRole('button', { name: zh('sign_submit') });
+		const submit = draft.getByRole('button', { name: zh('sign_submit'), exact: true });
 		await expect(submit).toBeAttached();
 		// The agreement comes before the video, and nothing around the form scrolls on its own.
 		const draftTop = (await draft.boundingBox())!.y;
