@@ -4,6 +4,8 @@ import { e2eBaseUrl, type E2eServerName } from './tests/support/e2e-state.ts';
 
 /** The live room's end-to-end tests. */
 const ROOM_SPECS = '**/room-*.spec.ts';
+/** Tests that settle the demo's noise case, which the room tests need open: they run after those. */
+const AFTER_ROOM_SPECS = '**/oral-agreement.spec.ts';
 
 type WebServer = Exclude<PlaywrightTestConfig['webServer'], unknown[] | undefined>;
 
@@ -65,7 +67,7 @@ export default defineConfig({
 		},
 		{
 			name: 'demo',
-			testIgnore: ['setup.spec.ts', ROOM_SPECS],
+			testIgnore: ['setup.spec.ts', ROOM_SPECS, AFTER_ROOM_SPECS],
 			fullyParallel: true,
 			use: { baseURL: e2eBaseUrl('demo') }
 		},
@@ -75,6 +77,12 @@ export default defineConfig({
 			name: 'demo-room',
 			testMatch: ROOM_SPECS,
 			workers: 1,
+			use: { baseURL: e2eBaseUrl('demo') }
+		},
+		{
+			name: 'demo-after-rooms',
+			testMatch: AFTER_ROOM_SPECS,
+			dependencies: ['demo-room'],
 			use: { baseURL: e2eBaseUrl('demo') }
 		}
 	],
