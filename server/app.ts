@@ -60,7 +60,7 @@ export async function createApp(config: Config, options: { log?: Logger; databas
 		rooms: new RoomRegistry(config.media, log, new RoomPlaces(database.db, log)),
 		drafts: new DraftStore(database, log),
 		insight: new Insight(database.db, log),
-		sealer: new DocumentSealer({ log }),
+		sealer: new DocumentSealer({ log, timestampAuthority: config.timestampAuthority }),
 		events: new DomainEvents(log)
 	};
 	services.insight.start();

@@ -44,6 +44,10 @@ const schema = z.object({
 	APPLY_EVIDENCE_LIMIT: size.default(20 * 1024 * 1024),
 	// When the acceptance register (受理登记表) is sealed: as each case is accepted, or only when a mediator asks.
 	ACCEPTANCE_REGISTERS: z.enum(['on_accept', 'on_demand']).default('on_accept'),
+	// An RFC 3161 timestamp authority: seals then carry a trusted time and their validation data (PAdES B-LT).
+	TSA_URL: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).optional(),
+	TSA_USERNAME: z.string().max(256).optional(),
+	TSA_PASSWORD: z.string().max(1024).optional(),
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 	// Several app processes share rooms' and drafts' messages through Redis.
 	REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL' }).optional(),
@@ -77,6 +81,8 @@ export type Config = Readonly<{
 	apply: { maxPerAddress: number; maxPerCommittee: number; evidenceLimit: number };
 	/** Whether accepting a case seals its acceptance register (in the background), or a mediator makes it from the case page. */
 	acceptanceRegisters: 'on_accept' | 'on_demand';
+	/** The timestamp authority seals are stamped by; without one they are PAdES B-B. */
+	timestampAuthority: { url: string; username?: string; password?: string } | undefined;
 	logLevel: z.infer<typeof schema>['LOG_LEVEL'];
 	media: MediaConfig;
 }>;
@@ -114,6 +120,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		// Browsers cannot send media to "any address": they must be told a real one.
 		throw new ConfigError(['MEDIA_ANNOUNCED_ADDRESS: required when MEDIA_LISTEN_IP listens on every address']);
 	}
+	if ((c.TSA_USERNAME || c.TSA_PASSWORD) && !c.TSA_URL)
+		throw new ConfigError(['TSA_USERNAME, TSA_PASSWORD: only with TSA_URL']);
 	if (!c.TLS_CERT_FILE !== !c.TLS_KEY_FILE) throw new ConfigError(['TLS_CERT_FILE, TLS_KEY_FILE: set both or neither']);
 	return Object.freeze({
 		env: c.NODE_ENV,
@@ -138,6 +146,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 			evidenceLimit: c.APPLY_EVIDENCE_LIMIT
 		},
 		acceptanceRegisters: c.ACCEPTANCE_REGISTERS,
+		timestampAuthority: c.TSA_URL
+			? { url: c.TSA_URL, username: c.TSA_USERNAME, password: c.TSA_PASSWORD }
+			: undefined,
 		logLevel: c.LOG_LEVEL,
 		media: {
 			workers: c.MEDIA_WORKERS,

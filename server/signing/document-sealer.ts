@@ -4,6 +4,7 @@ import type { Logger } from '../log.ts';
 import type { DocumentPdfInput } from './pdf/document-pdf-input.ts';
 import type { DossierPdfInput } from './pdf/dossier-pdf-input.ts';
 import type { SealedDocument, SealedDossier, SealOptions } from './seal-document.ts';
+import type { TimestampAuthority } from './pades/request-timestamp.ts';
 import type { SealKey } from './seal-keys/seal-key.ts';
 
 /** What the worker builds and seals: a document of record, or the case file that binds them. */
@@ -31,13 +32,16 @@ const WORKER_HEAP_MB = 512;
  */
 export class DocumentSealer {
 	readonly #log: Logger;
+	readonly #timestampAuthority: TimestampAuthority | undefined;
 	readonly #pending = new Map<number, Pending>();
 	#worker: Worker | null = null;
 	#nextId = 1;
 	#closed = false;
 
-	constructor(options: { log: Logger }) {
+	/** With a timestamp authority, every seal is stamped and carries its validation data (PAdES B-LT). */
+	constructor(options: { log: Logger; timestampAuthority?: TimestampAuthority }) {
 		this.#log = options.log;
+		this.#timestampAuthority = options.timestampAuthority;
 	}
 
 	/** The document as a sealed PDF with its SHA-256, page count and any characters printed as 〓. */
@@ -56,7 +60,8 @@ export class DocumentSealer {
 		const worker = this.#ensureWorker();
 		return new Promise<SealedDocument | SealedDossier>((resolve, reject) => {
 			try {
-				worker.postMessage({ id, job, key, options } satisfies SealRequest);
+				const withAuthority = { timestampAuthority: this.#timestampAuthority, ...options };
+				worker.postMessage({ id, job, key, options: withAuthority } satisfies SealRequest);
 			} catch (error) {
 				// Only values that survive structured cloning cross to the worker.
 				reject(new AppError('VALIDATION', { fields: { input: ['not_cloneable'] }, cause: error }));
@@ -69,6 +74,12 @@ export class DocumentSealer {
 				this.#log.warn(
 					{ caseNumber: job.input.caseNumber, characters: result.replacedCharacters },
 					'sealed PDF: characters no font has were printed as 〓'
+				);
+			}
+			if (result.stampFailure) {
+				this.#log.warn(
+					{ caseNumber: job.input.caseNumber, reason: result.stampFailure },
+					'sealed PDF without a timestamp (PAdES B-B): the timestamp authority gave none'
 				);
 			}
 			return result;

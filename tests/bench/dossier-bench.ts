@@ -68,7 +68,7 @@ async function round(
 		const start = performance.now();
 		const sealed = await sealer.sealDossier(input, key, { photos });
 		times.push(performance.now() - start);
-		if (!readPdfSeal(sealed.pdf).intact) throw new Error('the case file is not sealed intact');
+		if (!(await readPdfSeal(sealed.pdf)).intact) throw new Error('the case file is not sealed intact');
 		size = sealed.pdf.byteLength;
 		pages = sealed.pages;
 	}

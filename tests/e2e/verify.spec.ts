@@ -11,7 +11,7 @@ test('an anonymous visitor verifies a sealed agreement, and an altered copy is r
 	const sealed = readFileSync(sealedAgreementFile());
 	const altered = Buffer.from(sealed);
 	altered[2000] ^= 0x01;
-	const sealedOn = new Intl.DateTimeFormat('zh-CN', { dateStyle: 'long' }).format(readPdfSeal(sealed).signedAt!);
+	const sealedOn = new Intl.DateTimeFormat('zh-CN', { dateStyle: 'long' }).format((await readPdfSeal(sealed)).signedAt!);
 
 	await page.goto('/verify');
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText(zh('verify_title'));

@@ -1,22 +1,9 @@
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DocumentSealer } from '#server/signing/document-sealer.ts';
 import { createSealKey } from '#server/signing/seal-keys/create-seal-key.ts';
 import { readPdfSeal } from '#server/signing/verification/read-pdf-seal.ts';
+import { capturingLogger } from '../support/capturing-logger.ts';
 import { agreementInput, SEAL_PASSPHRASE, sha256, withParagraphs } from '../support/signing-samples.ts';
-
-/** A logger whose lines the test can read. */
-function capturingLogger() {
-	const lines: Record<string, unknown>[] = [];
-	const stream = new Writable({
-		write(chunk, _encoding, done) {
-			lines.push(JSON.parse(String(chunk)));
-			done();
-		}
-	});
-	return { log: pino({ level: 'debug' }, stream), lines };
-}
 
 const seal = createSealKey({ organisation: '青山镇人民调解委员会', passphrase: SEAL_PASSPHRASE });
 
@@ -34,7 +21,7 @@ describe('sealing on the worker thread', () => {
 		expect(sealed.sha256).toBe(sha256(sealed.pdf));
 		expect(sealed.pages).toBe(3);
 		expect(sealed.replacedCharacters).toEqual([]);
-		expect(readPdfSeal(sealed.pdf)).toMatchObject({
+		expect(await readPdfSeal(sealed.pdf)).toMatchObject({
 			intact: true,
 			organisation: '青山镇人民调解委员会',
 			certificateFingerprint: seal.certificate.fingerprint
@@ -45,7 +32,7 @@ describe('sealing on the worker thread', () => {
 		const numbers = ['2026-QSZ-000201', '2026-QSZ-000202', '2026-QSZ-000203'];
 		const results = await Promise.all(numbers.map((caseNumber) => sealer.seal(agreementInput({ caseNumber }), seal)));
 		expect(new Set(results.map((result) => result.sha256)).size).toBe(3);
-		for (const result of results) expect(readPdfSeal(result.pdf).intact).toBe(true);
+		for (const result of results) expect((await readPdfSeal(result.pdf)).intact).toBe(true);
 	});
 
 	it('rejects bad input and a wrong passphrase with field codes, and goes on working', async () => {

@@ -5,41 +5,59 @@ import { Signer, SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
 import forge from 'node-forge';
 import { PDFDocument } from 'pdf-lib';
 import { AppError } from '#shared/errors.ts';
+import type { SealLevel } from '#shared/verification.ts';
+import { addValidationData } from '../pades/add-validation-data.ts';
+import { fetchRevocationLists } from '../pades/fetch-revocation-lists.ts';
+import { requestTimestamp, type TimestampAuthority } from '../pades/request-timestamp.ts';
+import { signCms, type CmsSigner, type StampSignature } from '../pades/sign-cms.ts';
 import { openSealKey, type OpenedSealKey, type SealKey } from './seal-key.ts';
 
 // With the seal keys: the one place where a seal key signs anything.
 
-/** Room for the CMS signature in the file: the certificate chain of an imported .p12 fits. */
+/** Room for the CMS signature in the file: the certificate chain of an imported .p12 fits, and with a timestamp its token. */
 const SIGNATURE_BYTES = 16 * 1024;
+const STAMPED_SIGNATURE_BYTES = 32 * 1024;
 
-export type SealDetails = { name: string; location: string; reason: string; signingTime: Date };
+export type SealDetails = {
+	name: string;
+	location: string;
+	reason: string;
+	signingTime: Date;
+	/** Stamps the seal (B-T) and adds its validation data (B-LT); without one, the seal is B-B. */
+	timestampAuthority?: TimestampAuthority;
+};
 
-/** A detached CMS signature of the PDF's signed ranges with SHA-256, certificates included. */
+/** The sealed PDF, the PAdES level it reached, and why a timestamp was asked for and not had. */
+export type SealedPdf = { pdf: Uint8Array; level: SealLevel; stampFailure: string | null };
+
+/** The seal key as the CMS signer wants it: a WebCrypto key and DER certificates. */
+async function cmsSignerOf(opened: OpenedSealKey): Promise<CmsSigner> {
+	const der = (certificate: forge.pki.Certificate) =>
+		new Uint8Array(Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(certificate)).getBytes(), 'binary'));
+	const pkcs8 = forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(opened.privateKey));
+	const privateKey = await crypto.subtle.importKey(
+		'pkcs8',
+		Buffer.from(forge.asn1.toDer(pkcs8).getBytes(), 'binary'),
+		{ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+		false,
+		['sign']
+	);
+	return { privateKey, certificate: der(opened.certificate), chain: opened.chain.map(der) };
+}
+
+/** @signpdf's signer, making the PAdES CMS over the signed byte ranges. */
 class SealSigner extends Signer {
-	readonly #key: OpenedSealKey;
+	readonly #signer: CmsSigner;
+	readonly #stamp: StampSignature | undefined;
 
-	constructor(key: OpenedSealKey) {
+	constructor(signer: CmsSigner, stamp?: StampSignature) {
 		super();
-		this.#key = key;
+		this.#signer = signer;
+		this.#stamp = stamp;
 	}
 
-	async sign(content: Buffer, signingTime = new Date()): Promise<Buffer> {
-		const { privateKey, certificate, chain } = this.#key;
-		const signed = forge.pkcs7.createSignedData();
-		signed.content = forge.util.createBuffer(content.toString('binary'));
-		for (const cert of [certificate, ...chain]) signed.addCertificate(cert);
-		signed.addSigner({
-			key: privateKey,
-			certificate,
-			digestAlgorithm: forge.pki.oids.sha256,
-			authenticatedAttributes: [
-				{ type: forge.pki.oids.contentType, value: forge.pki.oids.data },
-				{ type: forge.pki.oids.signingTime, value: signingTime as unknown as string },
-				{ type: forge.pki.oids.messageDigest }
-			]
-		});
-		signed.sign({ detached: true });
-		return Buffer.from(forge.asn1.toDer(signed.toAsn1()).getBytes(), 'binary');
+	async sign(content: Buffer): Promise<Buffer> {
+		return Buffer.from(await signCms(content, this.#signer, this.#stamp));
 	}
 }
 
@@ -47,14 +65,18 @@ class SealSigner extends Signer {
  * Opening a .p12 runs its key derivation in JavaScript (a tenth of a second), so the last key
  * opened is kept, checked again for validity at each use.
  */
-let lastOpened: { id: string; key: OpenedSealKey } | undefined;
+let lastOpened: { id: string; key: OpenedSealKey; signer: Promise<CmsSigner> } | undefined;
 
-function openCached(key: SealKey, now: Date): OpenedSealKey {
+function openCached(key: SealKey, now: Date): Promise<CmsSigner> {
 	const id = createHash('sha256').update(key.p12).update('\0').update(key.passphrase).digest('hex');
-	if (lastOpened?.id !== id) lastOpened = { id, key: openSealKey(key, now) };
+	if (lastOpened?.id !== id) {
+		const opened = openSealKey(key, now);
+		lastOpened = { id, key: opened, signer: cmsSignerOf(opened) };
+	}
 	const { notBefore, notAfter } = lastOpened.key.certificate.validity;
-	if (now < notBefore || now > notAfter) return openSealKey(key, now);
-	return lastOpened.key;
+	// Refused with the reason a fresh opening gives.
+	if (now < notBefore || now > notAfter) openSealKey(key, now);
+	return lastOpened.signer;
 }
 
 /**
@@ -71,17 +93,20 @@ function textString(value: string): string {
 }
 
 /**
- * The PDF with a PAdES signature (ETSI.CAdES.detached) over the whole file, made with the seal's
- * key: any later change to a byte of it shows.
+ * The PDF with a PAdES signature (ETSI.CAdES.detached, baseline B-B) over the whole file, made
+ * with the seal's key: any later change to a byte of it shows. With a timestamp authority, the
+ * signature is stamped (B-T) and the certificates and revocation lists a validator needs are
+ * added after it (B-LT); an authority that fails leaves a B-B seal and says why.
  */
-export async function sealPdf(pdf: Uint8Array, key: SealKey, details: SealDetails): Promise<Uint8Array> {
-	const opened = openCached(key, details.signingTime);
+export async function sealPdf(pdf: Uint8Array, key: SealKey, details: SealDetails): Promise<SealedPdf> {
+	const signer = await openCached(key, details.signingTime);
 	let doc: PDFDocument;
 	try {
 		doc = await PDFDocument.load(pdf, { updateMetadata: false });
 	} catch (error) {
 		throw new AppError('VALIDATION', { fields: { pdf: ['unreadable'] }, cause: error });
 	}
+	const authority = details.timestampAuthority;
 	pdflibAddPlaceholder({
 		pdfDoc: doc,
 		reason: textString(details.reason),
@@ -89,10 +114,28 @@ export async function sealPdf(pdf: Uint8Array, key: SealKey, details: SealDetail
 		name: textString(details.name),
 		location: textString(details.location),
 		signingTime: details.signingTime,
-		signatureLength: SIGNATURE_BYTES,
+		signatureLength: authority ? STAMPED_SIGNATURE_BYTES : SIGNATURE_BYTES,
 		subFilter: SUBFILTER_ETSI_CADES_DETACHED
 	});
 	const prepared = Buffer.from(await doc.save({ useObjectStreams: false }));
-	const sealed = await new SignPdf().sign(prepared, new SealSigner(opened), details.signingTime);
-	return new Uint8Array(sealed.buffer, sealed.byteOffset, sealed.byteLength);
+	let stampFailure: string | null = null;
+	let authorityCertificate: Uint8Array | null = null;
+	const stamp: StampSignature | undefined = authority
+		? async (signature) => {
+				try {
+					const stamped = await requestTimestamp(authority, signature);
+					authorityCertificate = stamped.authorityCertificate;
+					return stamped.token;
+				} catch (error) {
+					stampFailure = error instanceof Error ? error.message : String(error);
+					return null;
+				}
+			}
+		: undefined;
+	const signed = await new SignPdf().sign(prepared, new SealSigner(signer, stamp), details.signingTime);
+	const sealed = new Uint8Array(signed.buffer, signed.byteOffset, signed.byteLength);
+	if (!authority || stampFailure) return { pdf: sealed, level: 'B-B', stampFailure };
+	const certificates = [signer.certificate, ...signer.chain, ...(authorityCertificate ? [authorityCertificate] : [])];
+	const crls = await fetchRevocationLists([signer.certificate, ...signer.chain]);
+	return { pdf: await addValidationData(sealed, { certificates, crls }), level: 'B-LT', stampFailure };
 }

@@ -20,11 +20,21 @@ const NOTHING: Omit<Verification, 'status' | 'sha256'> = {
 	commonName: null,
 	orgNodeName: null,
 	sealedAt: null,
+	level: null,
+	timestampedAt: null,
 	pages: null,
 	supersededAt: null
 };
 
 type Lookup = { by: 'sha256' | 'id'; value: string };
+
+/** A recorded seal as the verification tells it: in force or superseded, at the level its file shows. */
+async function told<Row extends { pdf: Uint8Array; supersededAt: Date | null }>(row: Row) {
+	const { pdf, ...rest } = row;
+	const seal = await readPdfSeal(pdf);
+	const status: Verification['status'] = row.supersededAt ? 'superseded' : 'authentic';
+	return { status, ...rest, level: seal.level, timestampedAt: seal.timestampedAt };
+}
 
 /** The recorded agreement that matches, told only by its seal, date, pages and supersession. */
 async function recordedAgreement(db: Db, lookup: Lookup): Promise<Verification | null> {
@@ -36,13 +46,14 @@ async function recordedAgreement(db: Db, lookup: Lookup): Promise<Verification |
 			orgNodeName: orgNodes.name,
 			sealedAt: sealedAgreements.sealedAt,
 			pages: sealedAgreements.pages,
-			supersededAt: sealedAgreements.supersededAt
+			supersededAt: sealedAgreements.supersededAt,
+			pdf: sealedAgreements.pdf
 		})
 		.from(sealedAgreements)
 		.innerJoin(sealKeys, eq(sealKeys.id, sealedAgreements.sealKeyId))
 		.innerJoin(orgNodes, eq(orgNodes.id, sealKeys.orgNodeId))
 		.where(eq(sealedAgreements[lookup.by], lookup.value));
-	return row ? { status: row.supersededAt ? 'superseded' : 'authentic', kind: 'agreement', ...row } : null;
+	return row ? { kind: 'agreement', ...(await told(row)) } : null;
 }
 
 /** The recorded document of another kind that matches, told the same way, with its kind. */
@@ -56,13 +67,14 @@ async function recordedDocument(db: Db, lookup: Lookup): Promise<Verification | 
 			orgNodeName: orgNodes.name,
 			sealedAt: sealedDocuments.sealedAt,
 			pages: sealedDocuments.pages,
-			supersededAt: sealedDocuments.supersededAt
+			supersededAt: sealedDocuments.supersededAt,
+			pdf: sealedDocuments.pdf
 		})
 		.from(sealedDocuments)
 		.innerJoin(sealKeys, eq(sealKeys.id, sealedDocuments.sealKeyId))
 		.innerJoin(orgNodes, eq(orgNodes.id, sealKeys.orgNodeId))
 		.where(eq(sealedDocuments[lookup.by], lookup.value));
-	return row ? { status: row.supersededAt ? 'superseded' : 'authentic', ...row } : null;
+	return row ? told(row) : null;
 }
 
 const recorded = async (db: Db, lookup: Lookup) =>
@@ -93,9 +105,9 @@ const fileSchema = z.object({
 });
 
 /** The seal a file carries, or why it carries none; a file that is no PDF is refused. */
-function sealOf(pdf: Uint8Array): PdfSeal | 'not_sealed' | 'unreadable_seal' {
+async function sealOf(pdf: Uint8Array): Promise<PdfSeal | 'not_sealed' | 'unreadable_seal'> {
 	try {
-		return readPdfSeal(pdf);
+		return await readPdfSeal(pdf);
 	} catch (error) {
 		const reason = error instanceof AppError ? error.fields?.file?.[0] : undefined;
 		if (reason === 'not_sealed' || reason === 'unreadable_seal') return reason;
@@ -113,7 +125,7 @@ export async function verifyPdfFile(db: Db, input: { file?: unknown }): Promise<
 	const { file } = parseInput(fileSchema, input);
 	const pdf = new Uint8Array(await file.arrayBuffer());
 	const sha256 = createHash('sha256').update(pdf).digest('hex');
-	const seal = sealOf(pdf);
+	const seal = await sealOf(pdf);
 	const found = await recorded(db, { by: 'sha256', value: sha256 });
 	if (found) return found;
 	if (seal === 'not_sealed') return { status: 'not_sealed', sha256, ...NOTHING };
@@ -124,5 +136,13 @@ export async function verifyPdfFile(db: Db, input: { file?: unknown }): Promise<
 		.innerJoin(orgNodes, eq(orgNodes.id, sealKeys.orgNodeId))
 		.where(eq(sealKeys.fingerprint, seal.certificateFingerprint));
 	if (!key) return { status: 'unknown', sha256, ...NOTHING };
-	return { ...NOTHING, status: 'unrecorded', sha256, ...key, sealedAt: seal.signedAt };
+	return {
+		...NOTHING,
+		status: 'unrecorded',
+		sha256,
+		...key,
+		sealedAt: seal.signedAt,
+		level: seal.level,
+		timestampedAt: seal.timestampedAt
+	};
 }

@@ -23,6 +23,16 @@ export const VERIFICATION_STATUSES = [
 export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
 
 /**
+ * How far a seal holds up on its own (ETSI EN 319 142-1, PAdES baseline):
+ * - `B-B`: the signature binds the committee's certificate (ESS signing-certificate-v2);
+ * - `B-T`: and a timestamp authority vouches that it existed at a time;
+ * - `B-LT`: and the file carries the certificates (and revocation lists) to check it later.
+ * Seals made before the app signed to the profile carry none of these: their level is null.
+ */
+export const SEAL_LEVELS = ['B-B', 'B-T', 'B-LT'] as const;
+export type SealLevel = (typeof SEAL_LEVELS)[number];
+
+/**
  * The verification's answer, also the JSON body of `/verify` (dates as ISO 8601). It names the
  * sealing organisation and never anything of the agreement itself: no parties, no text, no case.
  */
@@ -38,6 +48,10 @@ export type Verification = {
 	/** The org node whose seal it is, e.g. the town. */
 	orgNodeName: string | null;
 	sealedAt: Date | null;
+	/** The seal's PAdES level, read from the file; null for a seal made before the profile, or no file. */
+	level: SealLevel | null;
+	/** When a timestamp authority vouches the seal existed (B-T and above). */
+	timestampedAt: Date | null;
 	pages: number | null;
 	supersededAt: Date | null;
 };
