@@ -146,9 +146,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 			evidenceLimit: c.APPLY_EVIDENCE_LIMIT
 		},
 		acceptanceRegisters: c.ACCEPTANCE_REGISTERS,
-		timestampAuthority: c.TSA_URL
-			? { url: c.TSA_URL, username: c.TSA_USERNAME, password: c.TSA_PASSWORD }
-			: undefined,
+		timestampAuthority: c.TSA_URL ? { url: c.TSA_URL, username: c.TSA_USERNAME, password: c.TSA_PASSWORD } : undefined,
 		logLevel: c.LOG_LEVEL,
 		media: {
 			workers: c.MEDIA_WORKERS,

@@ -82,7 +82,8 @@ async function round(
 		}
 		return sealed;
 	});
-	if (!last || !(await readPdfSeal(last.pdf)).intact) throw new Error(`the ${embedding} agreement is not sealed intact`);
+	if (!last || !(await readPdfSeal(last.pdf)).intact)
+		throw new Error(`the ${embedding} agreement is not sealed intact`);
 	console.log(
 		`  ${embedding}: p50 ${ms(percentile(times, 50))} ms, ${kb(last.pdf.byteLength)} KB, ${last.pages} pages`
 	);

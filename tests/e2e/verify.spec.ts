@@ -11,7 +11,9 @@ test('an anonymous visitor verifies a sealed agreement, and an altered copy is r
 	const sealed = readFileSync(sealedAgreementFile());
 	const altered = Buffer.from(sealed);
 	altered[2000] ^= 0x01;
-	const sealedOn = new Intl.DateTimeFormat('zh-CN', { dateStyle: 'long' }).format((await readPdfSeal(sealed)).signedAt!);
+	const sealedOn = new Intl.DateTimeFormat('zh-CN', { dateStyle: 'long' }).format(
+		(await readPdfSeal(sealed)).signedAt!
+	);
 
 	await page.goto('/verify');
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText(zh('verify_title'));
@@ -26,6 +28,8 @@ test('an anonymous visitor verifies a sealed agreement, and an altered copy is r
 		await expect(result).toContainText(zh('verify_status_authentic'));
 		await expect(result).toContainText(TOWN_COMMITTEE);
 		await expect(result).toContainText(sealedOn);
+		// The demo has no timestamp authority: its seals are PAdES B-B, and the page says what that means.
+		await expect(result.locator('[data-level="B-B"]')).toHaveText(zh('verify_level_b_b'));
 		// Nothing of the agreement itself: no party, no case number.
 		await expect(result).not.toContainText('张三');
 		await expect(result).not.toContainText('2026-QSZ');

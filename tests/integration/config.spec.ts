@@ -108,6 +108,16 @@ describe('loadConfig', () => {
 		expect(namesIn(configErrorOf({ TLS_CERT_FILE: '/etc/tiaojie/cert.pem' }))).toEqual(['TLS_CERT_FILE, TLS_KEY_FILE']);
 	});
 
+	test('a timestamp authority is TSA_URL with optional credentials, which make no sense without it', () => {
+		expect(loadConfig({}).timestampAuthority).toBeUndefined();
+		expect(
+			loadConfig({ TSA_URL: 'https://tsa.example.org/tsr', TSA_USERNAME: 'town', TSA_PASSWORD: 'secret' })
+				.timestampAuthority
+		).toEqual({ url: 'https://tsa.example.org/tsr', username: 'town', password: 'secret' });
+		expect(namesIn(configErrorOf({ TSA_URL: 'ftp://tsa.example.org' }))).toEqual(['TSA_URL']);
+		expect(namesIn(configErrorOf({ TSA_PASSWORD: 'secret' }))).toEqual(['TSA_USERNAME, TSA_PASSWORD']);
+	});
+
 	test('EXTRA_ORIGINS is a comma-separated list of http(s) addresses, kept as origins', () => {
 		expect(
 			loadConfig({ EXTRA_ORIGINS: 'http://tiaojie.intranet:8080, https://Mirror.example.gov.cn/path' }).extraOrigins

@@ -9,6 +9,7 @@ import { sealPdf, type SealDetails } from '#server/signing/seal-keys/seal-pdf.ts
 import { readPdfSeal } from '#server/signing/verification/read-pdf-seal.ts';
 import { SEALED_KINDS } from '#shared/documents.ts';
 import { capturingLogger } from '../support/capturing-logger.ts';
+import { createTestApp, type TestApp } from '../support/test-app.ts';
 import { attributeNames, opensslCmsPrint, opensslVerifyToken, signatureAndToken } from '../support/pades.ts';
 import { pdfsig } from '../support/poppler.ts';
 import { agreementInput, SEAL_PASSPHRASE } from '../support/signing-samples.ts';
@@ -222,6 +223,18 @@ describe('every kind of sealed document, through the signing worker with an auth
 		} finally {
 			authority.misbehave = 'no';
 		}
+	});
+});
+
+describe('the app configured with TSA_URL', () => {
+	let app: TestApp;
+	beforeAll(async () => {
+		app = await createTestApp({ TSA_URL: authority.url, TSA_USERNAME: 'committee', TSA_PASSWORD: 'tsa-secret' });
+	});
+	afterAll(() => app.dispose());
+
+	it('stamps every seal its sealer makes', async () => {
+		expect((await app.sealer.seal(agreementInput(), seal)).level).toBe('B-LT');
 	});
 });
 

@@ -188,7 +188,9 @@ describe('the PAdES seal', () => {
 	it('tells a PDF without a seal and a file that is no PDF from a broken seal', async () => {
 		const { pdf } = await buildDocumentPdf(agreementInput());
 		await expect(readPdfSeal(pdf)).rejects.toMatchObject({ fields: { file: ['not_sealed'] } });
-		await expect(readPdfSeal(new TextEncoder().encode('hello'))).rejects.toMatchObject({ fields: { file: ['file_type'] } });
+		await expect(readPdfSeal(new TextEncoder().encode('hello'))).rejects.toMatchObject({
+			fields: { file: ['file_type'] }
+		});
 	});
 
 	it('refuses to seal with a key that cannot seal, or something that is no PDF', async () => {

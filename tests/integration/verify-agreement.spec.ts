@@ -7,6 +7,7 @@ import { verifyAgreementId, verifyPdfFile, verifySha256 } from '#server/signing/
 import { VERIFY_MAX_BYTES, type Verification } from '#shared/verification.ts';
 import { pdf as unsealedPdf } from '../support/evidence-samples.ts';
 import { recordSealedAgreement } from '../support/sealed-agreement.ts';
+import { startTimestampAuthority } from '../support/timestamp-authority.ts';
 import { GET, POST } from '../../src/routes/verify/+server.ts';
 import { agreementInput, sha256 } from '../support/signing-samples.ts';
 import { expectAppError, test } from '../support/integration-test.ts';
@@ -76,6 +77,8 @@ describe('verifying an uploaded PDF', () => {
 			commonName: TOWN_COMMITTEE,
 			orgNodeName: '青石镇',
 			sealedAt,
+			level: 'B-B',
+			timestampedAt: null,
 			pages: agreement.pages,
 			supersededAt: null
 		} satisfies Verification);
@@ -143,6 +146,8 @@ describe('verifying an uploaded PDF', () => {
 			commonName: TOWN_COMMITTEE,
 			orgNodeName: '青石镇',
 			sealedAt,
+			level: 'B-B',
+			timestampedAt: null,
 			pages: null,
 			supersededAt: null
 		});
@@ -181,6 +186,7 @@ describe('verifying a SHA-256 or the QR code of an agreement', () => {
 			kind: 'agreement',
 			sha256: agreement.sha256,
 			organisation: TOWN_COMMITTEE,
+			level: 'B-B',
 			pages: agreement.pages
 		};
 
@@ -205,6 +211,23 @@ describe('verifying a SHA-256 or the QR code of an agreement', () => {
 	});
 });
 
+describe('the seal level', () => {
+	test('a recorded agreement stamped by a timestamp authority is B-LT, with the authority time, by file and by hash', async ({
+		app,
+		town
+	}) => {
+		const authority = await startTimestampAuthority();
+		try {
+			const agreement = await recordSealedAgreement(app, town.admin, { timestampAuthority: { url: authority.url } });
+			const byFile = await verifyBytes(app, agreement.pdf);
+			expect(byFile).toMatchObject({ status: 'authentic', level: 'B-LT', timestampedAt: expect.any(Date) });
+			expect(await verifySha256(app.db, { sha256: agreement.sha256 })).toEqual(byFile);
+		} finally {
+			await authority.close();
+		}
+	});
+});
+
 describe('the JSON answer of /verify', () => {
 	test('POST of a file and GET of a hash answer the documented shape, dates in ISO 8601', async ({ app, town }) => {
 		const sealedAt = sealTime();
@@ -217,6 +240,8 @@ describe('the JSON answer of /verify', () => {
 			commonName: TOWN_COMMITTEE,
 			orgNodeName: '青石镇',
 			sealedAt: sealedAt.toISOString(),
+			level: 'B-B',
+			timestampedAt: null,
 			pages: agreement.pages,
 			supersededAt: null
 		};

@@ -14,7 +14,9 @@ const run = promisify(execFile);
 export function cmsOf(pdf: Uint8Array): Buffer {
 	const text = Buffer.from(pdf).toString('latin1');
 	const at = text.lastIndexOf('/ByteRange');
-	const [, , firstLength, secondStart] = /\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/.exec(text.slice(at, at + 200))!.map(Number);
+	const [, , firstLength, secondStart] = /\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/
+		.exec(text.slice(at, at + 200))!
+		.map(Number);
 	const padded = Buffer.from(text.slice(firstLength + 1, secondStart - 1), 'hex');
 	return padded.subarray(0, asn1js.fromBER(new Uint8Array(padded)).offset);
 }
@@ -32,9 +34,13 @@ async function inTempDir<T>(use: (dir: string) => Promise<T>): Promise<T> {
 export const opensslCmsPrint = (pdf: Uint8Array) =>
 	inTempDir(async (dir) => {
 		await writeFile(join(dir, 'seal.der'), cmsOf(pdf));
-		const { stdout } = await run('openssl', ['cms', '-cmsout', '-print', '-inform', 'DER', '-in', join(dir, 'seal.der')], {
-			maxBuffer: 16 * 1024 * 1024
-		});
+		const { stdout } = await run(
+			'openssl',
+			['cms', '-cmsout', '-print', '-inform', 'DER', '-in', join(dir, 'seal.der')],
+			{
+				maxBuffer: 16 * 1024 * 1024
+			}
+		);
 		return stdout;
 	});
 

@@ -93,7 +93,16 @@ export async function startTimestampAuthority(
 		if (authority.misbehave === 'other_imprint') {
 			// A valid token, but over other data than was asked.
 			await writeFile(file(`${name}.other`), 'other data');
-			await run('openssl', ['ts', '-query', '-data', file(`${name}.other`), '-sha256', '-cert', '-out', file(`${name}.tsq`)]);
+			await run('openssl', [
+				'ts',
+				'-query',
+				'-data',
+				file(`${name}.other`),
+				'-sha256',
+				'-cert',
+				'-out',
+				file(`${name}.tsq`)
+			]);
 		} else {
 			await writeFile(file(`${name}.tsq`), query);
 		}
@@ -109,7 +118,8 @@ export async function startTimestampAuthority(
 		} catch {
 			return response.writeHead(400).end();
 		}
-		const reply = authority.misbehave === 'refuse' ? Buffer.from('30053003020102', 'hex') : await readFile(file(`${name}.tsr`));
+		const reply =
+			authority.misbehave === 'refuse' ? Buffer.from('30053003020102', 'hex') : await readFile(file(`${name}.tsr`));
 		response.writeHead(200, { 'content-type': 'application/timestamp-reply' }).end(reply);
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

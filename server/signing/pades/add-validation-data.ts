@@ -38,7 +38,11 @@ export async function addValidationData(pdf: Uint8Array, data: ValidationData): 
 	let next = context.largestObjectNumber + 1;
 	const stream = (bytes: Uint8Array) => {
 		const number = next++;
-		write(number, 0, Buffer.concat([latin1(`<< /Length ${bytes.byteLength} >>\nstream\n`), bytes, latin1('\nendstream')]));
+		write(
+			number,
+			0,
+			Buffer.concat([latin1(`<< /Length ${bytes.byteLength} >>\nstream\n`), bytes, latin1('\nendstream')])
+		);
 		return `${number} 0 R`;
 	};
 	const certificates = data.certificates.map(stream);
@@ -52,7 +56,7 @@ export async function addValidationData(pdf: Uint8Array, data: ValidationData): 
 	// One subsection per run of consecutive object numbers; each entry is exactly 20 bytes.
 	entries.sort((a, b) => a.number - b.number);
 	let xref = 'xref\n';
-	for (let start = 0; start < entries.length; ) {
+	for (let start = 0; start < entries.length;) {
 		let end = start + 1;
 		while (end < entries.length && entries[end].number === entries[end - 1].number + 1) end++;
 		xref += `${entries[start].number} ${end - start}\n`;

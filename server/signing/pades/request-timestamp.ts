@@ -53,7 +53,8 @@ export async function requestTimestamp(
 	const token = new Uint8Array(answer.timeStampToken.toSchema().toBER(false));
 	const read = await readTimestampToken(token, signatureValue);
 	if (!read.imprintMatches) throw new Error('the timestamp token stamps another signature');
-	if (read.nonce !== BigInt(`0x${nonce.toString('hex')}`)) throw new Error('the timestamp token answers another request');
+	if (read.nonce !== BigInt(`0x${nonce.toString('hex')}`))
+		throw new Error('the timestamp token answers another request');
 	if (!read.signatureMatches) throw new Error('the timestamp token does not verify');
 	if (!read.authorityCertificateFit) throw new Error('the timestamp authority certificate is not for time stamping');
 	return { token, authorityCertificate: read.authorityCertificate };

@@ -11,7 +11,9 @@ export type StampSignature = (signature: Uint8Array) => Promise<Uint8Array | nul
 
 const sha256 = (bytes: Uint8Array) => new Uint8Array(createHash('sha256').update(bytes).digest());
 const bytesOf = (buffer: ArrayBuffer | ArrayBufferView) =>
-	buffer instanceof ArrayBuffer ? new Uint8Array(buffer) : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+	buffer instanceof ArrayBuffer
+		? new Uint8Array(buffer)
+		: new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 
 const attribute = (type: string, value: asn1js.AsnType) => new pkijs.Attribute({ type, values: [value] });
 

@@ -23,12 +23,16 @@ const bytesOf = (view: ArrayBufferView | ArrayBuffer) =>
 const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
 
 /** The certificate a CMS signer names by issuer and serial number, among those the CMS carries. */
-export function signerCertificate(signedData: pkijs.SignedData, signerInfo: pkijs.SignerInfo): pkijs.Certificate | null {
+export function signerCertificate(
+	signedData: pkijs.SignedData,
+	signerInfo: pkijs.SignerInfo
+): pkijs.Certificate | null {
 	const sid = signerInfo.sid;
 	if (!(sid instanceof pkijs.IssuerAndSerialNumber)) return null;
 	for (const certificate of signedData.certificates ?? []) {
 		if (!(certificate instanceof pkijs.Certificate)) continue;
-		if (certificate.issuer.isEqual(sid.issuer) && certificate.serialNumber.isEqual(sid.serialNumber)) return certificate;
+		if (certificate.issuer.isEqual(sid.issuer) && certificate.serialNumber.isEqual(sid.serialNumber))
+			return certificate;
 	}
 	return null;
 }
@@ -61,7 +65,11 @@ export async function readTimestampToken(token: Uint8Array, signatureValue: Uint
 	let signatureMatches = false;
 	try {
 		// PKI.js checks a TSTInfo's imprint against the stamped data as part of it.
-		signatureMatches = await signedData.verify({ signer: 0, checkChain: false, data: new Uint8Array(signatureValue) });
+		signatureMatches = await signedData.verify({
+			signer: 0,
+			checkChain: false,
+			data: new Uint8Array(signatureValue).buffer
+		});
 	} catch {
 		// A token whose signature cannot be checked (no certificate, an unknown algorithm) does not match.
 	}

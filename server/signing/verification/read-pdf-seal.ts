@@ -94,7 +94,9 @@ function namesCertificate(value: asn1js.AsnType | undefined, certificateDer: Uin
 	if (!(first instanceof asn1js.Sequence)) return false;
 	const [algorithmOrHash, maybeHash] = first.valueBlock.value;
 	const algorithm =
-		algorithmOrHash instanceof asn1js.Sequence ? new pkijs.AlgorithmIdentifier({ schema: algorithmOrHash }).algorithmId : OID.sha256;
+		algorithmOrHash instanceof asn1js.Sequence
+			? new pkijs.AlgorithmIdentifier({ schema: algorithmOrHash }).algorithmId
+			: OID.sha256;
 	const hash = algorithmOrHash instanceof asn1js.OctetString ? algorithmOrHash : maybeHash;
 	const digest = DIGESTS[algorithm];
 	if (!digest || !(hash instanceof asn1js.OctetString)) return false;
@@ -161,12 +163,19 @@ export async function readPdfSeal(file: Uint8Array): Promise<PdfSeal> {
 	const digestMatches = sameBytes(digest.digest(), signer.messageDigest);
 	let signatureMatches = false;
 	try {
-		signatureMatches = verify(signer.hash, signer.attributesDer, new X509Certificate(signer.certificateDer).publicKey, signer.signature);
+		signatureMatches = verify(
+			signer.hash,
+			signer.attributesDer,
+			new X509Certificate(signer.certificateDer).publicKey,
+			signer.signature
+		);
 	} catch {
 		// A signature of a kind node cannot check is not a matching one.
 	}
 	const update = await readValidationUpdate(pdf, found.signedEnd);
-	const stamp = signer.timestampToken ? await readTimestampToken(signer.timestampToken, signer.signature).catch(() => null) : null;
+	const stamp = signer.timestampToken
+		? await readTimestampToken(signer.timestampToken, signer.signature).catch(() => null)
+		: null;
 	const stampHolds = Boolean(stamp?.imprintMatches && stamp.signatureMatches && stamp.authorityCertificateFit);
 	const baseline =
 		signer.bindsCertificate && !signer.signingTime && found.subFilter === 'ETSI.CAdES.detached' && digestMatches;

@@ -1,4 +1,13 @@
-import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef, decodePDFRawStream, type PDFObject } from 'pdf-lib';
+import {
+	PDFArray,
+	PDFDict,
+	PDFDocument,
+	PDFName,
+	PDFRawStream,
+	PDFRef,
+	decodePDFRawStream,
+	type PDFObject
+} from 'pdf-lib';
 
 /** What a PAdES validation-data update may hold in its Document Security Store. */
 const DSS_KEYS = new Set(['Type', 'Certs', 'CRLs', 'OCSPs', 'VRI']);
@@ -31,11 +40,17 @@ const streamBytes = (doc: PDFDocument, ref: PDFObject): Uint8Array | null => {
  * names, with the catalog written again to point at it and otherwise unchanged. Returns the
  * certificates that store keeps (DER).
  */
-export async function readValidationUpdate(pdf: Buffer, signedEnd: number): Promise<{ certificates: Uint8Array[] } | null> {
+export async function readValidationUpdate(
+	pdf: Buffer,
+	signedEnd: number
+): Promise<{ certificates: Uint8Array[] } | null> {
 	if (signedEnd === pdf.length) return { certificates: [] };
 	const tail = pdf.subarray(signedEnd).toString('latin1');
 	// One update: objects, one cross-reference table, one trailer, one end of file.
-	if (!/^\s*(\d+ \d+ obj\b[\s\S]*?\bendobj\s*)+xref\b[\s\S]*?\btrailer\b[\s\S]*?\bstartxref\s+\d+\s+%%EOF\s*$/.test(tail)) return null;
+	if (
+		!/^\s*(\d+ \d+ obj\b[\s\S]*?\bendobj\s*)+xref\b[\s\S]*?\btrailer\b[\s\S]*?\bstartxref\s+\d+\s+%%EOF\s*$/.test(tail)
+	)
+		return null;
 	if (tail.match(/%%EOF/g)?.length !== 1) return null;
 	try {
 		const signed = await PDFDocument.load(pdf.subarray(0, signedEnd), { updateMetadata: false });

@@ -1,4 +1,5 @@
 import { m } from './paraglide/messages';
+import type { SealLevel } from '$lib/shared/verification';
 import { fieldErrorMessage } from './error-messages';
 
 /** Why a .p12 was refused (the field codes of server/signing/seal-keys/seal-key.ts), as a sentence. */
@@ -45,5 +46,19 @@ export function verifyErrorMessage(code: string, maxMb: number): string {
 			return m.verify_error_sha256();
 		default:
 			return fieldErrorMessage(code);
+	}
+}
+
+/** What a seal's PAdES level means, for the verification page; null is a seal from before the profile. */
+export function sealLevelLabel(level: SealLevel | null): string {
+	switch (level) {
+		case 'B-B':
+			return m.verify_level_b_b();
+		case 'B-T':
+			return m.verify_level_b_t();
+		case 'B-LT':
+			return m.verify_level_b_lt();
+		case null:
+			return m.verify_level_legacy();
 	}
 }
