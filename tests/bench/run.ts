@@ -16,6 +16,7 @@ import { benchDossier, dossierSectionTitle } from './dossier-bench.ts';
 import { benchDrafting, draftingSectionTitle } from './drafting-bench.ts';
 import { benchPageWeight, pageWeightSectionTitle } from './page-weight-bench.ts';
 import { benchRecovery, recoverySectionTitle } from './recovery-bench.ts';
+import { benchSealLevels, sealLevelsSectionTitle } from './seal-levels-bench.ts';
 import { benchSigning, signingSectionTitle } from './signing-bench.ts';
 import { benchStatistics, statisticsSectionTitle } from './statistics-bench.ts';
 
@@ -28,6 +29,7 @@ const benches: Bench[] = [
 	{ title: roomSectionTitle, run: benchRoom },
 	{ title: recoverySectionTitle, run: benchRecovery },
 	{ title: signingSectionTitle, run: benchSigning },
+	{ title: sealLevelsSectionTitle, run: benchSealLevels },
 	{ title: dossierSectionTitle, run: benchDossier },
 	{ title: pageWeightSectionTitle, run: benchPageWeight }
 ];
