@@ -14,6 +14,7 @@ import { attributeNames, opensslCmsPrint, opensslVerifyToken, signatureAndToken 
 import { pdfsig } from '../support/poppler.ts';
 import { agreementInput, SEAL_PASSPHRASE } from '../support/signing-samples.ts';
 import { startTimestampAuthority, type LocalTimestampAuthority } from '../support/timestamp-authority.ts';
+import { startTownCa, type TownCa } from '../support/town-ca.ts';
 
 const COMMITTEE = '青山镇人民调解委员会';
 const SIGNED_ATTRIBUTES = ['contentType', 'messageDigest', 'id-smime-aa-signingCertificateV2'];
@@ -138,6 +139,27 @@ describe('PAdES B-T and B-LT, with a timestamp authority', () => {
 		const text = Buffer.from(sealed).toString('latin1');
 		const sneaked = Buffer.from(text.replace(/\/Type \/DSS /, '/Type /DSS /OpenAction 1 0 R '), 'latin1');
 		expect((await readPdfSeal(sneaked)).intact).toBe(false);
+	});
+});
+
+describe('a seal issued by a certificate authority', () => {
+	let ca: TownCa;
+	beforeAll(async () => {
+		ca = await startTownCa(COMMITTEE, SEAL_PASSPHRASE);
+	});
+	afterAll(() => ca.close());
+
+	it('keeps the CA certificate and its revocation list, fetched from the distribution point, in the store (B-LT)', async () => {
+		const { pdf, level } = await sealPdf(unsealed, ca.seal, details({ timestampAuthority: stampedBy(authority) }));
+		expect(level).toBe('B-LT');
+		expect(ca.crlFetches()).toBe(1);
+		const text = Buffer.from(pdf).toString('latin1');
+		expect(text).toMatch(/\/Type \/DSS \/Certs \[\d+ 0 R \d+ 0 R \d+ 0 R\] \/CRLs \[\d+ 0 R\]/);
+		const store = Buffer.from(pdf);
+		expect(store.includes(ca.crl)).toBe(true);
+		expect(store.includes(ca.caCertificate)).toBe(true);
+		expect(await readPdfSeal(pdf)).toMatchObject({ intact: true, level: 'B-LT', organisation: COMMITTEE });
+		expect(signatureValid(await pdfsig(pdf))).toBe(true);
 	});
 });
 
