@@ -70,7 +70,10 @@ const PEOPLE: Record<string, DemoPerson> = {
 		address: '东村一组5号'
 	},
 	孙桂兰: { gender: 'female', birthDate: '1962-02-14', ethnicity: '01', occupation: '农民', address: '东村一组15号' },
-	马德福: { gender: 'male', birthDate: '1958-07-07', ethnicity: '03', occupation: '农民', address: '东村一组16号' }
+	马德福: { gender: 'male', birthDate: '1958-07-07', ethnicity: '03', occupation: '农民', address: '东村一组16号' },
+	// The closed case with its whole file.
+	李秀英: { gender: 'female', birthDate: '1964-06-21', ethnicity: '01', occupation: '果农', address: '西村一组2号' },
+	陈志强: { gender: 'male', birthDate: '1979-03-02', ethnicity: '01', occupation: '运输户', address: '西村一组9号' }
 };
 
 /** Organisations among the parties, by name: a credit code is made for each. */

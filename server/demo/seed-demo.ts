@@ -1,3 +1,4 @@
+import type { JSONContent } from '@tiptap/core';
 import { and, eq, inArray } from 'drizzle-orm';
 import QRCode from 'qrcode';
 import type { DisputeType } from '#shared/cases.ts';
@@ -13,6 +14,7 @@ import { registerCase } from '../cases/register-case.ts';
 import { reportDispute } from '../cases/report-dispute.ts';
 import { transitionCase } from '../cases/transition-case.ts';
 import { recordOralAgreement } from '../documents/record-oral-agreement.ts';
+import { registerAcceptance } from '../documents/register-acceptance.ts';
 import { demoSignature } from './demo-signature.ts';
 import { updateParty } from '../cases/update-party.ts';
 import { caseParties, committees, users } from '../db/schema.ts';
@@ -26,7 +28,7 @@ import { createOrgNode } from '../orgs/create-org-node.ts';
 import { completeSetup } from '../setup/complete-setup.ts';
 import { createUser } from '../users/create-user.ts';
 import { demoParty, demoPowerOfAttorney } from './demo-parties.ts';
-import { seedFailedMediation } from './seed-mediation-record.ts';
+import { heading, paragraph, seedFailedMediation, seedSettledMediation } from './seed-mediation.ts';
 
 /** Every demo account shares this password, so the demo can be tried at once. Never seed a real instance. */
 export const DEMO_PASSWORD = 'tiaojie-demo';
@@ -121,6 +123,13 @@ type DemoCase = {
 	acknowledgedOnSite?: { by: string; applicant: SessionChoice; respondent: SessionChoice };
 	/** After the steps: a mediation that failed, its record kept by this account, signed by everyone and sealed. */
 	failedMediation?: { recorder: string };
+	/**
+	 * After the steps: a mediation `daysAgo` days ago that settled, its record kept by `recorder`, the
+	 * agreement signed by the parties and the mediator and sealed (which resolves the case).
+	 */
+	settledMediation?: { recorder: string; daysAgo: number; record: JSONContent; agreement: JSONContent };
+	/** Last of all: closed by this mediator, which numbers the case file and binds it. */
+	closedBy?: string;
 	/**
 	 * A mediation in the office (线下调解) the mediator is holding now: scheduled an hour ahead with
 	 * both parties, started from the case page, the parties marked as come.
@@ -295,6 +304,61 @@ const CASES: DemoCase[] = [
 			performance:
 				'马德福于当日在东村村委会调解室当面以现金向孙桂兰支付一百五十元；圈舍于三日内在马德福家后院搭好，由村调委会回访查看。'
 		}
+	},
+	{
+		form: {
+			disputeType: 'damage_compensation',
+			village: '西村一组',
+			facts:
+				'2026年10月12日，被申请人驾驶农用三轮车倒车时撞塌申请人家院墙约六米，并压坏院内两棵桃树。双方对修复方式和赔偿数额协商未果。',
+			claims: '请求被申请人重砌院墙，赔偿桃树损失及清理费用共计人民币八千元。',
+			amount: '8000',
+			applicant: '李秀英',
+			respondent: '陈志强'
+		},
+		intake: { channel: 'online' },
+		steps: [{ by: 'mediator2', transition: 'accept', consent: 'on', daysAgo: 20 }],
+		acknowledgedOnSite: { by: 'mediator2', applicant: 'public', respondent: 'public' },
+		settledMediation: {
+			recorder: 'recorder',
+			daysAgo: 1,
+			record: {
+				type: 'doc',
+				content: [
+					heading('一、告知当事人权利义务'),
+					paragraph('调解员已告知当事人在人民调解活动中享有的权利和承担的义务，当事人表示已经知悉，同意调解。'),
+					heading('二、申请人陈述'),
+					paragraph('被申请人倒车撞塌我家院墙约六米，压坏两棵结果的桃树，要求重砌院墙并赔偿八千元。'),
+					heading('三、被申请人陈述'),
+					paragraph('撞墙属实，愿意赔偿，但八千元偏高；院墙可以由我请人重砌。'),
+					heading('四、调查核实情况'),
+					paragraph('调解员到现场查看，院墙倒塌约六米，两棵桃树主干折断；村委会出具了情况说明。'),
+					heading('五、调解情况'),
+					paragraph('经调解员释法说理，双方同意：院墙由被申请人负责重砌，桃树及清理损失赔偿五千元，分两期支付。')
+				]
+			},
+			agreement: {
+				type: 'doc',
+				content: [
+					heading('纠纷主要事实、争议事项'),
+					paragraph(
+						'2026年10月12日，陈志强驾驶农用三轮车倒车时撞塌李秀英家院墙约六米，并压坏院内两棵桃树。双方对修复方式和赔偿数额发生争议。'
+					),
+					heading('经调解，自愿达成如下协议'),
+					paragraph(
+						'一、陈志强于2026年12月31日前负责按原样重砌李秀英家院墙（长约六米、高一点八米，砖混结构），费用由陈志强承担。'
+					),
+					paragraph(
+						'二、陈志强赔偿李秀英桃树损失及清理费用共计人民币伍仟元整（5,000元），分两期支付：协议签订之日支付贰仟元，2027年1月15日前支付叁仟元，均以银行转账方式支付至李秀英尾号0386的账户。'
+					),
+					paragraph('三、本协议履行完毕后，双方就此事再无其他争议。'),
+					heading('履行方式、地点、期限'),
+					paragraph('院墙在李秀英家原址重砌；款项以银行转账支付；期限如上。'),
+					paragraph('各方当事人认为有必要的，可以自本协议生效之日起三十日内共同向人民法院申请司法确认。')
+				]
+			}
+		},
+		closedBy: 'mediator2'
 	}
 ];
 
@@ -427,6 +491,17 @@ async function seedCase(app: App, demo: DemoCase, { admin, actors, nodeIds, comm
 			recorder: actors.get(demo.failedMediation.recorder)!,
 			password: DEMO_PASSWORD
 		});
+	if (demo.settledMediation) {
+		const { recorder, ...settled } = demo.settledMediation;
+		const mediator = actors.get(demo.steps![0].by)!;
+		await seedSettledMediation(app, {
+			caseId,
+			mediator,
+			recorder: actors.get(recorder)!,
+			password: DEMO_PASSWORD,
+			...settled
+		});
+	}
 	if (demo.officeSession) await holdInOffice(app, caseId, actors.get(demo.officeSession.by)!, demo.officeSession);
 	if (demo.oralAgreement) {
 		const { by, ...fields } = demo.oralAgreement;
@@ -444,6 +519,14 @@ async function seedCase(app: App, demo: DemoCase, { admin, actors, nodeIds, comm
 			demoSignature(),
 			{ ip: null, userAgent: null }
 		);
+	}
+	if (demo.closedBy) {
+		const mediator = actors.get(demo.closedBy)!;
+		// Where accepting does not seal the register (ACCEPTANCE_REGISTERS=on_demand), the file still has one.
+		if (app.config.acceptanceRegisters === 'on_demand')
+			await registerAcceptance(app, mediator, { caseId, consent: 'on' }, null);
+		await app.registers.settled();
+		await transitionCase(app, mediator, { caseId, transition: 'close' }, null);
 	}
 }
 

@@ -18,17 +18,19 @@ import { joinByInvitation } from '../sessions/join-by-invitation.ts';
 import type { RoomIdentity } from '../sessions/participant-of.ts';
 import { scheduleSession } from '../sessions/schedule-session.ts';
 import { arriveOnline, leaveOnline } from '../sessions/session-attendance.ts';
+import { sealCaseAgreement } from '../signing/signatures/seal-case-agreement.ts';
 import { signAgreement } from '../signing/signatures/sign-agreement.ts';
 
 const MINUTE = 60_000;
-const paragraph = (text: string): JSONContent => ({ type: 'paragraph', content: [{ type: 'text', text }] });
-const heading = (text: string): JSONContent => ({
+const CLIENT = { ip: '127.0.0.1', userAgent: null };
+export const paragraph = (text: string): JSONContent => ({ type: 'paragraph', content: [{ type: 'text', text }] });
+export const heading = (text: string): JSONContent => ({
 	type: 'heading',
 	attrs: { level: 2 },
 	content: [{ type: 'text', text }]
 });
 
-const BODY: JSONContent = {
+const FAILED_RECORD: JSONContent = {
 	type: 'doc',
 	content: [
 		heading('一、告知当事人权利义务'),
@@ -60,18 +62,20 @@ const signatureOf = async (name: string) =>
 		await QRCode.toBuffer(name, { type: 'png', margin: 1, color: { dark: '#141440ff', light: '#00000000' } })
 	);
 
+/** Someone signing a draft in the demo: how they are known, what proves it, and their name for the signature. */
+type DemoSigner = { identity: RoomIdentity; secret: string; name: string };
+
 /**
- * A mediation held yesterday that failed, with its record written, read back, signed by both
- * parties (by their invitations' PINs), the mediator and the recorder, and sealed; then the case fails
- * on it. Everything through the services the room uses; the attendance as the room would have
- * kept it. Every account signs with `password`.
+ * A mediation `daysAgo` days ago at ten in the morning (the committee's time, UTC+8), with both
+ * parties invited and present online for 75 minutes, as the room would have kept it. Returns the
+ * session and who can sign its drafts: the parties by their invitation's PIN, the mediator and
+ * recorder by `password`.
  */
-export async function seedFailedMediation(
+async function holdMediation(
 	app: App,
-	{ caseId, mediator, recorder, password }: { caseId: string; mediator: Actor; recorder: Actor; password: string }
-): Promise<void> {
-	// Yesterday at ten in the morning, the committee's time (UTC+8): the parties' invitations still work.
-	const held = new Date(Date.now() - 24 * 60 * MINUTE);
+	{ caseId, mediator, recorder, password, daysAgo }: MediationSeed & { daysAgo: number }
+): Promise<{ sessionId: string; parties: DemoSigner[]; staff: DemoSigner[] }> {
+	const held = new Date(Date.now() - daysAgo * 24 * 60 * MINUTE);
 	held.setUTCHours(2, 0, 0, 0);
 	const parties = await app.db.select().from(caseParties).where(eq(caseParties.caseId, caseId));
 	const { sessionId, invitations } = await scheduleSession(
@@ -95,41 +99,107 @@ export async function seedFailedMediation(
 		await arriveOnline(app.db, sessionId, seat.id, new Date(held.getTime() + index * MINUTE));
 		await leaveOnline(app.db, sessionId, seat.id, new Date(held.getTime() + 75 * MINUTE));
 	}
+	const signers: DemoSigner[] = [];
+	for (const invitation of invitations) {
+		const joined = await joinByInvitation(app, invitation.token, { pin: invitation.pin }, CLIENT);
+		if (!joined.joined) throw new Error(`demo invitation not accepted: ${joined.state}`);
+		signers.push({ identity: { joinToken: joined.joinToken }, secret: invitation.pin, name: invitation.displayName });
+	}
+	const staff = [mediator, recorder].map((account) => ({
+		identity: { actor: account },
+		secret: password,
+		name: account.displayName
+	}));
+	return { sessionId, parties: signers, staff };
+}
 
-	const { draft, author } = await openDraft(app.db, { actor: recorder }, { sessionId }, null);
+/**
+ * Writes `body` into a draft (the session's record, or the case's agreement) as `writer`, sets a
+ * record's result, saves and freezes the version, and has every signer sign it: the services the
+ * room uses, one after another.
+ */
+async function writeAndSign(
+	app: App,
+	request: { sessionId: string } | { caseId: string },
+	{
+		writer,
+		body,
+		outcome,
+		signers
+	}: { writer: Actor; body: JSONContent; outcome?: RecordOutcome; signers: DemoSigner[] }
+) {
+	const { draft, author } = await openDraft(app.db, { actor: writer }, request, null);
 	const live = await app.drafts.live(draft.id);
 	const written = new Y.Doc();
 	Y.applyUpdate(written, Y.encodeStateAsUpdate(live.doc));
 	const before = Y.encodeStateVector(written);
 	const fragment = written.getXmlFragment(AGREEMENT_FIELD);
 	written.transact(() => fragment.delete(0, fragment.length));
-	prosemirrorJSONToYXmlFragment(agreementSchema(), BODY, fragment);
+	prosemirrorJSONToYXmlFragment(agreementSchema(), body, fragment);
 	await (
 		await app.drafts.apply(draft.id, Y.encodeStateAsUpdate(written, before), author)
 	).stored;
-
-	const by = { author: { key: `user:${mediator.id}`, name: mediator.displayName }, userId: mediator.id, ip: null };
-	await setRecordOutcome(app.db, draft.id, FAILED, by);
+	const by = { author: { key: `user:${writer.id}`, name: writer.displayName }, userId: writer.id, ip: null };
+	if (outcome) await setRecordOutcome(app.db, draft.id, outcome, by);
 	const version = await saveDraftVersion(app.db, app.drafts, draft.id, '宣读稿', by);
 	await freezeDraftVersion(app.db, app.drafts, draft.id, version.id, by);
-	const client = { ip: '127.0.0.1', userAgent: null };
-	// The parties sign on their phones with their invitation's PIN; the mediator and recorder with their password.
-	const signers: [RoomIdentity, string, string][] = [];
-	for (const invitation of invitations) {
-		const joined = await joinByInvitation(app, invitation.token, { pin: invitation.pin }, client);
-		if (!joined.joined) throw new Error(`demo invitation not accepted: ${joined.state}`);
-		signers.push([{ joinToken: joined.joinToken }, invitation.pin, invitation.displayName]);
-	}
-	for (const account of [mediator, recorder]) signers.push([{ actor: account }, password, account.displayName]);
-	for (const [identity, secret, name] of signers) {
+	for (const { identity, secret, name } of signers) {
 		const input = { versionId: version.id, signature: await signatureOf(name), secret };
-		await signAgreement(app, draft.id, input, identity, client);
+		await signAgreement(app, draft.id, input, identity, CLIENT);
 	}
-	await sealMediationRecord(app, { id: draft.id, caseId, kind: 'mediation_record', sessionId });
+	return draft;
+}
+
+type MediationSeed = { caseId: string; mediator: Actor; recorder: Actor; password: string };
+
+/**
+ * A mediation held yesterday that failed, with its record written, read back, signed by both
+ * parties (by their invitations' PINs), the mediator and the recorder, and sealed; then the case
+ * fails on it. Everything through the services the room uses. Every account signs with `password`.
+ */
+export async function seedFailedMediation(app: App, seed: MediationSeed): Promise<void> {
+	const { caseId, mediator, recorder } = seed;
+	const { sessionId, parties, staff } = await holdMediation(app, { ...seed, daysAgo: 1 });
+	const record = await writeAndSign(
+		app,
+		{ sessionId },
+		{ writer: recorder, body: FAILED_RECORD, outcome: FAILED, signers: [...parties, ...staff] }
+	);
+	await sealMediationRecord(app, { id: record.id, caseId, kind: 'mediation_record', sessionId });
 	await transitionCase(
 		app,
 		mediator,
 		{ caseId, transition: 'fail', reason: FAILED.reason, referralTarget: 'arbitration' },
 		null
 	);
+}
+
+/**
+ * A mediation held `daysAgo` days ago that succeeded: its record (result agreed) signed and
+ * sealed, then the agreement written from `agreement`, signed by both parties and the case's
+ * mediator, and sealed, which resolves the case.
+ */
+export async function seedSettledMediation(
+	app: App,
+	seed: MediationSeed & { daysAgo: number; record: JSONContent; agreement: JSONContent }
+): Promise<void> {
+	const { caseId, mediator, recorder } = seed;
+	const { sessionId, parties, staff } = await holdMediation(app, seed);
+	const record = await writeAndSign(
+		app,
+		{ sessionId },
+		{
+			writer: recorder,
+			body: seed.record,
+			outcome: { result: 'agreed', reason: '', nextSteps: '' },
+			signers: [...parties, ...staff]
+		}
+	);
+	await sealMediationRecord(app, { id: record.id, caseId, kind: 'mediation_record', sessionId });
+	const agreement = await writeAndSign(
+		app,
+		{ caseId },
+		{ writer: mediator, body: seed.agreement, signers: [...parties, staff[0]] }
+	);
+	if (!(await sealCaseAgreement(app, agreement.id, caseId))) throw new Error('demo agreement not sealed');
 }

@@ -1,0 +1,31 @@
+import { and, eq, isNotNull } from 'drizzle-orm';
+import { describe, expect } from 'vitest';
+import { cases, sealedAgreements, sealedDocuments } from '#server/db/schema.ts';
+import { seedDemo } from '#server/demo/seed-demo.ts';
+import { readPdfSeal } from '#server/signing/verification/read-pdf-seal.ts';
+import { test } from '../support/integration-test.ts';
+import { pdfsig } from '../support/poppler.ts';
+
+describe('the demo town', () => {
+	test('has a closed case with a complete, numbered and sealed case file', { timeout: 300_000 }, async ({ app }) => {
+		await seedDemo(app);
+		const [kase] = await app.db
+			.select({ id: cases.id, fileNumber: cases.fileNumber })
+			.from(cases)
+			.innerJoin(sealedAgreements, eq(sealedAgreements.caseId, cases.id))
+			.where(and(eq(cases.status, 'closed'), isNotNull(cases.fileNumber)));
+		expect(kase.fileNumber).toMatch(/^（\d{4}）.+人调字第\d+号$/);
+		const documents = await app.db
+			.select({ kind: sealedDocuments.kind, pdf: sealedDocuments.pdf })
+			.from(sealedDocuments)
+			.where(eq(sealedDocuments.caseId, kase.id));
+		expect(new Set(documents.map((document) => document.kind))).toEqual(
+			new Set(['acceptance_register', 'mediation_record', 'case_file'])
+		);
+		const [agreement] = await app.db.select().from(sealedAgreements).where(eq(sealedAgreements.caseId, kase.id));
+		expect(agreement).toBeDefined();
+		const file = documents.find((document) => document.kind === 'case_file')!;
+		expect(await readPdfSeal(file.pdf)).toMatchObject({ intact: true, level: 'B-B' });
+		expect(await pdfsig(file.pdf)).toMatch(/Signature is Valid/);
+	});
+});
