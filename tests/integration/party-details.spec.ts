@@ -8,13 +8,11 @@ import { getTrackedCase } from '#server/cases/track-case.ts';
 import { updateParty } from '#server/cases/update-party.ts';
 import { caseEvents, caseParties, cases, storedFiles } from '#server/db/schema.ts';
 import { readPowerOfAttorneyFile } from '#server/evidence/read-power-of-attorney-file.ts';
-import { DEMO_PASSWORD, seedDemo } from '#server/demo/seed-demo.ts';
 import { createLogger } from '#server/log.ts';
 import type { App } from '#server/app.ts';
 import { intakeForm, setUpNetwork } from '../support/case-network.ts';
 import { creditCode, residentIdNumber } from '../support/identity-numbers.ts';
 import { CLIENT, expectAppError, test as base } from '../support/integration-test.ts';
-import { actorOf } from '../support/test-app.ts';
 
 const test = base.extend('network', async ({ app }) => setUpNetwork(app));
 
@@ -278,21 +276,5 @@ describe('who reads an ID number', () => {
 		expect(output).not.toContain(applicantId.toLowerCase());
 		expect(output).not.toContain('E12345678');
 		expect(output).toContain(`${applicantId.slice(0, 6)}********${applicantId.slice(-4)}`);
-	});
-});
-
-describe('the demo town', () => {
-	test('has every party complete, an organisation among them and an agent with a power of attorney', async ({
-		app
-	}) => {
-		await seedDemo(app);
-		const rows = await app.db.select({ caseId: caseParties.caseId }).from(caseParties);
-		const admin = await actorOf(app, 'admin', DEMO_PASSWORD);
-		const parties = (
-			await Promise.all([...new Set(rows.map((r) => r.caseId))].map((id) => getCase(app.db, admin, id)))
-		).flatMap((detail) => detail.parties);
-		expect(parties.filter((p) => p.missing.length)).toEqual([]);
-		expect(parties.some((p) => p.details.kind === 'organisation')).toBe(true);
-		expect(parties.some((p) => p.details.agent?.powerOfAttorney)).toBe(true);
 	});
 });
