@@ -16,8 +16,8 @@ const LATEST_DUE_YEARS = 20;
 /**
  * A mediator of the case adds an item to the performance plan of its agreement; the first item
  * makes the plan, which names the agreement it performs. Refused, changing nothing: bad fields
- * or a party of another case (VALIDATION), no sealed or oral agreement yet, or a plan already
- * performed (INVALID_TRANSITION), someone not mediating the case (FORBIDDEN).
+ * or a party of another case (VALIDATION), no sealed or oral agreement yet (INVALID_TRANSITION),
+ * someone not mediating the case (FORBIDDEN).
  */
 export async function addPerformanceItem(
 	app: { db: Db; events: DomainEvents },
@@ -41,10 +41,23 @@ export async function addPerformanceItem(
 			throw new AppError('VALIDATION', { fields: { dueOn: ['invalid'] } });
 
 		const [plan] = await tx.select().from(performancePlans).where(eq(performancePlans.caseId, row.id));
-		if (plan?.performedAt) throw new AppError('INVALID_TRANSITION');
-		// A corrected agreement supersedes the one before: the plan follows the one in force.
-		if (plan) await tx.update(performancePlans).set(agreement).where(eq(performancePlans.caseId, row.id));
+		// A corrected agreement supersedes the one before: the plan follows the one in force. An item
+		// added to a plan already performed (the first instalment confirmed before the second was
+		// entered) reopens it, in the audit log.
+		if (plan)
+			await tx
+				.update(performancePlans)
+				.set({ ...agreement, performedAt: null })
+				.where(eq(performancePlans.caseId, row.id));
 		else await tx.insert(performancePlans).values({ caseId: row.id, ...agreement, createdById: actor.id });
+		if (plan?.performedAt)
+			await recordCaseEvent(tx, {
+				caseId: row.id,
+				actorId: actor.id,
+				action: 'performance.reopened',
+				data: { performedAt: plan.performedAt.toISOString() },
+				ip
+			});
 
 		const [{ items, last }] = await tx
 			.select({ items: count(), last: max(performanceItems.position) })

@@ -21,6 +21,7 @@ import { recordOralAgreement } from '#server/documents/record-oral-agreement.ts'
 import type { DomainEventMap, DomainEventName } from '#server/events/domain-events.ts';
 import { getDashboard } from '#server/insight/get-dashboard.ts';
 import { refreshStatistics } from '#server/insight/refresh-statistics.ts';
+import { seedPerformance } from '#server/demo/seed-performance.ts';
 import { addPerformanceItem } from '#server/performance/add-performance-item.ts';
 import { addPerformanceProof } from '#server/performance/add-performance-proof.ts';
 import { announcePerformance } from '#server/performance/announce-performance.ts';
@@ -300,8 +301,6 @@ describe('the performance plan (履行)', () => {
 		const performance = await getCasePerformance(app.db, kase.caseId);
 		expect(performance.plan?.performedAt).toEqual(performedAt);
 		expect(performance.settled).toBe(2);
-		// A performed plan takes no more items.
-		await expectAppError(addPerformanceItem(app, mediator, payment(kase), null), 'INVALID_TRANSITION');
 
 		const page = await listCases(app.db, mediator, {});
 		expect(page.cases.find((row) => row.id === kase.caseId)?.performedAt).toEqual(performedAt);
@@ -425,6 +424,33 @@ describe('the performance plan (履行)', () => {
 		expect(await announcePerformance(app, later)).toBe(0);
 	});
 
+	test('is reopened by an item added after it was performed, and performed again when that one is', async ({
+		app,
+		network,
+		kase
+	}) => {
+		const mediator = network.eastMediator;
+		await settleOrally(app, mediator, kase);
+		const performedAt = async () => (await getCasePerformance(app.db, kase.caseId)).plan?.performedAt;
+		const instalment = async () => {
+			const { itemId } = await addPerformanceItem(app, mediator, payment(kase, { amount: '6000' }), null);
+			expect(await performedAt()).toBeNull();
+			await movePerformanceItem(app, mediator, { caseId: kase.caseId, itemId, move: 'confirm' }, null);
+			expect(await performedAt()).toBeInstanceOf(Date);
+		};
+		await instalment();
+		await instalment();
+		expect(await actionsOf(app, kase.caseId)).toEqual([
+			'performance.item_added',
+			'performance.item_confirmed',
+			'performance.performed',
+			'performance.reopened',
+			'performance.item_added',
+			'performance.item_confirmed',
+			'performance.performed'
+		]);
+	});
+
 	test('lets a mistaken item be removed while nobody has acted on it', async ({ app, network, kase }) => {
 		const { mediator, itemId, actId: typo } = await planned(app, network, kase);
 		await reportPerformanceItem(app, kase.trackingToken, { itemId }, [photo()], null);
@@ -444,5 +470,38 @@ describe('the performance plan (履行)', () => {
 		expect(performed).toHaveLength(1);
 		const actions = await actionsOf(app, kase.caseId);
 		expect(actions.slice(-2)).toEqual(['performance.item_removed', 'performance.performed']);
+	});
+
+	test('is what the demo helper fills for a demo case: reported with a receipt photo, confirmed, performed', async ({
+		app,
+		network,
+		kase
+	}) => {
+		await settleOrally(app, network.eastMediator, kase);
+		await seedPerformance(app, kase.caseId, network.eastMediator, [
+			{
+				kind: 'payment',
+				description: '赔偿损失',
+				amount: '150',
+				dueInDays: 0,
+				place: '村委会',
+				responsible: '王建国',
+				done: 'confirmed'
+			},
+			{
+				kind: 'act',
+				description: '拆除砌墙',
+				dueInDays: 3,
+				place: '屋后',
+				responsible: '王建国',
+				done: 'confirmed_in_office'
+			}
+		]);
+		const performance = await getCasePerformance(app.db, kase.caseId);
+		expect(performance.plan?.performedAt).not.toBeNull();
+		expect(performance.items.map((item) => [item.state, item.proofs.map((proof) => proof.mimeType)])).toEqual([
+			['confirmed', ['image/jpeg']],
+			['confirmed', []]
+		]);
 	});
 });

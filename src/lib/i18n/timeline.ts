@@ -70,7 +70,8 @@ export const TIMELINE_SENTENCES: Record<CaseEventType, Sentence> = {
 	'performance.item_rejected': m.timeline_performance_item_rejected,
 	'performance.item_waived': m.timeline_performance_item_waived,
 	'performance.proof_added': m.timeline_performance_proof_added,
-	'performance.performed': m.timeline_performance_performed
+	'performance.performed': m.timeline_performance_performed,
+	'performance.reopened': m.timeline_performance_reopened
 };
 
 /** One audit event as a sentence in the current language: who did what. */

@@ -56,7 +56,8 @@ const RECORDED_EVENTS = [
 	'performance.item_rejected',
 	'performance.item_waived',
 	'performance.proof_added',
-	'performance.performed'
+	'performance.performed',
+	'performance.reopened'
 ] as const;
 
 export type CaseEventType = `case.${CaseTransition}` | (typeof RECORDED_EVENTS)[number];
