@@ -107,8 +107,12 @@ test('a party marks an item done with a photo from a phone, the mediator confirm
 		await fitsThePhone(phone, 'reported');
 	});
 
-	await test.step('the mediator sees the receipt and confirms: the agreement is performed', async () => {
-		await page.goto(`${casePath}/performance`);
+	await test.step('the report waits on the mediator’s home; they see the receipt and confirm: performed', async () => {
+		await page.goto('/mediator');
+		const waiting = page.locator('section.reported-items');
+		await expect(waiting).toContainText('马德福赔偿孙桂兰菜苗损失');
+		await waiting.getByRole('link').first().click();
+		await expect(page).toHaveURL(new RegExp(`${casePath}/performance$`));
 		const item = page.locator('.performance-item');
 		await expect(item).toContainText(zh('performance_state_reported'));
 		await expect(item).toContainText('已当面付清现金');

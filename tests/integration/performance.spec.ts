@@ -26,6 +26,7 @@ import { addPerformanceItem } from '#server/performance/add-performance-item.ts'
 import { addPerformanceProof } from '#server/performance/add-performance-proof.ts';
 import { announcePerformance } from '#server/performance/announce-performance.ts';
 import { getCasePerformance } from '#server/performance/get-performance.ts';
+import { listReportedItems } from '#server/performance/list-reported-items.ts';
 import { movePerformanceItem } from '#server/performance/move-performance-item.ts';
 import { readProofFile } from '#server/performance/read-proof-file.ts';
 import { removePerformanceItem } from '#server/performance/remove-performance-item.ts';
@@ -234,6 +235,9 @@ describe('the performance plan (履行)', () => {
 			reportedByPartyId: kase.applicant.id
 		});
 		expect(reports).toEqual([{ caseId: kase.caseId, itemId, partyId: kase.applicant.id }]);
+		// Waiting on the home of the case's mediators, not of another village's.
+		expect((await listReportedItems(app.db, network.eastMediator2)).map((item) => item.itemId)).toEqual([itemId]);
+		expect(await listReportedItems(app.db, network.westMediator)).toEqual([]);
 		await expectAppError(
 			reportPerformanceItem(app, kase.trackingToken, { itemId }, [photo()], null),
 			'INVALID_TRANSITION'
@@ -253,6 +257,7 @@ describe('the performance plan (履行)', () => {
 		await expectAppError(move(itemId, 'confirm'), 'INVALID_TRANSITION');
 		await expectAppError(move(itemId, 'reject', '误点'), 'INVALID_TRANSITION');
 		expect(await itemOf(app, itemId)).toMatchObject({ state: 'confirmed', settledById: mediator.id, reason: null });
+		expect(await listReportedItems(app.db, mediator)).toEqual([]);
 		expect(performed).toEqual([]);
 
 		await expectAppError(move(actId, 'waive'), 'VALIDATION', { reason: ['required'] });
