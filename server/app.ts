@@ -49,6 +49,7 @@ export async function createApp(config: Config, options: { log?: Logger; databas
 		{ driver: database.driver, dataDir: database.driver === 'pglite' ? config.dataDir : undefined },
 		'database ready'
 	);
+	const events = new DomainEvents(log);
 	const services = {
 		config,
 		log,
@@ -59,9 +60,9 @@ export async function createApp(config: Config, options: { log?: Logger; databas
 		applyThrottle: new AddressThrottle({ max: config.apply.maxPerAddress, windowMinutes: 60 }),
 		rooms: new RoomRegistry(config.media, log, new RoomPlaces(database.db, log)),
 		drafts: new DraftStore(database, log),
-		insight: new Insight(database.db, log),
+		insight: new Insight(database.db, log, events),
 		sealer: new DocumentSealer({ log, timestampAuthority: config.timestampAuthority }),
-		events: new DomainEvents(log)
+		events
 	};
 	services.insight.start();
 	const registers = new AcceptanceRegisters(services, log);

@@ -44,7 +44,12 @@ export const PUBLIC_ACTIONS = [
 	'case.escalate',
 	'case.close',
 	'case.reassigned',
-	'evidence.added'
+	'evidence.added',
+	'performance.item_reported',
+	'performance.item_confirmed',
+	'performance.item_rejected',
+	'performance.item_waived',
+	'performance.performed'
 ];
 
 export type TimelineEvent = {

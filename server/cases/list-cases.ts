@@ -19,6 +19,8 @@ import { caseMediators, caseParties, cases, committees, orgNodes } from '../db/s
 import { parseInput } from '../parse-input.ts';
 import { withinPeriod } from '../insight/period.ts';
 import { visibleCases } from './case-scope.ts';
+import { performedCase } from '../performance/count-performed.ts';
+import { performedCases } from '../performance/performed-cases.ts';
 import { casesWithIncompleteParties } from './list-party-details.ts';
 import { searchQuery } from './search-tokens.ts';
 
@@ -41,8 +43,14 @@ export type CaseListItem = {
 	deadlineState: DeadlineState;
 };
 
-/** A case on a page of the list also says whether a party's details are not yet complete enough for the documents of record. */
-export type CasePage = { cases: (CaseListItem & { partiesIncomplete: boolean })[]; nextCursor: string | null };
+/**
+ * A case on a page of the list also says whether a party's details are not yet complete enough for
+ * the documents of record, and when its agreement was performed (履行完毕), if it was.
+ */
+export type CasePage = {
+	cases: (CaseListItem & { partiesIncomplete: boolean; performedAt: Date | null })[];
+	nextCursor: string | null;
+};
 
 /** A page boundary: the sort key of the last case shown, exact to the microsecond that PostgreSQL keeps. */
 type Cursor = { createdAt: string; id: string };
@@ -108,6 +116,7 @@ async function filterConditions(db: Db, filters: CaseListFilters, now: Date): Pr
 	}
 	if (filters.open) conditions.push(inArray(cases.status, OPEN_STATUSES));
 	if (filters.outcome) conditions.push(eq(cases.outcome, filters.outcome));
+	if (filters.performed) conditions.push(performedCase);
 	if (filters.org) {
 		// The path is looked up first so that the prefix match can use the committee path index.
 		const [node] = await db.select({ path: orgNodes.path }).from(orgNodes).where(eq(orgNodes.id, filters.org));
@@ -173,12 +182,14 @@ export async function listCases(db: Db, actor: Actor, input: unknown, now = new 
 	const rows = await selectCases(db, actor, filters, now, CASE_PAGE_SIZE + 1);
 	const page = rows.slice(0, CASE_PAGE_SIZE);
 	const last = page.at(-1);
-	const incomplete = await casesWithIncompleteParties(
-		db,
-		page.map((row) => row.id)
-	);
+	const ids = page.map((row) => row.id);
+	const [incomplete, performed] = await Promise.all([casesWithIncompleteParties(db, ids), performedCases(db, ids)]);
 	return {
-		cases: page.map((row) => ({ ...itemOf(row, now), partiesIncomplete: incomplete.has(row.id) })),
+		cases: page.map((row) => ({
+			...itemOf(row, now),
+			partiesIncomplete: incomplete.has(row.id),
+			performedAt: performed.get(row.id) ?? null
+		})),
 		nextCursor: rows.length > CASE_PAGE_SIZE && last ? encodeCursor({ createdAt: last.sortKey, id: last.id }) : null
 	};
 }

@@ -33,6 +33,7 @@ import { DOCUMENT_KINDS } from '#shared/documents.ts';
 import type { EthnicGroupCode } from '#shared/ethnic-groups.ts';
 import { DRAFT_KINDS, type RecordOutcome } from '#shared/mediation-record.ts';
 import { COMMITTEE_POSITIONS, ORG_KINDS } from '#shared/orgs.ts';
+import { PERFORMANCE_ITEM_KINDS, PERFORMANCE_STATES } from '#shared/performance.ts';
 import { AGENT_SCOPES, GENDERS, ID_DOCUMENT_TYPES, PARTY_KINDS, REPRESENTATIVE_ROLES } from '#shared/party-details.ts';
 import { ROLES } from '#shared/roles.ts';
 import type { SignatureMethod } from '#shared/signing.ts';
@@ -1112,4 +1113,105 @@ export const oralAgreements = pgTable(
 		userAgent: text('user_agent')
 	},
 	(t) => [uniqueIndex('oral_agreements_case_idx').on(t.caseId)]
+);
+
+export const performanceItemKind = pgEnum('performance_item_kind', PERFORMANCE_ITEM_KINDS);
+export const performanceState = pgEnum('performance_state', PERFORMANCE_STATES);
+
+/**
+ * The performance plan (履行) of a case's agreement: made once the case has a sealed agreement or
+ * an oral agreement, whichever it names; `performedAt` is set when every item is confirmed or
+ * waived (履行完毕).
+ */
+export const performancePlans = pgTable(
+	'performance_plans',
+	{
+		caseId: uuid('case_id')
+			.primaryKey()
+			.references(() => cases.id),
+		sealedAgreementId: uuid('sealed_agreement_id').references(() => sealedAgreements.id),
+		oralAgreementId: uuid('oral_agreement_id').references(() => oralAgreements.id),
+		createdById: uuid('created_by_id')
+			.notNull()
+			.references(() => users.id),
+		createdAt: createdAt(),
+		performedAt: timestamp('performed_at', { withTimezone: true })
+	},
+	(t) => [
+		check('performance_plans_one_agreement', sql`(${t.sealedAgreementId} is null) <> (${t.oralAgreementId} is null)`),
+		index('performance_plans_performed_idx').on(t.performedAt)
+	]
+);
+
+/** One item of a plan: an amount to pay or an act to do, by a party, by a day, at a place. */
+export const performanceItems = pgTable(
+	'performance_items',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		caseId: uuid('case_id')
+			.notNull()
+			.references(() => performancePlans.caseId),
+		/** Its place in the plan, from 1. */
+		position: integer('position').notNull(),
+		kind: performanceItemKind('kind').notNull(),
+		description: text('description').notNull(),
+		amountCents: bigint('amount_cents', { mode: 'number' }),
+		dueOn: date('due_on', { mode: 'string' }).notNull(),
+		place: text('place').notNull(),
+		responsiblePartyId: uuid('responsible_party_id')
+			.notNull()
+			.references(() => caseParties.id),
+		state: performanceState('state').notNull().default('planned'),
+		/** The party's word with their report. */
+		reportNote: text('report_note'),
+		reportedAt: timestamp('reported_at', { withTimezone: true }),
+		reportedByPartyId: uuid('reported_by_party_id').references(() => caseParties.id),
+		/** Why the mediator sent the last report back, or why the item was waived: the party reads it. */
+		reason: text('reason'),
+		/** When and by whom it was confirmed or waived. */
+		settledAt: timestamp('settled_at', { withTimezone: true }),
+		settledById: uuid('settled_by_id').references(() => users.id),
+		/** The due day it was last announced as coming, so that it is announced once per day set. */
+		dueSoonAnnouncedFor: date('due_soon_announced_for', { mode: 'string' }),
+		createdById: uuid('created_by_id')
+			.notNull()
+			.references(() => users.id),
+		createdAt: createdAt()
+	},
+	(t) => [
+		uniqueIndex('performance_items_case_position_idx').on(t.caseId, t.position),
+		// The sweep looks only at what is still owed.
+		index('performance_items_owed_due_idx')
+			.on(t.dueOn)
+			.where(sql`${t.state} in ('planned', 'reported')`),
+		check(
+			'performance_items_amount',
+			sql`(${t.kind} = 'payment') = (${t.amountCents} is not null) and coalesce(${t.amountCents}, 1) > 0`
+		)
+	]
+);
+
+/** Proof of performance (履行凭证): receipts, transfer screenshots, stored like evidence. */
+export const performanceProofs = pgTable(
+	'performance_proofs',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		itemId: uuid('item_id')
+			.notNull()
+			.references(() => performanceItems.id),
+		caseId: uuid('case_id')
+			.notNull()
+			.references(() => cases.id),
+		fileId: uuid('file_id')
+			.notNull()
+			.references(() => storedFiles.id),
+		filename: text('filename').notNull(),
+		uploadedById: uuid('uploaded_by_id').references(() => users.id),
+		uploadedByPartyId: uuid('uploaded_by_party_id').references(() => caseParties.id),
+		createdAt: createdAt()
+	},
+	(t) => [
+		index('performance_proofs_item_idx').on(t.itemId),
+		check('performance_proofs_uploader', sql`(${t.uploadedById} is null) <> (${t.uploadedByPartyId} is null)`)
+	]
 );

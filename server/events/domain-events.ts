@@ -26,6 +26,16 @@ export type DomainEventMap = {
 	'agreement.sealed': { caseId: string; sealedAgreementId: string };
 	/** Another document of the case's file is sealed (`DOCUMENT_KINDS`). */
 	'document.sealed': { caseId: string; documentId: string; kind: DocumentKind };
+	/** An item of the agreement's performance plan falls due within DUE_SOON_DAYS; once per due day. */
+	'performance.item_due_soon': { caseId: string; itemId: string; dueOn: string };
+	/** Its due day passed with the item not done; once per due day, as its warning. */
+	'performance.item_overdue': { caseId: string; itemId: string; dueOn: string };
+	/** A party said the item is done, with proof or a note: the mediator is to confirm it. */
+	'performance.item_reported': { caseId: string; itemId: string; partyId: string };
+	/** The mediator sent a party's report back, with a reason the party reads. */
+	'performance.item_rejected': { caseId: string; itemId: string };
+	/** Every item is confirmed or waived: the agreement is performed (履行完毕). */
+	'performance.performed': { caseId: string; performedAt: Date };
 };
 
 export type DomainEventName = keyof DomainEventMap;

@@ -11,27 +11,31 @@ const EXTENSION_MAX = 16;
 /** Control characters, and the bidirectional overrides that can make `exe.pdf` display as something else. */
 const UNSAFE_IN_NAME = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
 
-const invalid = (code: string) => new AppError('VALIDATION', { fields: { evidence: [code] } });
+/** What a form's files may be: how many, how large each, of which types (all evidence types unless narrowed), and the field errors go to. */
+export type UploadLimits = { maxFiles: number; maxBytes: number; types?: readonly EvidenceType[]; field: string };
+
+const EVIDENCE_LIMITS: UploadLimits = { maxFiles: EVIDENCE_MAX_FILES, maxBytes: EVIDENCE_MAX_BYTES, field: 'evidence' };
 
 /**
- * Checks and reads the evidence files of a form. Limits are checked on the
- * sizes the files declare before any content is read; the type is then
- * decided by the content.
+ * Checks and reads the evidence files of a form (or other uploads, within
+ * their own limits). Limits are checked on the sizes the files declare before
+ * any content is read; the type is then decided by the content.
  */
-export async function readUploads(files: File[]): Promise<Upload[]> {
+export async function readUploads(files: File[], limits: UploadLimits = EVIDENCE_LIMITS): Promise<Upload[]> {
+	const invalid = (code: string) => new AppError('VALIDATION', { fields: { [limits.field]: [code] } });
 	// A file input left empty still sends one part: no name, no bytes.
 	const chosen = files.filter((file) => file.size > 0 || file.name !== '');
-	if (chosen.length > EVIDENCE_MAX_FILES) throw invalid('too_many');
+	if (chosen.length > limits.maxFiles) throw invalid('too_many');
 	for (const file of chosen) {
 		if (file.size === 0) throw invalid('empty_file');
-		if (file.size > EVIDENCE_MAX_BYTES)
-			throw new AppError('PAYLOAD_TOO_LARGE', { fields: { evidence: ['too_large'] } });
+		if (file.size > limits.maxBytes)
+			throw new AppError('PAYLOAD_TOO_LARGE', { fields: { [limits.field]: ['too_large'] } });
 	}
 	const uploads: Upload[] = [];
 	for (const file of chosen) {
 		const bytes = Buffer.from(await file.arrayBuffer());
 		const mimeType = detectEvidenceType(bytes);
-		if (!mimeType) throw invalid('file_type');
+		if (!mimeType || (limits.types && !limits.types.includes(mimeType))) throw invalid('file_type');
 		uploads.push({
 			filename: safeFilename(file.name),
 			mimeType,

@@ -14,6 +14,7 @@ import { authorize } from '../auth/authorize.ts';
 import type { Db } from '../db/client.ts';
 import { caseStatistics, cases, orgNodes, statisticsRefresh } from '../db/schema.ts';
 import { parseInput } from '../parse-input.ts';
+import { countPerformed } from '../performance/count-performed.ts';
 import { addMonths, periodOf, withinPeriod, type Period } from './period.ts';
 import { statisticsPaths, underPaths } from './statistics-scope.ts';
 
@@ -35,6 +36,9 @@ export type Dashboard = {
 		successRate: number | null;
 		/** Days from filing to agreement, on average over the resolved cases. */
 		averageDaysToResolution: number | null;
+		/** Agreements performed in full (履行完毕), and their share of the successful mediations (null before any). */
+		performed: number;
+		performedShare: number | null;
 	};
 	live: { open: number; overdue: number; nearDeadline: number };
 	byType: Tally<DisputeType>[];
@@ -103,7 +107,7 @@ export async function getDashboard(db: Db, actor: Actor, input: unknown, now = n
 			.where(and(underPaths(cases.committeePath, paths), ...withinPeriod(cases.createdAt, period), ...conditions))
 			.then(([row]) => row.n);
 	const deadlineRunning = inArray(cases.status, DEADLINE_STATUSES);
-	const [rows, refreshed, open, overdue, nearDeadline] = await Promise.all([
+	const [rows, refreshed, open, overdue, nearDeadline, performed] = await Promise.all([
 		grouped,
 		db.select({ at: statisticsRefresh.refreshedAt }).from(statisticsRefresh),
 		caseCount(inArray(cases.status, OPEN_STATUSES)),
@@ -112,7 +116,8 @@ export async function getDashboard(db: Db, actor: Actor, input: unknown, now = n
 			deadlineRunning,
 			gte(cases.deadline, now),
 			lt(cases.deadline, new Date(now.getTime() + NEAR_DEADLINE_DAYS * 86_400_000))
-		)
+		),
+		countPerformed(db, paths, period)
 	]);
 	const setOf = (set: keyof typeof GROUPING_OF) =>
 		rows.filter((row) => row.set === GROUPING_OF[set]).sort((a, b) => b.cases - a.cases);
@@ -154,7 +159,10 @@ export async function getDashboard(db: Db, actor: Actor, input: unknown, now = n
 			oralAgreements,
 			failed,
 			successRate: resolved + failed ? resolved / (resolved + failed) : null,
-			averageDaysToResolution: all?.resolved ? Number(all.resolvedDays) / all.resolved : null
+			averageDaysToResolution: all?.resolved ? Number(all.resolvedDays) / all.resolved : null,
+			performed,
+			// Performance is read live and the outcomes from the statistics, which may lag a few minutes.
+			performedShare: resolved ? Math.min(1, performed / resolved) : null
 		},
 		live: { open, overdue, nearDeadline },
 		byType: tally('disputeType', (row) => row.disputeType),

@@ -1,6 +1,8 @@
 import type { Db } from '../db/client.ts';
 import { statisticsRefresh } from '../db/schema.ts';
+import type { DomainEvents } from '../events/domain-events.ts';
 import type { Logger } from '../log.ts';
+import { announcePerformance } from '../performance/announce-performance.ts';
 import { raiseCaseWarnings } from './raise-case-warnings.ts';
 import { refreshStatistics } from './refresh-statistics.ts';
 import { sweepWarnings } from './sweep-warnings.ts';
@@ -24,14 +26,16 @@ const FIRST_LOOK_BACK_MS = 3_600_000;
 export class Insight {
 	readonly #db: Db;
 	readonly #log: Logger;
+	readonly #events: DomainEvents;
 	#timer: NodeJS.Timeout | undefined;
 	#sweeping: Promise<void> | null = null;
 	#refreshing: Promise<void> | null = null;
 	#sweptUntil = new Date(Date.now() - FIRST_LOOK_BACK_MS);
 
-	constructor(db: Db, log: Logger) {
+	constructor(db: Db, log: Logger, events: DomainEvents) {
 		this.#db = db;
 		this.#log = log;
+		this.#events = events;
 	}
 
 	start(): void {
@@ -62,6 +66,12 @@ export class Insight {
 			this.#log.info({ ms: Date.now() - started.getTime(), raised }, 'statistics and warnings swept');
 		} catch (error) {
 			this.#log.error({ err: error }, 'warning sweep failed');
+		}
+		// Items of performance plans falling due and going overdue, told once each.
+		try {
+			await announcePerformance({ db: this.#db, events: this.#events }, started);
+		} catch (error) {
+			this.#log.error({ err: error }, 'performance sweep failed');
 		}
 	}
 

@@ -9,16 +9,50 @@ import { caseFileFor } from '#server/dossier/case-file-for.ts';
 import { listRetentionPeriods, setRetentionPeriods } from '#server/dossier/retention-periods.ts';
 import { RETENTION_DEFAULTS } from '#shared/dossier.ts';
 import { applyOnline } from '#server/cases/apply-online.ts';
+import { addPerformanceItem } from '#server/performance/add-performance-item.ts';
+import { addPerformanceProof } from '#server/performance/add-performance-proof.ts';
+import { movePerformanceItem } from '#server/performance/move-performance-item.ts';
+import { reportPerformanceItem } from '#server/performance/report-performance-item.ts';
 import { verifySha256 } from '#server/signing/verification/verify-sealed-document.ts';
+import type { Actor } from '#shared/roles.ts';
+import type { App } from '#server/app.ts';
 import { intakeForm } from '../support/case-network.ts';
 import { pdf as evidencePdf } from '../support/evidence-samples.ts';
 import { acknowledgeNoticeForAll } from '../support/notice.ts';
 import { expectAppError } from '../support/integration-test.ts';
-import { test } from '../support/mediation-case.ts';
+import { test, type CaseSetUp } from '../support/mediation-case.ts';
 import { pdfinfoPages, pdfsig, pdftotext } from '../support/poppler.ts';
 import { recordSealedAgreement } from '../support/sealed-agreement.ts';
 
 const YEAR = new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date());
+
+/** The agreement's one payment reported by the applicant's link with a photo, given a bank slip by the mediator, and confirmed. */
+async function performAgreement(app: App, mediator: Actor, kase: CaseSetUp) {
+	const { itemId } = await addPerformanceItem(
+		app,
+		mediator,
+		{
+			caseId: kase.caseId,
+			kind: 'payment',
+			description: '王建国赔偿李秀英损失',
+			amount: '12000',
+			dueOn: new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date()),
+			place: '东村村委会',
+			responsiblePartyId: kase.respondent.id
+		},
+		null
+	);
+	const slip = (name: string, bytes: Uint8Array<ArrayBuffer>) => [new File([bytes], name)];
+	await reportPerformanceItem(app, kase.trackingToken, { itemId }, slip('排水沟回单.jpg', await photo()), null);
+	await addPerformanceProof(
+		app,
+		mediator,
+		{ caseId: kase.caseId, itemId },
+		slip('银行回单.pdf', new Uint8Array(evidencePdf())),
+		null
+	);
+	await movePerformanceItem(app, mediator, { caseId: kase.caseId, itemId, move: 'confirm' }, null);
+}
 
 async function photo(): Promise<Uint8Array<ArrayBuffer>> {
 	const jpeg = await sharp({
@@ -61,6 +95,7 @@ describe('the case file (卷宗)', () => {
 			});
 			await acknowledgeNoticeForAll(app, kase.caseId, 'closed');
 			await recordSealedAgreement(app, network.admin, { caseId: kase.caseId });
+			await performAgreement(app, mediator, kase);
 			for (const transition of ['schedule', 'start'] as const)
 				await transitionCase(
 					app,
@@ -101,6 +136,9 @@ describe('the case file (卷宗)', () => {
 				'证据照片',
 				'证据 2：村委会证明.pdf',
 				'人民调解协议书',
+				'履行情况及凭证',
+				'履行凭证照片',
+				'履行凭证 1-2：银行回单.pdf',
 				'案件审计日志摘录'
 			]);
 			// The numbered pages start after the cover and the one page of contents.
@@ -109,7 +147,8 @@ describe('the case file (卷宗)', () => {
 				for (let number = entry.first; number <= entry.last; number++) {
 					const text = await pdftotext(pdf, { page: number + 2 });
 					expect(text.trim().split('\n')[0].trim(), `page ${number} stamped`).toBe(String(number));
-					if (number === entry.first && !entry.title.startsWith('证据 2'))
+					// A bound PDF is the file as uploaded: only the binder's own pages carry their title.
+					if (number === entry.first && !entry.title.endsWith('.pdf'))
 						expect(text, `page ${number} starts ${entry.title}`).toContain(entry.title);
 				}
 			}
@@ -119,6 +158,15 @@ describe('the case file (卷宗)', () => {
 			expect(application).toMatch(new RegExp(`申请人\\s+姓名：${kase.applicant.name}`));
 			const notice = contents.find((entry) => entry.title === '当事人权利义务告知确认记录')!;
 			expect((await pdftotext(pdf, { page: notice.first + 2 })).replace(/\s/g, '')).toContain('要求不公开调解');
+			const performance = contents.find((entry) => entry.title === '履行情况及凭证')!;
+			const performed = (await pdftotext(pdf, { page: performance.first + 2 })).replace(/\s/g, '');
+			for (const expected of [
+				'本协议已履行完毕',
+				'人民币12,000.00元（大写：壹万贰仟元整）',
+				'已确认履行',
+				'排水沟回单.jpg'
+			])
+				expect(performed).toContain(expected);
 			const audit = contents.at(-1)!;
 			expect(await pdftotext(pdf, { page: audit.first + 2 })).toMatch(/哈希链校验完整/);
 		}

@@ -12,7 +12,8 @@ export const warningRuleLabel = (rule: WarningRule): string =>
 		village_surge: m.warning_rule_village_surge,
 		deadline_near: m.warning_rule_deadline_near,
 		deadline_overdue: m.warning_rule_deadline_overdue,
-		risk_words: m.warning_rule_risk_words
+		risk_words: m.warning_rule_risk_words,
+		performance_overdue: m.warning_rule_performance_overdue
 	})[rule]();
 
 export const warningSeverityLabel = (severity: WarningSeverity): string =>
@@ -65,6 +66,13 @@ export function warningDetail(warning: Pick<WarningItem, 'rule' | 'details'>, da
 			return m.warning_detail_deadline_overdue({ deadline: date.format(new Date(d.deadline)) });
 		case 'risk_words':
 			return m.warning_detail_risk_words({ words: (d.words as string[]).join(m.list_separator()) });
+		case 'performance_overdue':
+			return m.warning_detail_performance_overdue({
+				party: d.party,
+				// A day, not a moment: read at noon in China so that no zone moves it.
+				due: date.format(new Date(`${d.dueOn}T12:00:00+08:00`)),
+				description: d.description
+			});
 	}
 }
 

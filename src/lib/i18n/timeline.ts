@@ -62,7 +62,16 @@ export const TIMELINE_SENTENCES: Record<CaseEventType, Sentence> = {
 	'notice.acknowledged': m.timeline_notice_acknowledged,
 	'notice.acknowledged_on_site': m.timeline_notice_acknowledged_on_site,
 	'session.attendance_marked': m.timeline_session_attendance_marked,
-	'session.attendance_unmarked': m.timeline_session_attendance_unmarked
+	'session.attendance_unmarked': m.timeline_session_attendance_unmarked,
+	'performance.item_added': m.timeline_performance_item_added,
+	'performance.item_removed': m.timeline_performance_item_removed,
+	'performance.item_reported': m.timeline_performance_item_reported,
+	'performance.item_confirmed': m.timeline_performance_item_confirmed,
+	'performance.item_rejected': m.timeline_performance_item_rejected,
+	'performance.item_waived': m.timeline_performance_item_waived,
+	'performance.proof_added': m.timeline_performance_proof_added,
+	'performance.performed': m.timeline_performance_performed,
+	'performance.reopened': m.timeline_performance_reopened
 };
 
 /** One audit event as a sentence in the current language: who did what. */

@@ -85,7 +85,9 @@ describe('monthly report', () => {
 				oralAgreements: 2,
 				failed: 1,
 				successRate: 0.875,
-				averageDaysToResolution: 12.34
+				averageDaysToResolution: 12.34,
+				performed: 3,
+				performedShare: 3 / 7
 			},
 			live: { open: 2, overdue: 1, nearDeadline: 1 },
 			byType: [
@@ -107,13 +109,14 @@ describe('monthly report', () => {
 		const summary = workbook.worksheets[0];
 		expect(summary.getCell('A1').value).toBe('青石镇 人民调解工作月报（2026-11）');
 		const figures = Object.fromEntries(
-			summary.getRows(5, 9)!.map((row) => [row.getCell(1).value, row.getCell(2).value])
+			summary.getRows(5, 10)!.map((row) => [row.getCell(1).value, row.getCell(2).value])
 		);
 		expect(figures).toEqual({
 			案件总数: 10,
 			成功: 7,
 			其中口头协议: 2,
 			不成功: 1,
+			履行完毕: 3,
 			调解成功率: 0.875,
 			平均办结天数: 12.3,
 			在办: 2,

@@ -28,6 +28,7 @@ export async function monthlyReportXlsx(report: MonthlyReport, generatedAt: Date
 		[m.assessment_resolved(), dashboard.totals.resolved],
 		[m.report_oral_agreements(), dashboard.totals.oralAgreements],
 		[m.assessment_failed(), dashboard.totals.failed],
+		[m.dashboard_performed(), dashboard.totals.performed],
 		[m.dashboard_success_rate(), percent(dashboard.totals.successRate), '0.0%'],
 		[m.dashboard_avg_days(), round(dashboard.totals.averageDaysToResolution)],
 		[m.dashboard_open(), dashboard.live.open],

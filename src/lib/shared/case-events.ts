@@ -48,7 +48,16 @@ const RECORDED_EVENTS = [
 	'oral_agreement.sign_refused',
 	'survey.answered',
 	'notice.acknowledged',
-	'notice.acknowledged_on_site'
+	'notice.acknowledged_on_site',
+	'performance.item_added',
+	'performance.item_removed',
+	'performance.item_reported',
+	'performance.item_confirmed',
+	'performance.item_rejected',
+	'performance.item_waived',
+	'performance.proof_added',
+	'performance.performed',
+	'performance.reopened'
 ] as const;
 
 export type CaseEventType = `case.${CaseTransition}` | (typeof RECORDED_EVENTS)[number];

@@ -443,6 +443,8 @@ export const caseListSchema = z.object({
 	/** From the dashboard's drill-down: still open, how the cases ended, the handling committee's subtree, the months filed in. */
 	open: z.literal('1', 'invalid').optional(),
 	outcome: z.enum(CASE_OUTCOMES, 'invalid').optional(),
+	/** Only cases whose agreement is performed (履行完毕). */
+	performed: z.literal('1', 'invalid').optional(),
 	org: id.optional(),
 	from: monthSchema.optional(),
 	to: monthSchema.optional()

@@ -3,7 +3,8 @@ import { z } from 'zod';
 /**
  * The early-warning rules: the same person, household or place in several
  * disputes within a window; a village with far more cases this month than
- * usual; a case near or past its deadline; risk words in the facts.
+ * usual; a case near or past its deadline; risk words in the facts; an item of an
+ * agreement's performance plan past its due day.
  */
 export const WARNING_RULES = [
 	'repeat_person',
@@ -12,7 +13,8 @@ export const WARNING_RULES = [
 	'village_surge',
 	'deadline_near',
 	'deadline_overdue',
-	'risk_words'
+	'risk_words',
+	'performance_overdue'
 ] as const;
 export type WarningRule = (typeof WARNING_RULES)[number];
 

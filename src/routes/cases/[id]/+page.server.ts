@@ -17,6 +17,7 @@ import { recordOnSiteAcknowledgement } from '#server/notice/record-on-site-ackno
 import { mayRegisterOralAgreement } from '#server/documents/may-register-oral-agreement.ts';
 import { registerAcceptance } from '#server/documents/register-acceptance.ts';
 import { listCommittees } from '#server/orgs/list-committees.ts';
+import { getCasePerformance } from '#server/performance/get-performance.ts';
 import { readPublicOrigin } from '#server/setup/read-public-origin.ts';
 import { acceptConsultation } from '#server/sessions/accept-consultation.ts';
 import { cancelSession } from '#server/sessions/cancel-session.ts';
@@ -56,7 +57,7 @@ export const load: PageServerLoad = async (event) => {
 	}
 	const committeeView = seesAsCommittee(actor);
 	const mediates = roleHas(actor.role, 'cases:mediate');
-	const [chain, names, committees, sessions, sealedAgreement, documents, acknowledgements, oralAgreement] =
+	const [chain, names, committees, sessions, sealedAgreement, documents, acknowledgements, oralAgreement, performance] =
 		await Promise.all([
 			committeeView ? verifyCaseChain(db, caseId) : null,
 			committeeView ? timelineNames(db, detail.timeline) : {},
@@ -65,7 +66,8 @@ export const load: PageServerLoad = async (event) => {
 			sealedAgreementShownTo(db, caseId, [{ actor }]),
 			listCaseDocuments(db, caseId),
 			committeeView ? listNoticeAcknowledgements(db, caseId) : null,
-			mediates && mayRegisterOralAgreement(db, actor, detail.case)
+			mediates && mayRegisterOralAgreement(db, actor, detail.case),
+			getCasePerformance(db, caseId)
 		]);
 	return {
 		detail,
@@ -83,7 +85,8 @@ export const load: PageServerLoad = async (event) => {
 			mediates &&
 			detail.case.acceptedAt !== null &&
 			!documents.some((document) => document.kind === 'acceptance_register' && document.supersededAt === null),
-		oralAgreement
+		oralAgreement,
+		performance
 	};
 };
 

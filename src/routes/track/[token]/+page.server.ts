@@ -4,6 +4,8 @@ import { answerSurvey, getTrackedSurvey } from '#server/cases/answer-survey.ts';
 import { getTrackedCase } from '#server/cases/track-case.ts';
 import { withdrawApplication } from '#server/cases/withdraw-application.ts';
 import { listCaseDocuments } from '#server/documents/list-case-documents.ts';
+import { getCasePerformance } from '#server/performance/get-performance.ts';
+import { reportPerformanceItem } from '#server/performance/report-performance-item.ts';
 import { listTrackedSessions } from '#server/sessions/list-tracked-sessions.ts';
 import { m } from '$lib/i18n/paraglide/messages';
 import { clientOf, formAction, readForm, readUploadForm } from '$lib/server/form-action';
@@ -20,8 +22,12 @@ export const load: PageServerLoad = async ({ locals, params, setHeaders }) => {
 			listTrackedSessions(locals.app.db, params.token),
 			getTrackedSurvey(locals.app.db, params.token)
 		]);
-		const documents = await listCaseDocuments(locals.app.db, await trackedCaseId(locals.app.db, params.token));
-		return { tracked, sessions, survey, documents };
+		const caseId = await trackedCaseId(locals.app.db, params.token);
+		const [documents, performance] = await Promise.all([
+			listCaseDocuments(locals.app.db, caseId),
+			getCasePerformance(locals.app.db, caseId)
+		]);
+		return { tracked, sessions, survey, documents, performance };
 	} catch (e) {
 		if (e instanceof AppError && e.code === 'NOT_FOUND')
 			error(404, { message: m.error_not_found(), code: 'NOT_FOUND' });
@@ -35,6 +41,13 @@ export const actions: Actions = {
 		return formAction(values, async () => {
 			await addTrackedEvidence(event.locals.app, event.params.token, files, clientOf(event).ip);
 			return { uploaded: true };
+		});
+	},
+	reportPerformance: async (event) => {
+		const { values, files } = await readUploadForm(event.request, 'proof');
+		return formAction(values, async () => {
+			await reportPerformanceItem(event.locals.app, event.params.token, values, files, clientOf(event).ip);
+			return { reported: values.itemId };
 		});
 	},
 	survey: async (event) => {
