@@ -29,6 +29,7 @@ import { completeSetup } from '../setup/complete-setup.ts';
 import { createUser } from '../users/create-user.ts';
 import { demoParty, demoPowerOfAttorney } from './demo-parties.ts';
 import { heading, paragraph, seedFailedMediation, seedSettledMediation } from './seed-mediation.ts';
+import { seedPerformance, type DemoPerformanceItem } from './seed-performance.ts';
 
 /** Every demo account shares this password, so the demo can be tried at once. Never seed a real instance. */
 export const DEMO_PASSWORD = 'tiaojie-demo';
@@ -128,6 +129,8 @@ type DemoCase = {
 	 * agreement signed by the parties and the mediator and sealed (which resolves the case).
 	 */
 	settledMediation?: { recorder: string; daysAgo: number; record: JSONContent; agreement: JSONContent };
+	/** After the agreement: its performance plan, and how far each item got (see seedPerformance). */
+	performance?: DemoPerformanceItem[];
 	/** Last of all: closed by this mediator, which numbers the case file and binds it. */
 	closedBy?: string;
 	/**
@@ -346,10 +349,10 @@ const CASES: DemoCase[] = [
 					),
 					heading('经调解，自愿达成如下协议'),
 					paragraph(
-						'一、陈志强于2026年12月31日前负责按原样重砌李秀英家院墙（长约六米、高一点八米，砖混结构），费用由陈志强承担。'
+						'一、陈志强于协议签订之日起七日内负责按原样重砌李秀英家院墙（长约六米、高一点八米，砖混结构），费用由陈志强承担。'
 					),
 					paragraph(
-						'二、陈志强赔偿李秀英桃树损失及清理费用共计人民币伍仟元整（5,000元），分两期支付：协议签订之日支付贰仟元，2027年1月15日前支付叁仟元，均以银行转账方式支付至李秀英尾号0386的账户。'
+						'二、陈志强赔偿李秀英桃树损失及清理费用共计人民币伍仟元整（5,000元），分两期支付：协议签订之日支付贰仟元，协议签订之日起三十日内支付叁仟元，均以银行转账方式支付至李秀英尾号0386的账户。'
 					),
 					paragraph('三、本协议履行完毕后，双方就此事再无其他争议。'),
 					heading('履行方式、地点、期限'),
@@ -358,6 +361,34 @@ const CASES: DemoCase[] = [
 				]
 			}
 		},
+		performance: [
+			{
+				kind: 'payment',
+				description: '赔偿桃树损失及清理费用第一期',
+				amount: '2000',
+				dueInDays: 0,
+				place: '银行转账至李秀英尾号0386的账户',
+				responsible: '陈志强',
+				done: 'confirmed'
+			},
+			{
+				kind: 'act',
+				description: '按原样重砌院墙（长约六米、高一点八米，砖混结构）',
+				dueInDays: 7,
+				place: '李秀英家（西村一组2号）',
+				responsible: '陈志强',
+				done: 'confirmed_in_office'
+			},
+			{
+				kind: 'payment',
+				description: '赔偿桃树损失及清理费用第二期',
+				amount: '3000',
+				dueInDays: 30,
+				place: '银行转账至李秀英尾号0386的账户',
+				responsible: '陈志强',
+				done: 'confirmed'
+			}
+		],
 		closedBy: 'mediator2'
 	}
 ];
@@ -520,6 +551,7 @@ async function seedCase(app: App, demo: DemoCase, { admin, actors, nodeIds, comm
 			{ ip: null, userAgent: null }
 		);
 	}
+	if (demo.performance) await seedPerformance(app, caseId, actors.get(demo.steps![0].by)!, demo.performance);
 	if (demo.closedBy) {
 		const mediator = actors.get(demo.closedBy)!;
 		// Where accepting does not seal the register (ACCEPTANCE_REGISTERS=on_demand), the file still has one.

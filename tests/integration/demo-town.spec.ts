@@ -1,7 +1,7 @@
 import { and, eq, isNotNull } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import { getCase } from '#server/cases/get-case.ts';
-import { caseParties, cases, sealedAgreements, sealedDocuments } from '#server/db/schema.ts';
+import { caseParties, cases, performancePlans, sealedAgreements, sealedDocuments } from '#server/db/schema.ts';
 import { DEMO_PASSWORD, seedDemo } from '#server/demo/seed-demo.ts';
 import { readPdfSeal } from '#server/signing/verification/read-pdf-seal.ts';
 import { test } from '../support/integration-test.ts';
