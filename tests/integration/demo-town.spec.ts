@@ -39,6 +39,8 @@ describe('the demo town', () => {
 			);
 			const [agreement] = await app.db.select().from(sealedAgreements).where(eq(sealedAgreements.caseId, kase.id));
 			expect(agreement).toBeDefined();
+			const [plan] = await app.db.select().from(performancePlans).where(eq(performancePlans.caseId, kase.id));
+			expect(plan.performedAt).toBeInstanceOf(Date);
 			const file = documents.find((document) => document.kind === 'case_file')!;
 			expect(await readPdfSeal(file.pdf)).toMatchObject({ intact: true, level: 'B-B' });
 			expect(await pdfsig(file.pdf)).toMatch(/Signature is Valid/);
