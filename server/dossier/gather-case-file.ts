@@ -23,6 +23,7 @@ import {
 import { documentLabels } from '../signing/pdf/document-labels.ts';
 import type { DossierPdfInput } from '../signing/pdf/dossier-pdf-input.ts';
 import { partyParticulars } from '../documents/party-particulars.ts';
+import { judicialCaseFileParts } from '../judicial/judicial-case-file-parts.ts';
 import { RECORD_WORDS } from '../documents/record-words.ts';
 import { eventSentence } from './event-sentence.ts';
 import { listRetentionPeriods } from './retention-periods.ts';
@@ -314,6 +315,7 @@ export async function gatherCaseFile(db: Db, caseId: string): Promise<GatheredCa
 		...(await evidenceParts(db, caseId)),
 		...(await sealedParts(db, caseId, 'mediation_record')),
 		...(await agreementParts(db, caseId)),
+		...(await judicialCaseFileParts(db, caseId)),
 		audit.part
 	];
 	const names = (side: Party['side']) =>

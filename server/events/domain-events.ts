@@ -26,6 +26,8 @@ export type DomainEventMap = {
 	'agreement.sealed': { caseId: string; sealedAgreementId: string };
 	/** Another document of the case's file is sealed (`DOCUMENT_KINDS`). */
 	'document.sealed': { caseId: string; documentId: string; kind: DocumentKind };
+	/** The application for judicial confirmation of the case's agreement was started, signed or answered by the court. */
+	'judicial.changed': { caseId: string };
 };
 
 export type DomainEventName = keyof DomainEventMap;

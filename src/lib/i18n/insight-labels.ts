@@ -12,7 +12,8 @@ export const warningRuleLabel = (rule: WarningRule): string =>
 		village_surge: m.warning_rule_village_surge,
 		deadline_near: m.warning_rule_deadline_near,
 		deadline_overdue: m.warning_rule_deadline_overdue,
-		risk_words: m.warning_rule_risk_words
+		risk_words: m.warning_rule_risk_words,
+		judicial_deadline_near: m.warning_rule_judicial_deadline_near
 	})[rule]();
 
 export const warningSeverityLabel = (severity: WarningSeverity): string =>
@@ -65,6 +66,11 @@ export function warningDetail(warning: Pick<WarningItem, 'rule' | 'details'>, da
 			return m.warning_detail_deadline_overdue({ deadline: date.format(new Date(d.deadline)) });
 		case 'risk_words':
 			return m.warning_detail_risk_words({ words: (d.words as string[]).join(m.list_separator()) });
+		case 'judicial_deadline_near':
+			return m.warning_detail_judicial_deadline_near({
+				sealed: date.format(new Date(d.sealedAt)),
+				court: String(d.court ?? '')
+			});
 	}
 }
 

@@ -48,7 +48,16 @@ const RECORDED_EVENTS = [
 	'oral_agreement.sign_refused',
 	'survey.answered',
 	'notice.acknowledged',
-	'notice.acknowledged_on_site'
+	'notice.acknowledged_on_site',
+	'judicial.started',
+	'judicial.clause_decided',
+	'judicial.signed',
+	'judicial.sign_refused',
+	'judicial.filed',
+	'judicial.accepted',
+	'judicial.not_accepted',
+	'judicial.confirmed',
+	'judicial.refused'
 ] as const;
 
 export type CaseEventType = `case.${CaseTransition}` | (typeof RECORDED_EVENTS)[number];

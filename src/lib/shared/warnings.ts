@@ -3,7 +3,8 @@ import { z } from 'zod';
 /**
  * The early-warning rules: the same person, household or place in several
  * disputes within a window; a village with far more cases this month than
- * usual; a case near or past its deadline; risk words in the facts.
+ * usual; a case near or past its deadline; risk words in the facts; an application for judicial
+ * confirmation not yet signed by both parties ten days before its 30 days run out.
  */
 export const WARNING_RULES = [
 	'repeat_person',
@@ -12,7 +13,8 @@ export const WARNING_RULES = [
 	'village_surge',
 	'deadline_near',
 	'deadline_overdue',
-	'risk_words'
+	'risk_words',
+	'judicial_deadline_near'
 ] as const;
 export type WarningRule = (typeof WARNING_RULES)[number];
 
