@@ -119,7 +119,7 @@ export function packetBlocks(facts: PacketFacts): AgreementBlock[] {
 		),
 		item(1, '上列身份证明材料及授权委托书'),
 		item(2, '涉及财产权利的，相关权利证明材料'),
-		paragraph('此致'),
+		paragraph('\u3000\u3000此致'),
 		paragraph(facts.court.name),
 		paragraph('申请人（签名）：')
 	];

@@ -202,11 +202,11 @@ export const startApplicationSchema = z.object({
 	courtId: id,
 	note: optionalText(JUDICIAL_LIMITS.note),
 	decisions: z
-		.record(z.string().regex(/^\d{1,5}$/), z.enum(CLAUSE_DECISIONS, 'invalid'))
+		.record(z.string().regex(/^l\d{1,5}$/), z.enum(CLAUSE_DECISIONS, 'invalid'))
 		.default({})
 		.refine((record) => Object.keys(record).length <= JUDICIAL_LIMITS.clauses, 'too_many'),
 	reasons: z
-		.record(z.string().regex(/^\d{1,5}$/), z.string().trim().max(JUDICIAL_LIMITS.reason, 'too_long'))
+		.record(z.string().regex(/^l\d{1,5}$/), z.string().trim().max(JUDICIAL_LIMITS.reason, 'too_long'))
 		.default({})
 		.refine((record) => Object.keys(record).length <= JUDICIAL_LIMITS.clauses, 'too_many')
 });
