@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
-import { caseEvents, judicialApplications, sealedDocuments, warnings } from '#server/db/schema.ts';
+import type { Db } from '#server/db/client.ts';
+import { caseEvents, cases, judicialApplications, sealedDocuments, warnings } from '#server/db/schema.ts';
 import { bindCaseFile } from '#server/dossier/bind-case-file.ts';
 import { caseJudicial, trackedJudicial } from '#server/judicial/get-judicial-view.ts';
 import { raiseJudicialDeadlineWarnings } from '#server/judicial/judicial-deadline-warnings.ts';
@@ -19,7 +20,7 @@ const SIGNATURE = await signaturePng('李秀英');
 /** Sealed at 23:30 in Shanghai, 15:30 UTC: the days are Shanghai's. */
 const SEALED_AT = new Date('2026-11-01T15:30:00Z');
 
-const preparedAt = async (app: { db: import('#server/db/client.ts').Db }, caseId: string) => {
+const preparedAt = async (app: { db: Db }, caseId: string) => {
 	const [row] = await app.db.select().from(judicialApplications).where(eq(judicialApplications.caseId, caseId));
 	return row.startedAt.toISOString();
 };
@@ -44,7 +45,7 @@ describe('judicial confirmation (司法确认)', () => {
 		const day19 = await caseJudicial(
 			app.db,
 			mediator,
-			{ id: kase.caseId, committeePath: (await kaseRow()).committeePath },
+			{ id: kase.caseId, committeePath: await committeePathOf(app.db, kase.caseId) },
 			dayOf(SEALED_AT, 19)
 		);
 		expect(day19?.clock).toMatchObject({ day: 19, daysLeft: 11, state: 'open', effectiveOn: '2026-11-01' });
@@ -88,12 +89,6 @@ describe('judicial confirmation (司法确认)', () => {
 		expect(day31?.clock).toMatchObject({ day: 31, state: 'closed' });
 		expect(await app.db.$count(sealedDocuments, eq(sealedDocuments.kind, 'judicial_confirmation'))).toBe(0);
 		expect(await raiseJudicialDeadlineWarnings(app.db, dayOf(SEALED_AT, 31))).toBe(0);
-
-		async function kaseRow() {
-			const { cases } = await import('#server/db/schema.ts');
-			const [row] = await app.db.select().from(cases).where(eq(cases.id, kase.caseId));
-			return row;
-		}
 	});
 
 	test('flags the clauses a court will not confirm, and records the mediator\u2019s decision on each', async ({
@@ -110,7 +105,10 @@ describe('judicial confirmation (司法确认)', () => {
 			]
 		});
 		const mediator = network.eastMediator;
-		const view = await caseJudicial(app.db, mediator, { id: kase.caseId, committeePath: await committeePathOf() });
+		const view = await caseJudicial(app.db, mediator, {
+			id: kase.caseId,
+			committeePath: await committeePathOf(app.db, kase.caseId)
+		});
 		expect(view?.flagged.map((clause) => [clause.text, clause.flags])).toEqual([
 			['双方自愿离婚，到民政部门办理离婚登记。', ['marriage']],
 			['争议宅基地的使用权归李秀英。', ['title']]
@@ -160,12 +158,6 @@ describe('judicial confirmation (司法确认)', () => {
 			'VALIDATION',
 			{ courtId: ['invalid'] }
 		);
-
-		async function committeePathOf() {
-			const { cases } = await import('#server/db/schema.ts');
-			const [row] = await app.db.select().from(cases).where(eq(cases.id, kase.caseId));
-			return row.committeePath;
-		}
 	});
 
 	test('who may sign: each party on their own link with their own proof, once, what they read', async ({
@@ -300,7 +292,10 @@ describe('judicial confirmation (司法确认)', () => {
 				clauses: ['双方自愿离婚，到民政部门办理离婚登记。']
 			});
 			const mediator = network.eastMediator;
-			const view = await caseJudicial(app.db, mediator, { id: kase.caseId, committeePath: `${await committeePath()}` });
+			const view = await caseJudicial(app.db, mediator, {
+				id: kase.caseId,
+				committeePath: await committeePathOf(app.db, kase.caseId)
+			});
 			const divorce = `l${view!.flagged[0].line}`;
 			await startJudicialApplication(
 				app,
@@ -417,15 +412,14 @@ describe('judicial confirmation (司法确认)', () => {
 					and(eq(caseEvents.caseId, kase.caseId), eq(caseEvents.action, 'judicial.signed'))
 				)
 			).toBe(2);
-
-			async function committeePath() {
-				const { cases } = await import('#server/db/schema.ts');
-				const [row] = await app.db.select().from(cases).where(eq(cases.id, kase.caseId));
-				return row.committeePath;
-			}
 		}
 	);
 });
+
+async function committeePathOf(db: Db, caseId: string) {
+	const [row] = await db.select({ path: cases.committeePath }).from(cases).where(eq(cases.id, caseId));
+	return row.path;
+}
 
 function today() {
 	return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
