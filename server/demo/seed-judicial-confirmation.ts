@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { clauseKey, flagClauses } from '#shared/judicial.ts';
 import type { Actor } from '#shared/roles.ts';
 import type { App } from '../app.ts';
@@ -6,12 +6,12 @@ import { cases, committees, courts, orgNodes } from '../db/schema.ts';
 import { currentJudicialAgreement } from '../judicial/judicial-agreement.ts';
 import { startJudicialApplication } from '../judicial/start-judicial-application.ts';
 
-/** The county's basic-level court the demo lists on the town, as an admin would on /admin/courts. */
-export const DEMO_COURT = { name: '青山县人民法院', address: '青山县人民路1号', phone: '0571-88880000' };
+/** The demo county's basic-level court, listed on the town as its admin would on /admin/courts. */
+export const DEMO_COURT = { name: '示范县人民法院', address: '示范县人民路1号', phone: '0571-88880000' };
 
 /**
- * For a demo case whose agreement is sealed: lists the demo court on the town (the top of the
- * committee's path) unless it is there, and has `mediator` (one of the case's mediators) prepare
+ * For a demo case whose agreement is sealed: lists the demo court on the town above the case's
+ * committee (or on the committee's own node) unless it is there, and has `mediator` (one of the case's mediators) prepare
  * the joint application, every flagged clause left out. The parties then sign it on their
  * tracking pages (`signJudicialApplication`). Returns the application's id.
  */
@@ -26,11 +26,14 @@ export async function seedJudicialConfirmation(
 		.from(cases)
 		.innerJoin(committees, eq(committees.id, cases.committeeId))
 		.where(eq(cases.id, caseId));
-	const townId = kase.path.split('/').filter(Boolean)[0] ?? kase.committeeNodeId;
+	const ancestors = await app.db
+		.select({ id: orgNodes.id, kind: orgNodes.kind })
+		.from(orgNodes)
+		.where(inArray(orgNodes.id, kase.path.split('/').filter(Boolean)));
+	const townId = ancestors.find((node) => node.kind === 'town')?.id ?? kase.committeeNodeId;
 	const [listed] = await app.db
 		.select({ id: courts.id })
 		.from(courts)
-		.innerJoin(orgNodes, eq(orgNodes.id, courts.orgNodeId))
 		.where(and(eq(courts.orgNodeId, townId), eq(courts.name, DEMO_COURT.name), isNull(courts.retiredAt)));
 	const courtId =
 		listed?.id ??

@@ -12,8 +12,8 @@ const day = (date: string) => recordDate(new Date(`${date}T12:00:00+08:00`));
 
 /**
  * The case file's 司法确认材料: each sealed application packet (the application with the
- * agreement bound in), followed by what the court answered and, when it is a PDF, the ruling's
- * scan. Nothing for a case whose parties did not apply.
+ * agreement bound in), followed by what the court answered and the ruling's scan (a PDF bound
+ * in, a photo on a page of its own). Nothing for a case whose parties did not apply.
  */
 export async function judicialCaseFileParts(db: Db, caseId: string): Promise<Part[]> {
 	const rows = await db
@@ -49,6 +49,15 @@ export async function judicialCaseFileParts(db: Db, caseId: string): Promise<Par
 			{ type: 'text', title: '司法确认结果', blocks: answer },
 			...(rulingPdf && rulingType === 'application/pdf'
 				? [{ type: 'pdf' as const, title: '司法确认裁定书', pdf: new Uint8Array(rulingPdf) }]
+				: []),
+			...(rulingPdf && rulingType !== 'application/pdf'
+				? [
+						{
+							type: 'photos' as const,
+							title: '司法确认裁定书',
+							photos: [{ caption: a.rulingFilename ?? '裁定书', image: new Uint8Array(rulingPdf) }]
+						}
+					]
 				: [])
 		];
 	});

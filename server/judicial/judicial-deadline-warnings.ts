@@ -8,8 +8,8 @@ const startOf = (date: string) => new Date(`${date}T00:00:00+08:00`).toISOString
 
 /**
  * Raises `judicial_deadline_near` for every application for judicial confirmation that is
- * prepared but not yet signed by all and sealed, from day 20 to day 30 of its agreement's 30
- * days (calendar days in Shanghai), once per agreement. Set-based, as the other deadline rules.
+ * prepared but not yet filed with the court (unsigned, or sealed and not taken there), from day 20
+ * to day 30 of its agreement's 30 days (calendar days in Shanghai), once per agreement. Set-based, as the other deadline rules.
  * Returns how many are new.
  */
 export async function raiseJudicialDeadlineWarnings(db: Db, now: Date): Promise<number> {
@@ -27,7 +27,7 @@ export async function raiseJudicialDeadlineWarnings(db: Db, now: Date): Promise<
 		from judicial_applications ja
 		join sealed_agreements sa on sa.id = ja.sealed_agreement_id and sa.superseded_at is null
 		join cases c on c.id = ja.case_id
-		where ja.document_id is null
+		where ja.filed_on is null
 			and sa.sealed_at >= ${from}::timestamptz and sa.sealed_at < ${until}::timestamptz
 		on conflict (rule, subject_key) do nothing
 		returning id`

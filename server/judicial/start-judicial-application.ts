@@ -10,6 +10,7 @@ import { caseMediators, cases, judicialApplications, judicialSignatures } from '
 import type { DomainEvents } from '../events/domain-events.ts';
 import { parseInput } from '../parse-input.ts';
 import { applicationFor, currentJudicialAgreement, openClock } from './judicial-agreement.ts';
+import { raiseJudicialDeadlineWarnings } from './judicial-deadline-warnings.ts';
 import { courtsForCommittee } from './manage-courts.ts';
 
 /**
@@ -110,5 +111,7 @@ export async function startJudicialApplication(
 		return row.id;
 	});
 	await app.events.emit('judicial.changed', { caseId: kase.id });
+	// Prepared on day 20 or later: its warning at once, not at the next sweep.
+	if (clock.state === 'near') await raiseJudicialDeadlineWarnings(app.db, now);
 	return { applicationId };
 }

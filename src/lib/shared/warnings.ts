@@ -4,7 +4,7 @@ import { z } from 'zod';
  * The early-warning rules: the same person, household or place in several
  * disputes within a window; a village with far more cases this month than
  * usual; a case near or past its deadline; risk words in the facts; an application for judicial
- * confirmation not yet signed by both parties ten days before its 30 days run out.
+ * confirmation not yet filed with the court ten days before its 30 days run out.
  */
 export const WARNING_RULES = [
 	'repeat_person',
