@@ -31,6 +31,7 @@ import {
 } from '#shared/cases.ts';
 import { DOCUMENT_KINDS } from '#shared/documents.ts';
 import type { EthnicGroupCode } from '#shared/ethnic-groups.ts';
+import type { DecidedClause } from '#shared/judicial.ts';
 import { DRAFT_KINDS, type RecordOutcome } from '#shared/mediation-record.ts';
 import { COMMITTEE_POSITIONS, ORG_KINDS } from '#shared/orgs.ts';
 import { PERFORMANCE_ITEM_KINDS, PERFORMANCE_STATES } from '#shared/performance.ts';
@@ -1214,4 +1215,92 @@ export const performanceProofs = pgTable(
 		index('performance_proofs_item_idx').on(t.itemId),
 		check('performance_proofs_uploader', sql`(${t.uploadedById} is null) <> (${t.uploadedByPartyId} is null)`)
 	]
+);
+
+/**
+ * The courts (人民法院) an organisation node lists for judicial confirmation: an application offers
+ * those of the case's committee node and its ancestors, the basic-level ones and the nearest
+ * first. A court an application named is retired, never deleted.
+ */
+export const courts = pgTable(
+	'courts',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		orgNodeId: uuid('org_node_id')
+			.notNull()
+			.references(() => orgNodes.id),
+		name: text('name').notNull(),
+		address: text('address').notNull(),
+		phone: text('phone').notNull(),
+		/** The basic-level court (基层人民法院) of the node's area. */
+		basic: boolean('basic').notNull().default(false),
+		retiredAt: timestamp('retired_at', { withTimezone: true }),
+		createdAt: createdAt()
+	},
+	(t) => [index('courts_node_idx').on(t.orgNodeId)]
+);
+
+/**
+ * A joint application for judicial confirmation (司法确认申请) of a case's sealed agreement: the
+ * court (as it was named then), the note, the mediator's decision on each flagged clause, and the
+ * court's answer. One an agreement; the sealed packet once both parties have signed.
+ */
+export const judicialApplications = pgTable(
+	'judicial_applications',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		caseId: uuid('case_id')
+			.notNull()
+			.references(() => cases.id),
+		sealedAgreementId: uuid('sealed_agreement_id')
+			.notNull()
+			.unique()
+			.references(() => sealedAgreements.id),
+		courtId: uuid('court_id')
+			.notNull()
+			.references(() => courts.id),
+		court: jsonb('court').$type<{ name: string; address: string; phone: string }>().notNull(),
+		note: text('note'),
+		/** DecidedClause[]: the flagged lines of the agreement and what the mediator decided. */
+		clauses: jsonb('clauses').$type<DecidedClause[]>().notNull(),
+		startedById: uuid('started_by_id')
+			.notNull()
+			.references(() => users.id),
+		startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+		documentId: uuid('document_id').references(() => sealedDocuments.id),
+		filedOn: date('filed_on', { mode: 'string' }),
+		accepted: boolean('accepted'),
+		acceptanceOn: date('acceptance_on', { mode: 'string' }),
+		ruling: text('ruling'),
+		rulingOn: date('ruling_on', { mode: 'string' }),
+		rulingNumber: text('ruling_number'),
+		rulingFileId: uuid('ruling_file_id').references(() => storedFiles.id),
+		rulingFilename: text('ruling_filename')
+	},
+	(t) => [
+		index('judicial_applications_case_idx').on(t.caseId),
+		check('judicial_applications_ruling', sql`${t.ruling} in ('confirmed', 'refused')`)
+	]
+);
+
+/** A party's signature on the application, with the service address and phone they confirmed. */
+export const judicialSignatures = pgTable(
+	'judicial_signatures',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		applicationId: uuid('application_id')
+			.notNull()
+			.references(() => judicialApplications.id),
+		casePartyId: uuid('case_party_id')
+			.notNull()
+			.references(() => caseParties.id),
+		serviceAddress: text('service_address').notNull(),
+		servicePhone: text('service_phone').notNull(),
+		/** The drawn signature, PNG. */
+		image: bytea('image').notNull(),
+		signedAt: timestamp('signed_at', { withTimezone: true }).notNull(),
+		ip: text('ip'),
+		userAgent: text('user_agent')
+	},
+	(t) => [uniqueIndex('judicial_signatures_party_idx').on(t.applicationId, t.casePartyId)]
 );

@@ -27,13 +27,15 @@ export type CaseDocumentInput = {
 	/** The text as printed: headings, paragraphs, numbered items (`agreementBlocks`' shape). */
 	blocks: AgreementBlock[];
 	signers?: DocumentPdfInput['signers'];
+	/** Sealed PDFs bound in after the text (the agreement a judicial-confirmation application goes with). */
+	appendices?: DocumentPdfInput['appendices'];
 	/** Who had it made, as the audit log names them. */
 	actor: { id: string | null; label: string };
 	ip: string | null;
 };
 
 /** A sealed document not stored yet: what `storeSealedDocument` writes. */
-export type SealedCaseDocument = Omit<CaseDocumentInput, 'blocks' | 'signers'> & {
+export type SealedCaseDocument = Omit<CaseDocumentInput, 'blocks' | 'signers' | 'appendices'> & {
 	id: string;
 	pdf: Uint8Array;
 	sha256: string;
@@ -80,13 +82,14 @@ export async function sealDocumentPdf(app: SealingDeps, input: CaseDocumentInput
 			committee: kase.committee,
 			blocks,
 			signers: input.signers ?? [],
+			appendices: input.appendices,
 			issuedAt: input.signers?.length ? undefined : sealedAt,
 			textSha256: text,
 			verificationUrl: `${origin}/verify?document=${id}`
 		},
 		seal.key
 	);
-	const { blocks: _blocks, signers: _signers, ...rest } = input;
+	const { blocks: _blocks, signers: _signers, appendices: _appendices, ...rest } = input;
 	return {
 		...rest,
 		id,

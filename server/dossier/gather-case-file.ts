@@ -23,6 +23,7 @@ import {
 import { documentLabels } from '../signing/pdf/document-labels.ts';
 import type { DossierPdfInput } from '../signing/pdf/dossier-pdf-input.ts';
 import { partyParticulars } from '../documents/party-particulars.ts';
+import { judicialCaseFileParts } from '../judicial/judicial-case-file-parts.ts';
 import { RECORD_WORDS } from '../documents/record-words.ts';
 import { performanceParts } from '../performance/performance-parts.ts';
 import { eventSentence } from './event-sentence.ts';
@@ -316,6 +317,7 @@ export async function gatherCaseFile(db: Db, caseId: string): Promise<GatheredCa
 		...(await sealedParts(db, caseId, 'mediation_record')),
 		...(await agreementParts(db, caseId)),
 		...(await performanceParts(db, caseId)),
+		...(await judicialCaseFileParts(db, caseId)),
 		audit.part
 	];
 	const names = (side: Party['side']) =>

@@ -36,6 +36,8 @@ export type DomainEventMap = {
 	'performance.item_rejected': { caseId: string; itemId: string };
 	/** Every item is confirmed or waived: the agreement is performed (履行完毕). */
 	'performance.performed': { caseId: string; performedAt: Date };
+	/** The application for judicial confirmation of the case's agreement was started, signed or answered by the court. */
+	'judicial.changed': { caseId: string };
 };
 
 export type DomainEventName = keyof DomainEventMap;

@@ -3,6 +3,7 @@ import type { Db } from '../db/client.ts';
 import { cases, caseStatistics, orgNodes } from '../db/schema.ts';
 import { raiseCaseWarnings } from './raise-case-warnings.ts';
 import { raiseDeadlineWarnings } from './deadline-warnings.ts';
+import { raiseJudicialDeadlineWarnings } from '../judicial/judicial-deadline-warnings.ts';
 import { addMonths, monthOf } from './period.ts';
 import { raiseWarning } from './raise-warning.ts';
 import { settingsAt } from './warning-settings.ts';
@@ -72,6 +73,7 @@ export async function raiseSurgeWarnings(db: Db, now: Date): Promise<number> {
 export async function sweepWarnings(db: Db, since: Date, now = new Date()): Promise<number> {
 	let created = await raiseDeadlineWarnings(db, now);
 	created += await raiseSurgeWarnings(db, now);
+	created += await raiseJudicialDeadlineWarnings(db, now);
 	const recent = await db
 		.select({ id: cases.id })
 		.from(cases)

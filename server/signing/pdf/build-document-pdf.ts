@@ -1,5 +1,5 @@
 import type { Font } from '@pdf-lib/fontkit';
-import { PDFDocument, type PDFImage } from 'pdf-lib';
+import { PDFDocument, PDFName, type PDFImage, type PDFPage } from 'pdf-lib';
 import { AppError } from '#shared/errors.ts';
 import { parseInput } from '../../parse-input.ts';
 import { documentLabels, type DocumentLabels } from './document-labels.ts';
@@ -267,6 +267,30 @@ const boldText = (agreement: DocumentPdf) =>
 		.join('');
 
 /**
+ * The document's appendices bound in page by page, as the case file binds sealed documents: their
+ * print without their form fields (a sealed PDF's signature field belongs to its own file and
+ * would read here as a broken signature). Returns the pages added.
+ */
+async function appendPdfs(doc: PDFDocument, document: DocumentPdf): Promise<Set<PDFPage>> {
+	const added = new Set<PDFPage>();
+	for (const [index, appendix] of document.appendices.entries()) {
+		let pages: PDFPage[];
+		try {
+			const source = await PDFDocument.load(appendix.pdf, { updateMetadata: false });
+			pages = await doc.copyPages(source, source.getPageIndices());
+		} catch (error) {
+			throw new AppError('VALIDATION', { fields: { [`appendices.${index}.pdf`]: ['file_type'] }, cause: error });
+		}
+		for (const page of pages) {
+			page.node.delete(PDFName.of('Annots'));
+			doc.addPage(page);
+			added.add(page);
+		}
+	}
+	return added;
+}
+
+/**
  * The agreement as an A4 PDF, set as its document is (the template's title, headings, paragraphs
  * and numbered clauses), each signature on its signature line with its date, the committee's
  * seal over its name and the date, page numbers, and a last page with the signing certificate
@@ -291,10 +315,13 @@ export async function buildDocumentPdf(
 	});
 	const writer = typeset.writer();
 	writeAgreement(writer, agreement, await signersWithImages(doc, agreement), typeset.boldFace);
+	const appended = await appendPdfs(doc, agreement);
 	writeCertificate(writer, agreement, labels);
 
 	const pages = doc.getPages();
-	footPages(writer, pages, (index) => labels.page(index + 1, pages.length));
+	// Bound-in pages keep their own footers; the document's own pages are numbered in the whole.
+	const own = pages.filter((page) => !appended.has(page));
+	footPages(writer, own, (index) => labels.page(pages.indexOf(own[index]) + 1, pages.length));
 	const pdf = await doc.save({ useObjectStreams: false });
 	return { pdf, pages: pages.length, replacedCharacters: typeset.replaced() };
 }

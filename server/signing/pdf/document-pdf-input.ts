@@ -5,6 +5,8 @@ import { MAX_SIGNATURE_BYTES, PNG_SIGNATURE, SIGNATURE_METHODS } from '#shared/s
 /** Largest agreement text: about a hundred pages. */
 export const MAX_DOCUMENT_TEXT_LENGTH = 100_000;
 const MAX_BLOCKS = 10_000;
+/** Largest PDF bound into a document (a sealed agreement is a few hundred kilobytes). */
+export const MAX_APPENDIX_BYTES = 20 * 1024 * 1024;
 
 const line = (max: number) =>
 	z
@@ -81,6 +83,21 @@ export const documentPdfInputSchema = z
 					})
 			)
 			.max(20),
+		/**
+		 * PDFs bound in after the document's own pages and before its certificate, page by page and
+		 * without their form fields: the sealed agreement a judicial-confirmation application goes with.
+		 */
+		appendices: z
+			.array(
+				z.object({
+					title: line(100),
+					pdf: z
+						.custom<Uint8Array>((value) => value instanceof Uint8Array)
+						.refine((bytes) => bytes.byteLength <= MAX_APPENDIX_BYTES, 'too_large')
+				})
+			)
+			.max(3)
+			.default([]),
 		/** The day the document is dated when nobody signs it; otherwise the last signature's. */
 		issuedAt: z.date().optional(),
 		/** SHA-256 of the agreement text, lower-case hex. */

@@ -76,7 +76,11 @@ const FIELD_MESSAGES: Record<FieldErrorCode, () => string> = {
 	not_present: m.field_not_present,
 	no_proof: m.field_no_proof,
 	not_attestable: m.field_not_attestable,
-	not_image: m.field_not_image
+	not_image: m.field_not_image,
+	window_closed: m.field_window_closed,
+	undecided: m.field_undecided,
+	out_of_order: m.field_out_of_order,
+	before_agreement: m.field_before_agreement
 };
 
 export function fieldErrorMessage(code: string): string {

@@ -13,7 +13,8 @@ export const warningRuleLabel = (rule: WarningRule): string =>
 		deadline_near: m.warning_rule_deadline_near,
 		deadline_overdue: m.warning_rule_deadline_overdue,
 		risk_words: m.warning_rule_risk_words,
-		performance_overdue: m.warning_rule_performance_overdue
+		performance_overdue: m.warning_rule_performance_overdue,
+		judicial_deadline_near: m.warning_rule_judicial_deadline_near
 	})[rule]();
 
 export const warningSeverityLabel = (severity: WarningSeverity): string =>
@@ -72,6 +73,11 @@ export function warningDetail(warning: Pick<WarningItem, 'rule' | 'details'>, da
 				// A day, not a moment: read at noon in China so that no zone moves it.
 				due: date.format(new Date(`${d.dueOn}T12:00:00+08:00`)),
 				description: d.description
+			});
+		case 'judicial_deadline_near':
+			return m.warning_detail_judicial_deadline_near({
+				sealed: date.format(new Date(d.sealedAt)),
+				court: String(d.court ?? '')
 			});
 	}
 }

@@ -133,7 +133,8 @@ export const sealedKindLabel = (kind: SealedKind): string =>
 		acceptance_register: m.document_kind_acceptance_register,
 		mediation_record: m.document_kind_mediation_record,
 		oral_agreement: m.document_kind_oral_agreement,
-		case_file: m.document_kind_case_file
+		case_file: m.document_kind_case_file,
+		judicial_confirmation: m.document_kind_judicial_confirmation
 	})[kind]();
 
 export const recordResultLabel = (result: RecordResult): string =>

@@ -57,7 +57,16 @@ const RECORDED_EVENTS = [
 	'performance.item_waived',
 	'performance.proof_added',
 	'performance.performed',
-	'performance.reopened'
+	'performance.reopened',
+	'judicial.started',
+	'judicial.clause_decided',
+	'judicial.signed',
+	'judicial.sign_refused',
+	'judicial.filed',
+	'judicial.accepted',
+	'judicial.not_accepted',
+	'judicial.confirmed',
+	'judicial.refused'
 ] as const;
 
 export type CaseEventType = `case.${CaseTransition}` | (typeof RECORDED_EVENTS)[number];

@@ -49,7 +49,11 @@ export const FIELD_ERRORS = [
 	'not_present',
 	'no_proof',
 	'not_attestable',
-	'not_image'
+	'not_image',
+	'window_closed',
+	'undecided',
+	'out_of_order',
+	'before_agreement'
 ] as const;
 export type FieldErrorCode = (typeof FIELD_ERRORS)[number];
 

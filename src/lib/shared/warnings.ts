@@ -4,7 +4,8 @@ import { z } from 'zod';
  * The early-warning rules: the same person, household or place in several
  * disputes within a window; a village with far more cases this month than
  * usual; a case near or past its deadline; risk words in the facts; an item of an
- * agreement's performance plan past its due day.
+ * agreement's performance plan past its due day; an application for judicial confirmation not
+ * yet filed with the court ten days before its 30 days run out.
  */
 export const WARNING_RULES = [
 	'repeat_person',
@@ -14,7 +15,8 @@ export const WARNING_RULES = [
 	'deadline_near',
 	'deadline_overdue',
 	'risk_words',
-	'performance_overdue'
+	'performance_overdue',
+	'judicial_deadline_near'
 ] as const;
 export type WarningRule = (typeof WARNING_RULES)[number];
 

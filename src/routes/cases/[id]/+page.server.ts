@@ -11,6 +11,9 @@ import { timelineNames } from '#server/cases/timeline-names.ts';
 import { transitionCase } from '#server/cases/transition-case.ts';
 import { listCaseDocuments } from '#server/documents/list-case-documents.ts';
 import { caseFileFor } from '#server/dossier/case-file-for.ts';
+import { caseJudicial } from '#server/judicial/get-judicial-view.ts';
+import { recordCourtAnswer } from '#server/judicial/record-court-answer.ts';
+import { startJudicialApplication } from '#server/judicial/start-judicial-application.ts';
 import { updateParty } from '#server/cases/update-party.ts';
 import { listNoticeAcknowledgements } from '#server/notice/list-notice-acknowledgements.ts';
 import { recordOnSiteAcknowledgement } from '#server/notice/record-on-site-acknowledgement.ts';
@@ -57,18 +60,29 @@ export const load: PageServerLoad = async (event) => {
 	}
 	const committeeView = seesAsCommittee(actor);
 	const mediates = roleHas(actor.role, 'cases:mediate');
-	const [chain, names, committees, sessions, sealedAgreement, documents, acknowledgements, oralAgreement, performance] =
-		await Promise.all([
-			committeeView ? verifyCaseChain(db, caseId) : null,
-			committeeView ? timelineNames(db, detail.timeline) : {},
-			detail.can.route ? listCommittees(db, actor) : [],
-			listCaseSessions(db, actor, caseId),
-			sealedAgreementShownTo(db, caseId, [{ actor }]),
-			listCaseDocuments(db, caseId),
-			committeeView ? listNoticeAcknowledgements(db, caseId) : null,
-			mediates && mayRegisterOralAgreement(db, actor, detail.case),
-			getCasePerformance(db, caseId)
-		]);
+	const [
+		chain,
+		names,
+		committees,
+		sessions,
+		sealedAgreement,
+		documents,
+		acknowledgements,
+		oralAgreement,
+		performance,
+		judicial
+	] = await Promise.all([
+		committeeView ? verifyCaseChain(db, caseId) : null,
+		committeeView ? timelineNames(db, detail.timeline) : {},
+		detail.can.route ? listCommittees(db, actor) : [],
+		listCaseSessions(db, actor, caseId),
+		sealedAgreementShownTo(db, caseId, [{ actor }]),
+		listCaseDocuments(db, caseId),
+		committeeView ? listNoticeAcknowledgements(db, caseId) : null,
+		mediates && mayRegisterOralAgreement(db, actor, detail.case),
+		getCasePerformance(db, caseId),
+		committeeView ? caseJudicial(db, actor, detail.case) : null
+	]);
 	return {
 		detail,
 		chain,
@@ -86,7 +100,8 @@ export const load: PageServerLoad = async (event) => {
 			detail.case.acceptedAt !== null &&
 			!documents.some((document) => document.kind === 'acceptance_register' && document.supersededAt === null),
 		oralAgreement,
-		performance
+		performance,
+		judicial
 	};
 };
 
@@ -110,7 +125,9 @@ type CaseForm =
 	| 'party'
 	| 'onSite'
 	| 'attendance'
-	| 'office';
+	| 'office'
+	| 'judicialStart'
+	| 'judicialAnswer';
 
 /**
  * Every action: the actor, the submitted form with the case taken from the
@@ -141,6 +158,21 @@ const shown = (origin: string, { token, ...invitation }: IssuedInvitation) => ({
 });
 
 export const actions: Actions = {
+	judicialStart: (event) =>
+		act(event, 'judicialStart', async (actor, input, _files, ip) => {
+			await startJudicialApplication(event.locals.app, actor, input, ip);
+			return {};
+		}),
+	judicialAnswer: (event) =>
+		act(
+			event,
+			'judicialAnswer',
+			async (actor, input, files, ip) => {
+				await recordCourtAnswer(event.locals.app, actor, input, files, ip);
+				return {};
+			},
+			'ruling'
+		),
 	caseFile: (event) =>
 		act(event, 'caseFile', async (actor, input, _files, ip) => {
 			await caseFileFor(event.locals.app, actor, String(input.caseId), ip, { rebind: true });

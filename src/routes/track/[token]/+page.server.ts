@@ -1,7 +1,9 @@
 import { error } from '@sveltejs/kit';
 import { addTrackedEvidence } from '#server/cases/add-evidence.ts';
 import { answerSurvey, getTrackedSurvey } from '#server/cases/answer-survey.ts';
-import { getTrackedCase } from '#server/cases/track-case.ts';
+import { findTrackedParty, getTrackedCase } from '#server/cases/track-case.ts';
+import { signJudicialApplication } from '#server/judicial/sign-judicial-application.ts';
+import { trackedJudicial } from '#server/judicial/get-judicial-view.ts';
 import { withdrawApplication } from '#server/cases/withdraw-application.ts';
 import { listCaseDocuments } from '#server/documents/list-case-documents.ts';
 import { getCasePerformance } from '#server/performance/get-performance.ts';
@@ -23,11 +25,12 @@ export const load: PageServerLoad = async ({ locals, params, setHeaders }) => {
 			getTrackedSurvey(locals.app.db, params.token)
 		]);
 		const caseId = await trackedCaseId(locals.app.db, params.token);
-		const [documents, performance] = await Promise.all([
+		const [documents, performance, judicial] = await Promise.all([
 			listCaseDocuments(locals.app.db, caseId),
-			getCasePerformance(locals.app.db, caseId)
+			getCasePerformance(locals.app.db, caseId),
+			findTrackedParty(locals.app.db, params.token).then(({ party }) => trackedJudicial(locals.app.db, party))
 		]);
-		return { tracked, sessions, survey, documents, performance };
+		return { tracked, sessions, survey, documents, performance, judicial };
 	} catch (e) {
 		if (e instanceof AppError && e.code === 'NOT_FOUND')
 			error(404, { message: m.error_not_found(), code: 'NOT_FOUND' });
@@ -55,6 +58,14 @@ export const actions: Actions = {
 		return formAction(values, async () => {
 			await answerSurvey(event.locals.app, event.params.token, values, clientOf(event).ip);
 			return { answered: true };
+		});
+	},
+	judicialSign: async (event) => {
+		const { values, files } = await readUploadForm(event.request, 'signature');
+		const signature = files[0] ? new Uint8Array(await files[0].arrayBuffer()) : new Uint8Array();
+		return formAction(values, async () => {
+			await signJudicialApplication(event.locals.app, event.params.token, values, signature, clientOf(event));
+			return { judicialSigned: true };
 		});
 	},
 	withdraw: async (event) => {
