@@ -47,6 +47,11 @@ const RECORDED_EVENTS = [
 	'document.sealed',
 	'oral_agreement.sign_refused',
 	'survey.answered',
+	'follow_up.scheduled',
+	'follow_up.recorded',
+	'follow_up.sign_refused',
+	'follow_up.answered',
+	'follow_up.answer_corrected',
 	'notice.acknowledged',
 	'notice.acknowledged_on_site'
 ] as const;

@@ -1,4 +1,13 @@
+import { listDueFollowUps } from '#server/follow-ups/list-due-follow-ups.ts';
 import { loadHome } from '$lib/server/load-home';
+import { requirePermission } from '$lib/server/guards';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = (event) => loadHome(event, 'cases:mediate');
+export const load: PageServerLoad = async (event) => {
+	const actor = requirePermission(event, 'cases:mediate');
+	const [home, dueFollowUps] = await Promise.all([
+		loadHome(event, 'cases:mediate'),
+		listDueFollowUps(event.locals.app.db, actor)
+	]);
+	return { ...home, dueFollowUps };
+};

@@ -10,6 +10,8 @@ import { reassignCase } from '#server/cases/reassign-case.ts';
 import { timelineNames } from '#server/cases/timeline-names.ts';
 import { transitionCase } from '#server/cases/transition-case.ts';
 import { listCaseDocuments } from '#server/documents/list-case-documents.ts';
+import { listCaseFollowUps } from '#server/follow-ups/list-case-follow-ups.ts';
+import { scheduleFollowUp } from '#server/follow-ups/schedule-follow-up.ts';
 import { caseFileFor } from '#server/dossier/case-file-for.ts';
 import { updateParty } from '#server/cases/update-party.ts';
 import { listNoticeAcknowledgements } from '#server/notice/list-notice-acknowledgements.ts';
@@ -56,7 +58,7 @@ export const load: PageServerLoad = async (event) => {
 	}
 	const committeeView = seesAsCommittee(actor);
 	const mediates = roleHas(actor.role, 'cases:mediate');
-	const [chain, names, committees, sessions, sealedAgreement, documents, acknowledgements, oralAgreement] =
+	const [chain, names, committees, sessions, sealedAgreement, documents, acknowledgements, oralAgreement, followUps] =
 		await Promise.all([
 			committeeView ? verifyCaseChain(db, caseId) : null,
 			committeeView ? timelineNames(db, detail.timeline) : {},
@@ -65,7 +67,8 @@ export const load: PageServerLoad = async (event) => {
 			sealedAgreementShownTo(db, caseId, [{ actor }]),
 			listCaseDocuments(db, caseId),
 			committeeView ? listNoticeAcknowledgements(db, caseId) : null,
-			mediates && mayRegisterOralAgreement(db, actor, detail.case)
+			mediates && mayRegisterOralAgreement(db, actor, detail.case),
+			listCaseFollowUps(db, actor, caseId)
 		]);
 	return {
 		detail,
@@ -83,7 +86,8 @@ export const load: PageServerLoad = async (event) => {
 			mediates &&
 			detail.case.acceptedAt !== null &&
 			!documents.some((document) => document.kind === 'acceptance_register' && document.supersededAt === null),
-		oralAgreement
+		oralAgreement,
+		followUps
 	};
 };
 
@@ -107,7 +111,8 @@ type CaseForm =
 	| 'party'
 	| 'onSite'
 	| 'attendance'
-	| 'office';
+	| 'office'
+	| 'followUp';
 
 /**
  * Every action: the actor, the submitted form with the case taken from the
@@ -243,6 +248,11 @@ export const actions: Actions = {
 	startOfficeSession: (event) =>
 		act(event, 'office', async (actor, input, _files, ip) => {
 			await startOfficeSession(event.locals.app, actor, input, ip);
+			return {};
+		}),
+	scheduleFollowUp: (event) =>
+		act(event, 'followUp', async (actor, input, _files, ip) => {
+			await scheduleFollowUp(event.locals.app, actor, input, ip);
 			return {};
 		}),
 	endOfficeSession: (event) =>

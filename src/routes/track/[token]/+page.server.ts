@@ -4,6 +4,7 @@ import { answerSurvey, getTrackedSurvey } from '#server/cases/answer-survey.ts';
 import { getTrackedCase } from '#server/cases/track-case.ts';
 import { withdrawApplication } from '#server/cases/withdraw-application.ts';
 import { listCaseDocuments } from '#server/documents/list-case-documents.ts';
+import { answerFollowUp, getTrackedFollowUp } from '#server/follow-ups/answer-follow-up.ts';
 import { listTrackedSessions } from '#server/sessions/list-tracked-sessions.ts';
 import { m } from '$lib/i18n/paraglide/messages';
 import { clientOf, formAction, readForm, readUploadForm } from '$lib/server/form-action';
@@ -15,13 +16,14 @@ export const load: PageServerLoad = async ({ locals, params, setHeaders }) => {
 	// The token is the key to the case: keep it out of other sites' Referer headers and out of caches.
 	setHeaders({ 'referrer-policy': 'same-origin', 'cache-control': 'private, no-store' });
 	try {
-		const [tracked, sessions, survey] = await Promise.all([
+		const [tracked, sessions, survey, followUp] = await Promise.all([
 			getTrackedCase(locals.app.db, params.token),
 			listTrackedSessions(locals.app.db, params.token),
-			getTrackedSurvey(locals.app.db, params.token)
+			getTrackedSurvey(locals.app.db, params.token),
+			getTrackedFollowUp(locals.app.db, params.token)
 		]);
 		const documents = await listCaseDocuments(locals.app.db, await trackedCaseId(locals.app.db, params.token));
-		return { tracked, sessions, survey, documents };
+		return { tracked, sessions, survey, followUp, documents };
 	} catch (e) {
 		if (e instanceof AppError && e.code === 'NOT_FOUND')
 			error(404, { message: m.error_not_found(), code: 'NOT_FOUND' });
@@ -42,6 +44,13 @@ export const actions: Actions = {
 		return formAction(values, async () => {
 			await answerSurvey(event.locals.app, event.params.token, values, clientOf(event).ip);
 			return { answered: true };
+		});
+	},
+	followUp: async (event) => {
+		const values = await readForm(event.request);
+		return formAction({ ...values, form: 'followUp' }, async () => {
+			await answerFollowUp(event.locals.app, event.params.token, values, clientOf(event).ip);
+			return { followedUp: true };
 		});
 	},
 	withdraw: async (event) => {
