@@ -30,12 +30,7 @@ import {
 	REFERRAL_TARGETS
 } from '#shared/cases.ts';
 import { DOCUMENT_KINDS } from '#shared/documents.ts';
-import {
-	DEFAULT_FOLLOW_UP_DAYS,
-	FOLLOW_UP_BASES,
-	FOLLOW_UP_METHODS,
-	PERFORMANCE_STATES
-} from '#shared/follow-ups.ts';
+import { DEFAULT_FOLLOW_UP_DAYS, FOLLOW_UP_BASES, FOLLOW_UP_METHODS, PERFORMANCE_STATES } from '#shared/follow-ups.ts';
 import type { EthnicGroupCode } from '#shared/ethnic-groups.ts';
 import { DRAFT_KINDS, type RecordOutcome } from '#shared/mediation-record.ts';
 import { COMMITTEE_POSITIONS, ORG_KINDS } from '#shared/orgs.ts';

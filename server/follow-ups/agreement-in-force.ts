@@ -5,8 +5,7 @@ import { oralAgreements, sealedAgreements } from '../db/schema.ts';
 
 /** The agreement a follow-up checks the performance of, and the day it took effect. */
 export type AgreementInForce =
-	| { kind: 'agreement'; tookEffectOn: string; sha256: string }
-	| { kind: 'oral_agreement'; tookEffectOn: string };
+	{ kind: 'agreement'; tookEffectOn: string; sha256: string } | { kind: 'oral_agreement'; tookEffectOn: string };
 
 /**
  * The case's agreement: the sealed one (in force from its first sealing; a correction that
@@ -14,7 +13,11 @@ export type AgreementInForce =
  */
 export async function agreementInForce(db: Db, caseId: string): Promise<AgreementInForce | null> {
 	const sealed = await db
-		.select({ sha256: sealedAgreements.sha256, sealedAt: sealedAgreements.sealedAt, superseded: sealedAgreements.supersededAt })
+		.select({
+			sha256: sealedAgreements.sha256,
+			sealedAt: sealedAgreements.sealedAt,
+			superseded: sealedAgreements.supersededAt
+		})
 		.from(sealedAgreements)
 		.where(eq(sealedAgreements.caseId, caseId))
 		.orderBy(asc(sealedAgreements.sealedAt));

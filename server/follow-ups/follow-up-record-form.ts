@@ -38,7 +38,12 @@ export async function followUpRecordForm(db: Db, actor: Actor, caseId: string): 
 			.where(eq(caseParties.caseId, row.id))
 			.orderBy(asc(caseParties.side), asc(caseParties.createdAt)),
 		openFollowUp(db, row.id),
-		db.select({ seq: followUps.seq }).from(followUps).where(eq(followUps.caseId, row.id)).orderBy(desc(followUps.seq)).limit(1)
+		db
+			.select({ seq: followUps.seq })
+			.from(followUps)
+			.where(eq(followUps.caseId, row.id))
+			.orderBy(desc(followUps.seq))
+			.limit(1)
 	]);
 	const answers = open ? await answersTo(db, open.id) : [];
 	return {

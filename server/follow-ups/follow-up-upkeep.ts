@@ -16,7 +16,8 @@ export class FollowUpUpkeep {
 	readonly #app: { db: Db; events: DomainEvents };
 	readonly #log: Logger;
 	#timer: NodeJS.Timeout | undefined;
-	#sweeping: Promise<void> | null = null;
+	/** The last sweep asked for: each runs after the one before, so none misses what came in before it was asked. */
+	#sweeping: Promise<void> = Promise.resolve();
 
 	constructor(app: { db: Db; events: DomainEvents }, log: Logger) {
 		this.#app = app;
@@ -38,9 +39,8 @@ export class FollowUpUpkeep {
 		}
 	}
 
-	/** A sweep already under way is joined, not doubled. */
 	sweep(): Promise<void> {
-		this.#sweeping ??= this.#sweep().finally(() => (this.#sweeping = null));
+		this.#sweeping = this.#sweeping.then(() => this.#sweep());
 		return this.#sweeping;
 	}
 

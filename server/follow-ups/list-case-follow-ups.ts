@@ -60,7 +60,12 @@ export type CaseFollowUps = {
  * A case's follow-ups as its page shows them: each with its state, its record once made, and (to
  * the committee) the parties' answers. Nothing for a case the actor may not see (NOT_FOUND).
  */
-export async function listCaseFollowUps(db: Db, actor: Actor, caseId: string, now = new Date()): Promise<CaseFollowUps> {
+export async function listCaseFollowUps(
+	db: Db,
+	actor: Actor,
+	caseId: string,
+	now = new Date()
+): Promise<CaseFollowUps> {
 	await findVisibleCase(db, actor, caseId);
 	const agreement = await agreementInForce(db, caseId);
 	if (!agreement) return { tookEffectOn: null, followUps: [], mayVisit: false };
@@ -76,23 +81,29 @@ export async function listCaseFollowUps(db: Db, actor: Actor, caseId: string, no
 				.where(inArray(users.id, [...new Set(rows.flatMap((row) => row.visitorIds ?? []))].concat(actor.id)))
 		).map((user) => [user.id, user.name])
 	);
-	const answers = seesAsCommittee(actor) && rows.length
-		? await db
-				.select({
-					followUpId: followUpAnswers.followUpId,
-					party: caseParties.name,
-					performance: followUpAnswers.performance,
-					satisfaction: followUpAnswers.satisfaction,
-					stillInDispute: followUpAnswers.stillInDispute,
-					comment: followUpAnswers.comment,
-					answeredAt: followUpAnswers.answeredAt,
-					updatedAt: followUpAnswers.updatedAt
-				})
-				.from(followUpAnswers)
-				.innerJoin(caseParties, eq(caseParties.id, followUpAnswers.partyId))
-				.where(inArray(followUpAnswers.followUpId, rows.map((row) => row.id)))
-				.orderBy(asc(caseParties.side), asc(caseParties.createdAt))
-		: [];
+	const answers =
+		seesAsCommittee(actor) && rows.length
+			? await db
+					.select({
+						followUpId: followUpAnswers.followUpId,
+						party: caseParties.name,
+						performance: followUpAnswers.performance,
+						satisfaction: followUpAnswers.satisfaction,
+						stillInDispute: followUpAnswers.stillInDispute,
+						comment: followUpAnswers.comment,
+						answeredAt: followUpAnswers.answeredAt,
+						updatedAt: followUpAnswers.updatedAt
+					})
+					.from(followUpAnswers)
+					.innerJoin(caseParties, eq(caseParties.id, followUpAnswers.partyId))
+					.where(
+						inArray(
+							followUpAnswers.followUpId,
+							rows.map((row) => row.id)
+						)
+					)
+					.orderBy(asc(caseParties.side), asc(caseParties.createdAt))
+			: [];
 	const today = dayOf(now);
 	return {
 		tookEffectOn: agreement.tookEffectOn,

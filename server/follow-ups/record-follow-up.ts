@@ -125,7 +125,14 @@ export async function recordFollowUp(
 	}
 	const [account] = await app.db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, actor.id));
 	const signer = { key: `user:${actor.id}`, name: visitor.name, role: 'mediator' as const };
-	await prove(app, row.id, { ...signer, proof: 'password', passwordHash: account.passwordHash }, fields.password, client, 'follow_up.sign_refused');
+	await prove(
+		app,
+		row.id,
+		{ ...signer, proof: 'password', passwordHash: account.passwordHash },
+		fields.password,
+		client,
+		'follow_up.sign_refused'
+	);
 
 	// The agreement's first follow-up may not be set yet (its listener failed, or it is older than follow-ups).
 	await scheduleFirstFollowUps(app, row.id);
@@ -202,7 +209,14 @@ export async function recordFollowUp(
 			? await tx.update(followUps).set(record).where(eq(followUps.id, open.id)).returning({ id: followUps.id })
 			: await tx
 					.insert(followUps)
-					.values({ caseId: row.id, seq, basis: 'next_visit', dueOn: fields.visitedOn, scheduledById: actor.id, ...record })
+					.values({
+						caseId: row.id,
+						seq,
+						basis: 'next_visit',
+						dueOn: fields.visitedOn,
+						scheduledById: actor.id,
+						...record
+					})
 					.returning({ id: followUps.id });
 		await recordCaseEvent(tx, {
 			caseId: row.id,
@@ -220,9 +234,7 @@ export async function recordFollowUp(
 			},
 			ip: client.ip
 		});
-		const next = fields.nextDueOn
-			? await scheduleNext(tx, actor, row.id, seq + 1, fields.nextDueOn, client.ip)
-			: null;
+		const next = fields.nextDueOn ? await scheduleNext(tx, actor, row.id, seq + 1, fields.nextDueOn, client.ip) : null;
 		return { id: saved.id, next };
 	});
 	app.log.info({ caseId: row.id, actorId: actor.id, documentId: sealed.id }, 'follow-up recorded');
@@ -233,7 +245,14 @@ export async function recordFollowUp(
 }
 
 /** Opens the case's next follow-up, due on `dueOn`, set by `actor`, in the caller's transaction. */
-export async function scheduleNext(tx: Db, actor: Actor, caseId: string, seq: number, dueOn: string, ip: string | null) {
+export async function scheduleNext(
+	tx: Db,
+	actor: Actor,
+	caseId: string,
+	seq: number,
+	dueOn: string,
+	ip: string | null
+) {
 	const [next] = await tx
 		.insert(followUps)
 		.values({ caseId, seq, basis: 'next_visit', dueOn, scheduledById: actor.id })

@@ -13,6 +13,7 @@ import { verifySha256 } from '#server/signing/verification/verify-sealed-documen
 import { intakeForm } from '../support/case-network.ts';
 import { pdf as evidencePdf } from '../support/evidence-samples.ts';
 import { acknowledgeNoticeForAll } from '../support/notice.ts';
+import { recordPhoneFollowUp } from '../support/follow-up.ts';
 import { expectAppError } from '../support/integration-test.ts';
 import { test } from '../support/mediation-case.ts';
 import { pdfinfoPages, pdfsig, pdftotext } from '../support/poppler.ts';
@@ -61,6 +62,7 @@ describe('the case file (卷宗)', () => {
 			});
 			await acknowledgeNoticeForAll(app, kase.caseId, 'closed');
 			await recordSealedAgreement(app, network.admin, { caseId: kase.caseId });
+			await recordPhoneFollowUp(app, mediator, kase);
 			for (const transition of ['schedule', 'start'] as const)
 				await transitionCase(
 					app,
@@ -101,6 +103,7 @@ describe('the case file (卷宗)', () => {
 				'证据照片',
 				'证据 2：村委会证明.pdf',
 				'人民调解协议书',
+				'人民调解回访记录',
 				'案件审计日志摘录'
 			]);
 			// The numbered pages start after the cover and the one page of contents.

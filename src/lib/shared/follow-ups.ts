@@ -48,8 +48,7 @@ export const FOLLOW_UP_LIMITS = {
 const DAY_MS = 86_400_000;
 
 /** The day of `at` in the committee's zone (China has one), as `YYYY-MM-DD`. */
-export const dayOf = (at: Date): string =>
-	new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(at);
+export const dayOf = (at: Date): string => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(at);
 
 /** `day` moved by `days`, as `YYYY-MM-DD`. */
 export function addDays(day: string, days: number): string {
@@ -131,7 +130,7 @@ export type FollowUpAnswerInput = z.output<typeof followUpAnswerSchema>;
 export const scheduleFollowUpSchema = z.object({ caseId: id, dueOn: day });
 
 const followUpDays = z.coerce
-	.number({ error: 'required' })
+	.number({ error: 'invalid' })
 	.int('invalid')
 	.min(FOLLOW_UP_DAYS_RANGE.min, 'invalid')
 	.max(FOLLOW_UP_DAYS_RANGE.max, 'invalid');
