@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import { drawOnPad } from '../support/e2e-signature-pad.ts';
 import { expect, field, test, zh } from '../support/e2e-test.ts';
 
 /**
@@ -17,15 +18,6 @@ const PHONE = { width: 360, height: 740 };
 async function picture(page: Page, name: string) {
 	const dir = process.env.SCREENSHOTS;
 	if (dir) await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
-}
-
-/** A stroke on the signature pad, with the mouse. */
-async function draw(page: Page): Promise<void> {
-	const box = (await page.locator('.pad canvas').boundingBox())!;
-	await page.mouse.move(box.x + 20, box.y + box.height / 2);
-	await page.mouse.down();
-	for (let i = 1; i < 12; i++) await page.mouse.move(box.x + 20 + i * 15, box.y + box.height / 2 + Math.sin(i) * 20);
-	await page.mouse.up();
 }
 
 /** `days` from today in China, as a date field takes it. */
@@ -54,7 +46,7 @@ test('a mediator records a phone follow-up and sets the next; the party answers 
 		await field(page, 'follow_up_risks').fill('余款三千元尚未付清，申请人担心年底前拿不到。');
 		await field(page, 'follow_up_steps').fill('电话督促被申请人月底前付清，并告知可申请司法确认。');
 		await field(page, 'follow_up_next').fill(dayIn(3));
-		await draw(page);
+		await drawOnPad(page);
 		await field(page, 'follow_up_password').fill(demo.password);
 		await page.getByRole('button', { name: zh('follow_up_submit') }).click();
 		await expect(page.getByRole('alert')).toHaveText(zh('error_validation'));
@@ -96,7 +88,8 @@ test('a mediator records a phone follow-up and sets the next; the party answers 
 		await panel.getByLabel(zh('track_follow_up_comment')).fill('余款还差三千，月底前付清。');
 		await picture(phone, 'follow-up-track-360');
 		await panel.getByRole('button', { name: zh('track_follow_up_submit') }).click();
-		await expect(panel.getByRole('status')).toContainText('：');
+		// Thanked, with the time of the answer (the words before it).
+		await expect(panel.getByRole('status')).toContainText(zh('track_follow_up_thanks', { at: '@' }).split('@')[0]);
 		await expect(panel.getByRole('button', { name: zh('track_follow_up_correct') })).toBeVisible();
 		const width = await phone.evaluate(() => document.documentElement.scrollWidth);
 		expect(width).toBeLessThanOrEqual(PHONE.width);
