@@ -5,6 +5,9 @@ import { committees, cases, followUps, oralAgreements, sealedAgreements } from '
 import type { DomainEvents } from '../events/domain-events.ts';
 import { rowsOf } from '../db/rows-of.ts';
 
+/** How far back the periodic sweep looks for agreements without a follow-up. */
+const CATCH_UP_DAYS = 365;
+
 type Scheduled = { id: string; caseId: string; dueOn: string; committee: string };
 
 /**
@@ -12,10 +15,16 @@ type Scheduled = { id: string; caseId: string; dueOn: string; committee: string 
  * (only `caseId`'s, when given): due the committee's `followUpDays` after the day the agreement
  * took effect, the day it was first sealed or the day an oral agreement was reached (Law art. 30),
  * in China's time. Idempotent, so that both the sealing's listener and the periodic upkeep may
- * call it: the upkeep catches what a failed listener or an older case left unscheduled.
+ * call it: the upkeep catches what a failed listener, or an agreement of the last year made
+ * before follow-ups were kept, left unscheduled.
  */
 export async function scheduleFirstFollowUps(app: { db: Db; events: DomainEvents }, caseId?: string): Promise<number> {
+	// The sweep catches up agreements of the last year only: an installation that starts following
+	// up does not open a visit, overdue, for every agreement of its past.
 	const only = caseId ? sql`and e.case_id = ${caseId}` : sql``;
+	const recent = caseId
+		? sql``
+		: sql`having min(e.day) >= (now() at time zone 'Asia/Shanghai')::date - ${CATCH_UP_DAYS}::int`;
 	const scheduled = await app.db.transaction(async (tx) => {
 		const rows = await rowsOf<Scheduled>(
 			tx,
@@ -30,6 +39,7 @@ export async function scheduleFirstFollowUps(app: { db: Db; events: DomainEvents
 					) e
 					where not exists (select from ${followUps} f where f.case_id = e.case_id) ${only}
 					group by e.case_id
+					${recent}
 				)
 				insert into ${followUps} (case_id, seq, basis, due_on)
 				select effective.case_id, 1, 'agreement', effective.day + ${committees.followUpDays}

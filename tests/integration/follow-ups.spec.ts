@@ -97,6 +97,10 @@ describe('follow-up visits (回访)', () => {
 		expect((await actionsOf(app, kase.caseId)).filter((a) => a.startsWith('follow_up.'))).toEqual([
 			'follow_up.scheduled'
 		]);
+		// The sweep does not go back beyond a year: an agreement of long ago gets no overdue visit.
+		const longAgo = await setUpCase(app, network);
+		await agreedDaysAgo(app, network.admin, longAgo, 400);
+		expect(await followUpsOf(app, longAgo.caseId)).toEqual([]);
 	});
 
 	test("an oral agreement's follow-up falls due from the day it was reached, set as it is registered", async ({
