@@ -8,6 +8,7 @@ import { LoginThrottle } from './auth/login-throttle.ts';
 import { DraftStore } from './agreements/draft-store.ts';
 import { AcceptanceRegisters } from './documents/acceptance-registers.ts';
 import { DocumentSealer } from './signing/document-sealer.ts';
+import { FollowUpUpkeep } from './follow-ups/follow-up-upkeep.ts';
 import { Insight } from './insight/insight.ts';
 import { RoomRegistry } from './media/room-registry.ts';
 import { Realtime } from './realtime/realtime.ts';
@@ -37,6 +38,8 @@ export type App = {
 	readonly events: DomainEvents;
 	/** Seals the acceptance register of each case accepted, in the background. */
 	readonly registers: AcceptanceRegisters;
+	/** Sets agreements' first follow-ups and announces those due. */
+	readonly followUps: FollowUpUpkeep;
 	readonly realtime: Realtime;
 };
 
@@ -65,16 +68,18 @@ export async function createApp(config: Config, options: { log?: Logger; databas
 		events
 	};
 	services.insight.start();
+	const followUps = new FollowUpUpkeep(services, log);
+	followUps.start();
 	const registers = new AcceptanceRegisters(services, log);
 	const realtime = new Realtime(services);
-	subscribe({ ...services, registers }, realtime);
+	subscribe({ ...services, registers, followUps }, realtime);
 	if (config.redisUrl) await realtime.joinCluster(config.redisUrl);
-	return { ...services, registers, realtime };
+	return { ...services, registers, followUps, realtime };
 }
 
 /** Who acts on what the services did: the live connections, the early-warning rules, the case's documents. */
 function subscribe(services: Omit<App, 'realtime'>, realtime: Realtime): void {
-	const { events, insight, registers } = services;
+	const { events, insight, registers, followUps } = services;
 	const disconnectUser = ({ userId }: { userId: string }) => realtime.disconnectUser(userId);
 	events.on('user.deactivated', disconnectUser);
 	events.on('user.role_changed', disconnectUser);
@@ -95,6 +100,11 @@ function subscribe(services: Omit<App, 'realtime'>, realtime: Realtime): void {
 	if (services.config.acceptanceRegisters === 'on_accept') {
 		events.on('case.accepted', ({ caseId, actorId, ip }) => registers.caseAccepted(caseId, actorId, ip));
 	}
+	// An agreement takes effect as it is sealed, or as an oral agreement is registered: its follow-up is due in time.
+	events.on('agreement.sealed', ({ caseId }) => followUps.agreementTookEffect(caseId));
+	events.on('document.sealed', async ({ caseId, kind }) => {
+		if (kind === 'oral_agreement') await followUps.agreementTookEffect(caseId);
+	});
 	// A closed case's file is bound as it closes, filed by whoever closed it.
 	events.on('case.closed', async ({ caseId, actor }) => {
 		await bindCaseFile(services, caseId, actor, null);
@@ -106,6 +116,7 @@ export async function closeApp(app: App): Promise<void> {
 	await app.rooms.closeAll();
 	await app.drafts.close();
 	await app.insight.close();
+	await app.followUps.close();
 	await app.registers.settled();
 	await app.sealer.close();
 	await app.database.close();

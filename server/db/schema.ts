@@ -30,6 +30,12 @@ import {
 	REFERRAL_TARGETS
 } from '#shared/cases.ts';
 import { DOCUMENT_KINDS } from '#shared/documents.ts';
+import {
+	DEFAULT_FOLLOW_UP_DAYS,
+	FOLLOW_UP_BASES,
+	FOLLOW_UP_METHODS,
+	FOLLOW_UP_PERFORMANCE
+} from '#shared/follow-ups.ts';
 import type { EthnicGroupCode } from '#shared/ethnic-groups.ts';
 import type { DecidedClause } from '#shared/judicial.ts';
 import { DRAFT_KINDS, type RecordOutcome } from '#shared/mediation-record.ts';
@@ -128,6 +134,8 @@ export const committees = pgTable('committees', {
 	name: text('name').notNull(),
 	/** Days from acceptance to a case's deadline. */
 	deadlineDays: integer('deadline_days').notNull().default(DEFAULT_DEADLINE_DAYS),
+	/** Days from an agreement taking effect to its first follow-up visit (回访). */
+	followUpDays: integer('follow_up_days').notNull().default(DEFAULT_FOLLOW_UP_DAYS),
 	createdAt: createdAt()
 });
 
@@ -1303,4 +1311,95 @@ export const judicialSignatures = pgTable(
 		userAgent: text('user_agent')
 	},
 	(t) => [uniqueIndex('judicial_signatures_party_idx').on(t.applicationId, t.casePartyId)]
+);
+
+export const followUpBasis = pgEnum('follow_up_basis', FOLLOW_UP_BASES);
+export const followUpMethod = pgEnum('follow_up_method', FOLLOW_UP_METHODS);
+export const followUpPerformance = pgEnum('follow_up_performance', FOLLOW_UP_PERFORMANCE);
+
+/**
+ * A follow-up visit (回访) of a case whose agreement took effect: due on a day, and once made, what
+ * the visitors found, beside the sealed 人民调解回访记录 that prints it. A case has at most one
+ * follow-up open (not yet recorded) at a time; recording one may open the next.
+ */
+export const followUps = pgTable(
+	'follow_ups',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		caseId: uuid('case_id')
+			.notNull()
+			.references(() => cases.id),
+		/** 1 for the first visit, then 2, 3, … */
+		seq: integer('seq').notNull(),
+		basis: followUpBasis('basis').notNull(),
+		dueOn: date('due_on').notNull(),
+		/** Who set it: null for the first, which the agreement sets. */
+		scheduledById: uuid('scheduled_by_id').references(() => users.id),
+		createdAt: createdAt(),
+		/** When `follow_up.due` was announced (the parties are then asked for their answer). */
+		dueAnnouncedAt: timestamp('due_announced_at', { withTimezone: true }),
+		// The record, once the visit is made.
+		documentId: uuid('document_id').references(() => sealedDocuments.id),
+		recordedById: uuid('recorded_by_id').references(() => users.id),
+		recordedAt: timestamp('recorded_at', { withTimezone: true }),
+		method: followUpMethod('method'),
+		place: text('place'),
+		visitedOn: date('visited_on'),
+		/** The parties reached. */
+		partyIds: uuid('party_ids').array(),
+		/** Everyone who visited, the recording mediator first. */
+		visitorIds: uuid('visitor_ids').array(),
+		performance: followUpPerformance('performance'),
+		/** 1 (very dissatisfied) to 5 (very satisfied). */
+		satisfaction: integer('satisfaction'),
+		/** Whether a party went to court over the matter since the agreement. */
+		lawsuit: boolean('lawsuit'),
+		lawsuitNote: text('lawsuit_note'),
+		risks: text('risks'),
+		steps: text('steps'),
+		/** The recording mediator's drawn signature, PNG. */
+		signature: bytea('signature'),
+		ip: text('ip'),
+		userAgent: text('user_agent')
+	},
+	(t) => [
+		uniqueIndex('follow_ups_case_seq_idx').on(t.caseId, t.seq),
+		uniqueIndex('follow_ups_open_idx')
+			.on(t.caseId)
+			.where(sql`${t.recordedAt} is null`),
+		index('follow_ups_due_idx')
+			.on(t.dueOn)
+			.where(sql`${t.recordedAt} is null`),
+		check(
+			'follow_ups_recorded_whole',
+			sql`(${t.recordedAt} is null) = (${t.documentId} is null) and (${t.recordedAt} is null) = (${t.performance} is null)`
+		),
+		check('follow_ups_satisfaction_range', sql`${t.satisfaction} between 1 and 5`)
+	]
+);
+
+/**
+ * A party's answer to a due follow-up on their tracking page, one per party and follow-up: they
+ * may correct it until the follow-up is recorded.
+ */
+export const followUpAnswers = pgTable(
+	'follow_up_answers',
+	{
+		followUpId: uuid('follow_up_id')
+			.notNull()
+			.references(() => followUps.id),
+		partyId: uuid('party_id')
+			.notNull()
+			.references(() => caseParties.id),
+		performance: followUpPerformance('performance').notNull(),
+		satisfaction: integer('satisfaction').notNull(),
+		stillInDispute: boolean('still_in_dispute').notNull(),
+		comment: text('comment'),
+		answeredAt: timestamp('answered_at', { withTimezone: true }).notNull(),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull()
+	},
+	(t) => [
+		primaryKey({ columns: [t.followUpId, t.partyId] }),
+		check('follow_up_answers_satisfaction_range', sql`${t.satisfaction} between 1 and 5`)
+	]
 );

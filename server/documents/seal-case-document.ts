@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { AgreementBlock } from '#shared/agreement.ts';
-import type { CaseDocumentView, DocumentKind } from '#shared/documents.ts';
+import { ACCUMULATING_KINDS, type CaseDocumentView, type DocumentKind } from '#shared/documents.ts';
 import { AppError } from '#shared/errors.ts';
 import { recordCaseEvent } from '../audit/record-case-event.ts';
 import type { Config } from '../config.ts';
@@ -102,13 +102,8 @@ export async function sealDocumentPdf(app: SealingDeps, input: CaseDocumentInput
 	};
 }
 
-/**
- * Stores a sealed document in the caller's transaction: it supersedes the current one of the same
- * kind, case and session, and is recorded in the case's audit log.
- */
-export async function storeSealedDocument(tx: Db, document: SealedCaseDocument): Promise<CaseDocumentView> {
-	const sessionId = document.sessionId ?? null;
-	await tx
+function supersedeCurrent(tx: Db, document: SealedCaseDocument, sessionId: string | null) {
+	return tx
 		.update(sealedDocuments)
 		.set({ supersededAt: document.sealedAt })
 		.where(
@@ -119,6 +114,15 @@ export async function storeSealedDocument(tx: Db, document: SealedCaseDocument):
 				isNull(sealedDocuments.supersededAt)
 			)
 		);
+}
+
+/**
+ * Stores a sealed document in the caller's transaction: it supersedes the current one of the same
+ * kind, case and session (unless its kind accumulates), and is recorded in the case's audit log.
+ */
+export async function storeSealedDocument(tx: Db, document: SealedCaseDocument): Promise<CaseDocumentView> {
+	const sessionId = document.sessionId ?? null;
+	if (!ACCUMULATING_KINDS.includes(document.kind)) await supersedeCurrent(tx, document, sessionId);
 	await tx.insert(sealedDocuments).values({
 		id: document.id,
 		caseId: document.caseId,

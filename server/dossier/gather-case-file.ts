@@ -20,6 +20,7 @@ import {
 	storedFiles,
 	users
 } from '../db/schema.ts';
+import { followUpCaseFileParts } from '../follow-ups/follow-up-case-file-parts.ts';
 import { documentLabels } from '../signing/pdf/document-labels.ts';
 import type { DossierPdfInput } from '../signing/pdf/dossier-pdf-input.ts';
 import { partyParticulars } from '../documents/party-particulars.ts';
@@ -290,7 +291,8 @@ function manifestLine(part: Part): string {
 /**
  * Everything the case file of a case binds, in the order a reviewer reads it: the application,
  * the acceptance register, the evidence (its list, its photos, its PDFs), the mediation records,
- * the agreement or the oral agreement, the proof of its performance, and an extract of the audit log; with the cover's facts.
+ * the agreement or the oral agreement, the proof of its performance, the follow-up records, the
+ * judicial-confirmation papers, and an extract of the audit log; with the cover's facts.
  */
 export async function gatherCaseFile(db: Db, caseId: string): Promise<GatheredCaseFile> {
 	const kase = await caseOf(db, caseId);
@@ -317,6 +319,7 @@ export async function gatherCaseFile(db: Db, caseId: string): Promise<GatheredCa
 		...(await sealedParts(db, caseId, 'mediation_record')),
 		...(await agreementParts(db, caseId)),
 		...(await performanceParts(db, caseId)),
+		...(await followUpCaseFileParts(db, caseId)),
 		...(await judicialCaseFileParts(db, caseId)),
 		audit.part
 	];

@@ -38,6 +38,14 @@ export type DomainEventMap = {
 	'performance.performed': { caseId: string; performedAt: Date };
 	/** The application for judicial confirmation of the case's agreement was started, signed or answered by the court. */
 	'judicial.changed': { caseId: string };
+	/** A follow-up visit of the case is set for `dueOn` (the agreement took effect, or a mediator set the next). */
+	'follow_up.scheduled': { caseId: string; followUpId: string; dueOn: string };
+	/** Its day has come and nobody recorded it yet: the parties may answer its survey on their tracking page. */
+	'follow_up.due': { caseId: string; followUpId: string; dueOn: string };
+	/** The visit is recorded and its 回访记录 sealed. */
+	'follow_up.recorded': { caseId: string; followUpId: string; documentId: string };
+	/** A party answered (or corrected their answer to) a due follow-up on their tracking page. */
+	'follow_up.answered': { caseId: string; followUpId: string; partyId: string };
 };
 
 export type DomainEventName = keyof DomainEventMap;

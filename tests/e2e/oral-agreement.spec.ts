@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import { drawOnPad } from '../support/e2e-signature-pad.ts';
 import { expect, field, test, zh } from '../support/e2e-test.ts';
 
 /**
@@ -6,15 +6,6 @@ import { expect, field, test, zh } from '../support/e2e-test.ts';
  * by the 东村 mediator) is resolved by an oral agreement registered on one screen.
  */
 const APPLICANT = '陈桂芳';
-
-/** A stroke on the signature pad, with the mouse. */
-async function draw(page: Page): Promise<void> {
-	const box = (await page.locator('.pad canvas').boundingBox())!;
-	await page.mouse.move(box.x + 20, box.y + box.height / 2);
-	await page.mouse.down();
-	for (let i = 1; i < 12; i++) await page.mouse.move(box.x + 20 + i * 15, box.y + box.height / 2 + Math.sin(i) * 20);
-	await page.mouse.up();
-}
 
 test('a mediator registers an oral agreement: refused without a signature or with a wrong password, then the case is resolved and its register sealed', async ({
 	page,
@@ -43,7 +34,7 @@ test('a mediator registers an oral agreement: refused without a signature or wit
 	});
 
 	await test.step('a wrong password is refused and what was typed stays', async () => {
-		await draw(page);
+		await drawOnPad(page);
 		await field(page, 'oral_password').fill('not-my-password');
 		await submit.click();
 		await expect(page.getByRole('alert')).toHaveText(zh('error_invalid_credentials'));

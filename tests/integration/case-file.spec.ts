@@ -19,6 +19,7 @@ import type { App } from '#server/app.ts';
 import { intakeForm } from '../support/case-network.ts';
 import { pdf as evidencePdf } from '../support/evidence-samples.ts';
 import { acknowledgeNoticeForAll } from '../support/notice.ts';
+import { recordPhoneFollowUp } from '../support/follow-up.ts';
 import { expectAppError } from '../support/integration-test.ts';
 import { test, type CaseSetUp } from '../support/mediation-case.ts';
 import { pdfinfoPages, pdfsig, pdftotext } from '../support/poppler.ts';
@@ -96,6 +97,7 @@ describe('the case file (卷宗)', () => {
 			await acknowledgeNoticeForAll(app, kase.caseId, 'closed');
 			await recordSealedAgreement(app, network.admin, { caseId: kase.caseId });
 			await performAgreement(app, mediator, kase);
+			await recordPhoneFollowUp(app, mediator, kase);
 			for (const transition of ['schedule', 'start'] as const)
 				await transitionCase(
 					app,
@@ -139,6 +141,7 @@ describe('the case file (卷宗)', () => {
 				'履行情况及凭证',
 				'履行凭证照片',
 				'履行凭证 1-2：银行回单.pdf',
+				'人民调解回访记录',
 				'案件审计日志摘录'
 			]);
 			// The numbered pages start after the cover and the one page of contents.

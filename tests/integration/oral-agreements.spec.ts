@@ -99,7 +99,8 @@ describe('an oral agreement (口头协议)', () => {
 		});
 
 		const actions = (await footprint(app, kase.caseId)).events;
-		expect(actions.slice(-2)).toEqual(['document.sealed', 'case.resolve_orally']);
+		// Taking effect, it sets the agreement's first follow-up visit.
+		expect(actions.slice(-3)).toEqual(['document.sealed', 'case.resolve_orally', 'follow_up.scheduled']);
 	});
 
 	test('is refused with a wrong password, recorded, and nothing else changes', async ({ app, network, kase }) => {

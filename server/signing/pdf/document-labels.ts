@@ -39,6 +39,7 @@ const LABELS: Record<DocumentLanguage, DocumentLabels> = {
 			acceptance_register: '人民调解受理登记表',
 			mediation_record: '人民调解记录',
 			oral_agreement: '口头调解协议登记表',
+			follow_up_record: '人民调解回访记录',
 			case_file: '人民调解卷宗',
 			judicial_confirmation: '人民调解协议司法确认申请书'
 		},
@@ -78,6 +79,7 @@ const LABELS: Record<DocumentLanguage, DocumentLabels> = {
 			acceptance_register: "People's Mediation Acceptance Register",
 			mediation_record: "People's Mediation Record",
 			oral_agreement: 'Register of an Oral Mediation Agreement',
+			follow_up_record: "People's Mediation Follow-up Record",
 			case_file: "People's Mediation Case File",
 			judicial_confirmation: "Application for Judicial Confirmation of a People's Mediation Agreement"
 		},

@@ -133,6 +133,7 @@ export const sealedKindLabel = (kind: SealedKind): string =>
 		acceptance_register: m.document_kind_acceptance_register,
 		mediation_record: m.document_kind_mediation_record,
 		oral_agreement: m.document_kind_oral_agreement,
+		follow_up_record: m.document_kind_follow_up_record,
 		case_file: m.document_kind_case_file,
 		judicial_confirmation: m.document_kind_judicial_confirmation
 	})[kind]();

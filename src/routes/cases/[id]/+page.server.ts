@@ -10,6 +10,8 @@ import { reassignCase } from '#server/cases/reassign-case.ts';
 import { timelineNames } from '#server/cases/timeline-names.ts';
 import { transitionCase } from '#server/cases/transition-case.ts';
 import { listCaseDocuments } from '#server/documents/list-case-documents.ts';
+import { listCaseFollowUps } from '#server/follow-ups/list-case-follow-ups.ts';
+import { scheduleFollowUp } from '#server/follow-ups/schedule-follow-up.ts';
 import { caseFileFor } from '#server/dossier/case-file-for.ts';
 import { caseJudicial } from '#server/judicial/get-judicial-view.ts';
 import { recordCourtAnswer } from '#server/judicial/record-court-answer.ts';
@@ -70,7 +72,8 @@ export const load: PageServerLoad = async (event) => {
 		acknowledgements,
 		oralAgreement,
 		performance,
-		judicial
+		judicial,
+		followUps
 	] = await Promise.all([
 		committeeView ? verifyCaseChain(db, caseId) : null,
 		committeeView ? timelineNames(db, detail.timeline) : {},
@@ -81,7 +84,8 @@ export const load: PageServerLoad = async (event) => {
 		committeeView ? listNoticeAcknowledgements(db, caseId) : null,
 		mediates && mayRegisterOralAgreement(db, actor, detail.case),
 		getCasePerformance(db, caseId),
-		committeeView ? caseJudicial(db, actor, detail.case) : null
+		committeeView ? caseJudicial(db, actor, detail.case) : null,
+		listCaseFollowUps(db, actor, caseId)
 	]);
 	return {
 		detail,
@@ -101,7 +105,8 @@ export const load: PageServerLoad = async (event) => {
 			!documents.some((document) => document.kind === 'acceptance_register' && document.supersededAt === null),
 		oralAgreement,
 		performance,
-		judicial
+		judicial,
+		followUps
 	};
 };
 
@@ -127,7 +132,8 @@ type CaseForm =
 	| 'attendance'
 	| 'office'
 	| 'judicialStart'
-	| 'judicialAnswer';
+	| 'judicialAnswer'
+	| 'followUp';
 
 /**
  * Every action: the actor, the submitted form with the case taken from the
@@ -278,6 +284,11 @@ export const actions: Actions = {
 	startOfficeSession: (event) =>
 		act(event, 'office', async (actor, input, _files, ip) => {
 			await startOfficeSession(event.locals.app, actor, input, ip);
+			return {};
+		}),
+	scheduleFollowUp: (event) =>
+		act(event, 'followUp', async (actor, input, _files, ip) => {
+			await scheduleFollowUp(event.locals.app, actor, input, ip);
 			return {};
 		}),
 	endOfficeSession: (event) =>

@@ -8,6 +8,7 @@ import { withdrawApplication } from '#server/cases/withdraw-application.ts';
 import { listCaseDocuments } from '#server/documents/list-case-documents.ts';
 import { getCasePerformance } from '#server/performance/get-performance.ts';
 import { reportPerformanceItem } from '#server/performance/report-performance-item.ts';
+import { answerFollowUp, getTrackedFollowUp } from '#server/follow-ups/answer-follow-up.ts';
 import { listTrackedSessions } from '#server/sessions/list-tracked-sessions.ts';
 import { m } from '$lib/i18n/paraglide/messages';
 import { clientOf, formAction, readForm, readUploadForm } from '$lib/server/form-action';
@@ -19,10 +20,11 @@ export const load: PageServerLoad = async ({ locals, params, setHeaders }) => {
 	// The token is the key to the case: keep it out of other sites' Referer headers and out of caches.
 	setHeaders({ 'referrer-policy': 'same-origin', 'cache-control': 'private, no-store' });
 	try {
-		const [tracked, sessions, survey] = await Promise.all([
+		const [tracked, sessions, survey, followUp] = await Promise.all([
 			getTrackedCase(locals.app.db, params.token),
 			listTrackedSessions(locals.app.db, params.token),
-			getTrackedSurvey(locals.app.db, params.token)
+			getTrackedSurvey(locals.app.db, params.token),
+			getTrackedFollowUp(locals.app.db, params.token)
 		]);
 		const caseId = await trackedCaseId(locals.app.db, params.token);
 		const [documents, performance, judicial] = await Promise.all([
@@ -30,7 +32,7 @@ export const load: PageServerLoad = async ({ locals, params, setHeaders }) => {
 			getCasePerformance(locals.app.db, caseId),
 			findTrackedParty(locals.app.db, params.token).then(({ party }) => trackedJudicial(locals.app.db, party))
 		]);
-		return { tracked, sessions, survey, documents, performance, judicial };
+		return { tracked, sessions, survey, followUp, documents, performance, judicial };
 	} catch (e) {
 		if (e instanceof AppError && e.code === 'NOT_FOUND')
 			error(404, { message: m.error_not_found(), code: 'NOT_FOUND' });
@@ -66,6 +68,13 @@ export const actions: Actions = {
 		return formAction(values, async () => {
 			await signJudicialApplication(event.locals.app, event.params.token, values, signature, clientOf(event));
 			return { judicialSigned: true };
+		});
+	},
+	followUp: async (event) => {
+		const values = await readForm(event.request);
+		return formAction({ ...values, form: 'followUp' }, async () => {
+			await answerFollowUp(event.locals.app, event.params.token, values, clientOf(event).ip);
+			return { followedUp: true };
 		});
 	},
 	withdraw: async (event) => {
