@@ -29,6 +29,8 @@ import { completeSetup } from '../setup/complete-setup.ts';
 import { createUser } from '../users/create-user.ts';
 import { demoParty, demoPowerOfAttorney } from './demo-parties.ts';
 import { heading, paragraph, seedFailedMediation, seedSettledMediation } from './seed-mediation.ts';
+import { seedFollowUp } from './seed-follow-up.ts';
+import { seedJudicialConfirmation, seedJudicialSignaturesAndRuling } from './seed-judicial-confirmation.ts';
 import { seedPerformance, type DemoPerformanceItem } from './seed-performance.ts';
 
 /** Every demo account shares this password, so the demo can be tried at once. Never seed a real instance. */
@@ -131,6 +133,10 @@ type DemoCase = {
 	settledMediation?: { recorder: string; daysAgo: number; record: JSONContent; agreement: JSONContent };
 	/** After the agreement: its performance plan, and how far each item got (see seedPerformance). */
 	performance?: DemoPerformanceItem[];
+	/** After the agreement: judicial confirmation applied for by both parties and granted by the court. */
+	judicialConfirmation?: boolean;
+	/** After the agreement: a follow-up visit by phone, recorded. */
+	followUp?: boolean;
 	/** Last of all: closed by this mediator, which numbers the case file and binds it. */
 	closedBy?: string;
 	/**
@@ -389,6 +395,8 @@ const CASES: DemoCase[] = [
 				done: 'confirmed'
 			}
 		],
+		judicialConfirmation: true,
+		followUp: true,
 		closedBy: 'mediator2'
 	}
 ];
@@ -525,13 +533,17 @@ async function seedCase(app: App, demo: DemoCase, { admin, actors, nodeIds, comm
 	if (demo.settledMediation) {
 		const { recorder, ...settled } = demo.settledMediation;
 		const mediator = actors.get(demo.steps![0].by)!;
-		await seedSettledMediation(app, {
+		const { pins } = await seedSettledMediation(app, {
 			caseId,
 			mediator,
 			recorder: actors.get(recorder)!,
 			password: DEMO_PASSWORD,
 			...settled
 		});
+		if (demo.judicialConfirmation) {
+			await seedJudicialConfirmation(app, mediator, caseId);
+			await seedJudicialSignaturesAndRuling(app, mediator, caseId, pins);
+		}
 	}
 	if (demo.officeSession) await holdInOffice(app, caseId, actors.get(demo.officeSession.by)!, demo.officeSession);
 	if (demo.oralAgreement) {
@@ -552,6 +564,11 @@ async function seedCase(app: App, demo: DemoCase, { admin, actors, nodeIds, comm
 		);
 	}
 	if (demo.performance) await seedPerformance(app, caseId, actors.get(demo.steps![0].by)!, demo.performance);
+	if (demo.followUp) {
+		const parties = await app.db.select({ id: caseParties.id }).from(caseParties).where(eq(caseParties.caseId, caseId));
+		const kase = { id: caseId, partyIds: parties.map((party) => party.id) };
+		await seedFollowUp(app, actors.get(demo.steps![0].by)!, DEMO_PASSWORD, kase);
+	}
 	if (demo.closedBy) {
 		const mediator = actors.get(demo.closedBy)!;
 		// Where accepting does not seal the register (ACCEPTANCE_REGISTERS=on_demand), the file still has one.

@@ -177,12 +177,12 @@ export async function seedFailedMediation(app: App, seed: MediationSeed): Promis
 /**
  * A mediation held `daysAgo` days ago that succeeded: its record (result agreed) signed and
  * sealed, then the agreement written from `agreement`, signed by both parties and the case's
- * mediator, and sealed, which resolves the case.
+ * mediator, and sealed, which resolves the case. Returns each party's invitation PIN by name.
  */
 export async function seedSettledMediation(
 	app: App,
 	seed: MediationSeed & { daysAgo: number; record: JSONContent; agreement: JSONContent }
-): Promise<void> {
+): Promise<{ pins: Map<string, string> }> {
 	const { caseId, mediator, recorder } = seed;
 	const { sessionId, parties, staff } = await holdMediation(app, seed);
 	const record = await writeAndSign(
@@ -202,4 +202,5 @@ export async function seedSettledMediation(
 		{ writer: mediator, body: seed.agreement, signers: [...parties, staff[0]] }
 	);
 	if (!(await sealCaseAgreement(app, agreement.id, caseId))) throw new Error('demo agreement not sealed');
+	return { pins: new Map(parties.map((party) => [party.name, party.secret])) };
 }

@@ -1,7 +1,14 @@
 import { and, eq, isNotNull } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import { getCase } from '#server/cases/get-case.ts';
-import { caseParties, cases, performancePlans, sealedAgreements, sealedDocuments } from '#server/db/schema.ts';
+import {
+	caseParties,
+	cases,
+	judicialApplications,
+	performancePlans,
+	sealedAgreements,
+	sealedDocuments
+} from '#server/db/schema.ts';
 import { DEMO_PASSWORD, seedDemo } from '#server/demo/seed-demo.ts';
 import { readPdfSeal } from '#server/signing/verification/read-pdf-seal.ts';
 import { test } from '../support/integration-test.ts';
@@ -35,12 +42,17 @@ describe('the demo town', () => {
 				.from(sealedDocuments)
 				.where(eq(sealedDocuments.caseId, kase.id));
 			expect(new Set(documents.map((document) => document.kind))).toEqual(
-				new Set(['acceptance_register', 'mediation_record', 'case_file'])
+				new Set(['acceptance_register', 'mediation_record', 'follow_up_record', 'judicial_confirmation', 'case_file'])
 			);
 			const [agreement] = await app.db.select().from(sealedAgreements).where(eq(sealedAgreements.caseId, kase.id));
 			expect(agreement).toBeDefined();
 			const [plan] = await app.db.select().from(performancePlans).where(eq(performancePlans.caseId, kase.id));
 			expect(plan.performedAt).toBeInstanceOf(Date);
+			const [application] = await app.db
+				.select()
+				.from(judicialApplications)
+				.where(eq(judicialApplications.caseId, kase.id));
+			expect(application).toMatchObject({ accepted: true, ruling: 'confirmed' });
 			const file = documents.find((document) => document.kind === 'case_file')!;
 			expect(await readPdfSeal(file.pdf)).toMatchObject({ intact: true, level: 'B-B' });
 			expect(await pdfsig(file.pdf)).toMatch(/Signature is Valid/);
