@@ -1,6 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import {
+	notificationConfigOf,
+	notificationEnvSchema,
+	type NotificationConfig
+} from './notifications/notification-config.ts';
 
 const SIZE_UNITS: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
 
@@ -16,44 +21,46 @@ const size = z
 
 const port = z.coerce.number().int().min(1).max(65535);
 
-const schema = z.object({
-	NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
-	HOST: z.string().min(1).default('0.0.0.0'),
-	PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-	DATA_DIR: z.string().min(1).default('./data'),
-	DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'a postgres:// or postgresql:// URL' }).optional(),
-	ORIGIN: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).optional(),
-	PROTOCOL_HEADER: z.string().optional(),
-	// Other addresses whose pages may open sockets (the app's own is always allowed): comma-separated.
-	EXTRA_ORIGINS: z
-		.string()
-		.transform((v) => v.split(',').map((origin) => origin.trim()))
-		.pipe(z.array(z.url({ protocol: /^https?$/, error: 'http:// or https:// URLs, separated by commas' })))
-		.default([]),
-	// Serve HTTPS directly, for a site without a TLS reverse proxy: PEM files of the certificate (with its chain) and key.
-	TLS_CERT_FILE: z.string().min(1).optional(),
-	TLS_KEY_FILE: z.string().min(1).optional(),
-	// Room for a form with the most evidence files it may carry (5 × 20 MB).
-	BODY_SIZE_LIMIT: size.default(101 * 1024 * 1024),
-	SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
-	LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
-	LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
-	// Anonymous online applications: per address in an hour, per committee in a day, evidence per application.
-	APPLY_MAX_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(10),
-	APPLY_MAX_PER_COMMITTEE: z.coerce.number().int().min(1).max(100_000).default(100),
-	APPLY_EVIDENCE_LIMIT: size.default(20 * 1024 * 1024),
-	// When the acceptance register (受理登记表) is sealed: as each case is accepted, or only when a mediator asks.
-	ACCEPTANCE_REGISTERS: z.enum(['on_accept', 'on_demand']).default('on_accept'),
-	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-	// Several app processes share rooms' and drafts' messages through Redis.
-	REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL' }).optional(),
-	MEDIA_WORKERS: z.coerce.number().int().min(1).max(256).default(availableParallelism()),
-	MEDIA_LISTEN_IP: z.union([z.ipv4(), z.ipv6()], { error: 'an IPv4 or IPv6 address' }).default('127.0.0.1'),
-	// What clients are told to connect to when MEDIA_LISTEN_IP is not reachable from them (NAT): an IP or a host name.
-	MEDIA_ANNOUNCED_ADDRESS: z.string().min(1).optional(),
-	MEDIA_MIN_PORT: port.default(40000),
-	MEDIA_MAX_PORT: port.default(40100)
-});
+const schema = z
+	.object({
+		NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+		HOST: z.string().min(1).default('0.0.0.0'),
+		PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+		DATA_DIR: z.string().min(1).default('./data'),
+		DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'a postgres:// or postgresql:// URL' }).optional(),
+		ORIGIN: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).optional(),
+		PROTOCOL_HEADER: z.string().optional(),
+		// Other addresses whose pages may open sockets (the app's own is always allowed): comma-separated.
+		EXTRA_ORIGINS: z
+			.string()
+			.transform((v) => v.split(',').map((origin) => origin.trim()))
+			.pipe(z.array(z.url({ protocol: /^https?$/, error: 'http:// or https:// URLs, separated by commas' })))
+			.default([]),
+		// Serve HTTPS directly, for a site without a TLS reverse proxy: PEM files of the certificate (with its chain) and key.
+		TLS_CERT_FILE: z.string().min(1).optional(),
+		TLS_KEY_FILE: z.string().min(1).optional(),
+		// Room for a form with the most evidence files it may carry (5 × 20 MB).
+		BODY_SIZE_LIMIT: size.default(101 * 1024 * 1024),
+		SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+		LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+		LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+		// Anonymous online applications: per address in an hour, per committee in a day, evidence per application.
+		APPLY_MAX_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(10),
+		APPLY_MAX_PER_COMMITTEE: z.coerce.number().int().min(1).max(100_000).default(100),
+		APPLY_EVIDENCE_LIMIT: size.default(20 * 1024 * 1024),
+		// When the acceptance register (受理登记表) is sealed: as each case is accepted, or only when a mediator asks.
+		ACCEPTANCE_REGISTERS: z.enum(['on_accept', 'on_demand']).default('on_accept'),
+		LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+		// Several app processes share rooms' and drafts' messages through Redis.
+		REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL' }).optional(),
+		MEDIA_WORKERS: z.coerce.number().int().min(1).max(256).default(availableParallelism()),
+		MEDIA_LISTEN_IP: z.union([z.ipv4(), z.ipv6()], { error: 'an IPv4 or IPv6 address' }).default('127.0.0.1'),
+		// What clients are told to connect to when MEDIA_LISTEN_IP is not reachable from them (NAT): an IP or a host name.
+		MEDIA_ANNOUNCED_ADDRESS: z.string().min(1).optional(),
+		MEDIA_MIN_PORT: port.default(40000),
+		MEDIA_MAX_PORT: port.default(40100)
+	})
+	.extend(notificationEnvSchema.shape);
 
 export type Config = Readonly<{
 	env: 'development' | 'production' | 'test';
@@ -79,6 +86,8 @@ export type Config = Readonly<{
 	acceptanceRegisters: 'on_accept' | 'on_demand';
 	logLevel: z.infer<typeof schema>['LOG_LEVEL'];
 	media: MediaConfig;
+	/** SMS, e-mail and in-app messages, and the queue that sends them. */
+	notifications: NotificationConfig;
 }>;
 
 /** mediasoup: workers in the pool, the address WebRTC listens on and announces, the UDP and TCP port range. */
@@ -115,6 +124,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		throw new ConfigError(['MEDIA_ANNOUNCED_ADDRESS: required when MEDIA_LISTEN_IP listens on every address']);
 	}
 	if (!c.TLS_CERT_FILE !== !c.TLS_KEY_FILE) throw new ConfigError(['TLS_CERT_FILE, TLS_KEY_FILE: set both or neither']);
+	const notifications = notificationConfigOf(c);
+	if (Array.isArray(notifications)) throw new ConfigError(notifications);
 	return Object.freeze({
 		env: c.NODE_ENV,
 		host: c.HOST,
@@ -145,6 +156,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 			announcedAddress: c.MEDIA_ANNOUNCED_ADDRESS,
 			minPort: c.MEDIA_MIN_PORT,
 			maxPort: c.MEDIA_MAX_PORT
-		}
+		},
+		notifications
 	});
 }

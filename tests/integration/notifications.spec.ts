@@ -1,0 +1,148 @@
+import { eq } from 'drizzle-orm';
+import { describe, expect } from 'vitest';
+import { applyOnline } from '#server/cases/apply-online.ts';
+import { caseParties, notificationPreferences, notificationSettings } from '#server/db/schema.ts';
+import { Secret } from '#server/notifications/secret.ts';
+import { cancelSession } from '#server/sessions/cancel-session.ts';
+import { intakeForm, setUpNetwork } from '../support/case-network.ts';
+import { CLIENT, test as base } from '../support/integration-test.ts';
+import { inHours, scheduleMediation, setUpCase } from '../support/mediation-case.ts';
+import { daytimeClock, loggedSms, queueSettled } from '../support/notifications.ts';
+
+const test = base.extend('network', async ({ app }) => {
+	app.notifications.now = daytimeClock();
+	return setUpNetwork(app);
+});
+
+describe('notifications', () => {
+	test('an online application is answered by SMS with its tracking link, sent once by the queue', async ({
+		app,
+		network
+	}) => {
+		const { caseId, trackingToken, number } = await applyOnline(app, intakeForm(network.nodes.east.id), [], CLIENT.ip);
+		const messages = await queueSettled(app, caseId);
+		expect(messages).toHaveLength(1);
+		expect(messages[0]).toMatchObject({
+			kind: 'application_received',
+			channel: 'sms',
+			address: '13800138000',
+			status: 'delivered',
+			provider: 'log',
+			signature: '东村人民调解委员会',
+			secret: null
+		});
+		expect(messages[0].body).toBe(
+			`您的调解申请已收到，案号${number}。查看进度：https://tiaojie.example.gov.cn/track/${trackingToken}`
+		);
+		const sent = loggedSms(app);
+		expect(sent).toHaveLength(1);
+		expect(sent[0]).toMatchObject({ to: '13800138000', signName: '东村人民调解委员会', id: messages[0].id });
+
+		// The same fact told again makes nothing new.
+		await app.events.emit('party.link_issued', { caseId, trackingToken: new Secret(trackingToken!) });
+		expect(await queueSettled(app, caseId)).toHaveLength(1);
+		expect(loggedSms(app)).toHaveLength(1);
+	});
+
+	test('an invitation sends the link and, as the committee chose, the PIN apart; the PIN is never stored with the message', async ({
+		app,
+		network
+	}) => {
+		const kase = await setUpCase(app, network);
+		await queueSettled(app, kase.caseId);
+		const before = loggedSms(app).length;
+		const scheduled = await scheduleMediation(app, network, kase);
+		const respondentPin = scheduled.invitationOf('王建国').pin;
+		const messages = (await queueSettled(app, kase.caseId)).filter((m) => m.kind.startsWith('invitation'));
+		const toRespondent = messages.filter((m) => m.address === '13900139000');
+		expect(toRespondent.map((m) => m.kind).sort()).toEqual(['invitation_link', 'invitation_pin']);
+		for (const message of messages) {
+			expect(JSON.stringify(message)).not.toContain(respondentPin);
+			expect(message.secret).toBeNull();
+		}
+		const pinSms = loggedSms(app)
+			.slice(before)
+			.find((m) => m.to === '13900139000' && m.text.includes('口令为'))!;
+		expect(pinSms.text).toContain(respondentPin);
+		expect(toRespondent.find((m) => m.kind === 'invitation_pin')!.body).toContain('口令为******');
+
+		// The committee asks for one message: link and PIN together.
+		await app.db
+			.insert(notificationSettings)
+			.values({ committeeId: network.committees.east.id, pinDelivery: 'same_message' });
+		const second = await scheduleMediation(app, network, kase, inHours(48));
+		const together = (await queueSettled(app, kase.caseId)).filter(
+			(m) => m.kind === 'invitation_issued' && m.address === '13900139000'
+		);
+		expect(together).toHaveLength(1);
+		const sms = loggedSms(app).find((m) => m.id === together[0].id)!;
+		expect(sms.text).toContain(second.invitationOf('王建国').pin);
+		expect(sms.text).toContain(`/join/${second.invitationOf('王建国').token}`);
+	});
+
+	test('reminders are planned 24 h and 1 h ahead; a cancelled meeting is told and its reminders send nothing', async ({
+		app,
+		network
+	}) => {
+		const kase = await setUpCase(app, network);
+		const scheduled = await scheduleMediation(app, network, kase, inHours(30));
+		const planned = await app.notifications.queue.plannedReminders(scheduled.sessionId);
+		expect(planned.map((r) => r.kind).sort()).toEqual(['meeting_reminder_1h', 'meeting_reminder_24h']);
+
+		await cancelSession(app, network.eastMediator, { caseId: kase.caseId, sessionId: scheduled.sessionId }, null);
+		const cancelled = (await queueSettled(app, kase.caseId)).filter((m) => m.kind === 'meeting_cancelled');
+		expect(cancelled.map((m) => m.address ?? m.channel).sort()).toEqual(['13800138000', '13900139000', 'inapp']);
+
+		// The reminder, run now (as its job would at its time), finds the meeting cancelled.
+		const [session] = planned;
+		expect(session).toBeDefined();
+		const drafts = await import('#server/notifications/plan-messages.ts').then(({ planReminder }) =>
+			planReminder(app, {
+				sessionId: scheduled.sessionId,
+				scheduledFor: new Date(Date.now() + 30 * 3_600_000).toISOString(),
+				kind: 'meeting_reminder_24h'
+			})
+		);
+		expect(drafts).toEqual([]);
+	});
+
+	test('a person who opted out of reminders gets none, but still gets what they must; a landline gets no SMS', async ({
+		app,
+		network
+	}) => {
+		const kase = await setUpCase(app, network);
+		const scheduled = await scheduleMediation(app, network, kase, inHours(30));
+		await app.db
+			.insert(notificationPreferences)
+			.values({ subject: 'phone:13900139000', optOut: ['meeting_reminder_24h', 'meeting_cancelled'] });
+		await app.db.update(caseParties).set({ phone: '0571-87654321' }).where(eq(caseParties.id, kase.applicant.id));
+		const { planReminder } = await import('#server/notifications/plan-messages.ts');
+		const [session] = await app.notifications.queue.plannedReminders(scheduled.sessionId);
+		expect(session).toBeDefined();
+		const { mediationSessions } = await import('#server/db/schema.ts');
+		const [row] = await app.db
+			.select({ scheduledFor: mediationSessions.scheduledFor })
+			.from(mediationSessions)
+			.where(eq(mediationSessions.id, scheduled.sessionId));
+		await app.notifications.tell(
+			await planReminder(app, {
+				sessionId: scheduled.sessionId,
+				scheduledFor: row.scheduledFor.toISOString(),
+				kind: 'meeting_reminder_24h'
+			})
+		);
+		const reminders = (await queueSettled(app, kase.caseId)).filter((m) => m.kind === 'meeting_reminder_24h');
+		expect(reminders.find((m) => m.address === '13900139000')).toMatchObject({
+			status: 'suppressed',
+			errorCode: 'OPTED_OUT'
+		});
+		// The applicant has an account: the inbox has it; the landline cannot take SMS.
+		expect(reminders.find((m) => m.channel === 'inapp')).toMatchObject({ status: 'delivered' });
+		expect(reminders.find((m) => m.address === '0571-87654321')).toBeUndefined();
+
+		await cancelSession(app, network.eastMediator, { caseId: kase.caseId, sessionId: scheduled.sessionId }, null);
+		const cancelled = (await queueSettled(app, kase.caseId)).filter((m) => m.kind === 'meeting_cancelled');
+		// Mandatory: an opt-out does not hold.
+		expect(cancelled.find((m) => m.address === '13900139000')).toMatchObject({ status: 'delivered' });
+	});
+});
