@@ -1,12 +1,17 @@
 import { and, count, eq, gt, inArray, lte, min, sql } from 'drizzle-orm';
-import { NOTIFICATION_KINDS, renderNotification, smsAllowedAt } from '#shared/notifications.ts';
+import {
+	NOTIFICATION_KINDS,
+	renderNotification,
+	smsAllowedAt,
+	type NotificationKindSpec
+} from '#shared/notifications.ts';
 import type { Db } from '../db/client.ts';
 import { notifications } from '../db/schema.ts';
 import type { Logger } from '../log.ts';
 import type { Transports } from './channels/channels.ts';
 import { ProviderError, type OutgoingMessage } from './channels/transport.ts';
 import type { NotificationConfig } from './notification-config.ts';
-import type { NotificationQueue } from './notification-queue.ts';
+import { SEND_ATTEMPTS, type NotificationQueue } from './notification-queue.ts';
 
 export type DeliverDeps = {
 	db: Db;
@@ -15,9 +20,6 @@ export type DeliverDeps = {
 	queue: NotificationQueue;
 	transports: Transports;
 };
-
-/** The tries of one message (the job's first and its retries), as the send queue is set up. */
-export const SEND_ATTEMPTS = 9;
 
 const HOUR = 3_600_000;
 
@@ -79,8 +81,9 @@ export async function deliverNotification(
 			await deps.queue.sendLater(row.id, later, tx);
 		});
 
+	const spec: NotificationKindSpec = NOTIFICATION_KINDS[row.kind];
 	if (row.channel === 'sms') {
-		const allowed = smsAllowedAt(now, row.meetingAt);
+		const allowed = spec.quietHoursExempt ? now : smsAllowedAt(now, row.meetingAt);
 		if (allowed > now) return put(allowed, 'QUIET_HOURS');
 		const [recent] = await db
 			.select({ sent: count(), oldest: min(notifications.sentAt) })

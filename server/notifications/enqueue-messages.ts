@@ -8,6 +8,7 @@ import {
 	smsAllowedAt,
 	type NotificationChannel,
 	type NotificationKind,
+	type NotificationKindSpec,
 	type NotificationLocale,
 	type NotificationStatus
 } from '#shared/notifications.ts';
@@ -25,6 +26,8 @@ export type Recipient = {
 	casePartyId: string | null;
 	/** As stored; only a mainland mobile number gets SMS. */
 	phone: string | null;
+	/** An e-mail address given for this message (a test); an account's own comes from its preferences. */
+	email?: string | null;
 };
 
 /** One fact to tell one person, before it is split by channel. */
@@ -90,7 +93,8 @@ export function messageRows(
 	const rows: Row[] = [];
 	for (const draft of drafts) {
 		const { recipient } = draft;
-		const spec = NOTIFICATION_KINDS[draft.kind];
+		const spec: NotificationKindSpec = NOTIFICATION_KINDS[draft.kind];
+		const exempt = spec.quietHoursExempt === true;
 		const account = recipient.userId ? preferences.get(userSubject(recipient.userId)) : undefined;
 		const mobile = mainlandMobile(recipient.phone);
 		const byPhone = mobile ? preferences.get(phoneSubject(mobile)) : undefined;
@@ -131,15 +135,14 @@ export function messageRows(
 				: null,
 			body: renderNotification(draft.kind, locale, masked),
 			meetingAt: draft.meetingAt ?? null,
-			notBefore: channel === 'sms' ? smsAllowedAt(now, draft.meetingAt ?? null) : now,
+			notBefore: channel === 'sms' && !exempt ? smsAllowedAt(now, draft.meetingAt ?? null) : now,
 			createdAt: now
 		});
-		if (recipient.userId) {
-			rows.push({ ...base('inapp', null, 'delivered', null), sentAt: now });
-			if (account?.email) rows.push(base('email', account.email, 'queued', null));
-		}
+		if (recipient.userId) rows.push({ ...base('inapp', null, 'delivered', null), sentAt: now });
+		const email = recipient.email ?? account?.email;
+		if (email) rows.push(base('email', email, 'queued', null));
 		if (mobile) rows.push(base('sms', mobile, 'queued', null));
-		else if (!recipient.userId && recipient.casePartyId) {
+		else if (!recipient.userId && !email && recipient.casePartyId) {
 			// A party reached by nothing: the case page says so, so that the mediator calls them.
 			rows.push(base('sms', recipient.phone, 'suppressed', recipient.phone ? 'INVALID_NUMBER' : 'NO_ADDRESS'));
 		}

@@ -14,6 +14,8 @@ export type NotificationConfig = Readonly<{
 	concurrency: number;
 	/** How long a send may take before its job counts as abandoned (its process killed) and is taken up again. */
 	jobTimeoutSeconds: number;
+	/** The first wait before a failed send is tried again; each later one doubles, up to an hour. */
+	retrySeconds: number;
 	sms: Readonly<{
 		provider: SmsProviderName;
 		/** The pre-approved SMS signature; by default each committee's own name. */
@@ -49,6 +51,7 @@ export const notificationEnvSchema = z.object({
 	NOTIFY_WORKER: z.enum(['inline', 'off']).default('inline'),
 	NOTIFY_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(20),
 	NOTIFY_JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+	NOTIFY_RETRY_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 	SMS_PROVIDER: z.enum(SMS_PROVIDERS).default('log'),
 	SMS_SIGN_NAME: z.string().min(2).max(20).optional(),
 	SMS_TEMPLATES: templates.optional(),
@@ -80,6 +83,7 @@ export function notificationConfigOf(c: z.infer<typeof notificationEnvSchema>): 
 		worker: c.NOTIFY_WORKER,
 		concurrency: c.NOTIFY_CONCURRENCY,
 		jobTimeoutSeconds: c.NOTIFY_JOB_TIMEOUT_SECONDS,
+		retrySeconds: c.NOTIFY_RETRY_SECONDS,
 		sms: {
 			provider: c.SMS_PROVIDER,
 			signName: c.SMS_SIGN_NAME,

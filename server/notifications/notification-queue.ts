@@ -24,6 +24,8 @@ export type ReminderJob = {
 const inTransaction = (tx: Db) => fromDrizzle(tx as unknown as DrizzleTransactionLike, sql);
 
 export const SEND_QUEUE = 'notify.send';
+/** The tries of one message: the job's first and its retries. */
+export const SEND_ATTEMPTS = 9;
 export const REMINDER_QUEUE = 'notify.reminder';
 
 /** A job's id derived from what it is about, so that the same fact queued twice is one job (pg-boss skips a known id). */
@@ -36,6 +38,8 @@ export function jobIdOf(key: string): string {
 export type QueueOptions = {
 	/** How long a send may run before its job counts as abandoned (its process was killed) and is taken up again. */
 	jobTimeoutSeconds: number;
+	/** The first wait before a failed send is tried again. */
+	retrySeconds: number;
 };
 
 /**
@@ -75,9 +79,9 @@ export class NotificationQueue {
 		await this.#boss.start();
 		this.#started = true;
 		await this.#boss.createQueue(SEND_QUEUE, {
-			// About 1 min, 2, 4, … up to an hour between tries; after the last the message is failed.
-			retryLimit: 8,
-			retryDelay: 60,
+			// About 1 min, 2, 4, … up to an hour between tries (by default); after the last the message is failed.
+			retryLimit: SEND_ATTEMPTS - 1,
+			retryDelay: this.#options.retrySeconds,
 			retryBackoff: true,
 			retryDelayMax: 3600,
 			expireInSeconds: this.#options.jobTimeoutSeconds,

@@ -33,7 +33,8 @@ export class Notifications {
 	constructor(deps: { db: Db; log: Logger; config: Config; database: Database }) {
 		this.#deps = { db: deps.db, log: deps.log.child({ module: 'notifications' }), config: deps.config };
 		this.queue = new NotificationQueue(deps.database, this.#deps.log, {
-			jobTimeoutSeconds: deps.config.notifications.jobTimeoutSeconds
+			jobTimeoutSeconds: deps.config.notifications.jobTimeoutSeconds,
+			retrySeconds: deps.config.notifications.retrySeconds
 		});
 		this.transports = buildTransports(deps.config.notifications, this.#deps.log);
 	}

@@ -41,7 +41,7 @@ export class AliyunSms implements Transport {
 	}
 
 	/** The signed form of a SendSms request (exposed for the tests, with a fixed nonce and time). */
-	signedForm(message: OutgoingMessage, nonce = randomUUID(), now = new Date()): Record<string, string> {
+	signedForm(message: OutgoingMessage, nonce: string = randomUUID(), now = new Date()): Record<string, string> {
 		if (!message.templateCode)
 			throw new ProviderError('NO_TEMPLATE', 'no Aliyun template is configured for this kind', false);
 		const params: Record<string, string> = {

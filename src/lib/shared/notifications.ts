@@ -35,6 +35,8 @@ export type NotificationKindSpec = {
 	mandatory: boolean;
 	/** Of interest to staff only: goes to their inbox and e-mail, and by SMS only when they have a phone on file. */
 	staff?: boolean;
+	/** Sent at night too (an admin's test of the channel, to their own phone). */
+	quietHoursExempt?: boolean;
 };
 
 /**
@@ -179,7 +181,8 @@ export const NOTIFICATION_KINDS = {
 			en: 'This is a test message: the notification channel works.'
 		},
 		params: [],
-		mandatory: true
+		mandatory: true,
+		quietHoursExempt: true
 	}
 } as const satisfies Record<string, NotificationKindSpec>;
 
@@ -301,7 +304,7 @@ export const testRecipientSchema = z.object({
 		.trim()
 		.min(1)
 		.max(254)
-		.refine((v) => mainlandMobile(v) !== null || isEmailAddress(v), 'recipient')
+		.refine((v) => mainlandMobile(v) !== null || isEmailAddress(v), 'invalid')
 });
 
 export const notificationIdSchema = z.object({ notificationId: z.uuid() });
