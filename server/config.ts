@@ -160,3 +160,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		notifications
 	});
 }
+
+/** The configuration of a process entry (`npm start`, `npm run worker`): an invalid one is told and ends the process. */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): Config {
+	try {
+		return loadConfig(env);
+	} catch (error) {
+		if (!(error instanceof ConfigError)) throw error;
+		console.error(error.message);
+		process.exit(1);
+	}
+}

@@ -174,6 +174,9 @@ export async function enqueueMessages(deps: EnqueueDeps, drafts: MessageDraft[],
 		);
 		return inserted;
 	});
-	if (created.length) deps.log.debug({ count: created.length }, 'notifications queued');
+	if (created.length) {
+		deps.queue.wake();
+		deps.log.debug({ count: created.length }, 'notifications queued');
+	}
 	return created.map((row) => row.id);
 }

@@ -1,30 +1,12 @@
 import { and, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
-import type { NotificationStatus } from '#shared/notifications.ts';
+import type { NotificationView } from '#shared/notifications.ts';
 import type { Actor } from '#shared/roles.ts';
 import { authorize } from '../auth/authorize.ts';
 import { findVisibleCase, visibleCases } from '../cases/case-scope.ts';
 import type { Db } from '../db/client.ts';
 import { cases, notifications } from '../db/schema.ts';
 
-/** A message as the case page and the admin page show it: never its secret. */
-export type NotificationView = {
-	id: string;
-	kind: string;
-	channel: string;
-	status: NotificationStatus;
-	recipientName: string;
-	address: string | null;
-	body: string;
-	provider: string | null;
-	errorCode: string | null;
-	error: string | null;
-	attempts: number;
-	createdAt: Date;
-	sentAt: Date | null;
-	notBefore: Date;
-	caseId: string | null;
-	caseNumber: string | null;
-};
+export type { NotificationView };
 
 const view = {
 	id: notifications.id,

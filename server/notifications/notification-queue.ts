@@ -54,6 +54,7 @@ export class NotificationQueue {
 	readonly #log: Logger;
 	readonly #options: QueueOptions;
 	#started = false;
+	readonly #sendWorkers: string[] = [];
 
 	constructor(database: Database, log: Logger, options: QueueOptions) {
 		this.#log = log;
@@ -67,10 +68,18 @@ export class NotificationQueue {
 			registerInstance: false
 		};
 		const connection = database.queueConnection;
+		// On a server a job added wakes every worker process at once (LISTEN/NOTIFY); on PGlite,
+		// where the one process both adds and works, `wake` does.
 		this.#boss =
 			'pglite' in connection
 				? new PgBoss({ ...common, db: fromPglite(connection.pglite), backend: 'pglite' })
-				: new PgBoss({ ...common, connectionString: connection.url, max: 4, application_name: 'tiaojie-queue' });
+				: new PgBoss({
+						...common,
+						connectionString: connection.url,
+						max: 4,
+						application_name: 'tiaojie-queue',
+						useListenNotify: true
+					});
 		this.#boss.on('error', (error) => this.#log.error({ err: error }, 'job queue error'));
 	}
 
@@ -85,7 +94,8 @@ export class NotificationQueue {
 			retryBackoff: true,
 			retryDelayMax: 3600,
 			expireInSeconds: this.#options.jobTimeoutSeconds,
-			deleteAfterSeconds: 7 * 86_400
+			deleteAfterSeconds: 7 * 86_400,
+			notify: true
 		});
 		await this.#boss.createQueue(REMINDER_QUEUE, {
 			retryLimit: 5,
@@ -155,16 +165,23 @@ export class NotificationQueue {
 					})
 				);
 			};
-		await this.#boss.work<SendJob>(
+		const sendWorker = await this.#boss.work<SendJob>(
 			SEND_QUEUE,
-			{ batchSize: handlers.concurrency, pollingIntervalSeconds: 1 },
+			// While batches come back full there is more: fetch again at once rather than after the interval.
+			{ batchSize: handlers.concurrency, pollingIntervalSeconds: 1, burstWhenBatchFull: true },
 			settleEach(SEND_QUEUE, handlers.send)
 		);
+		this.#sendWorkers.push(sendWorker);
 		await this.#boss.work<ReminderJob>(
 			REMINDER_QUEUE,
 			{ batchSize: 5, pollingIntervalSeconds: 5 },
 			settleEach(REMINDER_QUEUE, (job) => handlers.reminder(job))
 		);
+	}
+
+	/** Tells this process's send worker that jobs were added, so that it fetches now rather than at its next poll. */
+	wake(): void {
+		for (const id of this.#sendWorkers) this.#boss.notifyWorker(id);
 	}
 
 	/** The reminders planned for a session, for the tests and the case page. */

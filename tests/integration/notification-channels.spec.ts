@@ -49,7 +49,7 @@ await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
 const smtpPort = (smtp.server.address() as AddressInfo).port;
 
 afterAll(async () => {
-	await Promise.all([aliyun.close(), tencent.close(), new Promise((resolve) => smtp.close(resolve))]);
+	await Promise.all([aliyun.close(), tencent.close(), new Promise<void>((resolve) => smtp.close(() => resolve()))]);
 });
 
 const test = base.extend('network', async ({ app }) => {

@@ -41,7 +41,6 @@ async function bodyOf(request: IncomingMessage): Promise<string> {
 async function serve(
 	handle: (request: IncomingMessage, body: string, server: SmsServer) => unknown
 ): Promise<SmsServer> {
-	let http!: Server;
 	const state: SmsServer = {
 		url: '',
 		received: [],
@@ -50,7 +49,7 @@ async function serve(
 		delayMs: 0,
 		close: () => new Promise<void>((resolve) => http.close(() => resolve()))
 	};
-	http = createServer(async (request, response) => {
+	const http: Server = createServer(async (request, response) => {
 		const body = await bodyOf(request);
 		if (state.delayMs) await new Promise((resolve) => setTimeout(resolve, state.delayMs));
 		const reply = handle(request, body, state);

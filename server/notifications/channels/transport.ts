@@ -33,11 +33,11 @@ export class ProviderError extends Error {
 	}
 }
 
-export interface Transport {
+export type Transport = {
 	readonly name: string;
 	send(message: OutgoingMessage): Promise<SendResult>;
 	close?(): Promise<void>;
-}
+};
 
 /** How long a provider's HTTP API may take before the attempt counts as failed (and is retried). */
 export const PROVIDER_TIMEOUT_MS = 15_000;

@@ -284,6 +284,26 @@ export function mainlandMobile(value: string | null | undefined): string | null 
 const EMAIL = z.email().max(254);
 export const isEmailAddress = (value: string) => EMAIL.safeParse(value).success;
 
+/** A message as the case page and the admin page show it: never its secret. */
+export type NotificationView = {
+	id: string;
+	kind: string;
+	channel: NotificationChannel;
+	status: NotificationStatus;
+	recipientName: string;
+	address: string | null;
+	body: string;
+	provider: string | null;
+	errorCode: string | null;
+	error: string | null;
+	attempts: number;
+	createdAt: Date;
+	sentAt: Date | null;
+	notBefore: Date;
+	caseId: string | null;
+	caseNumber: string | null;
+};
+
 // Forms ---------------------------------------------------------------------------------------------
 
 export const notificationPreferencesSchema = z.object({

@@ -17,6 +17,8 @@ import { recordOnSiteAcknowledgement } from '#server/notice/record-on-site-ackno
 import { mayRegisterOralAgreement } from '#server/documents/may-register-oral-agreement.ts';
 import { registerAcceptance } from '#server/documents/register-acceptance.ts';
 import { listCommittees } from '#server/orgs/list-committees.ts';
+import { listCaseNotifications } from '#server/notifications/list-notifications.ts';
+import { resendNotification } from '#server/notifications/resend-notification.ts';
 import { readPublicOrigin } from '#server/setup/read-public-origin.ts';
 import { acceptConsultation } from '#server/sessions/accept-consultation.ts';
 import { cancelSession } from '#server/sessions/cancel-session.ts';
@@ -83,7 +85,9 @@ export const load: PageServerLoad = async (event) => {
 			mediates &&
 			detail.case.acceptedAt !== null &&
 			!documents.some((document) => document.kind === 'acceptance_register' && document.supersededAt === null),
-		oralAgreement
+		oralAgreement,
+		// The SMS and e-mail sent about the case, for those who mediate it.
+		messages: mediates || actor.role === 'admin' ? await listCaseNotifications(db, actor, caseId) : []
 	};
 };
 
@@ -107,7 +111,8 @@ type CaseForm =
 	| 'party'
 	| 'onSite'
 	| 'attendance'
-	| 'office';
+	| 'office'
+	| 'resend';
 
 /**
  * Every action: the actor, the submitted form with the case taken from the
@@ -243,6 +248,11 @@ export const actions: Actions = {
 	startOfficeSession: (event) =>
 		act(event, 'office', async (actor, input, _files, ip) => {
 			await startOfficeSession(event.locals.app, actor, input, ip);
+			return {};
+		}),
+	resendMessage: (event) =>
+		act(event, 'resend', async (actor, input) => {
+			await resendNotification(event.locals.app, actor, input);
 			return {};
 		}),
 	endOfficeSession: (event) =>
