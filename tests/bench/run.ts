@@ -18,6 +18,7 @@ import { benchPageWeight, pageWeightSectionTitle } from './page-weight-bench.ts'
 import { benchRecovery, recoverySectionTitle } from './recovery-bench.ts';
 import { benchSigning, signingSectionTitle } from './signing-bench.ts';
 import { benchStatistics, statisticsSectionTitle } from './statistics-bench.ts';
+import { benchNotifications, notificationsSectionTitle } from './notifications-bench.ts';
 
 type Bench = { title: string; run: (options: { reseed: boolean }) => Promise<string> };
 
@@ -29,7 +30,8 @@ const benches: Bench[] = [
 	{ title: recoverySectionTitle, run: benchRecovery },
 	{ title: signingSectionTitle, run: benchSigning },
 	{ title: dossierSectionTitle, run: benchDossier },
-	{ title: pageWeightSectionTitle, run: benchPageWeight }
+	{ title: pageWeightSectionTitle, run: benchPageWeight },
+	{ title: notificationsSectionTitle, run: benchNotifications }
 ];
 
 const file = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));
