@@ -21,46 +21,47 @@ const size = z
 
 const port = z.coerce.number().int().min(1).max(65535);
 
-const schema = z
-	.object({
-		NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
-		HOST: z.string().min(1).default('0.0.0.0'),
-		PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-		DATA_DIR: z.string().min(1).default('./data'),
-		DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'a postgres:// or postgresql:// URL' }).optional(),
-		ORIGIN: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).optional(),
-		PROTOCOL_HEADER: z.string().optional(),
-		// Other addresses whose pages may open sockets (the app's own is always allowed): comma-separated.
-		EXTRA_ORIGINS: z
-			.string()
-			.transform((v) => v.split(',').map((origin) => origin.trim()))
-			.pipe(z.array(z.url({ protocol: /^https?$/, error: 'http:// or https:// URLs, separated by commas' })))
-			.default([]),
-		// Serve HTTPS directly, for a site without a TLS reverse proxy: PEM files of the certificate (with its chain) and key.
-		TLS_CERT_FILE: z.string().min(1).optional(),
-		TLS_KEY_FILE: z.string().min(1).optional(),
-		// Room for a form with the most evidence files it may carry (5 × 20 MB).
-		BODY_SIZE_LIMIT: size.default(101 * 1024 * 1024),
-		SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
-		LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
-		LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
-		// Anonymous online applications: per address in an hour, per committee in a day, evidence per application.
-		APPLY_MAX_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(10),
-		APPLY_MAX_PER_COMMITTEE: z.coerce.number().int().min(1).max(100_000).default(100),
-		APPLY_EVIDENCE_LIMIT: size.default(20 * 1024 * 1024),
-		// When the acceptance register (受理登记表) is sealed: as each case is accepted, or only when a mediator asks.
-		ACCEPTANCE_REGISTERS: z.enum(['on_accept', 'on_demand']).default('on_accept'),
-		LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-		// Several app processes share rooms' and drafts' messages through Redis.
-		REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL' }).optional(),
-		MEDIA_WORKERS: z.coerce.number().int().min(1).max(256).default(availableParallelism()),
-		MEDIA_LISTEN_IP: z.union([z.ipv4(), z.ipv6()], { error: 'an IPv4 or IPv6 address' }).default('127.0.0.1'),
-		// What clients are told to connect to when MEDIA_LISTEN_IP is not reachable from them (NAT): an IP or a host name.
-		MEDIA_ANNOUNCED_ADDRESS: z.string().min(1).optional(),
-		MEDIA_MIN_PORT: port.default(40000),
-		MEDIA_MAX_PORT: port.default(40100)
-	})
-	.extend(notificationEnvSchema.shape);
+const schema = z.object({
+	NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+	HOST: z.string().min(1).default('0.0.0.0'),
+	PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+	DATA_DIR: z.string().min(1).default('./data'),
+	DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'a postgres:// or postgresql:// URL' }).optional(),
+	ORIGIN: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).optional(),
+	PROTOCOL_HEADER: z.string().optional(),
+	// Other addresses whose pages may open sockets (the app's own is always allowed): comma-separated.
+	EXTRA_ORIGINS: z
+		.string()
+		.transform((v) => v.split(',').map((origin) => origin.trim()))
+		.pipe(z.array(z.url({ protocol: /^https?$/, error: 'http:// or https:// URLs, separated by commas' })))
+		.default([]),
+	// Serve HTTPS directly, for a site without a TLS reverse proxy: PEM files of the certificate (with its chain) and key.
+	TLS_CERT_FILE: z.string().min(1).optional(),
+	TLS_KEY_FILE: z.string().min(1).optional(),
+	// Room for a form with the most evidence files it may carry (5 × 20 MB).
+	BODY_SIZE_LIMIT: size.default(101 * 1024 * 1024),
+	SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+	LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+	LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+	// Anonymous online applications: per address in an hour, per committee in a day, evidence per application.
+	APPLY_MAX_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(10),
+	APPLY_MAX_PER_COMMITTEE: z.coerce.number().int().min(1).max(100_000).default(100),
+	APPLY_EVIDENCE_LIMIT: size.default(20 * 1024 * 1024),
+	// When the acceptance register (受理登记表) is sealed: as each case is accepted, or only when a mediator asks.
+	ACCEPTANCE_REGISTERS: z.enum(['on_accept', 'on_demand']).default('on_accept'),
+	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+	// Several app processes share rooms' and drafts' messages through Redis.
+	REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL' }).optional(),
+	MEDIA_WORKERS: z.coerce.number().int().min(1).max(256).default(availableParallelism()),
+	MEDIA_LISTEN_IP: z.union([z.ipv4(), z.ipv6()], { error: 'an IPv4 or IPv6 address' }).default('127.0.0.1'),
+	// What clients are told to connect to when MEDIA_LISTEN_IP is not reachable from them (NAT): an IP or a host name.
+	MEDIA_ANNOUNCED_ADDRESS: z.string().min(1).optional(),
+	MEDIA_MIN_PORT: port.default(40000),
+	MEDIA_MAX_PORT: port.default(40100)
+});
+
+/** With the notification settings (server/notifications/notification-config.ts). */
+const settings = schema.extend(notificationEnvSchema.shape);
 
 export type Config = Readonly<{
 	env: 'development' | 'production' | 'test';
@@ -84,7 +85,7 @@ export type Config = Readonly<{
 	apply: { maxPerAddress: number; maxPerCommittee: number; evidenceLimit: number };
 	/** Whether accepting a case seals its acceptance register (in the background), or a mediator makes it from the case page. */
 	acceptanceRegisters: 'on_accept' | 'on_demand';
-	logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+	logLevel: z.infer<typeof settings>['LOG_LEVEL'];
 	media: MediaConfig;
 	/** SMS, e-mail and in-app messages, and the queue that sends them. */
 	notifications: NotificationConfig;
@@ -113,7 +114,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
 	// An empty variable means "not set", as in most shells' `VAR= command`.
 	const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
-	const parsed = schema.safeParse(given);
+	const parsed = settings.safeParse(given);
 	if (!parsed.success) {
 		throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
 	}
