@@ -7,7 +7,7 @@ import { deliverNotification } from './deliver-notification.ts';
 import { enqueueMessages, type MessageDraft } from './enqueue-messages.ts';
 import { NotificationQueue } from './notification-queue.ts';
 import {
-	planAgreement,
+	planToParties,
 	planConsultation,
 	planInvitations,
 	planLinkIssued,
@@ -102,10 +102,10 @@ export class Notifications {
 			await this.planReminders(sessionId);
 		});
 		events.on('agreement.ready_to_sign', async ({ caseId, versionId }) => {
-			await this.tell(await planAgreement(deps, caseId, 'agreement_ready', versionId));
+			await this.tell(await planToParties(deps, caseId, 'agreement_ready', versionId));
 		});
 		events.on('agreement.sealed', async ({ caseId, sealedAgreementId }) => {
-			await this.tell(await planAgreement(deps, caseId, 'agreement_sealed', sealedAgreementId));
+			await this.tell(await planToParties(deps, caseId, 'agreement_sealed', sealedAgreementId));
 		});
 		events.on('warning.assigned', async ({ warningId, assigneeId }) => {
 			await this.tell(await planWarningAssigned(deps, warningId, assigneeId));

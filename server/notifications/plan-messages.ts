@@ -333,12 +333,17 @@ export async function planConsultation(
 		}));
 }
 
-/** The agreement frozen for signing, or sealed: every party is told where to sign, or to fetch it. */
-export async function planAgreement(
+/**
+ * A message to every party of a case, with the case's number and the link each follows it by:
+ * the agreement ready to sign or sealed (`what` names the version or the sealed file), and, for
+ * the performance and follow-up features, an item due or overdue (`item`, `date`) or a survey.
+ */
+export async function planToParties(
 	deps: PlanDeps,
 	caseId: string,
-	kind: 'agreement_ready' | 'agreement_sealed',
-	what: string
+	kind: 'agreement_ready' | 'agreement_sealed' | 'performance_due' | 'performance_overdue' | 'followup_survey',
+	what: string,
+	params: Record<string, string> = {}
 ): Promise<MessageDraft[]> {
 	const context = await caseContext(deps, caseId);
 	if (!context) return [];
@@ -353,7 +358,7 @@ export async function planAgreement(
 				caseId,
 				recipient: partyRecipient(party),
 				committeeName: context.committeeName,
-				params: { caseNumber: context.number, link }
+				params: { ...params, caseNumber: context.number, link }
 			}
 		];
 	});
