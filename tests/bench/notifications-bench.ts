@@ -156,7 +156,7 @@ export async function benchNotifications(): Promise<string> {
 			`| connections reset (not timed) | ${resets} |`,
 			`| p95 while delivering / idle | ${(ratio * 100).toFixed(0)} % — target ≤ 110 % ${ratio <= 1.1 ? '✓' : '✗'} |`,
 			'',
-			`The load averages are of the whole machine, which other work shared (2 cores). Reproduce: \`npm run bench -- --only notifications\`.`
+			`The server is killed (SIGKILL) as soon as the provider has every message, so the last few, whose sending was not yet recorded, show as \`sending\` (a restart fails them as \`UNKNOWN_OUTCOME\` rather than send them twice). The load averages are of the whole machine, which other work shared (2 cores). Reproduce: \`npm run bench -- --only notifications\`.`
 		].join('\n');
 	} finally {
 		if (server) await kill(server);
