@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import { applyOnline } from '#server/cases/apply-online.ts';
@@ -144,5 +145,34 @@ describe('notifications', () => {
 		const cancelled = (await queueSettled(app, kase.caseId)).filter((m) => m.kind === 'meeting_cancelled');
 		// Mandatory: an opt-out does not hold.
 		expect(cancelled.find((m) => m.address === '13900139000')).toMatchObject({ status: 'delivered' });
+	});
+
+	test('an agreement ready to sign, then sealed, tells each party where: the tracking page, or the case page of an account', async ({
+		app,
+		network
+	}) => {
+		const kase = await setUpCase(app, network);
+		await app.events.emit('agreement.ready_to_sign', { caseId: kase.caseId, draftId: randomUUID(), versionId: 'v1' });
+		await app.events.emit('agreement.sealed', { caseId: kase.caseId, sealedAgreementId: 'sealed-1' });
+		// The same sealing told again is no new message.
+		await app.events.emit('agreement.sealed', { caseId: kase.caseId, sealedAgreementId: 'sealed-1' });
+		const messages = (await queueSettled(app, kase.caseId)).filter((m) => m.kind.startsWith('agreement'));
+		const sms = messages.filter((m) => m.channel === 'sms');
+		expect(sms.map((m) => `${m.kind} ${m.address}`).sort()).toEqual([
+			'agreement_ready 13800138000',
+			'agreement_ready 13900139000',
+			'agreement_sealed 13800138000',
+			'agreement_sealed 13900139000'
+		]);
+		// The applicant follows the case by the tracking link of the application; the inbox of their account has it too.
+		expect(sms.find((m) => m.kind === 'agreement_sealed' && m.address === '13800138000')!.body).toContain(
+			`/track/${kase.trackingToken}`
+		);
+		expect(
+			messages
+				.filter((m) => m.channel === 'inapp')
+				.map((m) => m.kind)
+				.sort()
+		).toEqual(['agreement_ready', 'agreement_sealed']);
 	});
 });
