@@ -29,74 +29,107 @@ function subjectOf(signature: string, text: string): string {
 	return `${signature}：${first.length > 40 ? `${first.slice(0, 39)}…` : first}`;
 }
 
+type Attempt = { notificationId: string; retryCount: number; retry: (error: unknown) => Promise<void> };
+type Row = typeof notifications.$inferSelect;
+type Sent = { id: string; status: 'sent' | 'delivered'; provider: string; messageId: string | null; at: Date };
+
 /**
- * Sends one queued message, once. The message is claimed (`queued` → `sending`, committed) before
- * the provider is called, so that a second job for it, or a later try, finds it taken: a message
- * found still `sending` was cut off mid-send (its process died), may have gone out, and is failed
- * as UNKNOWN_OUTCOME for a person to resend rather than sent twice. SMS keeps quiet hours and the
- * per-number rate limit by waiting (a new job for the time it may go). A provider's refusal that
- * may pass later goes back to the queue (`retry`, with backoff) until the last try; any other is final.
+ * Sends queued messages (a batch of the queue's jobs), each once. The messages are claimed
+ * (`queued` → `sending`, committed, in one statement) before any provider is called, so that a
+ * second job for one, or a later try, finds it taken: a message found still `sending` was cut off
+ * mid-send (its process died), may have gone out, and is failed as UNKNOWN_OUTCOME for a person to
+ * resend rather than sent twice. SMS keeps quiet hours and the per-number rate limit (counted as
+ * the batch starts) by waiting: a new job for the time it may go. A provider's refusal that may pass
+ * later goes back to the queue (`retry`, with backoff) until the last try; any other is final. What
+ * was sent is recorded in one statement for the batch.
  */
-export async function deliverNotification(
-	deps: DeliverDeps,
-	notificationId: string,
-	attempt: { retryCount: number; retry: (error: unknown) => Promise<void> },
-	now = new Date()
-): Promise<void> {
+export async function deliverNotifications(deps: DeliverDeps, attempts: Attempt[], now = new Date()): Promise<void> {
 	const { db } = deps;
-	const [row] = await db
+	const ids = [...new Set(attempts.map((a) => a.notificationId))];
+	if (!ids.length) return;
+	const claimed = await db
 		.update(notifications)
 		.set({ status: 'sending', attempts: sql`${notifications.attempts} + 1` })
-		.where(
-			and(eq(notifications.id, notificationId), eq(notifications.status, 'queued'), lte(notifications.notBefore, now))
-		)
+		.where(and(inArray(notifications.id, ids), eq(notifications.status, 'queued'), lte(notifications.notBefore, now)))
 		.returning();
-	if (!row) {
-		const [current] = await db
-			.select({ status: notifications.status, notBefore: notifications.notBefore })
-			.from(notifications)
-			.where(eq(notifications.id, notificationId));
-		if (current?.status === 'sending') {
-			await db
-				.update(notifications)
-				.set({
-					status: 'failed',
-					errorCode: 'UNKNOWN_OUTCOME',
-					error: 'the process sending it stopped mid-send',
-					secret: null
-				})
-				.where(and(eq(notifications.id, notificationId), eq(notifications.status, 'sending')));
-			deps.log.warn({ notificationId }, 'notification cut off mid-send: failed, not sent again');
-		}
-		// Early (a deferred message's older job): its own job comes at its time.
-		return;
+	const claimedIds = new Set(claimed.map((row) => row.id));
+	const unclaimed = ids.filter((id) => !claimedIds.has(id));
+	if (unclaimed.length) {
+		// Still `sending` without being claimed now: its sender died mid-send. (Anything else is a duplicate job, or early.)
+		const cut = await db
+			.update(notifications)
+			.set({
+				status: 'failed',
+				errorCode: 'UNKNOWN_OUTCOME',
+				error: 'the process sending it stopped mid-send',
+				secret: null
+			})
+			.where(and(inArray(notifications.id, unclaimed), eq(notifications.status, 'sending')))
+			.returning({ id: notifications.id });
+		for (const { id } of cut)
+			deps.log.warn({ notificationId: id }, 'notification cut off mid-send: failed, not sent again');
 	}
+	if (!claimed.length) return;
 
-	const put = (later: Date, why: string) =>
-		db.transaction(async (tx) => {
+	const addresses = [...new Set(claimed.filter((row) => row.channel === 'sms').map((row) => row.address!))];
+	const recent = addresses.length
+		? await db
+				.select({ address: notifications.address, sent: count(), oldest: min(notifications.sentAt) })
+				.from(notifications)
+				.where(
+					and(
+						inArray(notifications.address, addresses),
+						eq(notifications.channel, 'sms'),
+						inArray(notifications.status, ['sent', 'delivered']),
+						gt(notifications.sentAt, new Date(now.getTime() - HOUR))
+					)
+				)
+				.groupBy(notifications.address)
+		: [];
+	const recentOf = new Map(recent.map((row) => [row.address, row]));
+	const attemptOf = new Map(attempts.map((a) => [a.notificationId, a]));
+
+	const sent = (
+		await Promise.all(
+			claimed.map((row) => sendClaimed(deps, row, attemptOf.get(row.id)!, now, recentOf.get(row.address)))
+		)
+	).filter((result): result is Sent => result !== null);
+	if (!sent.length) return;
+	// One statement for the batch: its results as a JSON list, read back as rows.
+	await db.execute(sql`
+		update ${notifications} as n
+		set status = v.status::notification_status, provider = v.provider, provider_message_id = v.message_id,
+			sent_at = v.at, error_code = null, error = null, secret = null
+		from jsonb_to_recordset(${JSON.stringify(sent.map(({ id, status, provider, messageId, at }) => ({ id, status, provider, message_id: messageId, at })))}::jsonb)
+			as v(id uuid, status text, provider text, message_id text, at timestamptz)
+		where n.id = v.id`);
+}
+
+/** One claimed message: waits (quiet hours, rate limit), fails, or is sent; returns what to record when sent. */
+async function sendClaimed(
+	deps: DeliverDeps,
+	row: Row,
+	attempt: Attempt,
+	now: Date,
+	recent: { sent: number; oldest: Date | null } | undefined
+): Promise<Sent | null> {
+	const { db } = deps;
+	const put = async (later: Date, why: string) => {
+		await db.transaction(async (tx) => {
 			await tx
 				.update(notifications)
 				.set({ status: 'queued', notBefore: later, errorCode: why })
 				.where(eq(notifications.id, row.id));
 			await deps.queue.sendLater(row.id, later, tx);
 		});
+		return null;
+	};
 
 	const spec: NotificationKindSpec = NOTIFICATION_KINDS[row.kind];
 	if (row.channel === 'sms') {
 		const allowed = spec.quietHoursExempt ? now : smsAllowedAt(now, row.meetingAt);
 		if (allowed > now) return put(allowed, 'QUIET_HOURS');
-		const [recent] = await db
-			.select({ sent: count(), oldest: min(notifications.sentAt) })
-			.from(notifications)
-			.where(
-				and(
-					eq(notifications.address, row.address!),
-					eq(notifications.channel, 'sms'),
-					inArray(notifications.status, ['sent', 'delivered']),
-					gt(notifications.sentAt, new Date(now.getTime() - HOUR))
-				)
-			);
-		if (recent.sent >= deps.config.notifications.sms.maxPerHour && recent.oldest) {
+		if (recent && recent.sent >= deps.config.notifications.sms.maxPerHour && recent.oldest) {
 			return put(new Date(recent.oldest.getTime() + HOUR + 1000), 'RATE_LIMITED');
 		}
 	}
@@ -108,33 +141,27 @@ export async function deliverNotification(
 			.update(notifications)
 			.set({ status: 'failed', errorCode: 'CHANNEL_OFF', error: `no ${row.channel} channel is configured` })
 			.where(eq(notifications.id, row.id));
-		return;
+		return null;
 	}
 	const values = { ...row.params, ...(row.secret ?? {}) };
-	const text = renderNotification(row.kind, row.locale, values);
 	const message: OutgoingMessage = {
 		id: row.id,
 		to: row.address!,
 		signName: row.signature,
-		text,
+		text: renderNotification(row.kind, row.locale, values),
 		subject: subjectOf(row.signature, renderNotification(row.kind, row.locale, row.params)),
 		templateCode: deps.config.notifications.sms.templates[row.kind],
 		params: NOTIFICATION_KINDS[row.kind].params.map((name) => [name, values[name] ?? ''])
 	};
 	try {
 		const result = await transport.send(message);
-		await db
-			.update(notifications)
-			.set({
-				status: result.delivered ? 'delivered' : 'sent',
-				provider: result.provider,
-				providerMessageId: result.messageId,
-				sentAt: new Date(),
-				errorCode: null,
-				error: null,
-				secret: null
-			})
-			.where(eq(notifications.id, row.id));
+		return {
+			id: row.id,
+			status: result.delivered ? 'delivered' : 'sent',
+			provider: result.provider,
+			messageId: result.messageId,
+			at: new Date()
+		};
 	} catch (error) {
 		const failure =
 			error instanceof ProviderError
@@ -155,5 +182,6 @@ export async function deliverNotification(
 			'notification not sent'
 		);
 		if (again) await attempt.retry(failure);
+		return null;
 	}
 }

@@ -136,14 +136,19 @@ export class NotificationQueue {
 	}
 
 	/**
-	 * Works the queues in this process. A batch handler settles each job itself: `retry` puts a job
-	 * back for pg-boss to try again with backoff; the others complete when the handler returns.
+	 * Works the queues in this process. Sends come as a batch; each job has its `retry`, which puts
+	 * it back for pg-boss to try again with backoff; the others complete when the handler returns.
+	 * A reminder's handler runs per job.
 	 */
 	async work(handlers: {
-		send: (job: Job<SendJob>, retry: (error: unknown) => Promise<void>) => Promise<void>;
+		send: (jobs: { job: Job<SendJob>; retry: (error: unknown) => Promise<void> }[]) => Promise<void>;
 		reminder: (job: Job<ReminderJob>) => Promise<void>;
 		concurrency: number;
 	}): Promise<void> {
+		const retryOf = (queue: string, job: Job<object>) => async (error: unknown) => {
+			const { code, message } = error as { code?: string; message?: string };
+			await this.#boss.fail(queue, job.id, { code: code ?? 'ERROR', message: message ?? String(error) });
+		};
 		const settleEach =
 			<T extends object>(
 				queue: string,
@@ -152,10 +157,7 @@ export class NotificationQueue {
 			async (jobs: Job<T>[]) => {
 				await Promise.all(
 					jobs.map(async (job) => {
-						const retry = async (error: unknown) => {
-							const { code, message } = error as { code?: string; message?: string };
-							await this.#boss.fail(queue, job.id, { code: code ?? 'ERROR', message: message ?? String(error) });
-						};
+						const retry = retryOf(queue, job);
 						try {
 							await run(job, retry);
 						} catch (error) {
@@ -169,7 +171,16 @@ export class NotificationQueue {
 			SEND_QUEUE,
 			// While batches come back full there is more: fetch again at once rather than after the interval.
 			{ batchSize: handlers.concurrency, pollingIntervalSeconds: 1, burstWhenBatchFull: true },
-			settleEach(SEND_QUEUE, handlers.send)
+			async (jobs: Job<SendJob>[]) => {
+				const batch = jobs.map((job) => ({ job, retry: retryOf(SEND_QUEUE, job) }));
+				try {
+					await handlers.send(batch);
+				} catch (error) {
+					// The messages' own states say what happened; the jobs go back to be looked at again.
+					this.#log.error({ err: error, queue: SEND_QUEUE, jobs: jobs.length }, 'send batch failed');
+					await Promise.all(batch.map(({ retry }) => retry(error).catch(() => {})));
+				}
+			}
 		);
 		this.#sendWorkers.push(sendWorker);
 		await this.#boss.work<ReminderJob>(

@@ -3,7 +3,7 @@ import type { Database, Db } from '../db/client.ts';
 import type { DomainEvents } from '../events/domain-events.ts';
 import type { Logger } from '../log.ts';
 import { buildTransports, type Transports } from './channels/channels.ts';
-import { deliverNotification } from './deliver-notification.ts';
+import { deliverNotifications } from './deliver-notification.ts';
 import { enqueueMessages, type MessageDraft } from './enqueue-messages.ts';
 import { NotificationQueue } from './notification-queue.ts';
 import {
@@ -52,8 +52,16 @@ export class Notifications {
 		const deps = { ...this.#deps, queue: this.queue, transports: this.transports };
 		await this.queue.work({
 			concurrency: this.#deps.config.notifications.concurrency,
-			send: (job, retry) =>
-				deliverNotification(deps, job.data.notificationId, { retryCount: job.retryCount, retry }, this.now()),
+			send: (jobs) =>
+				deliverNotifications(
+					deps,
+					jobs.map(({ job, retry }) => ({
+						notificationId: job.data.notificationId,
+						retryCount: job.retryCount,
+						retry
+					})),
+					this.now()
+				),
 			reminder: async (job) => {
 				await this.tell(await planReminder(this.#deps, job.data));
 			}
