@@ -13,7 +13,7 @@ import { tencentServer } from '../support/sms-servers.ts';
 export const notificationsSectionTitle = 'Notifications: 10,000 reminders through the queue while pages are served';
 
 const MESSAGES = 10_000;
-const CONCURRENCY = 50;
+const CONCURRENCY = 20;
 const IDLE_SECONDS = 20;
 /** The page asked for: the online application form, rendered on the server from the database (its places). */
 const PAGE = '/apply';
