@@ -13,6 +13,7 @@ import { Insight } from './insight/insight.ts';
 import { RoomRegistry } from './media/room-registry.ts';
 import { Realtime } from './realtime/realtime.ts';
 import { RoomPlaces } from './sessions/room-places.ts';
+import { Notifications } from './notifications/notifications.ts';
 
 /**
  * Everything with state lives here, created once per process by the process
@@ -41,6 +42,8 @@ export type App = {
 	/** Sets agreements' first follow-ups and announces those due. */
 	readonly followUps: FollowUpUpkeep;
 	readonly realtime: Realtime;
+	/** SMS, e-mail and in-app messages: the durable queue and the channels (server/notifications/). */
+	readonly notifications: Notifications;
 };
 
 /** Opens (or takes) the database, brings its schema up to date and builds the services on it. */
@@ -65,9 +68,12 @@ export async function createApp(config: Config, options: { log?: Logger; databas
 		drafts: new DraftStore(database, log),
 		insight: new Insight(database.db, log, events),
 		sealer: new DocumentSealer({ log, timestampAuthority: config.timestampAuthority }),
-		events
+		events,
+		notifications: new Notifications({ db: database.db, log, config, database })
 	};
 	services.insight.start();
+	await services.notifications.start();
+	services.notifications.subscribe(services.events);
 	const followUps = new FollowUpUpkeep(services, log);
 	followUps.start();
 	const registers = new AcceptanceRegisters(services, log);
@@ -114,6 +120,7 @@ function subscribe(services: Omit<App, 'realtime'>, realtime: Realtime): void {
 export async function closeApp(app: App): Promise<void> {
 	await app.realtime.close();
 	await app.rooms.closeAll();
+	await app.notifications.close();
 	await app.drafts.close();
 	await app.insight.close();
 	await app.followUps.close();

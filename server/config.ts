@@ -1,6 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import {
+	notificationConfigOf,
+	notificationEnvSchema,
+	type NotificationConfig
+} from './notifications/notification-config.ts';
 
 const SIZE_UNITS: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
 
@@ -59,6 +64,9 @@ const schema = z.object({
 	MEDIA_MAX_PORT: port.default(40100)
 });
 
+/** With the notification settings (server/notifications/notification-config.ts). */
+const settings = schema.extend(notificationEnvSchema.shape);
+
 export type Config = Readonly<{
 	env: 'development' | 'production' | 'test';
 	host: string;
@@ -83,8 +91,10 @@ export type Config = Readonly<{
 	acceptanceRegisters: 'on_accept' | 'on_demand';
 	/** The timestamp authority seals are stamped by; without one they are PAdES B-B. */
 	timestampAuthority: { url: string; username?: string; password?: string } | undefined;
-	logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+	logLevel: z.infer<typeof settings>['LOG_LEVEL'];
 	media: MediaConfig;
+	/** SMS, e-mail and in-app messages, and the queue that sends them. */
+	notifications: NotificationConfig;
 }>;
 
 /** mediasoup: workers in the pool, the address WebRTC listens on and announces, the UDP and TCP port range. */
@@ -110,7 +120,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
 	// An empty variable means "not set", as in most shells' `VAR= command`.
 	const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
-	const parsed = schema.safeParse(given);
+	const parsed = settings.safeParse(given);
 	if (!parsed.success) {
 		throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
 	}
@@ -123,6 +133,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 	if ((c.TSA_USERNAME || c.TSA_PASSWORD) && !c.TSA_URL)
 		throw new ConfigError(['TSA_USERNAME, TSA_PASSWORD: only with TSA_URL']);
 	if (!c.TLS_CERT_FILE !== !c.TLS_KEY_FILE) throw new ConfigError(['TLS_CERT_FILE, TLS_KEY_FILE: set both or neither']);
+	const notifications = notificationConfigOf(c);
+	if (Array.isArray(notifications)) throw new ConfigError(notifications);
 	return Object.freeze({
 		env: c.NODE_ENV,
 		host: c.HOST,
@@ -154,6 +166,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 			announcedAddress: c.MEDIA_ANNOUNCED_ADDRESS,
 			minPort: c.MEDIA_MIN_PORT,
 			maxPort: c.MEDIA_MAX_PORT
-		}
+		},
+		notifications
 	});
+}
+
+/** The configuration of a process entry (`npm start`, `npm run worker`): an invalid one is told and ends the process. */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): Config {
+	try {
+		return loadConfig(env);
+	} catch (error) {
+		if (!(error instanceof ConfigError)) throw error;
+		console.error(error.message);
+		process.exit(1);
+	}
 }

@@ -6,17 +6,10 @@ import { readFileSync } from 'node:fs';
 import { createServer, type RequestListener } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import { closeApp, createApp, publishApp } from './app.ts';
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import { loadConfigOrExit } from './config.ts';
 import { createLogger } from './log.ts';
 
-let config: Config;
-try {
-	config = loadConfig();
-} catch (error) {
-	if (!(error instanceof ConfigError)) throw error;
-	console.error(error.message);
-	process.exit(1);
-}
+const config = loadConfigOrExit();
 const log = createLogger(config);
 const app = await createApp(config, { log });
 publishApp(app);

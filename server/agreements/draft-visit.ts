@@ -178,6 +178,14 @@ export class DraftVisit {
 		const { version, restored } = await freezeDraftVersion(db, drafts, draftId, versionId, this.#mediator(draftId));
 		if (restored) await this.#restored(draftId, restored);
 		await this.#live.announce(draftId);
+		const draft = await drafts.live(draftId);
+		if (draft.kind === 'agreement') {
+			await this.#live.deps.events.emit('agreement.ready_to_sign', {
+				caseId: draft.caseId,
+				draftId,
+				versionId: version.id
+			});
+		}
 		return version;
 	}
 

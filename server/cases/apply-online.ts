@@ -4,6 +4,7 @@ import type { AddressThrottle } from '../auth/address-throttle.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { DomainEvents } from '../events/domain-events.ts';
+import { Secret } from '../notifications/secret.ts';
 import type { Logger } from '../log.ts';
 import { createCase, type CreatedCase } from './create-case.ts';
 import { parseIntake } from './parse-intake.ts';
@@ -30,7 +31,7 @@ export async function applyOnline(
 	if (uploads.reduce((total, upload) => total + upload.size, 0) > limits.evidenceLimit) {
 		throw new AppError('PAYLOAD_TOO_LARGE', { fields: { evidence: ['total_too_large'] } });
 	}
-	return createCase(
+	const created = await createCase(
 		app,
 		{
 			intake: data,
@@ -42,4 +43,11 @@ export async function applyOnline(
 		},
 		uploads
 	);
+	if (created.trackingToken) {
+		await app.events.emit('party.link_issued', {
+			caseId: created.caseId,
+			trackingToken: new Secret(created.trackingToken)
+		});
+	}
+	return created;
 }

@@ -6,6 +6,8 @@ import { recordCaseEvent } from '../audit/record-case-event.ts';
 import { authorize } from '../auth/authorize.ts';
 import type { Db } from '../db/client.ts';
 import { caseParties } from '../db/schema.ts';
+import type { DomainEvents } from '../events/domain-events.ts';
+import { Secret } from '../notifications/secret.ts';
 import { parseInput } from '../parse-input.ts';
 import { findVisibleCase } from './case-scope.ts';
 import { newTrackingToken } from './create-case.ts';
@@ -15,7 +17,7 @@ import { newTrackingToken } from './create-case.ts';
  * one who lost theirs); any earlier link of that party stops working.
  */
 export async function issuePartyLink(
-	app: { db: Db },
+	app: { db: Db; events: DomainEvents },
 	actor: Actor,
 	input: unknown,
 	ip: string | null
@@ -33,5 +35,6 @@ export async function issuePartyLink(
 		if (!updated.length) throw new AppError('VALIDATION', { fields: { partyId: ['invalid'] } });
 		await recordCaseEvent(tx, { caseId, actorId: actor.id, action: 'party.link_issued', data: { partyId }, ip });
 	});
+	await app.events.emit('party.link_issued', { caseId, trackingToken: new Secret(link.token) });
 	return link.token;
 }

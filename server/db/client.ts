@@ -25,6 +25,8 @@ export type Database = {
 	 */
 	prepared<T>(query: SQL): Promise<T[]>;
 	readonly driver: 'pglite' | 'postgres';
+	/** What the job queue (pg-boss) connects through: the same PGlite, or a pool of its own to the same server. */
+	readonly queueConnection: { pglite: PGlite } | { url: string };
 	migrate(): Promise<void>;
 	ping(): Promise<void>;
 	close(): Promise<void>;
@@ -53,6 +55,7 @@ export async function openDatabase(options: {
 				return (await writer.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true })) as T[];
 			},
 			driver: 'postgres',
+			queueConnection: { url: options.url },
 			migrate: () => migratePostgres(db, { migrationsFolder }),
 			ping: async () => void (await db.execute(sql`select 1`)),
 			close: async () => void (await Promise.all([client.end({ timeout: 5 }), writer.end({ timeout: 5 })]))
@@ -69,6 +72,7 @@ export async function openDatabase(options: {
 		db,
 		prepared: (query) => rowsOf(db, query),
 		driver: 'pglite',
+		queueConnection: { pglite: client },
 		migrate: () => migratePglite(db, { migrationsFolder }),
 		ping: async () => void (await db.execute(sql`select 1`)),
 		close: () => client.close()

@@ -52,6 +52,13 @@ import {
 	SESSION_STATUSES
 } from '#shared/sessions.ts';
 import { WARNING_RULES, WARNING_SEVERITIES, WARNING_STATUSES } from '#shared/warnings.ts';
+import {
+	NOTIFICATION_CHANNELS,
+	NOTIFICATION_STATUSES,
+	type NotificationKind,
+	type NotificationLocale,
+	type PinDelivery
+} from '#shared/notifications.ts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -1403,3 +1410,80 @@ export const followUpAnswers = pgTable(
 		check('follow_up_answers_satisfaction_range', sql`${t.satisfaction} between 1 and 5`)
 	]
 );
+
+// Notifications (server/notifications/): every message sent or to send, by SMS, e-mail or in-app. --------
+
+export const notificationChannel = pgEnum('notification_channel', NOTIFICATION_CHANNELS);
+export const notificationStatus = pgEnum('notification_status', NOTIFICATION_STATUSES);
+
+/**
+ * One message to one address by one channel. The idempotency key names what it is about (the
+ * event, the recipient, the channel), so the same fact never makes two; in-app messages are the
+ * inbox of their recipient. `secret` holds what may not be stored with the text (an invitation's
+ * PIN) until the message is sent, and is cleared then.
+ */
+export const notifications = pgTable(
+	'notifications',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		idempotencyKey: text('idempotency_key').notNull().unique(),
+		kind: text('kind').$type<NotificationKind>().notNull(),
+		channel: notificationChannel('channel').notNull(),
+		status: notificationStatus('status').notNull().default('queued'),
+		caseId: uuid('case_id').references(() => cases.id),
+		recipientUserId: uuid('recipient_user_id').references(() => users.id),
+		casePartyId: uuid('case_party_id').references(() => caseParties.id),
+		recipientName: text('recipient_name').notNull(),
+		/** A mobile number (SMS) or e-mail address; null in-app. */
+		address: text('address'),
+		locale: text('locale').$type<NotificationLocale>().notNull(),
+		/** Who signs it (SMS): the committee's name. */
+		signature: text('signature').notNull(),
+		/** The template's variables, secrets masked. */
+		params: jsonb('params').$type<Record<string, string>>().notNull(),
+		secret: jsonb('secret').$type<Record<string, string>>(),
+		/** The text as sent, secrets masked. */
+		body: text('body').notNull(),
+		/** The meeting it is about, which lets an SMS through quiet hours within the hour before it. */
+		meetingAt: timestamp('meeting_at', { withTimezone: true }),
+		notBefore: timestamp('not_before', { withTimezone: true }).notNull().defaultNow(),
+		provider: text('provider'),
+		providerMessageId: text('provider_message_id'),
+		/** The provider's (or SMTP server's) code for a failure, and its words. */
+		errorCode: text('error_code'),
+		error: text('error'),
+		attempts: integer('attempts').notNull().default(0),
+		createdAt: createdAt(),
+		sentAt: timestamp('sent_at', { withTimezone: true }),
+		readAt: timestamp('read_at', { withTimezone: true })
+	},
+	(t) => [
+		index('notifications_case_idx').on(t.caseId, t.createdAt),
+		index('notifications_recipient_idx').on(t.recipientUserId, t.createdAt),
+		index('notifications_address_sent_idx').on(t.address, t.sentAt),
+		index('notifications_status_idx').on(t.status, t.createdAt)
+	]
+);
+
+/** A person's choices: where e-mail reaches them, in which language, and which optional kinds they turned off. */
+export const notificationPreferences = pgTable('notification_preferences', {
+	/** An account (`user:<id>`) or a mobile number of a party without one (`phone:<digits>`). */
+	subject: text('subject').primaryKey(),
+	email: text('email'),
+	locale: text('locale').$type<NotificationLocale>().notNull().default('zh-CN'),
+	optOut: text('opt_out')
+		.array()
+		.$type<NotificationKind[]>()
+		.notNull()
+		.default(sql`'{}'::text[]`),
+	updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+});
+
+/** A committee's notification settings. */
+export const notificationSettings = pgTable('notification_settings', {
+	committeeId: uuid('committee_id')
+		.primaryKey()
+		.references(() => committees.id),
+	pinDelivery: text('pin_delivery').$type<PinDelivery>().notNull().default('separate_message'),
+	updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+});

@@ -1,6 +1,7 @@
 import type { DocumentKind } from '#shared/documents.ts';
 import type { SessionKind } from '#shared/sessions.ts';
 import type { Logger } from '../log.ts';
+import type { Secret } from '../notifications/secret.ts';
 
 /** What the services tell the rest of the process once their work is committed, by event name. */
 export type DomainEventMap = {
@@ -46,6 +47,25 @@ export type DomainEventMap = {
 	'follow_up.recorded': { caseId: string; followUpId: string; documentId: string };
 	/** A party answered (or corrected their answer to) a due follow-up on their tracking page. */
 	'follow_up.answered': { caseId: string; followUpId: string; partyId: string };
+	/** A party was given a private tracking link: an online application received, or a link a mediator issued. */
+	'party.link_issued': { caseId: string; trackingToken: Secret };
+	/** Scheduled (a consultation: requested), with the invitations (link token and PIN) of those invited without an account. */
+	'session.scheduled': {
+		caseId: string;
+		sessionId: string;
+		invitations: { participantId: string; token: Secret; pin: Secret }[];
+	};
+	/** A participant was given a new invitation (the old one is revoked first: `invitation.revoked`). */
+	'invitation.issued': { caseId: string; sessionId: string; participantId: string; token: Secret; pin: Secret };
+	/** Moved to another time (`previousScheduledFor`); its reminders follow it. */
+	'session.rescheduled': { caseId: string; sessionId: string; previousScheduledFor: Date };
+	/** A consultation was asked of a legal expert, who is to accept it. */
+	'consultation.requested': { caseId: string; sessionId: string };
+	'consultation.accepted': { caseId: string; sessionId: string };
+	/** A version of the case's agreement was frozen for signing. */
+	'agreement.ready_to_sign': { caseId: string; draftId: string; versionId: string };
+	/** A warning was handed to a mediator to follow up. */
+	'warning.assigned': { warningId: string; assigneeId: string };
 };
 
 export type DomainEventName = keyof DomainEventMap;

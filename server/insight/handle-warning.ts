@@ -5,6 +5,7 @@ import { warningAssignSchema, warningIdSchema, warningResolveSchema, type Warnin
 import { recordWarningEvent, type WarningEventInput } from '../audit/record-warning-event.ts';
 import { authorize } from '../auth/authorize.ts';
 import type { Db } from '../db/client.ts';
+import type { DomainEvents } from '../events/domain-events.ts';
 import { warnings } from '../db/schema.ts';
 import { parseInput } from '../parse-input.ts';
 import { listMediators } from '../users/list-mediators.ts';
@@ -54,7 +55,13 @@ export async function acknowledgeWarning(db: Db, actor: Actor, input: unknown, i
 }
 
 /** Hands the warning to a mediator of the actor's subtree to follow up. */
-export async function assignWarning(db: Db, actor: Actor, input: unknown, ip: string | null): Promise<void> {
+export async function assignWarning(
+	db: Db,
+	actor: Actor,
+	input: unknown,
+	ip: string | null,
+	events?: DomainEvents
+): Promise<void> {
 	authorize(actor, 'warnings:handle');
 	const { warningId, assigneeId } = parseInput(warningAssignSchema, input);
 	const mediators = await listMediators(db, actor);
@@ -66,6 +73,7 @@ export async function assignWarning(db: Db, actor: Actor, input: unknown, ip: st
 		set: { assigneeId },
 		event: { action: 'warning.assigned', data: { assigneeId, assigneeName: chosen.displayName } }
 	});
+	await events?.emit('warning.assigned', { warningId, assigneeId });
 }
 
 /** The risk is dealt with; the note says how. */

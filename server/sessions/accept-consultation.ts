@@ -7,13 +7,14 @@ import { recordCaseEvent } from '../audit/record-case-event.ts';
 import { authorize } from '../auth/authorize.ts';
 import type { Db } from '../db/client.ts';
 import { mediationSessions, sessionParticipants } from '../db/schema.ts';
+import type { DomainEvents } from '../events/domain-events.ts';
 import type { Logger } from '../log.ts';
 import { parseInput } from '../parse-input.ts';
 import { findCaseSession } from './session-scope.ts';
 
 /** The legal expert a consultation was asked of accepts it: it is scheduled, and its participants may enter the room. */
 export async function acceptConsultation(
-	app: { db: Db; log: Logger },
+	app: { db: Db; log: Logger; events: DomainEvents },
 	actor: Actor,
 	input: unknown,
 	ip: string | null,
@@ -48,4 +49,5 @@ export async function acceptConsultation(
 		});
 	});
 	app.log.info({ caseId, sessionId, actorId: actor.id }, 'consultation accepted');
+	await app.events.emit('consultation.accepted', { caseId, sessionId });
 }

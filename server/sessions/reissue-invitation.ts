@@ -9,6 +9,7 @@ import type { Db } from '../db/client.ts';
 import { participantSessions, sessionParticipants } from '../db/schema.ts';
 import type { DomainEvents } from '../events/domain-events.ts';
 import type { Logger } from '../log.ts';
+import { Secret } from '../notifications/secret.ts';
 import { parseInput } from '../parse-input.ts';
 import { newInvitation } from './new-invitation.ts';
 import type { IssuedInvitation } from './schedule-session.ts';
@@ -42,9 +43,23 @@ export async function reissueInvitation(
 			data: { sessionId: session.id, participantId: participant.id },
 			ip
 		});
-		return { participantId: participant.id, displayName: participant.displayName, role: participant.role, ...secret };
+		const reissued: IssuedInvitation = {
+			participantId: participant.id,
+			displayName: participant.displayName,
+			role: participant.role,
+			...secret
+		};
+		return { ...reissued, sessionId: session.id };
 	});
 	await app.events.emit('invitation.revoked', { caseId, participantId });
+	await app.events.emit('invitation.issued', {
+		caseId,
+		sessionId: issued.sessionId,
+		participantId,
+		token: new Secret(issued.token),
+		pin: new Secret(issued.pin)
+	});
 	app.log.info({ caseId, participantId, actorId: actor.id }, 'invitation reissued');
-	return issued;
+	const { sessionId: _sessionId, ...invitation } = issued;
+	return invitation;
 }

@@ -8,6 +8,7 @@ import { authorize } from '../auth/authorize.ts';
 import { findVisibleCase } from '../cases/case-scope.ts';
 import type { Db } from '../db/client.ts';
 import { caseExperts, caseParties, mediationSessions, sessionParticipants, users } from '../db/schema.ts';
+import type { DomainEvents } from '../events/domain-events.ts';
 import type { Logger } from '../log.ts';
 import { parseInput } from '../parse-input.ts';
 import { assertUpcoming, sessionInstant } from './session-time.ts';
@@ -18,7 +19,7 @@ import { assertUpcoming, sessionInstant } from './session-time.ts';
  * `requested`, until that expert accepts it.
  */
 export async function requestConsultation(
-	app: { db: Db; log: Logger },
+	app: { db: Db; log: Logger; events: DomainEvents },
 	actor: Actor,
 	input: unknown,
 	ip: string | null,
@@ -29,7 +30,7 @@ export async function requestConsultation(
 	const scheduledFor = sessionInstant(fields.scheduledFor, fields.utcOffset);
 	assertUpcoming(scheduledFor, now);
 
-	return app.db.transaction(async (tx) => {
+	const requested = await app.db.transaction(async (tx) => {
 		const caseRow = await findVisibleCase(tx, actor, fields.caseId, true);
 		if (!caseHoldsSession(caseRow.status, 'consultation')) throw new AppError('INVALID_TRANSITION');
 		const [expert] = await tx
@@ -79,4 +80,6 @@ export async function requestConsultation(
 		app.log.info({ caseId: caseRow.id, sessionId: session.id, actorId: actor.id }, 'consultation requested');
 		return { sessionId: session.id };
 	});
+	await app.events.emit('consultation.requested', { caseId: fields.caseId, sessionId: requested.sessionId });
+	return requested;
 }

@@ -16,7 +16,9 @@ import {
 	sessionParticipants,
 	users
 } from '../db/schema.ts';
+import type { DomainEvents } from '../events/domain-events.ts';
 import type { Logger } from '../log.ts';
+import { Secret } from '../notifications/secret.ts';
 import { parseInput } from '../parse-input.ts';
 import { listRecorders } from './list-recorders.ts';
 import { newInvitation, type InvitationSecret } from './new-invitation.ts';
@@ -51,7 +53,7 @@ async function accountsOf(tx: Db, table: typeof caseMediators | typeof caseExper
  * mediation of an accepted case moves the case to scheduled.
  */
 export async function scheduleSession(
-	app: { db: Db; log: Logger },
+	app: { db: Db; log: Logger; events: DomainEvents },
 	actor: Actor,
 	input: unknown,
 	ip: string | null,
@@ -180,5 +182,14 @@ export async function scheduleSession(
 		};
 	});
 	app.log.info({ caseId: fields.caseId, sessionId: scheduled.sessionId, actorId: actor.id }, 'session scheduled');
+	await app.events.emit('session.scheduled', {
+		caseId: fields.caseId,
+		sessionId: scheduled.sessionId,
+		invitations: scheduled.invitations.map(({ participantId, token, pin }) => ({
+			participantId,
+			token: new Secret(token),
+			pin: new Secret(pin)
+		}))
+	});
 	return scheduled;
 }

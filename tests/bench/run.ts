@@ -19,6 +19,7 @@ import { benchRecovery, recoverySectionTitle } from './recovery-bench.ts';
 import { benchSealLevels, sealLevelsSectionTitle } from './seal-levels-bench.ts';
 import { benchSigning, signingSectionTitle } from './signing-bench.ts';
 import { benchStatistics, statisticsSectionTitle } from './statistics-bench.ts';
+import { benchNotifications, notificationsSectionTitle } from './notifications-bench.ts';
 
 type Bench = { title: string; run: (options: { reseed: boolean }) => Promise<string> };
 
@@ -31,7 +32,8 @@ const benches: Bench[] = [
 	{ title: signingSectionTitle, run: benchSigning },
 	{ title: sealLevelsSectionTitle, run: benchSealLevels },
 	{ title: dossierSectionTitle, run: benchDossier },
-	{ title: pageWeightSectionTitle, run: benchPageWeight }
+	{ title: pageWeightSectionTitle, run: benchPageWeight },
+	{ title: notificationsSectionTitle, run: benchNotifications }
 ];
 
 const file = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));

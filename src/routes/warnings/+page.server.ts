@@ -27,14 +27,16 @@ export const load: PageServerLoad = async (event) => {
 	return { warnings, failure, filters, mediators: await listMediators(db, actor), limit: WARNING_PAGE_SIZE };
 };
 
-type Handler = typeof acknowledgeWarning;
+type Handler = typeof assignWarning;
 
 /** Each action changes one warning and says which, so that the page can show the outcome beside it. */
 const handle = (work: Handler) => async (event: Parameters<Actions[string]>[0]) => {
 	const actor = requirePermission(event, 'warnings:handle');
 	const values = await readForm(event.request);
 	return (
-		(await formAction(values, () => work(event.locals.app.db, actor, values, clientOf(event).ip))) ?? {
+		(await formAction(values, () =>
+			work(event.locals.app.db, actor, values, clientOf(event).ip, event.locals.app.events)
+		)) ?? {
 			done: values.warningId
 		}
 	);

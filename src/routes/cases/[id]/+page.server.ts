@@ -23,6 +23,8 @@ import { mayRegisterOralAgreement } from '#server/documents/may-register-oral-ag
 import { registerAcceptance } from '#server/documents/register-acceptance.ts';
 import { listCommittees } from '#server/orgs/list-committees.ts';
 import { getCasePerformance } from '#server/performance/get-performance.ts';
+import { listCaseNotifications } from '#server/notifications/list-notifications.ts';
+import { resendNotification } from '#server/notifications/resend-notification.ts';
 import { readPublicOrigin } from '#server/setup/read-public-origin.ts';
 import { acceptConsultation } from '#server/sessions/accept-consultation.ts';
 import { cancelSession } from '#server/sessions/cancel-session.ts';
@@ -106,7 +108,9 @@ export const load: PageServerLoad = async (event) => {
 		oralAgreement,
 		performance,
 		judicial,
-		followUps
+		followUps,
+		// The SMS and e-mail sent about the case, for those who mediate it.
+		messages: mediates || actor.role === 'admin' ? await listCaseNotifications(db, actor, caseId) : []
 	};
 };
 
@@ -133,7 +137,8 @@ type CaseForm =
 	| 'office'
 	| 'judicialStart'
 	| 'judicialAnswer'
-	| 'followUp';
+	| 'followUp'
+	| 'resend';
 
 /**
  * Every action: the actor, the submitted form with the case taken from the
@@ -289,6 +294,11 @@ export const actions: Actions = {
 	scheduleFollowUp: (event) =>
 		act(event, 'followUp', async (actor, input, _files, ip) => {
 			await scheduleFollowUp(event.locals.app, actor, input, ip);
+			return {};
+		}),
+	resendMessage: (event) =>
+		act(event, 'resend', async (actor, input) => {
+			await resendNotification(event.locals.app, actor, input);
 			return {};
 		}),
 	endOfficeSession: (event) =>

@@ -1,0 +1,166 @@
+/**
+ * Notifications under load: 10,000 queued meeting reminders delivered through the queue to a local
+ * Tencent Cloud SMS stand-in (which checks every signature) by the production entry, while a client
+ * keeps asking it for a page; the page's latency then against the same app idle (its worker off).
+ */
+import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { completeSetup } from '#server/setup/complete-setup.ts';
+import { closeApp } from '#server/app.ts';
+import { kill, serverStorage, startServer, withApp, type ServerProcess } from '../support/server-process.ts';
+import { tencentServer } from '../support/sms-servers.ts';
+
+export const notificationsSectionTitle = 'Notifications: 10,000 reminders through the queue while pages are served';
+
+const MESSAGES = 10_000;
+const CONCURRENCY = 20;
+const IDLE_SECONDS = 20;
+/** The page asked for: the online application form, rendered on the server from the database (its places). */
+const PAGE = '/apply';
+
+const ms = (value: number) => value.toFixed(1);
+
+function percentile(values: number[], p: number): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+let resets = 0;
+
+/** Asks for the page again and again (two at a time) until `done()`, and returns each answer's time in ms. */
+async function pageLatencies(base: string, done: () => boolean): Promise<number[]> {
+	const samples: number[] = [];
+	const client = async () => {
+		while (!done()) {
+			const started = performance.now();
+			try {
+				const response = await fetch(base + PAGE);
+				await response.arrayBuffer();
+				if (response.status !== 200) throw new Error(`${PAGE} answered ${response.status}`);
+				samples.push(performance.now() - started);
+			} catch (error) {
+				// A kept-alive connection the server closed just as it was used again: counted, not timed.
+				if ((error as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET') throw error;
+				resets++;
+			}
+		}
+	};
+	await Promise.all([client(), client()]);
+	return samples;
+}
+
+export async function benchNotifications(): Promise<string> {
+	const provider = await tencentServer({ AKIDbench: 'bench-secret' });
+	const storage = await serverStorage('pglite', 'notify-bench');
+	const env = {
+		SMS_PROVIDER: 'tencent',
+		SMS_ENDPOINT: provider.url,
+		TENCENT_SECRET_ID: 'AKIDbench',
+		TENCENT_SECRET_KEY: 'bench-secret',
+		TENCENT_SMS_APP_ID: '1400000003',
+		SMS_TEMPLATES: 'meeting_reminder_1h=T-REMIND',
+		NOTIFY_CONCURRENCY: String(CONCURRENCY)
+	};
+	let server: ServerProcess | undefined;
+	try {
+		// Set up, and queue the reminders, with the worker off: nothing is sent before the measurement.
+		Object.assign(storage.env, { ...env, NOTIFY_WORKER: 'off' });
+		const seedStarted = performance.now();
+		await withApp(storage, async (app) => {
+			await completeSetup(app, {
+				publicOrigin: 'http://127.0.0.1',
+				townName: '桃源镇',
+				townCode: 'TYZ',
+				committeeName: '桃源镇人民调解委员会',
+				username: 'admin',
+				displayName: '管理员',
+				password: 'bench-password-1',
+				passwordConfirm: 'bench-password-1'
+			});
+			// A meeting within the hour: its reminders go at any hour, quiet hours included.
+			const meetingAt = new Date(Date.now() + 50 * 60_000);
+			for (let at = 0; at < MESSAGES; at += 1000) {
+				await app.notifications.tell(
+					Array.from({ length: 1000 }, (_, i) => ({
+						key: `bench|${at + i}`,
+						kind: 'meeting_reminder_1h' as const,
+						caseId: null,
+						recipient: {
+							name: `村民${at + i}`,
+							userId: null,
+							casePartyId: null,
+							phone: `13${String(100_000_000 + at + i).slice(-9)}`
+						},
+						committeeName: '桃源镇人民调解委员会',
+						params: { caseNumber: '2026-TYZ-000001', time: '15:00', where: '地点：调解室' },
+						meetingAt
+					}))
+				);
+			}
+		});
+		const seedSeconds = (performance.now() - seedStarted) / 1000;
+		console.log(`  queued ${MESSAGES} in ${seedSeconds.toFixed(1)} s`);
+
+		// The same app, idle: the page's latency with no worker.
+		server = await startServer(storage, { env: { ...env, NOTIFY_WORKER: 'off' } });
+		await pageLatencies(
+			server.base,
+			(() => {
+				const end = Date.now() + 3000;
+				return () => Date.now() > end;
+			})()
+		);
+		const idleEnd = Date.now() + IDLE_SECONDS * 1000;
+		const idle = await pageLatencies(server.base, () => Date.now() > idleEnd);
+		const idleLoad = loadavg()[0];
+		console.log(`  idle: ${idle.length} requests, p95 ${ms(percentile(idle, 95))} ms`);
+		await kill(server);
+
+		// Now with the worker: from its start until the provider has every reminder.
+		const started = performance.now();
+		server = await startServer(storage, { env: { ...env, NOTIFY_WORKER: 'inline' } });
+		const ready = performance.now();
+		const busy = await pageLatencies(server.base, () => provider.received.length >= MESSAGES);
+		const deliveredSeconds = (performance.now() - ready) / 1000;
+		const busyLoad = loadavg()[0];
+		const references = new Set(provider.received.map((r) => r.reference));
+		await kill(server);
+		server = undefined;
+
+		const app = await storage.open();
+		let states: string;
+		try {
+			const { notifications } = await import('#server/db/schema.ts');
+			const { sql } = await import('drizzle-orm');
+			const rows = await app.db
+				.select({ status: notifications.status, count: sql<number>`count(*)::int` })
+				.from(notifications)
+				.groupBy(notifications.status);
+			states = rows.map((row) => `${row.status} ${row.count}`).join(', ');
+		} finally {
+			await closeApp(app);
+		}
+
+		const [idle95, busy95] = [percentile(idle, 95), percentile(busy, 95)];
+		const ratio = busy95 / idle95;
+		console.log({ deliveredSeconds, idle95, busy95, ratio, refused: provider.refused.length, states });
+		return [
+			`${MESSAGES.toLocaleString('en')} meeting reminders (1 h before, to ${MESSAGES.toLocaleString('en')} numbers) are queued into embedded PGlite (${seedSeconds.toFixed(1)} s), then the production entry (\`node server/index.ts\`) starts on them with \`NOTIFY_CONCURRENCY=${CONCURRENCY}\` and sends each through pg-boss to a local Tencent Cloud SMS stand-in (\`tests/support/sms-servers.ts\`, which verifies each TC3-HMAC-SHA256 signature). Meanwhile two clients ask for \`${PAGE}\` (server-rendered from the database) back to back; the same is measured for ${IDLE_SECONDS} s against the same app with its worker off (\`NOTIFY_WORKER=off\`).`,
+			'',
+			'| | value |',
+			'| --- | --- |',
+			`| delivered | ${references.size.toLocaleString('en')} distinct of ${provider.received.length.toLocaleString('en')} received (${provider.refused.length} refused) in **${deliveredSeconds.toFixed(1)} s** from the app being up (${((ready - started) / 1000).toFixed(1)} s to start) — target < 60 s ${deliveredSeconds < 60 ? '✓' : '✗'} |`,
+			`| messages afterwards | ${states} |`,
+			`| ${PAGE} p50 / p95, idle | ${ms(percentile(idle, 50))} / ${ms(idle95)} ms (${idle.length} requests; load average ${idleLoad.toFixed(1)}) |`,
+			`| ${PAGE} p50 / p95, while delivering | ${ms(percentile(busy, 50))} / ${ms(busy95)} ms (${busy.length} requests; load average ${busyLoad.toFixed(1)}) |`,
+			`| connections reset (not timed) | ${resets} |`,
+			`| p95 while delivering / idle | ${(ratio * 100).toFixed(0)} % — target ≤ 110 % ${ratio <= 1.1 ? '✓' : '✗'} |`,
+			'',
+			`The server is killed (SIGKILL) as soon as the provider has every message, so the last few, whose sending was not yet recorded, show as \`sending\` (a restart fails them as \`UNKNOWN_OUTCOME\` rather than send them twice). The load averages are of the whole machine, which other work shared (2 cores). Reproduce: \`npm run bench -- --only notifications\`.`
+		].join('\n');
+	} finally {
+		if (server) await kill(server);
+		await provider.close();
+		await storage.remove();
+	}
+}

@@ -1,0 +1,170 @@
+import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * Local stand-ins for Aliyun's and Tencent Cloud's SMS APIs. Each checks a request's signature
+ * by its own reading of the provider's scheme (written apart from the app's signers, from the
+ * providers' documents), refuses a wrong one as the provider does, and records what it accepted.
+ * `script` answers the next requests with chosen error codes, as a provider under load would.
+ */
+export type ReceivedSms = {
+	to: string;
+	signName: string;
+	template: string;
+	params: string[];
+	reference: string;
+	at: number;
+};
+
+export type SmsServer = {
+	url: string;
+	received: ReceivedSms[];
+	/** Refused requests and why (a bad signature, an unknown key). */
+	refused: string[];
+	/** The next answers: an error code each, in turn, before requests are accepted again. */
+	script: string[];
+	/** Milliseconds each request is held before its answer, as a slow network would. */
+	delayMs: number;
+	close(): Promise<void>;
+};
+
+const encode = (value: string) =>
+	encodeURIComponent(value).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+
+async function bodyOf(request: IncomingMessage): Promise<string> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of request) chunks.push(chunk as Buffer);
+	return Buffer.concat(chunks).toString('utf8');
+}
+
+async function serve(
+	handle: (request: IncomingMessage, body: string, server: SmsServer) => unknown
+): Promise<SmsServer> {
+	const state: SmsServer = {
+		url: '',
+		received: [],
+		refused: [],
+		script: [],
+		delayMs: 0,
+		close: () => new Promise<void>((resolve) => http.close(() => resolve()))
+	};
+	const http: Server = createServer(async (request, response) => {
+		const body = await bodyOf(request);
+		if (state.delayMs) await new Promise((resolve) => setTimeout(resolve, state.delayMs));
+		const reply = handle(request, body, state);
+		response.writeHead(200, { 'content-type': 'application/json' });
+		response.end(JSON.stringify(reply));
+	});
+	http.keepAliveTimeout = 1000;
+	await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+	state.url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/`;
+	return state;
+}
+
+/** Aliyun dysmsapi SendSms: a form POST signed by the RPC scheme (HMAC-SHA1 over `POST&%2F&` + the sorted query). */
+export function aliyunServer(keys: Record<string, string>): Promise<SmsServer> {
+	return serve((request, body, state) => {
+		const form = Object.fromEntries(new URLSearchParams(body));
+		const { Signature, ...rest } = form;
+		const secret = keys[rest.AccessKeyId];
+		if (!secret) {
+			state.refused.push('InvalidAccessKeyId.NotFound');
+			return { Code: 'InvalidAccessKeyId.NotFound', Message: 'Specified access key is not found.' };
+		}
+		const query = Object.keys(rest)
+			.sort()
+			.map((key) => `${encode(key)}=${encode(rest[key])}`)
+			.join('&');
+		const expected = createHmac('sha1', `${secret}&`)
+			.update(`${request.method}&${encode('/')}&${encode(query)}`)
+			.digest('base64');
+		if (Signature !== expected) {
+			state.refused.push('SignatureDoesNotMatch');
+			return { Code: 'SignatureDoesNotMatch', Message: 'Specified signature is not matched with our calculation.' };
+		}
+		const scripted = state.script.shift();
+		if (scripted) return { Code: scripted, Message: 'scripted', RequestId: randomUUID() };
+		const params = JSON.parse(rest.TemplateParam ?? '{}') as Record<string, string>;
+		state.received.push({
+			to: rest.PhoneNumbers,
+			signName: rest.SignName,
+			template: rest.TemplateCode,
+			params: Object.values(params),
+			reference: rest.OutId,
+			at: Date.now()
+		});
+		return { Code: 'OK', Message: 'OK', BizId: `biz-${state.received.length}`, RequestId: randomUUID() };
+	});
+}
+
+/** Tencent Cloud SMS SendSms (2021-01-11): a JSON POST signed by TC3-HMAC-SHA256 in its Authorization header. */
+export function tencentServer(keys: Record<string, string>): Promise<SmsServer> {
+	const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+	const hmac = (key: string | Buffer, text: string) => createHmac('sha256', key).update(text).digest();
+	return serve((request, body, state) => {
+		const refuse = (code: string, message: string) => {
+			state.refused.push(code);
+			return { Response: { Error: { Code: code, Message: message }, RequestId: randomUUID() } };
+		};
+		const match =
+			/^TC3-HMAC-SHA256 Credential=([^/]+)\/(\d{4}-\d{2}-\d{2})\/(\w+)\/tc3_request, SignedHeaders=([a-z;-]+), Signature=([0-9a-f]{64})$/.exec(
+				request.headers.authorization ?? ''
+			);
+		if (!match) return refuse('AuthFailure.SignatureFailure', 'malformed Authorization');
+		const [, secretId, date, service, signedHeaders, signature] = match;
+		const secret = keys[secretId];
+		if (!secret) return refuse('AuthFailure.SecretIdNotFound', 'unknown SecretId');
+		const timestamp = Number(request.headers['x-tc-timestamp']);
+		if (Math.abs(Date.now() / 1000 - timestamp) > 300)
+			return refuse('AuthFailure.SignatureExpire', 'timestamp too far');
+		if (new Date(timestamp * 1000).toISOString().slice(0, 10) !== date)
+			return refuse('AuthFailure.SignatureFailure', 'date');
+		const headers = signedHeaders
+			.split(';')
+			.map(
+				(name) =>
+					`${name}:${String(request.headers[name] ?? '')
+						.trim()
+						.toLowerCase()}\n`
+			)
+			.join('');
+		const canonical = `POST\n/\n\n${headers}\n${signedHeaders}\n${sha256(body)}`;
+		const toSign = `TC3-HMAC-SHA256\n${timestamp}\n${date}/${service}/tc3_request\n${sha256(canonical)}`;
+		const key = hmac(hmac(hmac(`TC3${secret}`, date), service), 'tc3_request');
+		if (createHmac('sha256', key).update(toSign).digest('hex') !== signature) {
+			return refuse('AuthFailure.SignatureFailure', 'The provided credentials could not be validated.');
+		}
+		const sms = JSON.parse(body) as {
+			PhoneNumberSet: string[];
+			SignName: string;
+			TemplateId: string;
+			TemplateParamSet: string[];
+			SessionContext: string;
+		};
+		const scripted = state.script.shift();
+		if (scripted?.startsWith('InternalError')) return refuse(scripted, 'scripted');
+		const to = sms.PhoneNumberSet[0];
+		if (scripted) {
+			return {
+				Response: { SendStatusSet: [{ PhoneNumber: to, Code: scripted, Message: 'scripted' }], RequestId: randomUUID() }
+			};
+		}
+		state.received.push({
+			to: to.replace(/^\+86/, ''),
+			signName: sms.SignName,
+			template: sms.TemplateId,
+			params: sms.TemplateParamSet,
+			reference: sms.SessionContext,
+			at: Date.now()
+		});
+		return {
+			Response: {
+				SendStatusSet: [
+					{ SerialNo: `serial-${state.received.length}`, PhoneNumber: to, Code: 'Ok', Message: 'send success' }
+				],
+				RequestId: randomUUID()
+			}
+		};
+	});
+}
