@@ -170,7 +170,14 @@ export class NotificationQueue {
 		const sendWorker = await this.#boss.work<SendJob>(
 			SEND_QUEUE,
 			// While batches come back full there is more: fetch again at once rather than after the interval.
-			{ batchSize: handlers.concurrency, pollingIntervalSeconds: 1, burstWhenBatchFull: true },
+			// A job that comes due later (a retry's backoff, the end of quiet hours) raises no NOTIFY, so
+			// the poll stays short with LISTEN/NOTIFY too (pg-boss would relax it to 30 s).
+			{
+				batchSize: handlers.concurrency,
+				pollingIntervalSeconds: 1,
+				notifyPollingIntervalSeconds: 2,
+				burstWhenBatchFull: true
+			},
 			async (jobs: Job<SendJob>[]) => {
 				const batch = jobs.map((job) => ({ job, retry: retryOf(SEND_QUEUE, job) }));
 				try {
