@@ -2,13 +2,17 @@
  * `npm run worker`: a process that only sends notifications, beside app processes started with
  * `NOTIFY_WORKER=off` (or alongside them: pg-boss hands each job to one worker). It needs a
  * PostgreSQL server (`DATABASE_URL`): embedded PGlite is opened by one process at a time, so there
- * the app's own process works the queue. SIGTERM lets the messages under way finish.
+ * the app's own process works the queue. SIGTERM lets the messages under way finish. It runs
+ * below normal CPU priority: on a machine it shares with the app, pages come first (a message
+ * sent a moment later harms no one; a villager's page a moment later does).
  */
+import { constants, setPriority } from 'node:os';
 import { loadConfigOrExit } from '../config.ts';
 import { openDatabase } from '../db/client.ts';
 import { createLogger } from '../log.ts';
 import { Notifications } from '../notifications/notifications.ts';
 
+setPriority(constants.priority.PRIORITY_BELOW_NORMAL);
 const config = loadConfigOrExit();
 if (!config.databaseUrl) {
 	console.error(

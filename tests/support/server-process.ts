@@ -17,7 +17,8 @@ const root = new URL('../../', import.meta.url).pathname;
 
 export type Driver = 'pglite' | 'postgres';
 
-export type ServerProcess = { child: ChildProcess; base: string; output: () => string };
+export type WorkerProcess = { child: ChildProcess; output: () => string };
+export type ServerProcess = WorkerProcess & { base: string };
 
 /**
  * Where a server keeps its data across restarts: embedded PGlite in a folder of its own, or a fresh
@@ -109,6 +110,28 @@ export async function startServer(
 	}
 }
 
+/** Starts `npm run worker` on the storage (a PostgreSQL one) and waits until it works the queue. */
+export async function startWorker(
+	storage: ServerStorage,
+	options: { env?: Record<string, string> } = {}
+): Promise<WorkerProcess> {
+	const child = spawn(process.execPath, ['server/cli/worker.ts'], {
+		cwd: root,
+		env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', ...storage.env, ...options.env },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let output = '';
+	child.stdout!.on('data', (chunk) => (output += chunk));
+	child.stderr!.on('data', (chunk) => (output += chunk));
+	const deadline = Date.now() + 60_000;
+	while (!output.includes('notification worker started')) {
+		if (child.exitCode !== null) throw new Error(`the worker exited with ${child.exitCode}:\n${output}`);
+		if (Date.now() > deadline) throw new Error(`the worker did not start:\n${output}`);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+	return { child, output: () => output };
+}
+
 /**
  * GET /healthz on a connection of its own: a kept-alive one may be closed by the server (or die with
  * a killed one) just as it is used again.
@@ -125,7 +148,7 @@ export function health(base: string): Promise<{ status: number; body: string }> 
 }
 
 /** `kill -9`, and waits until the process is gone. */
-export async function kill(server: ServerProcess): Promise<void> {
+export async function kill(server: WorkerProcess): Promise<void> {
 	if (server.child.exitCode !== null || server.child.signalCode !== null) return;
 	const exited = once(server.child, 'exit');
 	server.child.kill('SIGKILL');
