@@ -56,8 +56,8 @@ describe.each(DRIVERS)('a room across a restart of the app on %s', (driver) => {
 		await storage?.remove();
 	});
 
-	async function start(): Promise<ServerProcess> {
-		const server = await startServer(storage);
+	async function start(env: Record<string, string> = {}): Promise<ServerProcess> {
+		const server = await startServer(storage, { env });
 		servers.push(server);
 		return server;
 	}
@@ -116,6 +116,20 @@ describe.each(DRIVERS)('a room across a restart of the app on %s', (driver) => {
 		expect(await exited).toEqual([0, null]);
 
 		const restarted = await start();
+		expect((await join(restarted, world.applicant.cookie)).snapshot.self.space).toBe(caucusId);
+	}, 120_000);
+
+	test('in a cluster (REDIS_URL), a clean stop exits 0 too (its Redis connections closed once), and they return', async () => {
+		const cluster = { REDIS_URL: process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379' };
+		const { caucusId, applicant } = await caucusUnderWay(await start(cluster));
+		const closed = new Promise<string>((resolve) => applicant.once('disconnect', resolve));
+		const exited = once(servers[0].child, 'exit');
+		servers[0].child.kill('SIGTERM');
+		expect(await closed).toBe('transport close');
+		expect(await exited).toEqual([0, null]);
+		expect(servers[0].output()).not.toMatch(/ClientClosedError|unhandled/i);
+
+		const restarted = await start(cluster);
 		expect((await join(restarted, world.applicant.cookie)).snapshot.self.space).toBe(caucusId);
 	}, 120_000);
 
