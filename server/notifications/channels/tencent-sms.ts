@@ -107,7 +107,7 @@ export class TencentSms implements Transport {
 
 	/** The body and headers of a signed SendSms request (exposed for the tests, with a fixed time). */
 	signedRequest(message: OutgoingMessage, now = new Date()): { body: string; headers: Record<string, string> } {
-		return this.signed('SendSms', this.#sendSms(message), now);
+		return this.#signed('SendSms', this.#sendSms(message), now);
 	}
 
 	#sendSms(message: OutgoingMessage): object {
@@ -123,8 +123,8 @@ export class TencentSms implements Transport {
 		};
 	}
 
-	/** The body and headers of an action's request, signed (exposed for the tests, with a fixed time). */
-	signed(action: string, payload: object, now = new Date()): { body: string; headers: Record<string, string> } {
+	/** The body and headers of an action's request, signed. */
+	#signed(action: string, payload: object, now = new Date()): { body: string; headers: Record<string, string> } {
 		const body = JSON.stringify(payload);
 		const timestamp = Math.floor(now.getTime() / 1000);
 		const { authorization } = tc3Authorization({
@@ -150,7 +150,7 @@ export class TencentSms implements Transport {
 	}
 
 	async #post(action: string, payload: object): Promise<unknown> {
-		const { body, headers } = this.signed(action, payload);
+		const { body, headers } = this.#signed(action, payload);
 		const reply = await postToProvider(this.#endpoint.href, { headers, body });
 		const error = (reply.body as { Response?: TencentReply }).Response?.Error;
 		if (error) throw new ProviderError(error.Code, error.Message, RETRYABLE.test(error.Code));
