@@ -307,6 +307,10 @@ export type NotificationView = {
 	caseNumber: string | null;
 };
 
+/** Sent, but the carrier's receipt says it never reached the phone (unlike a message the provider refused). */
+export const undelivered = (message: Pick<NotificationView, 'status' | 'receiptAt'>) =>
+	message.status === 'failed' && message.receiptAt !== null;
+
 // Forms ---------------------------------------------------------------------------------------------
 
 export const notificationPreferencesSchema = z.object({
