@@ -218,7 +218,7 @@ export class NotificationQueue {
 		return jobs.map((job) => ({ kind: job.data.kind, startAfter: job.startAfter, state: job.state }));
 	}
 
-	/** The cron expression receipts are collected on, or null when they are not. */
+	/** The cron expression receipts are collected on, or null when they are not (for the tests). */
 	async receiptSchedule(): Promise<string | null> {
 		const [schedule] = await this.#boss.getSchedules(RECEIPT_QUEUE);
 		return schedule?.cron ?? null;

@@ -46,7 +46,9 @@ export class Notifications {
 
 	/** Installs the queue's schema; works the queue here unless `NOTIFY_WORKER=off`. */
 	async start(options: { work?: boolean } = {}): Promise<void> {
-		await this.queue.start({ receipts: !!this.transports.sms?.receipts });
+		await this.queue.start({
+			receipts: this.#deps.config.notifications.sms.receipts === 'poll' && !!this.transports.sms?.receipts
+		});
 		if (options.work ?? this.#deps.config.notifications.worker === 'inline') await this.work();
 	}
 

@@ -11,8 +11,9 @@ import { aliyunServer, tencentServer } from '../support/sms-servers.ts';
 
 /*
  * Delivery receipts: the collection that asks the SMS provider what became of the messages it took
- * (Aliyun QuerySendDetails, Tencent PullSmsSendStatus), run here directly rather than by its
- * every-minute schedule, against local providers whose receipts each test scripts.
+ * (Aliyun QuerySendDetails, Tencent PullSmsSendStatus), run here directly, against local providers
+ * whose receipts each test scripts. Its every-minute schedule is off (SMS_RECEIPTS=off) where the
+ * tests count the provider's requests, so that a collection of the schedule's does not add to them.
  */
 
 const aliyun = await aliyunServer({ LTAItestkey: 'aliyun-secret' });
@@ -21,6 +22,22 @@ const tencent = await tencentServer({ AKIDtestkey: 'tencent-secret' });
 afterAll(async () => {
 	await Promise.all([aliyun.close(), tencent.close()]);
 });
+
+const ALIYUN = {
+	SMS_PROVIDER: 'aliyun',
+	SMS_ENDPOINT: aliyun.url,
+	ALIYUN_ACCESS_KEY_ID: 'LTAItestkey',
+	ALIYUN_ACCESS_KEY_SECRET: 'aliyun-secret',
+	SMS_TEMPLATES: 'application_received=SMS_480001'
+};
+const TENCENT = {
+	SMS_PROVIDER: 'tencent',
+	SMS_ENDPOINT: tencent.url,
+	TENCENT_SECRET_ID: 'AKIDtestkey',
+	TENCENT_SECRET_KEY: 'tencent-secret',
+	TENCENT_SMS_APP_ID: '1400000001',
+	SMS_TEMPLATES: 'application_received=SMS_480001'
+};
 
 const test = base.extend('network', async ({ app }) => {
 	app.notifications.now = daytimeClock();
@@ -45,13 +62,7 @@ const outcomes = (rows: NotificationRow[]) =>
 const countOf = (actions: string[], action: string) => actions.filter((a) => a === action).length;
 
 describe('receipts from Aliyun (QuerySendDetails, message by message)', () => {
-	test.override('appEnv', {
-		SMS_PROVIDER: 'aliyun',
-		SMS_ENDPOINT: aliyun.url,
-		ALIYUN_ACCESS_KEY_ID: 'LTAItestkey',
-		ALIYUN_ACCESS_KEY_SECRET: 'aliyun-secret',
-		SMS_TEMPLATES: 'application_received=SMS_480001'
-	});
+	test.override('appEnv', { ...ALIYUN, SMS_RECEIPTS: 'off' });
 
 	test('a sent message stays sent while its carrier has not reported, and is delivered once it has', async ({
 		app,
@@ -124,14 +135,7 @@ describe('receipts from Aliyun (QuerySendDetails, message by message)', () => {
 });
 
 describe('receipts from Tencent Cloud (PullSmsSendStatus, until none are left)', () => {
-	test.override('appEnv', {
-		SMS_PROVIDER: 'tencent',
-		SMS_ENDPOINT: tencent.url,
-		TENCENT_SECRET_ID: 'AKIDtestkey',
-		TENCENT_SECRET_KEY: 'tencent-secret',
-		TENCENT_SMS_APP_ID: '1400000001',
-		SMS_TEMPLATES: 'application_received=SMS_480001'
-	});
+	test.override('appEnv', { ...TENCENT, SMS_RECEIPTS: 'off' });
 
 	test('delivered and failed receipts settle their messages; one of an unknown message changes nothing', async ({
 		app,
@@ -180,9 +184,21 @@ describe('receipts from Tencent Cloud (PullSmsSendStatus, until none are left)',
 		expect(countOf(tencent.actions, 'PullSmsSendStatus')).toBe(pulled + 11);
 		expect(tencent.receipts.size).toBe(0);
 	});
+});
 
-	test('the collection is scheduled every minute', async ({ app }) => {
+describe('the schedule', () => {
+	test.override('appEnv', TENCENT);
+
+	test('collects receipts every minute from a provider that gives them', async ({ app }) => {
 		expect(await app.notifications.queue.receiptSchedule()).toBe('* * * * *');
+	});
+});
+
+describe('the schedule with SMS_RECEIPTS=off', () => {
+	test.override('appEnv', { ...ALIYUN, SMS_RECEIPTS: 'off' });
+
+	test('never asks the provider', async ({ app }) => {
+		expect(await app.notifications.queue.receiptSchedule()).toBeNull();
 	});
 });
 
