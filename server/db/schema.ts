@@ -1454,7 +1454,15 @@ export const notifications = pgTable(
 		error: text('error'),
 		attempts: integer('attempts').notNull().default(0),
 		createdAt: createdAt(),
+		/** When the provider took it (an SMS or e-mail): so a `failed` message with one failed on its way to the handset. */
 		sentAt: timestamp('sent_at', { withTimezone: true }),
+		/**
+		 * The time an SMS provider's delivery receipt gives: when the handset received it (`delivered`), or
+		 * when the network gave up on it (`failed`, its code in `error_code`: not delivered, though sent).
+		 */
+		receiptAt: timestamp('receipt_at', { withTimezone: true }),
+		/** When its provider was last asked for its receipt (Aliyun is asked message by message, the least recently asked first). */
+		receiptCheckedAt: timestamp('receipt_checked_at', { withTimezone: true }),
 		readAt: timestamp('read_at', { withTimezone: true })
 	},
 	(t) => [

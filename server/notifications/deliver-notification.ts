@@ -80,7 +80,7 @@ export async function deliverNotifications(deps: DeliverDeps, attempts: Attempt[
 					and(
 						inArray(notifications.address, addresses),
 						eq(notifications.channel, 'sms'),
-						inArray(notifications.status, ['sent', 'delivered']),
+						// Sent: whatever its receipt said since, it went out.
 						gt(notifications.sentAt, new Date(now.getTime() - HOUR))
 					)
 				)

@@ -22,6 +22,7 @@ const view = {
 	attempts: notifications.attempts,
 	createdAt: notifications.createdAt,
 	sentAt: notifications.sentAt,
+	receiptAt: notifications.receiptAt,
 	notBefore: notifications.notBefore,
 	caseId: notifications.caseId,
 	caseNumber: cases.number

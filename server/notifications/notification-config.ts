@@ -28,6 +28,11 @@ export type NotificationConfig = Readonly<{
 		tencent: Readonly<{ secretId: string; secretKey: Secret; appId: string; region: string }> | undefined;
 		/** SMS to one number in an hour, beyond which the rest wait. */
 		maxPerHour: number;
+		/**
+		 * `poll`: the provider is asked for delivery receipts every minute; `off`: never (the key may not
+		 * read them, or the provider's pull is not enabled), so messages it took stay `sent`.
+		 */
+		receipts: 'poll' | 'off';
 	}>;
 	email: Readonly<{ smtpUrl: Secret; from: string }> | undefined;
 }>;
@@ -57,6 +62,7 @@ export const notificationEnvSchema = z.object({
 	SMS_TEMPLATES: templates.optional(),
 	SMS_ENDPOINT: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).optional(),
 	SMS_MAX_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(6),
+	SMS_RECEIPTS: z.enum(['poll', 'off']).default('poll'),
 	ALIYUN_ACCESS_KEY_ID: z.string().min(1).optional(),
 	ALIYUN_ACCESS_KEY_SECRET: z.string().min(1).optional(),
 	ALIYUN_SMS_REGION: z.string().min(1).default('cn-hangzhou'),
@@ -106,7 +112,8 @@ export function notificationConfigOf(c: z.infer<typeof notificationEnvSchema>): 
 							region: c.TENCENT_SMS_REGION
 						}
 					: undefined,
-			maxPerHour: c.SMS_MAX_PER_HOUR
+			maxPerHour: c.SMS_MAX_PER_HOUR,
+			receipts: c.SMS_RECEIPTS
 		},
 		email: c.SMTP_URL && c.MAIL_FROM ? { smtpUrl: new Secret(c.SMTP_URL), from: c.MAIL_FROM } : undefined
 	};

@@ -27,6 +27,9 @@ export const SEND_QUEUE = 'notify.send';
 /** The tries of one message: the job's first and its retries. */
 export const SEND_ATTEMPTS = 9;
 export const REMINDER_QUEUE = 'notify.reminder';
+/** The collection of SMS delivery receipts, every minute while the SMS provider has any to give. */
+export const RECEIPT_QUEUE = 'notify.receipts';
+const RECEIPTS_EVERY_MINUTE = '* * * * *';
 
 /** A job's id derived from what it is about, so that the same fact queued twice is one job (pg-boss skips a known id). */
 export function jobIdOf(key: string): string {
@@ -83,8 +86,11 @@ export class NotificationQueue {
 		this.#boss.on('error', (error) => this.#log.error({ err: error }, 'job queue error'));
 	}
 
-	/** Installs or migrates pg-boss's schema (its own migrations) and creates the queues. */
-	async start(): Promise<void> {
+	/**
+	 * Installs or migrates pg-boss's schema (its own migrations) and creates the queues; schedules the
+	 * collection of receipts when the SMS provider gives them (and stops it when it no longer does).
+	 */
+	async start(options: { receipts: boolean }): Promise<void> {
 		await this.#boss.start();
 		this.#started = true;
 		await this.#boss.createQueue(SEND_QUEUE, {
@@ -106,6 +112,15 @@ export class NotificationQueue {
 			retentionSeconds: 366 * 86_400,
 			deleteAfterSeconds: 7 * 86_400
 		});
+		await this.#boss.createQueue(RECEIPT_QUEUE, {
+			// One collection at a time, none piling up behind it; a failed one waits for the next minute.
+			policy: 'exclusive',
+			retryLimit: 0,
+			expireInSeconds: 300,
+			deleteAfterSeconds: 3600
+		});
+		if (options.receipts) await this.#boss.schedule(RECEIPT_QUEUE, RECEIPTS_EVERY_MINUTE);
+		else await this.#boss.unschedule(RECEIPT_QUEUE);
 	}
 
 	/** Adds send jobs within the transaction `tx` (they exist once it commits). */
@@ -143,6 +158,7 @@ export class NotificationQueue {
 	async work(handlers: {
 		send: (jobs: { job: Job<SendJob>; retry: (error: unknown) => Promise<void> }[]) => Promise<void>;
 		reminder: (job: Job<ReminderJob>) => Promise<void>;
+		receipts: () => Promise<void>;
 		concurrency: number;
 	}): Promise<void> {
 		const retryOf = (queue: string, job: Job<object>) => async (error: unknown) => {
@@ -195,6 +211,7 @@ export class NotificationQueue {
 			{ batchSize: 5, pollingIntervalSeconds: 5 },
 			settleEach(REMINDER_QUEUE, (job) => handlers.reminder(job))
 		);
+		await this.#boss.work(RECEIPT_QUEUE, { pollingIntervalSeconds: 10 }, async () => handlers.receipts());
 	}
 
 	/** Tells this process's send worker that jobs were added, so that it fetches now rather than at its next poll. */
@@ -206,6 +223,12 @@ export class NotificationQueue {
 	async plannedReminders(sessionId: string): Promise<{ kind: string; startAfter: Date; state: string }[]> {
 		const jobs = await this.#boss.findJobs<ReminderJob>(REMINDER_QUEUE, { data: { sessionId } });
 		return jobs.map((job) => ({ kind: job.data.kind, startAfter: job.startAfter, state: job.state }));
+	}
+
+	/** The cron expression receipts are collected on, or null when they are not (for the tests). */
+	async receiptSchedule(): Promise<string | null> {
+		const [schedule] = await this.#boss.getSchedules(RECEIPT_QUEUE);
+		return schedule?.cron ?? null;
 	}
 
 	/** Jobs waiting or running, for the admin page. */

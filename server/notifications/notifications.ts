@@ -5,6 +5,7 @@ import { performanceItems } from '../db/schema.ts';
 import type { DomainEvents } from '../events/domain-events.ts';
 import type { Logger } from '../log.ts';
 import { buildTransports, type Transports } from './channels/channels.ts';
+import { collectReceipts, type ReceiptCount } from './collect-receipts.ts';
 import { deliverNotifications } from './deliver-notification.ts';
 import { enqueueMessages, type MessageDraft } from './enqueue-messages.ts';
 import { NotificationQueue } from './notification-queue.ts';
@@ -29,6 +30,8 @@ export class Notifications {
 	readonly transports: Transports;
 	readonly #deps: { db: Db; log: Logger; config: Config };
 	#working = false;
+	/** The last collection of receipts asked for: each runs after the one before, so none finds a receipt the other is recording. */
+	#collecting: Promise<unknown> = Promise.resolve();
 	/** The time quiet hours and rate limits are judged by (tests set it to a time of day of their choosing). */
 	now: () => Date = () => new Date();
 
@@ -43,7 +46,9 @@ export class Notifications {
 
 	/** Installs the queue's schema; works the queue here unless `NOTIFY_WORKER=off`. */
 	async start(options: { work?: boolean } = {}): Promise<void> {
-		await this.queue.start();
+		await this.queue.start({
+			receipts: this.#deps.config.notifications.sms.receipts === 'poll' && !!this.transports.sms?.receipts
+		});
 		if (options.work ?? this.#deps.config.notifications.worker === 'inline') await this.work();
 	}
 
@@ -66,8 +71,23 @@ export class Notifications {
 				),
 			reminder: async (job) => {
 				await this.tell(await planReminder(this.#deps, job.data));
+			},
+			receipts: async () => {
+				try {
+					await this.collectReceipts();
+				} catch (error) {
+					this.#deps.log.warn({ err: error }, 'collecting SMS receipts failed; the next minute tries again');
+				}
 			}
 		});
+	}
+
+	/** Asks the SMS provider for the receipts of messages it took (the queue does every minute; tests call it). */
+	collectReceipts(): Promise<ReceiptCount> {
+		const deps = { ...this.#deps, transports: this.transports };
+		const collection = this.#collecting.catch(() => {}).then(() => collectReceipts(deps));
+		this.#collecting = collection;
+		return collection;
 	}
 
 	/** Stores and queues the messages of drafts (what every event comes to). */

@@ -47,6 +47,8 @@ export async function resendNotification(
 			error: _error,
 			attempts: _attempts,
 			sentAt: _sentAt,
+			receiptAt: _receiptAt,
+			receiptCheckedAt: _receiptCheckedAt,
 			readAt: _readAt,
 			createdAt: _createdAt,
 			...copy

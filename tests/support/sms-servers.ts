@@ -6,7 +6,9 @@ import type { AddressInfo } from 'node:net';
  * Local stand-ins for Aliyun's and Tencent Cloud's SMS APIs. Each checks a request's signature
  * by its own reading of the provider's scheme (written apart from the app's signers, from the
  * providers' documents), refuses a wrong one as the provider does, and records what it accepted.
- * `script` answers the next requests with chosen error codes, as a provider under load would.
+ * `script` answers the next requests with chosen error codes, as a provider under load would;
+ * `receipts` are the carriers' reports the delivery-status actions give (Aliyun QuerySendDetails,
+ * Tencent PullSmsSendStatus).
  */
 export type ReceivedSms = {
 	to: string;
@@ -14,8 +16,13 @@ export type ReceivedSms = {
 	template: string;
 	params: string[];
 	reference: string;
+	/** The provider's id for it (Aliyun BizId, Tencent SerialNo). */
+	messageId: string;
 	at: number;
 };
+
+/** A carrier's report of one message: delivered or not, with the carrier's code; `to` for a message the server never took. */
+export type ScriptedReceipt = { delivered: boolean; code: string; to?: string };
 
 export type SmsServer = {
 	url: string;
@@ -26,6 +33,10 @@ export type SmsServer = {
 	script: string[];
 	/** Milliseconds each request is held before its answer, as a slow network would. */
 	delayMs: number;
+	/** The receipts to give, by the provider's message id (Tencent hands each out once). */
+	receipts: Map<string, ScriptedReceipt>;
+	/** The actions asked for and accepted, in order. */
+	actions: string[];
 	close(): Promise<void>;
 };
 
@@ -47,6 +58,8 @@ async function serve(
 		refused: [],
 		script: [],
 		delayMs: 0,
+		receipts: new Map(),
+		actions: [],
 		close: () => new Promise<void>((resolve) => http.close(() => resolve()))
 	};
 	const http: Server = createServer(async (request, response) => {
@@ -85,17 +98,62 @@ export function aliyunServer(keys: Record<string, string>): Promise<SmsServer> {
 		}
 		const scripted = state.script.shift();
 		if (scripted) return { Code: scripted, Message: 'scripted', RequestId: randomUUID() };
+		state.actions.push(rest.Action);
+		if (rest.Action === 'QuerySendDetails') return aliyunSendDetails(rest, state);
 		const params = JSON.parse(rest.TemplateParam ?? '{}') as Record<string, string>;
+		const messageId = `${Date.now()}^${state.received.length + 1}`;
 		state.received.push({
 			to: rest.PhoneNumbers,
 			signName: rest.SignName,
 			template: rest.TemplateCode,
 			params: Object.values(params),
 			reference: rest.OutId,
+			messageId,
 			at: Date.now()
 		});
-		return { Code: 'OK', Message: 'OK', BizId: `biz-${state.received.length}`, RequestId: randomUUID() };
+		return { Code: 'OK', Message: 'OK', BizId: messageId, RequestId: randomUUID() };
 	});
+}
+
+/** `yyyy-MM-dd HH:mm:ss` in China time, as both providers print times. */
+const chinaClock = (at: number) => new Date(at + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+
+/**
+ * QuerySendDetails: the record of the message sent to PhoneNumber on SendDate (China's day) with that
+ * BizId, or none (a wrong number or day finds nothing, as at Aliyun); waiting (1) until a receipt is scripted.
+ */
+function aliyunSendDetails(form: Record<string, string>, state: SmsServer) {
+	const pageSize = Number(form.PageSize);
+	if (!/^\d{8}$/.test(form.SendDate ?? '') || !(pageSize >= 1 && pageSize <= 50) || !form.PhoneNumber) {
+		return { Code: 'isv.InvalidParameter', Message: 'PhoneNumber, SendDate yyyyMMdd and PageSize 1-50 are required' };
+	}
+	const sent = state.received.find(
+		(sms) =>
+			sms.messageId === form.BizId &&
+			sms.to === form.PhoneNumber &&
+			chinaClock(sms.at).slice(0, 10).replaceAll('-', '') === form.SendDate
+	);
+	const receipt = sent && state.receipts.get(sent.messageId);
+	const details = sent
+		? [
+				{
+					PhoneNum: sent.to,
+					SendStatus: receipt ? (receipt.delivered ? 3 : 2) : 1,
+					ErrCode: receipt?.code ?? '',
+					TemplateCode: sent.template,
+					OutId: sent.reference,
+					SendDate: chinaClock(sent.at),
+					...(receipt ? { ReceiveDate: chinaClock(Date.now()) } : {})
+				}
+			]
+		: [];
+	return {
+		Code: 'OK',
+		Message: 'OK',
+		RequestId: randomUUID(),
+		TotalCount: details.length,
+		SmsSendDetailDTOs: { SmsSendDetailDTO: details }
+	};
 }
 
 /** Tencent Cloud SMS SendSms (2021-01-11): a JSON POST signed by TC3-HMAC-SHA256 in its Authorization header. */
@@ -135,6 +193,13 @@ export function tencentServer(keys: Record<string, string>): Promise<SmsServer> 
 		if (createHmac('sha256', key).update(toSign).digest('hex') !== signature) {
 			return refuse('AuthFailure.SignatureFailure', 'The provided credentials could not be validated.');
 		}
+		const action = String(request.headers['x-tc-action'] ?? '');
+		if (action === 'PullSmsSendStatus') {
+			const scripted = state.script.shift();
+			if (scripted) return refuse(scripted, 'scripted');
+			state.actions.push(action);
+			return tencentPull(JSON.parse(body) as { SmsSdkAppId?: string; Limit?: number }, state);
+		}
 		const sms = JSON.parse(body) as {
 			PhoneNumberSet: string[];
 			SignName: string;
@@ -150,21 +215,51 @@ export function tencentServer(keys: Record<string, string>): Promise<SmsServer> 
 				Response: { SendStatusSet: [{ PhoneNumber: to, Code: scripted, Message: 'scripted' }], RequestId: randomUUID() }
 			};
 		}
+		state.actions.push(action);
+		const messageId = `2433:${Date.now()}${state.received.length + 1}`;
 		state.received.push({
 			to: to.replace(/^\+86/, ''),
 			signName: sms.SignName,
 			template: sms.TemplateId,
 			params: sms.TemplateParamSet,
 			reference: sms.SessionContext,
+			messageId,
 			at: Date.now()
 		});
 		return {
 			Response: {
-				SendStatusSet: [
-					{ SerialNo: `serial-${state.received.length}`, PhoneNumber: to, Code: 'Ok', Message: 'send success' }
-				],
+				SendStatusSet: [{ SerialNo: messageId, PhoneNumber: to, Code: 'Ok', Message: 'send success' }],
 				RequestId: randomUUID()
 			}
 		};
 	});
+}
+
+/** PullSmsSendStatus: up to Limit (at most 100) of the scripted receipts, each handed out once. */
+function tencentPull(request: { SmsSdkAppId?: string; Limit?: number }, state: SmsServer) {
+	const limit = request.Limit ?? 0;
+	if (!request.SmsSdkAppId || !Number.isInteger(limit) || limit < 1 || limit > 100) {
+		return {
+			Response: {
+				Error: { Code: 'InvalidParameterValue', Message: 'SmsSdkAppId and Limit 1-100 are required' },
+				RequestId: randomUUID()
+			}
+		};
+	}
+	const set = [...state.receipts].slice(0, limit).map(([serial, receipt]) => {
+		state.receipts.delete(serial);
+		const sent = state.received.find((sms) => sms.messageId === serial);
+		const to = receipt.to ?? sent?.to ?? '13900000000';
+		return {
+			SerialNo: serial,
+			PhoneNumber: `+86${to}`,
+			CountryCode: '86',
+			SubscriberNumber: to,
+			ReportStatus: receipt.delivered ? 'SUCCESS' : 'FAIL',
+			Description: receipt.code,
+			UserReceiveTime: Math.floor(Date.now() / 1000),
+			SessionContext: sent?.reference ?? ''
+		};
+	});
+	return { Response: { PullSmsSendStatusSet: set, RequestId: randomUUID() } };
 }

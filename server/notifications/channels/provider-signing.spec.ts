@@ -55,6 +55,27 @@ describe("Aliyun's RPC signature (HMAC-SHA1)", () => {
 		// Changing anything signed changes the signature.
 		expect(aliyunRpcSignature('POST', { ...signed, PhoneNumbers: '13800138001' }, 'testsecret')).not.toBe(Signature);
 	});
+
+	test("a QuerySendDetails form asks for one message by its BizId, under the day it was sent in China's time", () => {
+		const sms = new AliyunSms({
+			accessKeyId: 'testid',
+			accessKeySecret: new Secret('testsecret'),
+			region: 'cn-hangzhou'
+		});
+		// 01:00 on the 7th in Beijing is still the 6th in UTC: Aliyun files the message under the 7th.
+		const sent = { messageId: '900619746936498440^0', to: '13800138000', sentAt: new Date('2026-12-06T17:00:00Z') };
+		const { Signature, ...signed } = sms.receiptForm(sent, 'nonce-2', new Date('2026-12-06T18:00:00Z'));
+		expect(signed).toMatchObject({
+			Action: 'QuerySendDetails',
+			Version: '2017-05-25',
+			PhoneNumber: '13800138000',
+			BizId: '900619746936498440^0',
+			SendDate: '20261207',
+			PageSize: '10',
+			CurrentPage: '1'
+		});
+		expect(Signature).toBe(aliyunRpcSignature('POST', signed, 'testsecret'));
+	});
 });
 
 describe("Tencent Cloud's signature v3 (TC3-HMAC-SHA256)", () => {

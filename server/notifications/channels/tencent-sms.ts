@@ -1,6 +1,15 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { Secret } from '../notification-config.ts';
-import { postToProvider, ProviderError, type OutgoingMessage, type SendResult, type Transport } from './transport.ts';
+import { z } from 'zod';
+import {
+	chinaTime,
+	postToProvider,
+	ProviderError,
+	type DeliveryReceipt,
+	type OutgoingMessage,
+	type SendResult,
+	type Transport
+} from './transport.ts';
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 const hmac = (key: string | Buffer, text: string) => createHmac('sha256', key).update(text, 'utf8').digest();
@@ -53,7 +62,33 @@ export function tc3Authorization(options: {
 const RETRYABLE =
 	/^(InternalError|RequestLimitExceeded|LimitExceeded\.(PhoneNumberThirtySecondLimit|PhoneNumberOneHourLimit|AppGlobalDailyLimit|PhoneNumberDailyLimit|DailyLimit)|FailedOperation\.InsufficientBalanceInSmsPackage|ResourceUnavailable)/;
 
-/** SMS through Tencent Cloud SMS (SendSms, API version 2021-01-11). */
+/** Pulls of delivery receipts in one collection at most, of `PULL_LIMIT` each (the API's most). */
+const PULLS_PER_COLLECTION = 10;
+const PULL_LIMIT = 100;
+
+/** PullSmsSendStatus's answer, as far as a receipt needs it; `Description` carries the carrier's code. */
+const pullReply = z.object({
+	Response: z.object({
+		Error: z.object({ Code: z.string(), Message: z.string() }).optional(),
+		PullSmsSendStatusSet: z
+			.array(
+				z.object({
+					SerialNo: z.string(),
+					PhoneNumber: z.string(),
+					ReportStatus: z.string(),
+					Description: z.string().optional(),
+					// Unix seconds in API 2021-01-11; a China time in the older one.
+					UserReceiveTime: z.union([z.number(), z.string()]).optional()
+				})
+			)
+			.optional()
+	})
+});
+
+const receivedAt = (time: number | string | undefined) =>
+	typeof time === 'number' ? new Date(time * 1000) : (chinaTime(time) ?? new Date());
+
+/** SMS through Tencent Cloud SMS (SendSms and PullSmsSendStatus, API version 2021-01-11). */
 export class TencentSms implements Transport {
 	readonly name = 'tencent';
 	readonly #endpoint: URL;
@@ -72,16 +107,25 @@ export class TencentSms implements Transport {
 
 	/** The body and headers of a signed SendSms request (exposed for the tests, with a fixed time). */
 	signedRequest(message: OutgoingMessage, now = new Date()): { body: string; headers: Record<string, string> } {
+		return this.#signed('SendSms', this.#sendSms(message), now);
+	}
+
+	#sendSms(message: OutgoingMessage): object {
 		if (!message.templateCode)
 			throw new ProviderError('NO_TEMPLATE', 'no Tencent template is configured for this kind', false);
-		const body = JSON.stringify({
+		return {
 			PhoneNumberSet: [`+86${message.to}`],
 			SmsSdkAppId: this.#appId,
 			SignName: message.signName,
 			TemplateId: message.templateCode,
 			TemplateParamSet: message.params.map(([, value]) => value),
 			SessionContext: message.id
-		});
+		};
+	}
+
+	/** The body and headers of an action's request, signed. */
+	#signed(action: string, payload: object, now = new Date()): { body: string; headers: Record<string, string> } {
+		const body = JSON.stringify(payload);
 		const timestamp = Math.floor(now.getTime() / 1000);
 		const { authorization } = tc3Authorization({
 			secretId: this.#secretId,
@@ -90,14 +134,14 @@ export class TencentSms implements Transport {
 			host: this.#endpoint.host,
 			timestamp,
 			payload: body,
-			action: 'SendSms'
+			action
 		});
 		return {
 			body,
 			headers: {
 				authorization,
 				'content-type': TC3_CONTENT_TYPE,
-				'x-tc-action': 'SendSms',
+				'x-tc-action': action,
 				'x-tc-timestamp': String(timestamp),
 				'x-tc-version': '2021-01-11',
 				'x-tc-region': this.#region
@@ -105,17 +149,54 @@ export class TencentSms implements Transport {
 		};
 	}
 
+	async #post(action: string, payload: object): Promise<unknown> {
+		const { body, headers } = this.#signed(action, payload);
+		const reply = await postToProvider(this.#endpoint.href, { headers, body });
+		const error = (reply.body as { Response?: TencentReply }).Response?.Error;
+		if (error) throw new ProviderError(error.Code, error.Message, RETRYABLE.test(error.Code));
+		return reply.body;
+	}
+
 	async send(message: OutgoingMessage): Promise<SendResult> {
-		const { body: payload, headers } = this.signedRequest(message);
-		const { body } = await postToProvider(this.#endpoint.href, { headers, body: payload });
-		const reply = (body as { Response?: TencentReply }).Response ?? {};
-		if (reply.Error) {
-			throw new ProviderError(reply.Error.Code, reply.Error.Message, RETRYABLE.test(reply.Error.Code));
-		}
+		const reply = ((await this.#post('SendSms', this.#sendSms(message))) as { Response?: TencentReply }).Response ?? {};
 		const status = reply.SendStatusSet?.[0];
 		if (!status) throw new ProviderError('UNKNOWN', 'no SendStatusSet in the reply', true);
 		if (status.Code !== 'Ok') throw new ProviderError(status.Code, status.Message, RETRYABLE.test(status.Code));
 		return { provider: this.name, messageId: status.SerialNo ?? null, delivered: false };
+	}
+
+	/**
+	 * Pulls the application's delivery receipts until none are left, at most `PULLS_PER_COLLECTION`
+	 * times (the rest wait for the next collection). They are of all its messages, not only of those
+	 * awaited. Each is handed out once, so a pull that fails after others does not lose what they brought.
+	 */
+	async receipts(): Promise<DeliveryReceipt[]> {
+		const receipts: DeliveryReceipt[] = [];
+		for (let pull = 0; pull < PULLS_PER_COLLECTION; pull++) {
+			let set: z.infer<typeof pullReply>['Response']['PullSmsSendStatusSet'];
+			try {
+				const reply = pullReply.safeParse(
+					await this.#post('PullSmsSendStatus', { SmsSdkAppId: this.#appId, Limit: PULL_LIMIT })
+				);
+				if (!reply.success) throw new ProviderError('UNKNOWN', 'PullSmsSendStatus: an answer not as documented', true);
+				set = reply.data.Response.PullSmsSendStatusSet ?? [];
+			} catch (error) {
+				if (!receipts.length) throw error;
+				break;
+			}
+			for (const report of set) {
+				const delivered = report.ReportStatus === 'SUCCESS';
+				receipts.push({
+					messageId: report.SerialNo,
+					to: report.PhoneNumber.replace(/^\+86/, ''),
+					delivered,
+					code: report.Description || (delivered ? 'DELIVRD' : 'UNKNOWN'),
+					at: receivedAt(report.UserReceiveTime)
+				});
+			}
+			if (set.length < PULL_LIMIT) break;
+		}
+		return receipts;
 	}
 }
 

@@ -33,11 +33,31 @@ export class ProviderError extends Error {
 	}
 }
 
+/** A message the provider took and has not yet reported on: what its receipt is looked up by. */
+export type AwaitingReceipt = { messageId: string; to: string; sentAt: Date };
+
+/**
+ * What the network did with a message, by the provider's delivery receipt: `code` is the carrier's
+ * (DELIVERED, DELIVRD, or why not, e.g. MK:0001); `at`, when the handset received it or the network gave up.
+ */
+export type DeliveryReceipt = { messageId: string; to: string; delivered: boolean; code: string; at: Date };
+
 export type Transport = {
 	readonly name: string;
 	send(message: OutgoingMessage): Promise<SendResult>;
+	/**
+	 * The delivery receipts the provider has for messages it took (a provider that reports at send
+	 * time, or not at all, has none). Given what awaits one; may also return receipts of other messages.
+	 */
+	receipts?(awaiting: AwaitingReceipt[]): Promise<DeliveryReceipt[]>;
 	close?(): Promise<void>;
 };
+
+/** A time as the Chinese providers print it, `2026-12-06 10:02:03` in China time; null if it is not one. */
+export function chinaTime(text: string | undefined): Date | null {
+	const match = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$/.exec(text ?? '');
+	return match ? new Date(`${match[1]}T${match[2]}+08:00`) : null;
+}
 
 /** How long a provider's HTTP API may take before the attempt counts as failed (and is retried). */
 export const PROVIDER_TIMEOUT_MS = 15_000;

@@ -1,4 +1,10 @@
-import type { NotificationChannel, NotificationKind, NotificationStatus } from '$lib/shared/notifications';
+import {
+	undelivered,
+	type NotificationChannel,
+	type NotificationKind,
+	type NotificationStatus,
+	type NotificationView
+} from '$lib/shared/notifications';
 import { m } from './paraglide/messages';
 
 const KINDS: Record<NotificationKind, () => string> = {
@@ -50,5 +56,8 @@ const CODES: Record<string, () => string> = {
 
 export const notificationKindLabel = (kind: string) => KINDS[kind as NotificationKind]?.() ?? kind;
 export const notificationStatusLabel = (status: NotificationStatus) => STATUSES[status]();
+/** One message's state: a failure after it was sent reads as not delivered. */
+export const messageStateLabel = (message: Pick<NotificationView, 'status' | 'receiptAt'>) =>
+	undelivered(message) ? m.notify_status_undelivered() : notificationStatusLabel(message.status);
 export const notificationChannelLabel = (channel: string) => CHANNELS[channel as NotificationChannel]?.() ?? channel;
 export const notificationCodeLabel = (code: string) => CODES[code]?.() ?? code;

@@ -11,8 +11,9 @@ export const NOTIFICATION_CHANNELS = ['sms', 'email', 'inapp'] as const;
 export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
 
 /**
- * queued → sending → sent → delivered, or failed (with the provider's code). `suppressed`: the
- * person opted out, or had no usable address; it was never sent.
+ * queued → sending → sent → delivered, or failed (with the provider's code: refused when sent, or,
+ * with a receipt time, not delivered by the carrier). `suppressed`: the person opted out, or had no
+ * usable address; it was never sent.
  */
 export const NOTIFICATION_STATUSES = ['queued', 'sending', 'sent', 'delivered', 'failed', 'suppressed'] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
@@ -299,10 +300,16 @@ export type NotificationView = {
 	attempts: number;
 	createdAt: Date;
 	sentAt: Date | null;
+	/** By the SMS provider's receipt: when it reached the handset (`delivered`), or failed to (`failed`). */
+	receiptAt: Date | null;
 	notBefore: Date;
 	caseId: string | null;
 	caseNumber: string | null;
 };
+
+/** Sent, but the carrier's receipt says it never reached the phone (unlike a message the provider refused). */
+export const undelivered = (message: Pick<NotificationView, 'status' | 'receiptAt'>) =>
+	message.status === 'failed' && message.receiptAt !== null;
 
 // Forms ---------------------------------------------------------------------------------------------
 
