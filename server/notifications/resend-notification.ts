@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { AppError } from '#shared/errors.ts';
 import { NOTIFICATION_KINDS, notificationIdSchema } from '#shared/notifications.ts';
 import type { Actor } from '#shared/roles.ts';
+import { recordCaseEvent } from '../audit/record-case-event.ts';
 import { authorize } from '../auth/authorize.ts';
 import { findVisibleCase } from '../cases/case-scope.ts';
 import type { Db } from '../db/client.ts';
@@ -14,11 +15,13 @@ import type { NotificationQueue } from './notification-queue.ts';
  * Sends a message again, as a new message (the old one stays as it was, for the record): a
  * mediator from the case page, an admin from the list of failures. A message whose secret (an
  * invitation's PIN) was sent and so forgotten cannot be sent again: the invitation is reissued.
+ * A case's message resent is recorded in its audit chain by kind and channel, never by address.
  */
 export async function resendNotification(
 	app: { db: Db; log: Logger; notifications: { queue: NotificationQueue; now: () => Date } },
 	actor: Actor,
-	input: unknown
+	input: unknown,
+	ip: string | null
 ): Promise<string> {
 	const { notificationId } = parseInput(notificationIdSchema, input);
 	const now = app.notifications.now();
@@ -66,6 +69,20 @@ export async function resendNotification(
 		// The old one's secret now travels with the new one only.
 		if (old.secret) await tx.update(notifications).set({ secret: null }).where(eq(notifications.id, old.id));
 		await app.notifications.queue.sendLater(fresh.id, now, tx);
+		if (old.caseId)
+			await recordCaseEvent(tx, {
+				caseId: old.caseId,
+				actorId: actor.id,
+				action: 'notification.resent',
+				data: {
+					notificationId: old.id,
+					resentAs: fresh.id,
+					kind: old.kind,
+					channel: old.channel,
+					partyId: old.casePartyId
+				},
+				ip
+			});
 		return fresh.id;
 	});
 	app.log.info({ notificationId, resentAs: id, actorId: actor.id }, 'notification resent');

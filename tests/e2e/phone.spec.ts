@@ -9,6 +9,8 @@ import { expect, field, logIn, test, zh } from '../support/e2e-test.ts';
  */
 const PHONE = { width: 360, height: 740 };
 const MEDIATOR = '李明华';
+/** The applicant's mobile, this file's own: the SMS they turn off here are no other test's. */
+const MOBILE = '13700000360';
 const unique = (prefix: string) => `${prefix}${Date.now().toString(36).slice(-4)}`;
 
 async function phone(browser: Browser): Promise<Page> {
@@ -53,7 +55,7 @@ test('every page a party uses fits a 360 px phone and passes axe-core, from the 
 		await field(party, 'intake_facts').fill(`邻居${respondent}在两家之间的排水沟上砌墙，雨水倒灌进院子。`);
 		await field(party, 'intake_claims').fill('拆除砌墙，恢复排水沟。');
 		await party.locator('input[name="applicant.name"]').fill(applicant);
-		await party.locator('input[name="applicant.phone"]').fill('13800138000');
+		await party.locator('input[name="applicant.phone"]').fill(MOBILE);
 		await party.locator('input[name="respondents.0.name"]').fill(respondent);
 		await party.getByRole('button', { name: zh('apply_submit') }).click();
 		await expect(party.getByRole('heading', { level: 1 })).toHaveText(zh('apply_done_title'));
@@ -62,6 +64,22 @@ test('every page a party uses fits a 360 px phone and passes axe-core, from the 
 		await expect(party).toHaveURL(/\/track\/[A-Za-z0-9_-]{32}$/);
 		trackPath = new URL(party.url()).pathname;
 		await expectFitsAndAccessible(party, 'track');
+	});
+
+	await test.step('on the tracking page, turn off the follow-up survey SMS; what must be sent cannot be turned off', async () => {
+		const sms = party.locator('section[aria-labelledby="track-sms"]');
+		await expect(sms).toContainText(`${MOBILE.slice(0, 3)}****${MOBILE.slice(-4)}`);
+		await expect(sms).toContainText(zh('notify_kind_agreement_sealed'));
+		await expect(sms.getByLabel(zh('notify_kind_agreement_sealed'))).toHaveCount(0);
+		await sms.getByLabel(zh('notify_kind_followup_survey')).uncheck();
+		await sms.getByRole('button', { name: zh('track_sms_save') }).click();
+		await expect(sms.getByRole('status')).toHaveText(zh('track_sms_saved'));
+		await expect(sms.getByLabel(zh('notify_kind_followup_survey'))).not.toBeChecked();
+		await expect(sms.getByLabel(zh('notify_kind_meeting_reminder_24h'))).toBeChecked();
+		await expectFitsAndAccessible(party, 'track, SMS reminders');
+		await sms.screenshot({ path: test.info().outputPath('track-sms-360.png') });
+		await party.goto(trackPath);
+		await expect(sms.getByLabel(zh('notify_kind_followup_survey'))).not.toBeChecked();
 	});
 
 	let invitation = { link: '', pin: '' };

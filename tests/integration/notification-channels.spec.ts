@@ -9,9 +9,9 @@ import { notifications } from '#server/db/schema.ts';
 import { resendNotification } from '#server/notifications/resend-notification.ts';
 import { sendTestMessage } from '#server/notifications/send-test-message.ts';
 import { NOTIFICATION_KIND_NAMES } from '#shared/notifications.ts';
-import { intakeForm, setUpNetwork } from '../support/case-network.ts';
-import { CLIENT, expectAppError, test as base } from '../support/integration-test.ts';
-import { daytimeClock, queueSettled } from '../support/notifications.ts';
+import { intakeForm } from '../support/case-network.ts';
+import { CLIENT, expectAppError } from '../support/integration-test.ts';
+import { queueSettled, test } from '../support/notifications.ts';
 import { aliyunServer, tencentServer } from '../support/sms-servers.ts';
 
 const aliyun = await aliyunServer({ LTAItestkey: 'aliyun-secret' });
@@ -50,11 +50,6 @@ const smtpPort = (smtp.server.address() as AddressInfo).port;
 
 afterAll(async () => {
 	await Promise.all([aliyun.close(), tencent.close(), new Promise<void>((resolve) => smtp.close(() => resolve()))]);
-});
-
-const test = base.extend('network', async ({ app }) => {
-	app.notifications.now = daytimeClock();
-	return setUpNetwork(app);
 });
 
 const TEMPLATES = 'application_received=SMS_480001,test=SMS_480099';
@@ -149,8 +144,11 @@ describe('Tencent Cloud SMS', () => {
 		const [failed] = await queueSettled(app, caseId);
 		expect(failed).toMatchObject({ status: 'failed', errorCode: 'InvalidParameterValue.IncorrectPhoneNumber' });
 
-		await expectAppError(resendNotification(app, network.westMediator, { notificationId: failed.id }), 'NOT_FOUND');
-		await resendNotification(app, network.eastMediator, { notificationId: failed.id });
+		await expectAppError(
+			resendNotification(app, network.westMediator, { notificationId: failed.id }, null),
+			'NOT_FOUND'
+		);
+		await resendNotification(app, network.eastMediator, { notificationId: failed.id }, null);
 		const after = await queueSettled(app, caseId);
 		expect(after.map((m) => m.status).sort()).toEqual(['failed', 'sent']);
 	});

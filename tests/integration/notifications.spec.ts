@@ -6,16 +6,11 @@ import { caseParties, notificationPreferences, notificationSettings } from '#ser
 import { Secret } from '#server/notifications/secret.ts';
 import { addPerformanceItem } from '#server/performance/add-performance-item.ts';
 import { cancelSession } from '#server/sessions/cancel-session.ts';
-import { intakeForm, setUpNetwork } from '../support/case-network.ts';
-import { CLIENT, test as base } from '../support/integration-test.ts';
+import { intakeForm } from '../support/case-network.ts';
+import { CLIENT } from '../support/integration-test.ts';
 import { inHours, scheduleMediation, setUpCase } from '../support/mediation-case.ts';
-import { daytimeClock, loggedSms, queueSettled } from '../support/notifications.ts';
+import { loggedSms, queueSettled, test } from '../support/notifications.ts';
 import { recordSealedAgreement } from '../support/sealed-agreement.ts';
-
-const test = base.extend('network', async ({ app }) => {
-	app.notifications.now = daytimeClock();
-	return setUpNetwork(app);
-});
 
 describe('notifications', () => {
 	test('an online application is answered by SMS with its tracking link, sent once by the queue', async ({

@@ -2,6 +2,8 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { App } from '#server/app.ts';
 import { LogSms } from '#server/notifications/channels/log-sms.ts';
 import { notifications } from '#server/db/schema.ts';
+import { setUpNetwork } from './case-network.ts';
+import { test as base } from './integration-test.ts';
 
 export type NotificationRow = typeof notifications.$inferSelect;
 
@@ -48,3 +50,9 @@ export function loggedSms(app: App) {
 	if (!(sms instanceof LogSms)) throw new Error('the app does not use the log SMS provider');
 	return sms.sent;
 }
+
+/** The integration fixture with the town's network (`network`), its clock at a daytime hour so that SMS go at once. */
+export const test = base.extend('network', async ({ app }) => {
+	app.notifications.now = daytimeClock();
+	return setUpNetwork(app);
+});

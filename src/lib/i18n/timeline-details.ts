@@ -19,6 +19,7 @@ import {
 	sealedKindLabel,
 	sessionChoiceLabel
 } from './labels';
+import { notificationChannelLabel, notificationKindLabel } from './notification-labels';
 import { changedDetailsLabel } from './party-labels';
 import { m } from './paraglide/messages';
 import { getLocale } from './paraglide/runtime';
@@ -75,6 +76,18 @@ export function timelineDetails(
 		lines.push(m.timeline_detail_party_changed({ fields: changedDetailsLabel(data.changed) }));
 	if (event.action.startsWith('notice.') && typeof data.version === 'number' && isChoice(data.sessionChoice))
 		lines.push(m.timeline_detail_notice({ version: data.version, choice: sessionChoiceLabel(data.sessionChoice) }));
+	const kind = textOf(data.kind);
+	const channel = textOf(data.channel);
+	if (event.action === 'notification.resent' && kind && channel)
+		lines.push(
+			m.timeline_detail_notification({ kind: notificationKindLabel(kind), channel: notificationChannelLabel(channel) })
+		);
+	if (event.action === 'notification.preferences_changed' && Array.isArray(data.optOut))
+		lines.push(
+			data.optOut.length
+				? m.timeline_detail_sms_off({ kinds: data.optOut.map(notificationKindLabel).join(m.list_separator()) })
+				: m.timeline_detail_sms_all()
+		);
 	const filename = textOf(data.filename);
 	if (filename) lines.push(m.timeline_detail_file({ name: filename }));
 	if (isTarget(data.referralTarget))

@@ -85,7 +85,9 @@ export const TIMELINE_SENTENCES: Record<CaseEventType, Sentence> = {
 	'performance.item_waived': m.timeline_performance_item_waived,
 	'performance.proof_added': m.timeline_performance_proof_added,
 	'performance.performed': m.timeline_performance_performed,
-	'performance.reopened': m.timeline_performance_reopened
+	'performance.reopened': m.timeline_performance_reopened,
+	'notification.resent': m.timeline_notification_resent,
+	'notification.preferences_changed': m.timeline_notification_preferences_changed
 };
 
 /** One audit event as a sentence in the current language: who did what. */

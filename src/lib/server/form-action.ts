@@ -81,6 +81,12 @@ export function nestedValues(values: Record<string, string>): Record<string, unk
 	return root;
 }
 
+/** The values of the ticked checkboxes named `<name>.<n>` (unticked ones send nothing). */
+export const tickedValues = (values: Record<string, string>, name: string): string[] =>
+	Object.entries(values)
+		.filter(([key]) => key.startsWith(`${name}.`))
+		.map(([, value]) => value);
+
 /**
  * Runs a form action's work. An AppError becomes a form failure with its
  * status, code and field codes and the submitted values (minus passwords);

@@ -71,7 +71,9 @@ const RECORDED_EVENTS = [
 	'judicial.accepted',
 	'judicial.not_accepted',
 	'judicial.confirmed',
-	'judicial.refused'
+	'judicial.refused',
+	'notification.resent',
+	'notification.preferences_changed'
 ] as const;
 
 export type CaseEventType = `case.${CaseTransition}` | (typeof RECORDED_EVENTS)[number];

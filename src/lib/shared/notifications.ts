@@ -183,6 +183,7 @@ export const NOTIFICATION_KINDS = {
 		},
 		params: [],
 		mandatory: true,
+		staff: true,
 		quietHoursExempt: true
 	}
 } as const satisfies Record<string, NotificationKindSpec>;
@@ -193,6 +194,12 @@ export const notificationKindSchema = z.enum(NOTIFICATION_KIND_NAMES as [Notific
 
 /** The kinds a person may turn off (everything not mandatory). */
 export const OPTIONAL_KINDS = NOTIFICATION_KIND_NAMES.filter((kind) => !NOTIFICATION_KINDS[kind].mandatory);
+
+/** What a party is always told, whatever they chose: what they must know to take part in their case. */
+export const PARTY_MANDATORY_KINDS = NOTIFICATION_KIND_NAMES.filter((kind) => {
+	const spec: NotificationKindSpec = NOTIFICATION_KINDS[kind];
+	return spec.mandatory && !spec.staff;
+});
 
 /** Longest a variable's value may be (Aliyun refuses longer ones; a link is at most 100 there too). */
 export const MAX_PARAM_LENGTH = 100;
@@ -282,6 +289,9 @@ export function mainlandMobile(value: string | null | undefined): string | null 
 	return /^1[3-9]\d{9}$/.test(compact) ? compact : null;
 }
 
+/** A mobile number as a page shows it to whoever holds its link: 138****8000. */
+export const maskedMobile = (mobile: string) => `${mobile.slice(0, 3)}****${mobile.slice(-4)}`;
+
 const EMAIL = z.email().max(254);
 export const isEmailAddress = (value: string) => EMAIL.safeParse(value).success;
 
@@ -322,6 +332,11 @@ export const notificationPreferencesSchema = z.object({
 		.pipe(z.email().nullable()),
 	locale: z.enum(NOTIFICATION_LOCALES),
 	optOut: z.array(z.enum(OPTIONAL_KINDS as [NotificationKind, ...NotificationKind[]])).max(OPTIONAL_KINDS.length)
+});
+
+/** The optional SMS a party without an account still wants, from their tracking page: the rest are turned off. */
+export const smsPreferencesSchema = z.object({
+	receive: z.array(z.enum(OPTIONAL_KINDS as [NotificationKind, ...NotificationKind[]])).max(OPTIONAL_KINDS.length)
 });
 
 /** A test message's recipient: a mainland mobile number or an e-mail address. */

@@ -1,5 +1,5 @@
 import { listInbox, markInboxRead, readPreferences, savePreferences } from '#server/notifications/inbox.ts';
-import { formAction, readForm } from '$lib/server/form-action';
+import { formAction, readForm, tickedValues } from '$lib/server/form-action';
 import { requirePermission } from '$lib/server/guards';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -22,9 +22,7 @@ export const actions: Actions = {
 		const input = {
 			email: values.email ?? '',
 			locale: values.locale,
-			optOut: Object.entries(values)
-				.filter(([name]) => name.startsWith('optOut.'))
-				.map(([, kind]) => kind)
+			optOut: tickedValues(values, 'optOut')
 		};
 		return formAction(values, async () => {
 			await savePreferences(event.locals.app.db, actor, input);

@@ -7,7 +7,7 @@ import {
 import { listPinDeliveries, setPinDelivery } from '#server/notifications/pin-delivery.ts';
 import { resendNotification } from '#server/notifications/resend-notification.ts';
 import { sendTestMessage } from '#server/notifications/send-test-message.ts';
-import { formAction, readForm } from '$lib/server/form-action';
+import { clientOf, formAction, readForm } from '$lib/server/form-action';
 import { requirePermission } from '$lib/server/guards';
 import { NOTIFICATION_KIND_NAMES } from '$lib/shared/notifications';
 import type { Actions, PageServerLoad } from './$types';
@@ -47,6 +47,8 @@ const act =
 
 export const actions: Actions = {
 	test: act('test', (event, values) => sendTestMessage(event.locals.app, event.locals.actor!, values)),
-	retry: act('retry', (event, values) => resendNotification(event.locals.app, event.locals.actor!, values)),
+	retry: act('retry', (event, values) =>
+		resendNotification(event.locals.app, event.locals.actor!, values, clientOf(event).ip)
+	),
 	pin: act('pin', (event, values) => setPinDelivery(event.locals.app.db, event.locals.actor!, values))
 };

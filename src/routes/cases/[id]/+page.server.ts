@@ -297,8 +297,8 @@ export const actions: Actions = {
 			return {};
 		}),
 	resendMessage: (event) =>
-		act(event, 'resend', async (actor, input) => {
-			await resendNotification(event.locals.app, actor, input);
+		act(event, 'resend', async (actor, input, _files, ip) => {
+			await resendNotification(event.locals.app, actor, input, ip);
 			return {};
 		}),
 	endOfficeSession: (event) =>

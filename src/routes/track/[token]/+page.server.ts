@@ -10,8 +10,9 @@ import { getCasePerformance } from '#server/performance/get-performance.ts';
 import { reportPerformanceItem } from '#server/performance/report-performance-item.ts';
 import { answerFollowUp, getTrackedFollowUp } from '#server/follow-ups/answer-follow-up.ts';
 import { listTrackedSessions } from '#server/sessions/list-tracked-sessions.ts';
+import { getTrackedSmsPreferences, saveTrackedSmsPreferences } from '#server/notifications/tracked-sms-preferences.ts';
 import { m } from '$lib/i18n/paraglide/messages';
-import { clientOf, formAction, readForm, readUploadForm } from '$lib/server/form-action';
+import { clientOf, formAction, readForm, readUploadForm, tickedValues } from '$lib/server/form-action';
 import { trackedCaseId } from '$lib/server/tracked-case-id';
 import { AppError } from '$lib/shared/errors';
 import type { Actions, PageServerLoad } from './$types';
@@ -20,11 +21,12 @@ export const load: PageServerLoad = async ({ locals, params, setHeaders }) => {
 	// The token is the key to the case: keep it out of other sites' Referer headers and out of caches.
 	setHeaders({ 'referrer-policy': 'same-origin', 'cache-control': 'private, no-store' });
 	try {
-		const [tracked, sessions, survey, followUp] = await Promise.all([
+		const [tracked, sessions, survey, followUp, sms] = await Promise.all([
 			getTrackedCase(locals.app.db, params.token),
 			listTrackedSessions(locals.app.db, params.token),
 			getTrackedSurvey(locals.app.db, params.token),
-			getTrackedFollowUp(locals.app.db, params.token)
+			getTrackedFollowUp(locals.app.db, params.token),
+			getTrackedSmsPreferences(locals.app.db, params.token)
 		]);
 		const caseId = await trackedCaseId(locals.app.db, params.token);
 		const [documents, performance, judicial] = await Promise.all([
@@ -32,7 +34,7 @@ export const load: PageServerLoad = async ({ locals, params, setHeaders }) => {
 			getCasePerformance(locals.app.db, caseId),
 			findTrackedParty(locals.app.db, params.token).then(({ party }) => trackedJudicial(locals.app.db, party))
 		]);
-		return { tracked, sessions, survey, followUp, documents, performance, judicial };
+		return { tracked, sessions, survey, followUp, sms, documents, performance, judicial };
 	} catch (e) {
 		if (e instanceof AppError && e.code === 'NOT_FOUND')
 			error(404, { message: m.error_not_found(), code: 'NOT_FOUND' });
@@ -75,6 +77,14 @@ export const actions: Actions = {
 		return formAction({ ...values, form: 'followUp' }, async () => {
 			await answerFollowUp(event.locals.app, event.params.token, values, clientOf(event).ip);
 			return { followedUp: true };
+		});
+	},
+	smsPreferences: async (event) => {
+		const values = await readForm(event.request);
+		return formAction({ ...values, form: 'smsPreferences' }, async () => {
+			const input = { receive: tickedValues(values, 'receive') };
+			await saveTrackedSmsPreferences(event.locals.app, event.params.token, input, clientOf(event).ip);
+			return { smsSaved: true };
 		});
 	},
 	withdraw: async (event) => {
