@@ -4,9 +4,10 @@ import { notifications } from '#server/db/schema.ts';
 import { RECEIPT_BATCH } from '#server/notifications/collect-receipts.ts';
 import { listCaseNotifications, listFailedNotifications } from '#server/notifications/list-notifications.ts';
 import { resendNotification } from '#server/notifications/resend-notification.ts';
-import { intakeForm, setUpNetwork } from '../support/case-network.ts';
-import { CLIENT, test as base } from '../support/integration-test.ts';
-import { daytimeClock, messagesOf, queueSettled, type NotificationRow } from '../support/notifications.ts';
+import type { App } from '#server/app.ts';
+import { intakeForm, type Network } from '../support/case-network.ts';
+import { CLIENT } from '../support/integration-test.ts';
+import { messagesOf, queueSettled, test, type NotificationRow } from '../support/notifications.ts';
 import { aliyunServer, tencentServer } from '../support/sms-servers.ts';
 
 /*
@@ -39,16 +40,8 @@ const TENCENT = {
 	SMS_TEMPLATES: 'application_received=SMS_480001'
 };
 
-const test = base.extend('network', async ({ app }) => {
-	app.notifications.now = daytimeClock();
-	return setUpNetwork(app);
-});
-
 /** Applies online and returns the case and its SMS to the applicant, sent. */
-async function sentApplication(
-	app: Parameters<typeof setUpNetwork>[0],
-	network: Awaited<ReturnType<typeof setUpNetwork>>
-) {
+async function sentApplication(app: App, network: Network) {
 	const { caseId } = await applyOnline(app, intakeForm(network.nodes.east.id), [], CLIENT.ip);
 	const [message] = await queueSettled(app, caseId);
 	expect(message).toMatchObject({ channel: 'sms', status: 'sent', receiptAt: null });
@@ -102,7 +95,7 @@ describe('receipts from Aliyun (QuerySendDetails, message by message)', () => {
 		expect(failed.receiptAt).toBeInstanceOf(Date);
 		expect((await listFailedNotifications(app.db, network.admin)).map((m) => m.id)).toContain(message.id);
 
-		await resendNotification(app, network.eastMediator, { notificationId: message.id });
+		await resendNotification(app, network.eastMediator, { notificationId: message.id }, null);
 		const after = await queueSettled(app, caseId);
 		expect(after.map((m) => m.status).sort()).toEqual(['failed', 'sent']);
 		expect(after.find((m) => m.status === 'sent')).toMatchObject({ receiptAt: null, errorCode: null });
