@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, count, eq, gt, sql } from 'drizzle-orm';
 import { AppError } from '#shared/errors.ts';
 import {
 	OPTIONAL_KINDS,
@@ -10,9 +10,13 @@ import {
 import { recordCaseEvent } from '../audit/record-case-event.ts';
 import { findTrackedParty } from '../cases/track-case.ts';
 import type { Db } from '../db/client.ts';
-import { notificationPreferences } from '../db/schema.ts';
+import { caseEvents, notificationPreferences } from '../db/schema.ts';
 import { parseInput } from '../parse-input.ts';
 import { phoneSubject } from './enqueue-messages.ts';
+
+/** Changes one party may make in a day: each is a line of the case's audit log, which a link must not flood. */
+export const SMS_PREFERENCE_CHANGES_PER_DAY = 10;
+const CHANGED = 'notification.preferences_changed';
 
 export type TrackedSmsPreferences =
 	/** The party's number takes no SMS (a landline, none on file): there is nothing to choose. */
@@ -60,6 +64,19 @@ export async function saveTrackedSmsPreferences(
 		if (!mobile) throw new AppError('CONFLICT');
 		const before = await optOutOf(tx, mobile);
 		if (before.length === optOut.length && optOut.every((kind) => before.includes(kind))) return;
+		const [today] = await tx
+			.select({ changes: count() })
+			.from(caseEvents)
+			.where(
+				and(
+					eq(caseEvents.caseId, caseRow.id),
+					eq(caseEvents.action, CHANGED),
+					sql`${caseEvents.data}->>'partyId' = ${party.id}`,
+					gt(caseEvents.createdAt, new Date(now.getTime() - 86_400_000))
+				)
+			);
+		if (today.changes >= SMS_PREFERENCE_CHANGES_PER_DAY)
+			throw new AppError('RATE_LIMITED', { fields: { receive: ['changed_too_often'] } });
 		await tx
 			.insert(notificationPreferences)
 			.values({ subject: phoneSubject(mobile), optOut, updatedAt: now })
@@ -67,7 +84,7 @@ export async function saveTrackedSmsPreferences(
 		await recordCaseEvent(tx, {
 			caseId: caseRow.id,
 			actorLabel: party.name,
-			action: 'notification.preferences_changed',
+			action: CHANGED,
 			data: { partyId: party.id, optOut },
 			ip
 		});

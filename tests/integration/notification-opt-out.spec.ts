@@ -7,7 +7,11 @@ import { applyOnline } from '#server/cases/apply-online.ts';
 import { getCase } from '#server/cases/get-case.ts';
 import { getTrackedCase } from '#server/cases/track-case.ts';
 import { caseParties, notificationPreferences } from '#server/db/schema.ts';
-import { getTrackedSmsPreferences, saveTrackedSmsPreferences } from '#server/notifications/tracked-sms-preferences.ts';
+import {
+	getTrackedSmsPreferences,
+	saveTrackedSmsPreferences,
+	SMS_PREFERENCE_CHANGES_PER_DAY
+} from '#server/notifications/tracked-sms-preferences.ts';
 import { OPTIONAL_KINDS } from '#shared/notifications.ts';
 import { intakeForm, type Network } from '../support/case-network.ts';
 import { CLIENT, expectAppError } from '../support/integration-test.ts';
@@ -162,5 +166,30 @@ describe('a party without an account chooses their SMS on the tracking page', ()
 		expect(await getTrackedSmsPreferences(app.db, kase.respondentToken)).toEqual({ reachable: false });
 		await expectAppError(saveTrackedSmsPreferences(app, kase.respondentToken, { receive: [] }, CLIENT.ip), 'CONFLICT');
 		expect(await storedOptOuts(app)).toEqual(before);
+	});
+
+	test('a link changes its choices at most SMS_PREFERENCE_CHANGES_PER_DAY times a day; the next is refused, changing nothing', async ({
+		app,
+		network
+	}) => {
+		const kase = await trackedCase(app, network);
+		for (let i = 0; i < SMS_PREFERENCE_CHANGES_PER_DAY; i++)
+			await saveTrackedSmsPreferences(
+				app,
+				kase.applicantToken,
+				{ receive: i % 2 ? [] : allBut('followup_survey') },
+				CLIENT.ip
+			);
+		const before = await storedOptOuts(app);
+		const eventsBefore = await actionsOf(app, kase.caseId);
+		const error = await expectAppError(
+			saveTrackedSmsPreferences(app, kase.applicantToken, { receive: allBut('performance_due') }, CLIENT.ip),
+			'RATE_LIMITED'
+		);
+		expect(error.fields).toEqual({ receive: ['changed_too_often'] });
+		expect(await storedOptOuts(app)).toEqual(before);
+		expect(await actionsOf(app, kase.caseId)).toEqual(eventsBefore);
+		// The other party's link is not held back by it.
+		await saveTrackedSmsPreferences(app, kase.respondentToken, { receive: [] }, CLIENT.ip);
 	});
 });

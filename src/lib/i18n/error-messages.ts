@@ -65,6 +65,7 @@ const FIELD_MESSAGES: Record<FieldErrorCode, () => string> = {
 	no_committee: m.field_no_committee,
 	outside_grid: m.field_outside_grid,
 	committee_busy: m.field_committee_busy,
+	changed_too_often: m.field_changed_too_often,
 	no_parent: m.field_no_parent,
 	in_past: m.field_in_past,
 	check_character: m.field_check_character,

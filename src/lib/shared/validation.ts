@@ -38,6 +38,7 @@ export const FIELD_ERRORS = [
 	'no_committee',
 	'outside_grid',
 	'committee_busy',
+	'changed_too_often',
 	'no_parent',
 	'in_past',
 	'check_character',
