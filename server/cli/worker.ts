@@ -12,7 +12,7 @@ import { openDatabase } from '../db/client.ts';
 import { createLogger } from '../log.ts';
 import { Notifications } from '../notifications/notifications.ts';
 
-setPriority(constants.priority.PRIORITY_BELOW_NORMAL);
+setPriority(constants.priority.PRIORITY_LOW);
 const config = loadConfigOrExit();
 if (!config.databaseUrl) {
 	console.error(

@@ -3,6 +3,8 @@
  * Tencent Cloud SMS stand-in (which checks every signature) by a worker process, while a client asks
  * the app for a page at a steady rate; the page's latency then against the same app while nothing is sent.
  */
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { completeSetup } from '#server/setup/complete-setup.ts';
@@ -16,13 +18,13 @@ import {
 	type ServerProcess,
 	type WorkerProcess
 } from '../support/server-process.ts';
-import { tencentServer } from '../support/sms-servers.ts';
 
 export const notificationsSectionTitle = 'Notifications: 10,000 reminders through the queue while pages are served';
 
 const MESSAGES = 10_000;
-const CONCURRENCY = 20;
-const IDLE_SECONDS = 20;
+/** A worker sharing two cores with the app and PostgreSQL: five sends at once go well within the minute and leave the CPU to pages. */
+const CONCURRENCY = 5;
+const IDLE_SECONDS = 30;
 /** Pages asked for each second: far more than a township's staff and parties ask, well within what the app serves. */
 const PAGES_PER_SECOND = 40;
 /** The page asked for: the online application form, rendered on the server from the database (its places). */
@@ -68,8 +70,29 @@ async function pageLatencies(base: string, done: () => boolean): Promise<number[
 	return samples;
 }
 
+type ProviderCounts = { received: number; distinct: number; refused: number };
+
+/** The provider stand-in in its own low-priority process (sms-provider-process.ts); its counts are asked for every 100 ms. */
+async function startProvider(secretId: string, secretKey: string) {
+	const child = fork(new URL('./sms-provider-process.ts', import.meta.url), [secretId, secretKey]);
+	const [{ url }] = (await once(child, 'message')) as [{ url: string }];
+	let counts: ProviderCounts = { received: 0, distinct: 0, refused: 0 };
+	child.on('message', (message: ProviderCounts) => (counts = message));
+	const poll = setInterval(() => child.send('count'), 100);
+	return {
+		url,
+		counts: () => counts,
+		async close() {
+			clearInterval(poll);
+			const exited = once(child, 'exit');
+			child.disconnect();
+			await exited;
+		}
+	};
+}
+
 export async function benchNotifications(): Promise<string> {
-	const provider = await tencentServer({ AKIDbench: 'bench-secret' });
+	const provider = await startProvider('AKIDbench', 'bench-secret');
 	const storage = await serverStorage('postgres', 'notify_bench');
 	const env = {
 		SMS_PROVIDER: 'tencent',
@@ -139,10 +162,10 @@ export async function benchNotifications(): Promise<string> {
 		const started = performance.now();
 		worker = await startWorker(storage, { env });
 		const ready = performance.now();
-		const busy = await pageLatencies(server.base, () => provider.received.length >= MESSAGES);
+		const busy = await pageLatencies(server.base, () => provider.counts().received >= MESSAGES);
 		const deliveredSeconds = (performance.now() - ready) / 1000;
 		const busyLoad = loadavg()[0];
-		const references = new Set(provider.received.map((r) => r.reference));
+		const received = provider.counts();
 		await kill(worker);
 		worker = undefined;
 		await kill(server);
@@ -164,13 +187,13 @@ export async function benchNotifications(): Promise<string> {
 
 		const [idle95, busy95] = [percentile(idle, 95), percentile(busy, 95)];
 		const ratio = busy95 / idle95;
-		console.log({ deliveredSeconds, idle95, busy95, ratio, refused: provider.refused.length, states });
+		console.log({ deliveredSeconds, idle95, busy95, ratio, received, states });
 		return [
-			`${MESSAGES.toLocaleString('en')} meeting reminders (1 h before, to ${MESSAGES.toLocaleString('en')} numbers) are queued into a PostgreSQL database (${seedSeconds.toFixed(1)} s). The production entry (\`node server/index.ts\`, \`NOTIFY_WORKER=off\`) serves pages from it, and a client asks it for \`${PAGE}\` (server-rendered from the database) ${PAGES_PER_SECOND} times a second, each request at its set time and timed from it: for ${IDLE_SECONDS} s with nothing being sent, then while a worker process (\`npm run worker\`, \`NOTIFY_CONCURRENCY=${CONCURRENCY}\`, which runs below normal CPU priority) sends every reminder through pg-boss to a local Tencent Cloud SMS stand-in (\`tests/support/sms-servers.ts\`, which verifies each TC3-HMAC-SHA256 signature).`,
+			`${MESSAGES.toLocaleString('en')} meeting reminders (1 h before, to ${MESSAGES.toLocaleString('en')} numbers) are queued into a PostgreSQL database (${seedSeconds.toFixed(1)} s). The production entry (\`node server/index.ts\`, \`NOTIFY_WORKER=off\`) serves pages from it, and a client asks it for \`${PAGE}\` (server-rendered from the database) ${PAGES_PER_SECOND} times a second, each request at its set time and timed from it: for ${IDLE_SECONDS} s with nothing being sent, then while a worker process (\`npm run worker\`, \`NOTIFY_CONCURRENCY=${CONCURRENCY}\`, which runs below normal CPU priority) sends every reminder through pg-boss to a local Tencent Cloud SMS stand-in (\`tests/support/sms-servers.ts\`, which verifies each TC3-HMAC-SHA256 signature), run in a process of its own at the lowest CPU priority, since in production the provider is not on this machine.`,
 			'',
 			'| | value |',
 			'| --- | --- |',
-			`| delivered | ${references.size.toLocaleString('en')} distinct of ${provider.received.length.toLocaleString('en')} received (${provider.refused.length} refused) in **${deliveredSeconds.toFixed(1)} s** from the worker being up (${((ready - started) / 1000).toFixed(1)} s to start) — target < 60 s ${deliveredSeconds < 60 ? '✓' : '✗'} |`,
+			`| delivered | ${received.distinct.toLocaleString('en')} distinct of ${received.received.toLocaleString('en')} received (${received.refused} refused) in **${deliveredSeconds.toFixed(1)} s** from the worker being up (${((ready - started) / 1000).toFixed(1)} s to start) — target < 60 s ${deliveredSeconds < 60 ? '✓' : '✗'} |`,
 			`| messages afterwards | ${states} |`,
 			`| ${PAGE} p50 / p95, idle | ${ms(percentile(idle, 50))} / ${ms(idle95)} ms (${idle.length} requests; load average ${idleLoad.toFixed(1)}) |`,
 			`| ${PAGE} p50 / p95, while delivering | ${ms(percentile(busy, 50))} / ${ms(busy95)} ms (${busy.length} requests; load average ${busyLoad.toFixed(1)}) |`,
