@@ -15,12 +15,11 @@ import type { Actor } from '#shared/roles.ts';
 import { caseListSchema, type CaseListFilters } from '#shared/validation.ts';
 import { authorize } from '../auth/authorize.ts';
 import type { Db } from '../db/client.ts';
-import { caseMediators, caseParties, cases, committees, orgNodes } from '../db/schema.ts';
+import { caseMediators, caseParties, cases, committees, orgNodes, performancePlans } from '../db/schema.ts';
 import { parseInput } from '../parse-input.ts';
 import { withinPeriod } from '../insight/period.ts';
 import { visibleCases } from './case-scope.ts';
 import { performedCase } from '../performance/count-performed.ts';
-import { performedCases } from '../performance/performed-cases.ts';
 import { casesWithIncompleteParties } from './list-party-details.ts';
 import { searchQuery } from './search-tokens.ts';
 
@@ -41,14 +40,13 @@ export type CaseListItem = {
 	deadline: Date | null;
 	endedAt: Date | null;
 	deadlineState: DeadlineState;
+	/** When its agreement was performed (履行完毕), if it was. */
+	performedAt: Date | null;
 };
 
-/**
- * A case on a page of the list also says whether a party's details are not yet complete enough for
- * the documents of record, and when its agreement was performed (履行完毕), if it was.
- */
+/** A case on a page of the list also says whether a party's details are not yet complete enough for the documents of record. */
 export type CasePage = {
-	cases: (CaseListItem & { partiesIncomplete: boolean; performedAt: Date | null })[];
+	cases: (CaseListItem & { partiesIncomplete: boolean })[];
 	nextCursor: string | null;
 };
 
@@ -154,11 +152,13 @@ async function selectCases(db: Db, actor: Actor, filters: CaseListFilters, now: 
 			createdAt: cases.createdAt,
 			deadline: cases.deadline,
 			endedAt: cases.endedAt,
+			performedAt: performancePlans.performedAt,
 			sortKey: sql<string>`to_char(${cases.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
 		})
 		.from(cases)
 		.innerJoin(orgNodes, eq(orgNodes.id, cases.villageId))
 		.innerJoin(committees, eq(committees.id, cases.committeeId))
+		.leftJoin(performancePlans, eq(performancePlans.caseId, cases.id))
 		.where(and(await visibleCases(db, actor), ...(await filterConditions(db, filters, now))))
 		.orderBy(desc(cases.createdAt), desc(cases.id))
 		.limit(limit);
@@ -183,13 +183,9 @@ export async function listCases(db: Db, actor: Actor, input: unknown, now = new 
 	const page = rows.slice(0, CASE_PAGE_SIZE);
 	const last = page.at(-1);
 	const ids = page.map((row) => row.id);
-	const [incomplete, performed] = await Promise.all([casesWithIncompleteParties(db, ids), performedCases(db, ids)]);
+	const incomplete = await casesWithIncompleteParties(db, ids);
 	return {
-		cases: page.map((row) => ({
-			...itemOf(row, now),
-			partiesIncomplete: incomplete.has(row.id),
-			performedAt: performed.get(row.id) ?? null
-		})),
+		cases: page.map((row) => ({ ...itemOf(row, now), partiesIncomplete: incomplete.has(row.id) })),
 		nextCursor: rows.length > CASE_PAGE_SIZE && last ? encodeCursor({ createdAt: last.sortKey, id: last.id }) : null
 	};
 }

@@ -3,7 +3,7 @@ import { describe, expect } from 'vitest';
 import type { App } from '#server/app.ts';
 import { hashPassword } from '#server/auth/password.ts';
 import { applyOnline } from '#server/cases/apply-online.ts';
-import { listCases } from '#server/cases/list-cases.ts';
+import { listCases, listCasesForExport } from '#server/cases/list-cases.ts';
 import { getTrackedCase } from '#server/cases/track-case.ts';
 import {
 	caseEvents,
@@ -309,6 +309,8 @@ describe('the performance plan (履行)', () => {
 
 		const page = await listCases(app.db, mediator, {});
 		expect(page.cases.find((row) => row.id === kase.caseId)?.performedAt).toEqual(performedAt);
+		const exported = await listCasesForExport(app.db, mediator, {});
+		expect(exported.find((row) => row.id === kase.caseId)?.performedAt).toEqual(performedAt);
 		expect((await listCases(app.db, mediator, { performed: '1' })).cases.map((row) => row.id)).toEqual([kase.caseId]);
 		const tracked = await getTrackedCase(app.db, kase.trackingToken);
 		expect(tracked.timeline.map((event) => event.action)).toContain('performance.performed');

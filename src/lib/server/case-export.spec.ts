@@ -21,6 +21,7 @@ const item = (overrides: Partial<CaseListItem> = {}): CaseListItem => ({
 	deadline: new Date('2026-11-30T16:30:00Z'),
 	endedAt: new Date('2026-11-10T02:00:00Z'),
 	deadlineState: null,
+	performedAt: new Date('2026-12-01T01:00:00Z'),
 	...overrides
 });
 
@@ -32,11 +33,14 @@ const workbookOf = async (buffer: Buffer) => {
 
 describe('case export', () => {
 	test('CSV: a byte-order mark, quoted fields, the town’s time, labels in the language', () => {
-		const csv = casesCsv([item(), item({ applicants: '张"三", 李四\n王五', outcome: null, status: 'accepted' })]);
+		const csv = casesCsv([
+			item(),
+			item({ applicants: '张"三", 李四\n王五', outcome: null, status: 'accepted', performedAt: null })
+		]);
 		expect(csv.startsWith('\uFEFF"案件编号"')).toBe(true);
 		const lines = csv.slice(1).split('\r\n');
 		expect(lines[1]).toBe(
-			'"2026-QSZ-000001","土地纠纷","已结案","调解成功","来访登记","东村","东村人民调解委员会","李秀英","王建国、赵大","2026-11-01 00:30","2026-12-01 00:30","","2026-11-10 10:00"'
+			'"2026-QSZ-000001","土地纠纷","已结案","调解成功","来访登记","东村","东村人民调解委员会","李秀英","王建国、赵大","2026-11-01 00:30","2026-12-01 00:30","","2026-11-10 10:00","2026-12-01 09:00"'
 		);
 		expect(csv).toContain('"张""三"", 李四\n王五"');
 		expect(lines.at(-1)).toBe('');

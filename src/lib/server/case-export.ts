@@ -32,7 +32,8 @@ function columns(): [string, (item: CaseListItem) => string][] {
 			m.export_deadline_state(),
 			(c) => (c.deadlineState && c.deadlineState !== 'on_time' ? deadlineLabel(c.deadlineState) : '')
 		],
-		[m.export_ended(), (c) => townTime(c.endedAt)]
+		[m.export_ended(), (c) => townTime(c.endedAt)],
+		[m.export_performed(), (c) => townTime(c.performedAt)]
 	];
 }
 
