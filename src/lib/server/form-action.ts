@@ -81,6 +81,12 @@ export function nestedValues(values: Record<string, string>): Record<string, unk
 	return root;
 }
 
+/**
+ * A list of checkboxes named `<name>.<n>`, as `nestedValues` reads it: with gaps where boxes were
+ * left unticked, closed up here. Anything but a list is left for the schema to refuse.
+ */
+export const withoutGaps = (list: unknown) => (Array.isArray(list) ? list.filter((id) => id !== undefined) : list);
+
 /** The values of the ticked checkboxes named `<name>.<n>` (unticked ones send nothing). */
 export const tickedValues = (values: Record<string, string>, name: string): string[] =>
 	Object.entries(values)

@@ -37,7 +37,7 @@ import { endOfficeSession, startOfficeSession } from '#server/sessions/run-offic
 import { scheduleSession, type IssuedInvitation } from '#server/sessions/schedule-session.ts';
 import { sealedAgreementShownTo } from '#server/signing/signatures/download-sealed-agreement.ts';
 import { m } from '$lib/i18n/paraglide/messages';
-import { clientOf, formAction, nestedValues, readUploadForm } from '$lib/server/form-action';
+import { clientOf, formAction, nestedValues, readUploadForm, withoutGaps } from '$lib/server/form-action';
 import { requirePermission } from '$lib/server/guards';
 import { AppError } from '$lib/shared/errors';
 import { roleHas, seesAsCommittee } from '$lib/shared/permissions';
@@ -159,9 +159,6 @@ async function act<T extends object>(
 	}));
 }
 
-/** Checkboxes named `mediatorIds.<n>` arrive with gaps where boxes were left unticked. */
-const ticked = (list: unknown) => (Array.isArray(list) ? list.filter((id) => id !== undefined) : list);
-
 /** An invitation to show once: its link at the app's configured address (never the request's Host), and its PIN. */
 const shown = (origin: string, { token, ...invitation }: IssuedInvitation) => ({
 	...invitation,
@@ -193,7 +190,7 @@ export const actions: Actions = {
 		act(event, 'transition', (actor, input, _files, ip) => transitionCase(event.locals.app, actor, input, ip)),
 	assign: (event) =>
 		act(event, 'assign', async (actor, input, _files, ip) => {
-			await assignMediators(event.locals.app, actor, { ...input, mediatorIds: ticked(input.mediatorIds) }, ip);
+			await assignMediators(event.locals.app, actor, { ...input, mediatorIds: withoutGaps(input.mediatorIds) }, ip);
 			return {};
 		}),
 	reassign: (event) =>
@@ -227,9 +224,9 @@ export const actions: Actions = {
 			const { partyIds, mediatorIds, expertIds } = input;
 			const fields = {
 				...input,
-				partyIds: ticked(partyIds),
-				mediatorIds: ticked(mediatorIds),
-				expertIds: ticked(expertIds)
+				partyIds: withoutGaps(partyIds),
+				mediatorIds: withoutGaps(mediatorIds),
+				expertIds: withoutGaps(expertIds)
 			};
 			const origin = await readPublicOrigin(event.locals.app);
 			const { invitations } = await scheduleSession(event.locals.app, actor, fields, ip);

@@ -2,7 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import { followUpRecordForm } from '#server/follow-ups/follow-up-record-form.ts';
 import { recordFollowUp } from '#server/follow-ups/record-follow-up.ts';
 import { m } from '$lib/i18n/paraglide/messages';
-import { clientOf, formAction, nestedValues, readUploadForm } from '$lib/server/form-action';
+import { clientOf, formAction, nestedValues, readUploadForm, withoutGaps } from '$lib/server/form-action';
 import { requirePermission } from '$lib/server/guards';
 import { AppError } from '$lib/shared/errors';
 import { caseIdSchema } from '$lib/shared/validation';
@@ -22,9 +22,6 @@ export const load: PageServerLoad = async (event) => {
 	}
 };
 
-/** Checkboxes named `partyIds.<n>` arrive with gaps where boxes were left unticked. */
-const ticked = (list: unknown) => (Array.isArray(list) ? list.filter((id) => id !== undefined) : list);
-
 export const actions: Actions = {
 	default: async (event) => {
 		const actor = requirePermission(event, 'cases:mediate');
@@ -37,8 +34,8 @@ export const actions: Actions = {
 				actor,
 				{
 					...input,
-					partyIds: ticked(input.partyIds),
-					coVisitorIds: ticked(input.coVisitorIds),
+					partyIds: withoutGaps(input.partyIds),
+					coVisitorIds: withoutGaps(input.coVisitorIds),
 					caseId: event.params.id
 				},
 				signature,

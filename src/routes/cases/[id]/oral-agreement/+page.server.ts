@@ -3,7 +3,7 @@ import { getCase } from '#server/cases/get-case.ts';
 import { mayRegisterOralAgreement } from '#server/documents/may-register-oral-agreement.ts';
 import { recordOralAgreement } from '#server/documents/record-oral-agreement.ts';
 import { m } from '$lib/i18n/paraglide/messages';
-import { clientOf, formAction, nestedValues, readUploadForm } from '$lib/server/form-action';
+import { clientOf, formAction, nestedValues, readUploadForm, withoutGaps } from '$lib/server/form-action';
 import { requirePermission } from '$lib/server/guards';
 import { AppError } from '$lib/shared/errors';
 import { caseIdSchema } from '$lib/shared/validation';
@@ -29,9 +29,6 @@ export const load: PageServerLoad = async (event) => {
 	};
 };
 
-/** Checkboxes named `partyIds.<n>` arrive with gaps where boxes were left unticked. */
-const ticked = (list: unknown) => (Array.isArray(list) ? list.filter((id) => id !== undefined) : list);
-
 export const actions: Actions = {
 	default: async (event) => {
 		const actor = requirePermission(event, 'cases:mediate');
@@ -42,7 +39,7 @@ export const actions: Actions = {
 			recordOralAgreement(
 				event.locals.app,
 				actor,
-				{ ...input, partyIds: ticked(input.partyIds), caseId: event.params.id },
+				{ ...input, partyIds: withoutGaps(input.partyIds), caseId: event.params.id },
 				signature,
 				clientOf(event)
 			)
