@@ -7,6 +7,8 @@ export type Health = {
 	status: 'ok' | 'degraded';
 	database: { ok: boolean; driver: 'pglite' | 'postgres'; latencyMs: number };
 	realtime: { ok: boolean; connections: number };
+	/** With REDIS_URL: this process, the rooms it owns (session ids) and the other processes alive; null when alone. */
+	cluster: Awaited<ReturnType<Realtime['clusterStatus']>>;
 	/** The fonts agreements are set in (from npm); the one for rare characters is an optional system font. */
 	agreementFonts: { ok: boolean; rareCharacters: boolean };
 };
@@ -21,12 +23,21 @@ export async function checkHealth(app: { database: Database; log: Logger; realti
 		app.log.error({ err: error }, 'health check: database unreachable');
 	}
 	const realtime = app.realtime.status();
+	let cluster: Health['cluster'] = null;
+	let clusterOk = true;
+	try {
+		cluster = await app.realtime.clusterStatus();
+	} catch (error) {
+		clusterOk = false;
+		app.log.error({ err: error }, 'health check: Redis unreachable');
+	}
 	const fonts = agreementFontsAvailable();
 	const fontsOk = fonts.text && fonts.title;
 	return {
-		status: databaseOk && realtime.attached && fontsOk ? 'ok' : 'degraded',
+		status: databaseOk && clusterOk && realtime.attached && fontsOk ? 'ok' : 'degraded',
 		database: { ok: databaseOk, driver: app.database.driver, latencyMs: Math.round(performance.now() - started) },
 		realtime: { ok: realtime.attached, connections: realtime.connections },
+		cluster,
 		agreementFonts: { ok: fontsOk, rareCharacters: fonts.rareCharacters }
 	};
 }

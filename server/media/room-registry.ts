@@ -48,6 +48,11 @@ export class RoomRegistry extends extras.EnhancedEventEmitter<RoomRegistryEvents
 		return this.#rooms.get(sessionId)?.catch(() => undefined);
 	}
 
+	/** The rooms open or opening in this process. */
+	ids(): string[] {
+		return [...this.#rooms.keys()];
+	}
+
 	/** Settles once where everyone in the room is now is kept beyond this process. */
 	kept(room: Room): Promise<void> {
 		return this.#memory.kept(room.id);

@@ -28,26 +28,40 @@ export function onCommand<E extends CommandName>(
 	log: Logger,
 	socket: AppSocket,
 	event: E,
-	handler: (payload: z.output<(typeof COMMAND_SCHEMAS)[E]>) => Promise<CommandResults<ServerMedia>[E]>
+	handler: (payload: CommandPayload<E>) => Promise<CommandResults<ServerMedia>[E]>
 ): void {
 	// Socket.io hands the acknowledgement over last, after however many arguments the client sent.
 	const listener = async (...args: unknown[]) => {
 		const ack = args.pop();
 		if (typeof ack !== 'function') return;
 		const reply = ack as (reply: Reply<CommandResults<ServerMedia>[E]>) => void;
-		if (args.length !== 1) return reply({ ok: false, error: { code: 'VALIDATION', fields: { _: ['invalid'] } } });
-		const parsed = COMMAND_SCHEMAS[event].safeParse(args[0]);
-		if (!parsed.success) {
-			return reply({ ok: false, error: { code: 'VALIDATION', fields: fieldErrorsOf(parsed.error) } });
-		}
-		try {
-			// TypeScript cannot tie the schema picked by `event` to the handler's payload type.
-			reply({ ok: true, data: await handler(parsed.data as z.output<(typeof COMMAND_SCHEMAS)[E]>) });
-		} catch (error) {
-			if (error instanceof AppError) return reply({ ok: false, error: { code: error.code, fields: error.fields } });
-			log.error({ err: error, event, userId: socket.data.actor?.id }, 'command failed');
-			reply({ ok: false, error: { code: 'INTERNAL' } });
-		}
+		reply(await answerCommand(log, event, args, handler, { userId: socket.data.actor?.id }));
 	};
 	socket.on(event as never, listener as never);
+}
+
+export type CommandPayload<E extends CommandName> = z.output<(typeof COMMAND_SCHEMAS)[E]>;
+
+/**
+ * The reply to a command, whoever carries it (a socket, or another process forwarding it): its
+ * arguments checked against its schema, an AppError as its code, anything else logged as INTERNAL.
+ */
+export async function answerCommand<E extends CommandName>(
+	log: Logger,
+	event: E,
+	args: unknown[],
+	handler: (payload: CommandPayload<E>) => Promise<CommandResults<ServerMedia>[E]>,
+	context: Record<string, unknown>
+): Promise<Reply<CommandResults<ServerMedia>[E]>> {
+	if (args.length !== 1) return { ok: false, error: { code: 'VALIDATION', fields: { _: ['invalid'] } } };
+	const parsed = COMMAND_SCHEMAS[event].safeParse(args[0]);
+	if (!parsed.success) return { ok: false, error: { code: 'VALIDATION', fields: fieldErrorsOf(parsed.error) } };
+	try {
+		// TypeScript cannot tie the schema picked by `event` to the handler's payload type.
+		return { ok: true, data: await handler(parsed.data as CommandPayload<E>) };
+	} catch (error) {
+		if (error instanceof AppError) return { ok: false, error: { code: error.code, fields: error.fields } };
+		log.error({ err: error, event, ...context }, 'command failed');
+		return { ok: false, error: { code: 'INTERNAL' } };
+	}
 }

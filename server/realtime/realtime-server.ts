@@ -13,6 +13,8 @@ type ClusterEvents = {
 	'draft:applied': (draftId: string, update: string, authors: [number, DraftAuthor][]) => void;
 	/** Someone's presence in a draft, as an awareness update in base64: each process's copy follows. */
 	'draft:awareness': (draftId: string, update: string) => void;
+	/** A session ended or was called off: the process owning its room lets everyone in it go. */
+	'room:end': (sessionId: string) => void;
 };
 
 export type RealtimeServer = Server<

@@ -1,7 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { fromBase64 } from 'lib0/buffer';
-import { createClient } from 'redis';
 import { Server } from 'socket.io';
 import type { DraftStore } from '../agreements/draft-store.ts';
 import type { LiveDraftsDeps } from '../agreements/draft-visit.ts';
@@ -10,12 +9,14 @@ import type { Logger } from '../log.ts';
 import type { RoomRegistry } from '../media/room-registry.ts';
 import { listChatPage } from '../sessions/list-chat-page.ts';
 import { LiveRooms, type LiveRoomsDeps } from '../sessions/live-rooms.ts';
+import { ClusterRooms } from '../cluster/cluster-rooms.ts';
+import { redisConnection } from '../cluster/redis-connection.ts';
 import { registerAccountHandlers } from './account-handlers.ts';
 import { authenticateHandshake, type HandshakeDeps } from './authenticate-handshake.ts';
 import { registerDraftHandlers } from './draft-handlers.ts';
 import { RoomConnections } from './room-connections.ts';
 import type { RealtimeServer } from './realtime-server.ts';
-import { registerRoomHandlers } from './room-handlers.ts';
+import { localRoomCommands, registerRoomHandlers, type RoomCommandRunner } from './room-handlers.ts';
 import { SocketDraftAudience } from './socket-draft-audience.ts';
 
 /** What the realtime server is built on: the services its handlers call, and what they are built on. */
@@ -28,6 +29,10 @@ export class Realtime {
 	readonly #io: RealtimeServer;
 	readonly #core: RealtimeDeps;
 	readonly #rooms: RoomConnections;
+	readonly #liveRooms: LiveRooms;
+	/** Runs sockets' room commands: here, or in a cluster wherever each room's owner is. */
+	#roomCommands: RoomCommandRunner;
+	#cluster: ClusterRooms | undefined;
 	#attached = false;
 	/** The Redis connections of a cluster; none when alone. */
 	#redis: { quit(): Promise<unknown> }[] = [];
@@ -48,7 +53,8 @@ export class Realtime {
 		);
 		core.rooms.on('opened', (room) => rooms.relay(room));
 		this.#rooms = rooms;
-		const liveRooms = new LiveRooms(core, rooms);
+		this.#liveRooms = new LiveRooms(core, rooms);
+		this.#roomCommands = localRoomCommands(this.#liveRooms);
 		const drafts = new LiveDrafts(core, new SocketDraftAudience(this.#io, () => this.#redis.length > 0));
 		this.#io.on('connection', (socket) => {
 			const { data } = socket;
@@ -58,17 +64,18 @@ export class Realtime {
 					: [`user:${data.actor.id}`, `session:${data.sessionId}`]
 			);
 			registerAccountHandlers(core.log, socket);
-			registerRoomHandlers(core.log, socket, liveRooms, rooms.seatOf(socket));
+			registerRoomHandlers(core.log, socket, this.#roomCommands, rooms.seatOf(socket));
 			registerDraftHandlers(core.log, socket, drafts);
 		});
 	}
 
 	/**
 	 * Shares broadcasts with the other app processes on the same Redis, so that people connected to
-	 * different processes are in the same draft (live rooms stay with the process that hosts them).
+	 * different processes are in the same draft, and each live room has one owner process that the
+	 * others forward their sockets' room commands to (server/cluster).
 	 */
 	async joinCluster(redisUrl: string): Promise<void> {
-		const publisher = createClient({ url: redisUrl });
+		const publisher = redisConnection(redisUrl);
 		const subscriber = publisher.duplicate();
 		await Promise.all([publisher.connect(), subscriber.connect()]);
 		this.#redis = [publisher, subscriber];
@@ -77,6 +84,19 @@ export class Realtime {
 			this.#core.drafts.follow(draftId, fromBase64(update), authors)
 		);
 		this.#io.on('draft:awareness', (draftId, update) => this.#core.drafts.followAwareness(draftId, fromBase64(update)));
+		this.#io.on('room:end', (sessionId) => void this.#endRoomHere(sessionId));
+		this.#cluster = await ClusterRooms.start(
+			{
+				log: this.#core.log,
+				rooms: this.#core.rooms,
+				live: this.#liveRooms,
+				connections: this.#rooms,
+				socketById: (id) => this.#io.sockets.sockets.get(id)
+			},
+			publisher,
+			subscriber
+		);
+		this.#roomCommands = this.#cluster;
 	}
 
 	attach(httpServer: HttpServer): void {
@@ -86,6 +106,11 @@ export class Realtime {
 
 	status(): { attached: boolean; connections: number } {
 		return { attached: this.#attached, connections: this.#io.engine?.clientsCount ?? 0 };
+	}
+
+	/** In a cluster: this process, the rooms it owns and the other processes alive; null when alone. */
+	clusterStatus(): ReturnType<ClusterRooms['status']> | null {
+		return this.#cluster?.status() ?? null;
 	}
 
 	/** Tells the session's connections why, then drops them. */
@@ -105,8 +130,13 @@ export class Realtime {
 		this.#io.in(`participant:${participantId}`).disconnectSockets(true);
 	}
 
-	/** The session ended or was called off: whoever is in its room is told so and let go. */
+	/** The session ended or was called off: whoever is in its room, in whichever process, is told so and let go. */
 	async endRoom(sessionId: string): Promise<void> {
+		if (this.#cluster) this.#io.serverSideEmit('room:end', sessionId);
+		await this.#endRoomHere(sessionId);
+	}
+
+	async #endRoomHere(sessionId: string): Promise<void> {
 		const room = await this.#core.rooms.find(sessionId);
 		if (!room) return;
 		this.#rooms.end(room);
@@ -120,6 +150,8 @@ export class Realtime {
 	async close(): Promise<void> {
 		if (this.#attached) this.#io.engine.close();
 		this.#attached = false;
+		// Rooms this process owns go to the others before Redis closes.
+		await this.#cluster?.handOver();
 		// Those leaving a draft are announced to the other processes: let that go out through Redis
 		// before it is closed (a publish after would be an unhandled rejection).
 		if (this.#redis.length) await new Promise((resolve) => setImmediate(resolve));

@@ -10,7 +10,17 @@ import type { Room } from '../media/room.ts';
 import type { ServerMedia } from '../media/server-media.ts';
 import { RateLimit } from '../rate-limit.ts';
 import type { Membership, RoomRelay, RoomSeat } from '../sessions/live-rooms.ts';
+import type { SocketData } from './authenticate-handshake.ts';
 import type { AppSocket } from './command-handler.ts';
+
+/**
+ * A connection the rooms talk to: a socket of this process, or a socket of another process whose
+ * commands that process forwards to this one, the owner of its room (server/cluster).
+ */
+export type RoomConnection = Pick<AppSocket, 'emit' | 'disconnected'> & {
+	readonly data: Pick<SocketData, 'identity'>;
+	readonly handshake: { readonly address: string };
+};
 
 /**
  * Which connection is which peer of which room, and the relay of each room's events to those
@@ -20,14 +30,14 @@ export class RoomConnections implements RoomRelay {
 	/** The latest chat of a space of a session, sent to whoever arrives there. */
 	readonly #chatOf: (sessionId: string, space: SpaceId) => Promise<ChatPage>;
 	readonly #onError: (error: unknown) => void;
-	readonly #memberships = new Map<AppSocket, Membership>();
+	readonly #memberships = new Map<RoomConnection, Membership>();
 	/** room id → peer id → its connection */
-	readonly #sockets = new Map<string, Map<string, AppSocket>>();
+	readonly #sockets = new Map<string, Map<string, RoomConnection>>();
 	/**
 	 * What the room told a connection while its join was being answered: sent after the answer, so
 	 * that the snapshot in it never overtakes (and wipes out) a fact that followed it.
 	 */
-	readonly #waiting = new Map<AppSocket, (() => void)[]>();
+	readonly #waiting = new Map<RoomConnection, (() => void)[]>();
 	/** room id → peer id → how much more they may say now: per person, so a new connection starts with what is left. */
 	readonly #chatAllowances = new Map<string, Map<string, RateLimit>>();
 
@@ -37,7 +47,7 @@ export class RoomConnections implements RoomRelay {
 	}
 
 	/** The socket as the live rooms see it. */
-	seatOf(socket: AppSocket): RoomSeat {
+	seatOf(socket: RoomConnection): RoomSeat {
 		return {
 			identity: socket.data.identity,
 			ip: socket.handshake.address || null,
@@ -50,7 +60,7 @@ export class RoomConnections implements RoomRelay {
 		};
 	}
 
-	of(socket: AppSocket): Membership | undefined {
+	of(socket: RoomConnection): Membership | undefined {
 		const membership = this.#memberships.get(socket);
 		return membership && !membership.room.closed ? membership : undefined;
 	}
@@ -59,7 +69,7 @@ export class RoomConnections implements RoomRelay {
 	 * Makes the socket this peer's connection; one it replaces is told so and forgotten. What the
 	 * room tells it waits until its join is answered (`joined`).
 	 */
-	bind(socket: AppSocket, membership: Membership): void {
+	bind(socket: RoomConnection, membership: Membership): void {
 		this.#waiting.set(socket, this.#waiting.get(socket) ?? []);
 		const previous = this.socketOf(membership.room, membership.participant.id);
 		if (previous && previous !== socket) this.#exit(previous, 'replaced');
@@ -72,7 +82,7 @@ export class RoomConnections implements RoomRelay {
 	 * The socket's join is being answered now: what waited goes out once the answer has, after the
 	 * promises that carry it settle (hence the next turn of the event loop).
 	 */
-	joined(socket: AppSocket): void {
+	joined(socket: RoomConnection): void {
 		setImmediate(() => {
 			const waiting = this.#waiting.get(socket) ?? [];
 			this.#waiting.delete(socket);
@@ -80,12 +90,12 @@ export class RoomConnections implements RoomRelay {
 		});
 	}
 
-	socketOf(room: Room, peerId: string): AppSocket | undefined {
+	socketOf(room: Room, peerId: string): RoomConnection | undefined {
 		return this.#sockets.get(room.id)?.get(peerId);
 	}
 
 	/** Sends the latest chat of the space the socket's peer is in now (none in the lobby). */
-	sendChatHistory(socket: AppSocket, space: SpaceId): void {
+	sendChatHistory(socket: RoomConnection, space: SpaceId): void {
 		const membership = this.#memberships.get(socket);
 		if (!membership) return;
 		const page =
@@ -110,7 +120,7 @@ export class RoomConnections implements RoomRelay {
 	}
 
 	/** Forgets the socket's membership; returns it if the socket was still the peer's connection. */
-	unbind(socket: AppSocket): Membership | undefined {
+	unbind(socket: RoomConnection): Membership | undefined {
 		const membership = this.#memberships.get(socket);
 		if (!membership) return undefined;
 		this.#memberships.delete(socket);
@@ -125,6 +135,16 @@ export class RoomConnections implements RoomRelay {
 	end(room: Room): void {
 		this.exitAll(room, 'ended');
 		room.close();
+	}
+
+	/** Forgets the room's connections without a word, for them to join it again where it goes next. */
+	release(room: Room): RoomConnection[] {
+		const connections = [...(this.#sockets.get(room.id)?.values() ?? [])];
+		for (const connection of connections) {
+			this.#waiting.delete(connection);
+			this.unbind(connection);
+		}
+		return connections;
 	}
 
 	/** Tells every connection of the room why it is let go, and forgets them. */
@@ -181,20 +201,20 @@ export class RoomConnections implements RoomRelay {
 		});
 	}
 
-	#peersOf(room: Room): Map<string, AppSocket> {
+	#peersOf(room: Room): Map<string, RoomConnection> {
 		let peers = this.#sockets.get(room.id);
 		if (!peers) this.#sockets.set(room.id, (peers = new Map()));
 		return peers;
 	}
 
 	/** Sends now, or after the socket's join is answered. */
-	#tell(socket: AppSocket, send: () => void): void {
+	#tell(socket: RoomConnection, send: () => void): void {
 		const waiting = this.#waiting.get(socket);
 		if (waiting) waiting.push(send);
 		else send();
 	}
 
-	#exit(socket: AppSocket, reason: RoomExit): void {
+	#exit(socket: RoomConnection, reason: RoomExit): void {
 		this.#waiting.delete(socket);
 		this.unbind(socket);
 		socket.emit('room:exit', { reason });

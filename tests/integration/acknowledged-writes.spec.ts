@@ -12,7 +12,6 @@ import {
 	agreementSignatures,
 	caseEvidence,
 	cases,
-	mediationSessions,
 	sealedAgreements,
 	sessionMessages,
 	storedFiles,
@@ -51,11 +50,7 @@ describe.each(DRIVERS)('acknowledged writes across kill -9 on %s', (driver) => {
 				.update(users)
 				.set({ passwordHash: await hashPassword(MEDIATOR_PASSWORD) })
 				.where(eq(users.id, world.network.eastMediator.id));
-			const [session] = await app.db
-				.select({ id: mediationSessions.id })
-				.from(mediationSessions)
-				.where(eq(mediationSessions.caseId, world.caseId));
-			return { world, sessionId: session.id };
+			return { world, sessionId: world.sessionId };
 		}));
 	}, 120_000);
 

@@ -5,9 +5,9 @@
  * space without being admitted again, and the caucus is still a caucus.
  */
 import { once } from 'node:events';
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { mediationSessions, roomPlaces } from '#server/db/schema.ts';
+import { roomPlaces } from '#server/db/schema.ts';
 import type { RoomSnapshot } from '#shared/realtime-events.ts';
 import { ask } from '../../src/lib/realtime/command-client.ts';
 import { connectTo, setUpDraftCase, type DraftCase } from '../support/draft-client.ts';
@@ -33,14 +33,8 @@ describe.each(DRIVERS)('a room across a restart of the app on %s', (driver) => {
 
 	beforeAll(async () => {
 		storage = await serverStorage(driver, 'room_restart');
-		({ world, sessionId } = await withApp(storage, async (app) => {
-			const world = await setUpDraftCase(app);
-			const [session] = await app.db
-				.select({ id: mediationSessions.id })
-				.from(mediationSessions)
-				.where(eq(mediationSessions.caseId, world.caseId));
-			return { world, sessionId: session.id };
-		}));
+		world = await withApp(storage, setUpDraftCase);
+		sessionId = world.sessionId;
 	}, 120_000);
 
 	afterEach(async () => {
