@@ -33,6 +33,8 @@ export type Database = {
 };
 
 const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
+/** The advisory lock migrations hold on a PostgreSQL server: any number, the same in every process. */
+const MIGRATION_LOCK = 7_161_043;
 
 /**
  * A server at `url`, or else embedded PGlite in `dataDir` (in memory when
@@ -56,7 +58,15 @@ export async function openDatabase(options: {
 			},
 			driver: 'postgres',
 			queueConnection: { url: options.url },
-			migrate: () => migratePostgres(db, { migrationsFolder }),
+			migrate: async () => {
+				// Processes starting together on one database (a cluster) migrate one after another: the first does it, the others find it done.
+				await writer`select pg_advisory_lock(${MIGRATION_LOCK})`;
+				try {
+					await migratePostgres(db, { migrationsFolder });
+				} finally {
+					await writer`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+				}
+			},
 			ping: async () => void (await db.execute(sql`select 1`)),
 			close: async () => void (await Promise.all([client.end({ timeout: 5 }), writer.end({ timeout: 5 })]))
 		};
