@@ -3,6 +3,9 @@ import type { Logger } from './log.ts';
 import type { Realtime } from './realtime/realtime.ts';
 import { agreementFontsAvailable } from './signing/pdf/agreement-fonts.ts';
 
+/** Redis that does not answer by then counts as unreachable: a load balancer's health check must not hang. */
+const CLUSTER_TIMEOUT_MS = 2000;
+
 export type Health = {
 	status: 'ok' | 'degraded';
 	database: { ok: boolean; driver: 'pglite' | 'postgres'; latencyMs: number };
@@ -26,7 +29,7 @@ export async function checkHealth(app: { database: Database; log: Logger; realti
 	let cluster: Health['cluster'] = null;
 	let clusterOk = true;
 	try {
-		cluster = await app.realtime.clusterStatus();
+		cluster = await withinTime(app.realtime.clusterStatus(), CLUSTER_TIMEOUT_MS);
 	} catch (error) {
 		clusterOk = false;
 		app.log.error({ err: error }, 'health check: Redis unreachable');
@@ -40,4 +43,12 @@ export async function checkHealth(app: { database: Database; log: Logger; realti
 		cluster,
 		agreementFonts: { ok: fontsOk, rareCharacters: fonts.rareCharacters }
 	};
+}
+
+function withinTime<T>(promise: Promise<T>, ms: number): Promise<T> {
+	let timer: NodeJS.Timeout | undefined;
+	const late = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+	});
+	return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }

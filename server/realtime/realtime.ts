@@ -75,8 +75,8 @@ export class Realtime {
 	 * others forward their sockets' room commands to (server/cluster).
 	 */
 	async joinCluster(redisUrl: string): Promise<void> {
-		const publisher = redisConnection(redisUrl);
-		const subscriber = publisher.duplicate();
+		const publisher = redisConnection(redisUrl, this.#core.log);
+		const subscriber = redisConnection(redisUrl, this.#core.log);
 		await Promise.all([publisher.connect(), subscriber.connect()]);
 		this.#redis = [publisher, subscriber];
 		this.#io.adapter(createAdapter(publisher, subscriber));

@@ -3,6 +3,7 @@
  * different processes are in the same room, caucuses included; the room's owner dying (SIGKILL) or
  * stopping (SIGTERM) moves the room to another process, and everyone is put back where they were.
  */
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { roomPlaces } from '#server/db/schema.ts';
@@ -11,6 +12,7 @@ import type { RoomSnapshot } from '#shared/realtime-events.ts';
 import { ask } from '../../src/lib/realtime/command-client.ts';
 import { connectTo, eventually, setUpDraftCase, type DraftCase } from '../support/draft-client.ts';
 import {
+	freePort,
 	health,
 	kill,
 	serverStorage,
@@ -180,5 +182,30 @@ describe('a room whose people are on different app processes', () => {
 		expect((await rejoin(mediator, survivor, world.cookies.mediator)).self.space).toBe(caucusId);
 		expect((await rejoin(respondent, survivor, world.respondent.cookie)).self.space).toBe('joint');
 		expect((await clusterOf(survivor)).peers).toEqual([]);
+	}, 120_000);
+
+	test('a Redis that goes away is logged, not fatal: the process stays up and /healthz says degraded', async () => {
+		const port = await freePort();
+		const redis = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], {
+			stdio: 'ignore'
+		});
+		try {
+			let server: ServerProcess | undefined;
+			await eventually(async () => {
+				server = await startServer(storage, { env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
+			}, 30_000);
+			servers.push(server!);
+			redis.kill('SIGKILL');
+			await once(redis, 'exit');
+			await eventually(async () => {
+				const { status, body } = await health(server!.base);
+				expect(status).toBe(503);
+				expect(JSON.parse(body)).toMatchObject({ status: 'degraded', cluster: null });
+			}, 15_000);
+			expect(server!.child.exitCode).toBeNull();
+			expect(server!.output()).toMatch(/Redis connection failed/);
+		} finally {
+			redis.kill('SIGKILL');
+		}
 	}, 120_000);
 });
