@@ -109,8 +109,8 @@ export class Realtime {
 	}
 
 	/** In a cluster: this process, the rooms it owns and the other processes alive; null when alone. */
-	clusterStatus(): ReturnType<ClusterRooms['status']> | null {
-		return this.#cluster?.status() ?? null;
+	async clusterStatus(): Promise<Awaited<ReturnType<ClusterRooms['status']>> | null> {
+		return (await this.#cluster?.status()) ?? null;
 	}
 
 	/** Tells the session's connections why, then drops them. */

@@ -21,11 +21,10 @@ import {
 	type ServerProcess,
 	type ServerStorage
 } from '../support/server-process.ts';
+import { consume, consumeCode, produce, transports, type Peer } from '../support/room-peers.ts';
 import { connected, disconnected, type ClientSocket } from '../support/socket-client.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
-
-type Person = { socket: ClientSocket; snapshot: RoomSnapshot; facts: { event: string; fact: unknown }[] };
 
 describe('a room whose people are on different app processes', () => {
 	let storage: ServerStorage;
@@ -68,16 +67,17 @@ describe('a room whose people are on different app processes', () => {
 	 * between owners (a join forwarded to an owner that just died is not answered, or its socket is
 	 * closed to join again). Every fact the socket gets is kept, in order.
 	 */
-	async function join(server: ServerProcess, cookie: string): Promise<Person> {
-		let person: Person | undefined;
+	async function join(server: ServerProcess, cookie: string): Promise<Peer> {
+		let person: Peer | undefined;
 		await eventually(async () => {
 			const socket = connectTo(server.base, cookie);
 			sockets.push(socket);
-			const facts: Person['facts'] = [];
-			socket.onAny((event: string, fact: unknown) => facts.push({ event, fact }));
+			const facts: Peer['facts'] = [];
+			socket.onAny((event: string, fact: unknown) => facts.push([event, fact]));
 			try {
 				await connected(socket);
-				person = { socket, facts, snapshot: await ask(socket, 'room:join', { sessionId }) };
+				const snapshot = await ask(socket, 'room:join', { sessionId });
+				person = { socket, facts, snapshot, id: snapshot.self.id };
 			} catch (error) {
 				socket.close();
 				throw error;
@@ -87,25 +87,25 @@ describe('a room whose people are on different app processes', () => {
 	}
 
 	/** As a page does after its connection closed: connects to a live process and joins again. */
-	async function rejoin(person: Person, server: ServerProcess, cookie: string): Promise<RoomSnapshot> {
+	async function rejoin(person: Peer, server: ServerProcess, cookie: string): Promise<RoomSnapshot> {
 		person.socket.close();
 		return (await join(server, cookie)).snapshot;
 	}
 
 	/** Whether the person was told this, as `event`. */
-	const told = (person: Person, event: string, matches: (fact: Record<string, unknown>) => boolean) =>
-		person.facts.some((f) => f.event === event && matches(f.fact as Record<string, unknown>));
+	const told = (person: Peer, event: string, matches: (fact: Record<string, unknown>) => boolean) =>
+		person.facts.some(([name, fact]) => name === event && matches(fact as Record<string, unknown>));
 
-	/** The mediator on one process holds a caucus with the applicant on another; the respondent, on a third (or the first), waits in the joint space. */
+	/** The mediator on one process holds a caucus with the applicant on another; the respondent, on the last, waits in the joint space. */
 	async function caucusAcross(on: ServerProcess[]) {
 		const mediator = await join(on[0], world.cookies.mediator);
 		const applicant = await join(on[1], world.applicant.cookie);
-		const respondent = await join(on[2 % on.length], world.respondent.cookie);
+		const respondent = await join(on[on.length - 1], world.respondent.cookie);
 		expect(mediator.snapshot.self.space).toBe('joint');
 		expect([applicant.snapshot.self.space, respondent.snapshot.self.space]).toEqual(['lobby', 'lobby']);
 		// The mediator sees those waiting in the lobby, whichever process they came through.
 		await eventually(() =>
-			expect(mediator.facts.filter((f) => f.event === 'room:peerJoined').length).toBeGreaterThanOrEqual(2)
+			expect(mediator.facts.filter(([event]) => event === 'room:peerJoined').length).toBeGreaterThanOrEqual(2)
 		);
 		await ask(mediator.socket, 'room:admit', { peerId: world.applicant.participantId });
 		await ask(mediator.socket, 'room:admit', { peerId: world.respondent.participantId });
@@ -115,7 +115,7 @@ describe('a room whose people are on different app processes', () => {
 		return { mediator, applicant, respondent, caucusId };
 	}
 
-	test('one room, one owner: admitting, caucuses and chat work across processes, and a caucus stays private', async () => {
+	test('one room, one owner: admitting, caucuses, media, muting and chat work across processes, and a caucus stays private', async () => {
 		const on = await cluster(2);
 		const { mediator, applicant, respondent, caucusId } = await caucusAcross(on);
 
@@ -127,9 +127,18 @@ describe('a room whose people are on different app processes', () => {
 
 		// The applicant, on the other process, was moved into the caucus and told what they may see there.
 		await eventually(() => expect(told(applicant, 'room:peerMoved', (move) => move.space === caucusId)).toBe(true));
-		// Media: the applicant's transport and producer live on the owner's router, and the mediator may consume it.
-		const send = await ask(applicant.socket, 'room:createTransport', { direction: 'send' });
-		expect(send.id).toBeTruthy();
+		// Media: the applicant's producers live on the owner's router; the mediator, in the caucus, may
+		// consume them, and the respondent, in the joint space on the applicant's own process, may not.
+		const sent = await produce(applicant, 'mic', 'camera');
+		await eventually(() => expect(told(mediator, 'room:newProducer', (p) => p.id === sent.camera)).toBe(true));
+		await transports(mediator);
+		await transports(respondent);
+		expect((await consume(mediator, sent.camera!)).producerId).toBe(sent.camera);
+		expect(await consumeCode(respondent, sent.camera!)).toBe('FORBIDDEN');
+		expect(told(respondent, 'room:newProducer', (p) => p.id === sent.camera)).toBe(false);
+		// The mediator mutes the applicant's microphone on the owner: the applicant, on the other process, is told.
+		await ask(mediator.socket, 'room:mute', { peerId: applicant.id, source: 'mic' });
+		await eventually(() => expect(told(applicant, 'room:peerMuted', (m) => m.producerId === sent.mic)).toBe(true));
 
 		// What is said in the caucus reaches the mediator, on the other process, and never the respondent.
 		await ask(applicant.socket, 'room:chat', { body: '只跟调解员说' });
@@ -138,11 +147,7 @@ describe('a room whose people are on different app processes', () => {
 		);
 		await ask(mediator.socket, 'room:chat', { body: '好的' });
 		await eventually(() => expect(told(applicant, 'room:chat', (message) => message.body === '好的')).toBe(true));
-		expect(respondent.facts.filter((f) => f.event === 'room:chat')).toEqual([]);
-		// Nor can the respondent consume anything from the caucus.
-		await ask(respondent.socket, 'room:createTransport', { direction: 'recv' });
-		const { self } = await ask(respondent.socket, 'room:join', { sessionId });
-		expect(self.space).toBe('joint');
+		expect(respondent.facts.filter(([event]) => event === 'room:chat')).toEqual([]);
 	}, 120_000);
 
 	test('the owner killed (SIGKILL): another process takes the room over, and everyone is back where they were', async () => {
