@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import type { Secret } from '../notification-config.ts';
 import { z } from 'zod';
 import {
@@ -14,12 +14,17 @@ import {
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 const hmac = (key: string | Buffer, text: string) => createHmac('sha256', key).update(text, 'utf8').digest();
 
-/** The last signing key derived: it changes with the UTC date, and deriving it for each message costs three HMACs more. */
-let lastKey: { secretKey: string; date: string; service: string; key: Buffer } | undefined;
+/**
+ * The last signing key derived: it changes with the UTC date, and deriving it for each message costs
+ * three HMACs more. Kept as a KeyObject, which createHmac takes as it is (a Buffer it checks by a
+ * failed brand test, an exception each time).
+ */
+let lastKey: { secretKey: string; date: string; service: string; key: KeyObject } | undefined;
 
-function signingKeyOf(secretKey: string, date: string, service: string): Buffer {
+function signingKeyOf(secretKey: string, date: string, service: string): KeyObject {
 	if (lastKey?.secretKey !== secretKey || lastKey.date !== date || lastKey.service !== service) {
-		lastKey = { secretKey, date, service, key: hmac(hmac(hmac(`TC3${secretKey}`, date), service), 'tc3_request') };
+		const key = createSecretKey(hmac(hmac(hmac(`TC3${secretKey}`, date), service), 'tc3_request'));
+		lastKey = { secretKey, date, service, key };
 	}
 	return lastKey.key;
 }
