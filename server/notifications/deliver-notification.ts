@@ -12,6 +12,7 @@ import type { Transports } from './channels/channels.ts';
 import { ProviderError, type OutgoingMessage } from './channels/transport.ts';
 import type { NotificationConfig } from './notification-config.ts';
 import { SEND_ATTEMPTS, type NotificationQueue } from './notification-queue.ts';
+import type { SendRate } from './send-rate.ts';
 
 export type DeliverDeps = {
 	db: Db;
@@ -19,6 +20,8 @@ export type DeliverDeps = {
 	config: { notifications: NotificationConfig };
 	queue: NotificationQueue;
 	transports: Transports;
+	/** The process's turns for SMS (`SMS_MAX_PER_SECOND`), when it has a limit. */
+	smsRate: SendRate | undefined;
 };
 
 const HOUR = 3_600_000;
@@ -39,7 +42,8 @@ type Sent = { id: string; status: 'sent' | 'delivered'; provider: string; messag
  * second job for one, or a later try, finds it taken: a message found still `sending` was cut off
  * mid-send (its process died), may have gone out, and is failed as UNKNOWN_OUTCOME for a person to
  * resend rather than sent twice. SMS keeps quiet hours and the per-number rate limit (counted as
- * the batch starts) by waiting: a new job for the time it may go. A provider's refusal that may pass
+ * the batch starts) by waiting: a new job for the time it may go; and the process's rate
+ * (`SMS_MAX_PER_SECOND`) by waiting its turn before the provider is called. A provider's refusal that may pass
  * later goes back to the queue (`retry`, with backoff) until the last try; any other is final. What
  * was sent is recorded in one statement for the batch.
  */
@@ -153,6 +157,7 @@ async function sendClaimed(
 		templateCode: deps.config.notifications.sms.templates[row.kind],
 		params: NOTIFICATION_KINDS[row.kind].params.map((name) => [name, values[name] ?? ''])
 	};
+	if (row.channel === 'sms') await deps.smsRate?.take();
 	try {
 		const result = await transport.send(message);
 		return {

@@ -21,6 +21,14 @@ describe('notification settings', () => {
 		expect(() => loadConfig({ SMTP_URL: 'smtp://mail.example.gov.cn' })).toThrow(/MAIL_FROM/);
 	});
 
+	test('an SMS rate so low that a batch would outlast its jobs is refused', () => {
+		expect(loadConfig({ SMS_MAX_PER_SECOND: '200' }).notifications.sms.maxPerSecond).toBe(200);
+		expect(loadConfig({}).notifications.sms.maxPerSecond).toBeUndefined();
+		expect(() =>
+			loadConfig({ SMS_MAX_PER_SECOND: '1', NOTIFY_CONCURRENCY: '40', NOTIFY_JOB_TIMEOUT_SECONDS: '60' })
+		).toThrow(/SMS_MAX_PER_SECOND/);
+	});
+
 	test('secrets never print: not as JSON, not in a log line, not inspected', () => {
 		const config = loadConfig({
 			SMS_PROVIDER: 'aliyun',

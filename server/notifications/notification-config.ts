@@ -28,6 +28,8 @@ export type NotificationConfig = Readonly<{
 		tencent: Readonly<{ secretId: string; secretKey: Secret; appId: string; region: string }> | undefined;
 		/** SMS to one number in an hour, beyond which the rest wait. */
 		maxPerHour: number;
+		/** SMS one process starts in a second at most, evenly spaced (the provider's QPS limit); unset, as fast as it goes. */
+		maxPerSecond: number | undefined;
 		/**
 		 * `poll`: the provider is asked for delivery receipts every minute; `off`: never (the key may not
 		 * read them, or the provider's pull is not enabled), so messages it took stay `sent`.
@@ -62,6 +64,7 @@ export const notificationEnvSchema = z.object({
 	SMS_TEMPLATES: templates.optional(),
 	SMS_ENDPOINT: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).optional(),
 	SMS_MAX_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(6),
+	SMS_MAX_PER_SECOND: z.coerce.number().int().min(1).max(10_000).optional(),
 	SMS_RECEIPTS: z.enum(['poll', 'off']).default('poll'),
 	ALIYUN_ACCESS_KEY_ID: z.string().min(1).optional(),
 	ALIYUN_ACCESS_KEY_SECRET: z.string().min(1).optional(),
@@ -84,6 +87,12 @@ export function notificationConfigOf(c: z.infer<typeof notificationEnvSchema>): 
 		problems.push('TENCENT_SECRET_ID, TENCENT_SECRET_KEY, TENCENT_SMS_APP_ID: required with SMS_PROVIDER=tencent');
 	}
 	if (c.SMTP_URL && !c.MAIL_FROM) problems.push('MAIL_FROM: required with SMTP_URL');
+	// A batch of NOTIFY_CONCURRENCY sends waits its turns; past the job timeout its jobs would count as abandoned.
+	if (c.SMS_MAX_PER_SECOND && c.NOTIFY_CONCURRENCY / c.SMS_MAX_PER_SECOND > c.NOTIFY_JOB_TIMEOUT_SECONDS / 2) {
+		problems.push(
+			'SMS_MAX_PER_SECOND: too low for NOTIFY_CONCURRENCY sends at once to go within half of NOTIFY_JOB_TIMEOUT_SECONDS'
+		);
+	}
 	if (problems.length) return problems;
 	return {
 		worker: c.NOTIFY_WORKER,
@@ -113,6 +122,7 @@ export function notificationConfigOf(c: z.infer<typeof notificationEnvSchema>): 
 						}
 					: undefined,
 			maxPerHour: c.SMS_MAX_PER_HOUR,
+			maxPerSecond: c.SMS_MAX_PER_SECOND,
 			receipts: c.SMS_RECEIPTS
 		},
 		email: c.SMTP_URL && c.MAIL_FROM ? { smtpUrl: new Secret(c.SMTP_URL), from: c.MAIL_FROM } : undefined

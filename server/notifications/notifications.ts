@@ -9,6 +9,7 @@ import { collectReceipts, type ReceiptCount } from './collect-receipts.ts';
 import { deliverNotifications } from './deliver-notification.ts';
 import { enqueueMessages, type MessageDraft } from './enqueue-messages.ts';
 import { NotificationQueue } from './notification-queue.ts';
+import { SendRate } from './send-rate.ts';
 import {
 	planToParties,
 	planConsultation,
@@ -56,7 +57,13 @@ export class Notifications {
 	async work(): Promise<void> {
 		if (this.#working) return;
 		this.#working = true;
-		const deps = { ...this.#deps, queue: this.queue, transports: this.transports };
+		const { maxPerSecond } = this.#deps.config.notifications.sms;
+		const deps = {
+			...this.#deps,
+			queue: this.queue,
+			transports: this.transports,
+			smsRate: maxPerSecond ? new SendRate(maxPerSecond) : undefined
+		};
 		await this.queue.work({
 			concurrency: this.#deps.config.notifications.concurrency,
 			send: (jobs) =>

@@ -69,7 +69,9 @@ async function serve(
 		response.writeHead(200, { 'content-type': 'application/json' });
 		response.end(JSON.stringify(reply));
 	});
-	http.keepAliveTimeout = 1000;
+	// Node's default keep-alive (5 s) lets a sender keep its connection from one message to the next,
+	// as the providers' APIs do: a hint of 1 s or less makes fetch (undici) close it after each request.
+	http.keepAliveTimeout = 5000;
 	await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
 	state.url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/`;
 	return state;

@@ -62,19 +62,30 @@ export function chinaTime(text: string | undefined): Date | null {
 /** How long a provider's HTTP API may take before the attempt counts as failed (and is retried). */
 export const PROVIDER_TIMEOUT_MS = 15_000;
 
-/** Posts to a provider, turning a network failure or a 5xx into a retryable ProviderError. */
+/** Posts to a provider, turning a network failure, no answer in time or a 5xx into a retryable ProviderError. */
 export async function postToProvider(url: string, init: RequestInit): Promise<{ status: number; body: unknown }> {
-	let response: Response;
+	// A timer cleared on the answer: AbortSignal.timeout's fires after every request all the same and
+	// builds an error with its stack each time, which a worker sending thousands of messages pays for.
+	const abort = new AbortController();
+	const timer = setTimeout(
+		() => abort.abort(new Error(`no answer within ${PROVIDER_TIMEOUT_MS / 1000} s`)),
+		PROVIDER_TIMEOUT_MS
+	);
+	let status: number;
+	let text: string;
 	try {
-		response = await fetch(url, { ...init, method: 'POST', signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS) });
+		const response = await fetch(url, { ...init, method: 'POST', signal: abort.signal });
+		status = response.status;
+		text = await response.text();
 	} catch (error) {
 		throw new ProviderError('NETWORK', (error as Error).message, true);
+	} finally {
+		clearTimeout(timer);
 	}
-	const text = await response.text();
-	if (response.status >= 500) throw new ProviderError(`HTTP_${response.status}`, text.slice(0, 200), true);
+	if (status >= 500) throw new ProviderError(`HTTP_${status}`, text.slice(0, 200), true);
 	try {
-		return { status: response.status, body: JSON.parse(text) };
+		return { status, body: JSON.parse(text) };
 	} catch {
-		throw new ProviderError(`HTTP_${response.status}`, text.slice(0, 200), response.status === 429);
+		throw new ProviderError(`HTTP_${status}`, text.slice(0, 200), status === 429);
 	}
 }
