@@ -53,9 +53,11 @@ export async function expectReceiving(page: Page, name: string, { timeout = 20_0
 
 /** Each of `people` (a page and whose it is) receives the audio and video of every other one. */
 export async function expectAllReceiving(people: [Page, string][]): Promise<void> {
-	for (const [viewer, self] of people) {
-		for (const [, name] of people) if (name !== self) await expectReceiving(viewer, name);
-	}
+	await Promise.all(
+		people.flatMap(([viewer, self]) =>
+			people.filter(([, name]) => name !== self).map(([, name]) => expectReceiving(viewer, name))
+		)
+	);
 }
 
 /** The host on `page` admits `parties` (a page and whose it is) from the lobby into the joint space. */
@@ -109,15 +111,22 @@ export const inboundBytes = (page: Page) =>
 		return bytes;
 	});
 
-/** Someone invited opens their link in a browser of their own, enters the PIN and joins. */
-export async function guest(browser: Browser, invitation: Invitation): Promise<Page> {
+/**
+ * Someone invited opens their link in a browser of their own, enters the PIN and joins: with
+ * their camera and microphone, or (an observer, who only watches and listens) without a device check.
+ */
+export async function guest(browser: Browser, invitation: Invitation, { devices = true } = {}): Promise<Page> {
 	const context = await browser.newContext();
 	await context.addInitScript(recordPeerConnections);
 	const page = await context.newPage();
 	await enterPin(page, invitation);
 	await expect(page).toHaveURL(/\/sessions\/[0-9a-f-]{36}\/room$/);
-	await expect(page.getByRole('heading', { name: zh('device_check_title') })).toBeVisible();
-	await joinWithDevices(page);
+	if (devices) {
+		await expect(page.getByRole('heading', { name: zh('device_check_title') })).toBeVisible();
+		await joinWithDevices(page);
+	} else {
+		await expect(page.locator('[data-phase="joined"]')).toBeVisible();
+	}
 	return page;
 }
 
@@ -142,24 +151,39 @@ export function inAnHour(): string {
 	return `${soon.getFullYear()}-${pad(soon.getMonth() + 1)}-${pad(soon.getDate())}T${pad(soon.getHours())}:${pad(soon.getMinutes())}`;
 }
 
-/** The mediator logs in on `page`, opens the case and schedules a mediation inviting `names`. */
-export async function mediatorSchedules(page: Page, password: string, title: string, names: string[]) {
+/** The mediator logs in on `page`, opens the case and schedules a mediation inviting `names` (and `observers`). */
+export async function mediatorSchedules(
+	page: Page,
+	password: string,
+	title: string,
+	names: string[],
+	observers: string[] = []
+) {
 	await logIn(page, 'mediator', password);
 	await openCase(page);
-	return scheduleSession(page, title, names);
+	return scheduleSession(page, title, names, observers);
 }
 
-/** On the case page open in `page`, schedules a mediation in an hour inviting `names`; returns their invitations. */
-export async function scheduleSession(page: Page, title: string, names: string[]): Promise<Record<string, Invitation>> {
+/**
+ * On the case page open in `page`, schedules a mediation in an hour inviting the parties `names`
+ * and the observers named `observers`; returns everyone's invitations.
+ */
+export async function scheduleSession(
+	page: Page,
+	title: string,
+	names: string[],
+	observers: string[] = []
+): Promise<Record<string, Invitation>> {
 	const sessions = page.locator('section[aria-labelledby="case-sessions"]');
 	await sessions.locator('summary', { hasText: zh('session_schedule') }).click();
 	const form = sessions.locator('form[action*="scheduleSession"]');
 	await form.getByLabel(zh('session_time'), { exact: true }).fill(inAnHour());
 	await form.getByLabel(zh('session_title')).fill(title);
 	for (const name of names) await form.locator('label.choice', { hasText: name }).locator('input').check();
+	await form.getByLabel(zh('session_observers')).fill(observers.join('\n'));
 	await form.locator('button[type="submit"]').click();
 	const invitations: Record<string, Invitation> = {};
-	for (const name of names) {
+	for (const name of [...names, ...observers]) {
 		const shown = sessions.locator(`[data-invitation="${name}"]`);
 		invitations[name] = {
 			link: await shown.locator('.invitation-link').inputValue(),
