@@ -29,20 +29,36 @@ export const numberOf = async (page: Page, name: string, attribute: string) =>
 	Number(await tile(page, name).getAttribute(attribute));
 
 /**
- * `page` receives `name`'s audio and video: from one look at their tile to the next, more bytes
- * have arrived and more frames were decoded. Looking often finds the moment media starts again
- * soon after it does, also when the tile's counters start afresh on new consumers.
+ * What `name`'s tile on `page` has counted: video frames decoded and audio bytes received; nothing
+ * unless exactly one tile of theirs shows.
  */
-export async function expectReceiving(page: Page, name: string, { timeout = 20_000 } = {}): Promise<void> {
+export async function countersOf(page: Page, name: string): Promise<number[]> {
+	const counters = await tile(page, name).evaluateAll((tiles) =>
+		tiles.map((t) => [Number(t.getAttribute('data-video-frames')), Number(t.getAttribute('data-audio-bytes'))])
+	);
+	return counters.length === 1 ? counters[0] : [];
+}
+
+/**
+ * `page` receives `name`'s audio and video: from one look at their tile to the next, more bytes
+ * have arrived and more frames were decoded. Looking often finds the moment media starts soon after
+ * it does. `after`: the tile's counters (countersOf) before the media was cut (its server died):
+ * it must come back on new consumers, whose counts start afresh below those, since the old ones'
+ * last figures may still come in after the cut.
+ */
+export async function expectReceiving(
+	page: Page,
+	name: string,
+	{ timeout = 20_000, after = [] }: { timeout?: number; after?: number[] } = {}
+): Promise<void> {
+	let afresh = after.length === 0;
 	let last: number[] = [];
 	await expect
 		.poll(
 			async () => {
-				const counters = await tile(page, name).evaluateAll((tiles) =>
-					tiles.map((t) => [Number(t.getAttribute('data-video-frames')), Number(t.getAttribute('data-audio-bytes'))])
-				);
-				const now = counters.length === 1 ? counters[0] : [];
-				const grew = now.length > 0 && last.length > 0 && now.every((n, i) => n > last[i]);
+				const now = await countersOf(page, name);
+				afresh ||= now.length === 0 || now.some((n, i) => n < after[i]);
+				const grew = afresh && now.length > 0 && last.length > 0 && now.every((n, i) => n > last[i]);
 				last = now;
 				return grew;
 			},
