@@ -7,6 +7,7 @@
  * process takes it over within 10 s and every page comes back by itself with everyone where they
  * were; stopped (SIGTERM), it hands the room over and exits 0.
  */
+import { writeFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { DEMO_PASSWORD, seedDemo } from '#server/demo/seed-demo.ts';
 import { clusterPort } from '../support/e2e-state.ts';
@@ -14,7 +15,7 @@ import {
 	admitFromLobby,
 	APPLICANT,
 	enterRoom,
-	expectAllReceiving,
+	countersOf,
 	expectReceiving,
 	guest,
 	inboundBytes,
@@ -40,7 +41,7 @@ import {
 
 const PROCESSES = 3;
 /** Media ports of each process: a range of its own, as on machines of their own. */
-const MEDIA_PORTS = 20;
+const MEDIA_PORTS = 15;
 const REDIS_URL = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
 /** What issue 19 promises after the owner's death: the room taken over and media back. */
 const TAKEOVER_MS = 10_000;
@@ -87,16 +88,37 @@ async function roomOwner({ timeout = 10_000 } = {}): Promise<number> {
 	return owners[0];
 }
 
-/** Everyone receives everyone else's audio and video; the observer, everyone's. */
-const everyoneReceivesEveryone = () =>
-	Promise.all([
-		expectAllReceiving([
-			[mediator, MEDIATOR],
-			[applicant, APPLICANT],
-			[respondent, RESPONDENT]
-		]),
-		...[MEDIATOR, APPLICANT, RESPONDENT].map((name) => expectReceiving(observer, name))
-	]);
+/** A page and whose audio and video it is to receive. */
+type Hearing = [Page, string];
+
+/** In the joint space everyone receives everyone else, the observer too (who sends nothing). */
+const joint = (): Hearing[] => [
+	[mediator, APPLICANT],
+	[mediator, RESPONDENT],
+	[applicant, MEDIATOR],
+	[applicant, RESPONDENT],
+	[respondent, MEDIATOR],
+	[respondent, APPLICANT],
+	[observer, MEDIATOR],
+	[observer, APPLICANT],
+	[observer, RESPONDENT]
+];
+
+/** With the mediator and the applicant in a caucus, the observer hears only the respondent. */
+const walled = (): Hearing[] => [
+	[mediator, APPLICANT],
+	[applicant, MEDIATOR],
+	[observer, RESPONDENT]
+];
+
+/**
+ * Each page receives whom it should, within `timeout`; `after` (from `countersBefore`), on new
+ * consumers once the media was cut.
+ */
+const expectHearing = (hearings: Hearing[], { timeout = 20_000, after = [] as number[][] } = {}) =>
+	Promise.all(hearings.map(([page, name], i) => expectReceiving(page, name, { timeout, after: after[i] })));
+
+const countersBefore = (hearings: Hearing[]) => Promise.all(hearings.map(([page, name]) => countersOf(page, name)));
 
 /** The streams whose bytes grew on `page` since `before` (from `inboundBytes`). */
 async function growingSince(page: Page, before: Record<string, number>): Promise<string[]> {
@@ -104,17 +126,6 @@ async function growingSince(page: Page, before: Record<string, number>): Promise
 		.filter(([ssrc, bytes]) => bytes > (before[ssrc] ?? 0))
 		.map(([ssrc]) => ssrc);
 }
-
-/**
- * With the mediator and the applicant in a caucus: they receive each other, and the observer
- * receives the respondent (the only one speaking in the joint space), within `timeout`.
- */
-const inBothSpaces = ({ timeout = 20_000 } = {}) =>
-	Promise.all([
-		expectReceiving(mediator, APPLICANT, { timeout }),
-		expectReceiving(applicant, MEDIATOR, { timeout }),
-		expectReceiving(observer, RESPONDENT, { timeout })
-	]);
 
 /** Nobody's page shows anyone on the other side of the caucus's wall. */
 async function expectWalled(): Promise<void> {
@@ -134,22 +145,21 @@ test.beforeAll(async ({ browser }) => {
 	await withApp(storage, seedDemo);
 	const ports = Array.from({ length: PROCESSES }, (_, i) => clusterPort(1 + i));
 	balancer = await LoadBalancer.listen(clusterPort(0), ports);
-	// The schema is in place since seeding: the processes can start side by side.
-	servers.push(
-		...(await Promise.all(
-			ports.map((port, i) =>
-				startServer(storage, {
-					port,
-					env: {
-						REDIS_URL,
-						ORIGIN: balancer.url,
-						LOG_LEVEL: 'info',
-						MEDIA_MIN_PORT: String(clusterPort(10 + i * MEDIA_PORTS)),
-						MEDIA_MAX_PORT: String(clusterPort(10 + i * MEDIA_PORTS + MEDIA_PORTS - 1))
-					}
-				})
-			)
-		))
+	// The schema is in place since seeding: the processes can start side by side. Each is kept as
+	// it comes up, for afterAll to stop should another fail to.
+	await Promise.all(
+		ports.map(async (port, i) => {
+			servers[i] = await startServer(storage, {
+				port,
+				env: {
+					REDIS_URL,
+					ORIGIN: balancer.url,
+					LOG_LEVEL: 'info',
+					MEDIA_MIN_PORT: String(clusterPort(10 + i * MEDIA_PORTS)),
+					MEDIA_MAX_PORT: String(clusterPort(10 + i * MEDIA_PORTS + MEDIA_PORTS - 1))
+				}
+			});
+		})
 	);
 	const context = await browser.newContext({ baseURL: balancer.url });
 	await context.addInitScript(recordPeerConnections);
@@ -159,7 +169,12 @@ test.beforeAll(async ({ browser }) => {
 // eslint-disable-next-line no-empty-pattern -- Playwright reads a hook's fixtures from this pattern.
 test.afterEach(async ({}, testInfo) => {
 	if (testInfo.status === testInfo.expectedStatus) return;
-	for (const [i, server] of servers.entries()) await testInfo.attach(`process ${i}`, { body: server.output() });
+	// Kept as files in the test's results: what each process logged, whole.
+	for (const [i, server] of servers.entries()) {
+		const path = testInfo.outputPath(`process-${i}.log`);
+		writeFileSync(path, server.output());
+		await testInfo.attach(`process ${i}`, { path, contentType: 'text/plain' });
+	}
 });
 
 test.afterAll(async () => {
@@ -171,45 +186,49 @@ test.afterAll(async () => {
 
 test('people on three processes meet in one room: the lobby, admitting, and media both ways', async ({ browser }) => {
 	await test.step('the processes know each other', async () => {
-		const ids = async () => (await Promise.all(servers.map(clusterOf))).map((cluster) => cluster?.processId);
-		const processIds = await ids();
+		const processIds = (await Promise.all(servers.map(clusterOf))).map((cluster) => cluster?.processId);
 		expect(new Set(processIds).size).toBe(PROCESSES);
+		// Other clusters may share the Redis server (other tests): their processes are listed too.
 		for (const [i, server] of servers.entries()) {
 			await expect
-				.poll(async () => (await clusterOf(server))?.peers.map((peer) => peer.processId).sort())
-				.toEqual(processIds.filter((_, j) => j !== i).sort());
+				.poll(async () => (await clusterOf(server))?.peers.map((peer) => peer.processId))
+				.toEqual(expect.arrayContaining(processIds.filter((_, j) => j !== i)));
 		}
 	});
 
 	balancer.pin(0);
 	const invitations = await mediatorSchedules(mediator, DEMO_PASSWORD, TITLE, [APPLICANT, RESPONDENT], [OBSERVER]);
-	sessionId = await enterRoom(mediator, TITLE);
-	await test.step('the mediator, first in, opens the room on their own process', async () => {
-		expect(await roomOwner()).toBe(0);
-	});
 
 	await test.step('the others, on the two other processes, wait in the lobby, where no media flows', async () => {
 		balancer.pin(1);
 		applicant = await guest(browser, invitations[APPLICANT]);
+		sessionId = new URL(applicant.url()).pathname.split('/')[2];
 		observer = await guest(browser, invitations[OBSERVER], { devices: false });
 		balancer.pin(2);
 		respondent = await guest(browser, invitations[RESPONDENT]);
-		// Reconnections from here on spread over whichever processes live.
-		balancer.roundRobin();
 		for (const party of [applicant, respondent, observer]) {
 			await expect(party.locator('section.room[data-space="lobby"]')).toBeVisible();
 			await expect(party.locator('figure.tile')).toHaveCount(0);
 		}
 	});
 
-	await test.step('the mediator sees them waiting and admits them', () =>
-		admitFromLobby(mediator, [
+	await test.step('the first to join opened the room on their own process', async () => {
+		expect(await roomOwner()).toBe(1);
+	});
+
+	await test.step('the mediator, on the first process, sees them waiting and admits them', async () => {
+		balancer.pin(0);
+		expect(await enterRoom(mediator, TITLE)).toBe(sessionId);
+		// Reconnections from here on spread over whichever processes live.
+		balancer.roundRobin();
+		await admitFromLobby(mediator, [
 			[applicant, APPLICANT],
 			[respondent, RESPONDENT],
 			[observer, OBSERVER]
-		]));
+		]);
+	});
 
-	await test.step('everyone receives everyone else’s audio and video', everyoneReceivesEveryone);
+	await test.step('everyone receives everyone else’s audio and video', () => expectHearing(joint()));
 });
 
 test('a caucus across processes: those left in the joint space neither receive it nor are received in it, and its chat stays in it', async () => {
@@ -221,14 +240,14 @@ test('a caucus across processes: those left in the joint space neither receive i
 		await expect(member.locator('section.room[data-space^="caucus:"]')).toBeVisible();
 	for (const outside of [respondent, observer])
 		await expect(outside.locator('section.room[data-space="joint"]')).toBeVisible();
-	await inBothSpaces();
+	await expectHearing(walled());
 
 	await test.step('no media crosses the caucus’s wall either way', async () => {
 		await expectWalled();
 		const pages = [mediator, applicant, respondent, observer];
 		const before = await Promise.all(pages.map(inboundBytes));
 		// Both spaces talk on meanwhile.
-		await inBothSpaces();
+		await expectHearing(walled());
 		const [toMediator, toApplicant, toRespondent, toObserver] = await Promise.all(
 			pages.map((page, i) => growingSince(page, before[i]))
 		);
@@ -254,13 +273,14 @@ test('kill -9 of the owner: another process takes the room over within 10 s, med
 	const caucus = (await mediator.locator('section.room').getAttribute('data-space'))!;
 	expect(caucus).toMatch(/^caucus:/);
 	const owner = await roomOwner();
+	const before = await countersBefore(walled());
 	await kill(servers[owner]);
 	const killedAt = Date.now();
 	const left = () => Math.max(1, TAKEOVER_MS - (Date.now() - killedAt));
 
 	// Nobody clicks anything: the pages reconnect, join again and make their media anew, each
 	// speaker's heard by someone.
-	await inBothSpaces({ timeout: left() });
+	await expectHearing(walled(), { timeout: left(), after: before });
 	const mediaBackMs = Date.now() - killedAt;
 	// Another process owns the room (only live ones are asked).
 	await roomOwner({ timeout: left() });
@@ -276,15 +296,16 @@ test('kill -9 of the owner: another process takes the room over within 10 s, med
 		await mediator.getByRole('button', { name: zh('room_close_caucus') }).click();
 		for (const viewer of [mediator, applicant, respondent, observer])
 			await expect(viewer.locator('section.room[data-space="joint"]')).toBeVisible();
-		await everyoneReceivesEveryone();
+		await expectHearing(joint());
 	});
 });
 
 test('SIGTERM of the owner: it hands the room over and exits 0, and media comes back on another process', async () => {
 	const owner = await roomOwner();
+	const before = await countersBefore(joint());
 	expect(await terminate(servers[owner])).toBe(0);
 	// Another process owns the room (only live ones are asked).
 	await roomOwner();
-	await everyoneReceivesEveryone();
+	await expectHearing(joint(), { after: before });
 	for (const page of [mediator, applicant, respondent, observer]) await expectIn(page, 'joint');
 });
