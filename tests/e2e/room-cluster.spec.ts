@@ -14,8 +14,8 @@ import { clusterPort } from '../support/e2e-state.ts';
 import {
 	admitFromLobby,
 	APPLICANT,
-	enterRoom,
 	countersOf,
+	enterRoom,
 	expectReceiving,
 	guest,
 	inboundBytes,
