@@ -154,3 +154,12 @@ export async function kill(server: WorkerProcess): Promise<void> {
 	server.child.kill('SIGKILL');
 	await exited;
 }
+
+/** SIGTERM, as a service manager stops the app; resolves with the exit code once the process is gone. */
+export async function terminate(server: WorkerProcess): Promise<number | null> {
+	if (server.child.exitCode !== null || server.child.signalCode !== null) return server.child.exitCode;
+	const exited = once(server.child, 'exit');
+	server.child.kill('SIGTERM');
+	const [code] = await exited;
+	return code as number | null;
+}
