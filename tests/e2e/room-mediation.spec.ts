@@ -2,72 +2,25 @@
  * A mediation run in the room: admitting, media both ways, who speaks, simulcast layers, a caucus,
  * chat by space, a reload, and the chat kept with the case.
  */
-import type { Browser, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { expect, logIn, test, zh } from '../support/e2e-test.ts';
 import {
+	admitFromLobby,
 	APPLICANT,
 	enterRoom,
+	expectAllReceiving,
 	expectReceiving,
+	guest,
+	inboundBytes,
 	joinWithDevices,
 	MEDIATOR,
 	openCase,
 	RESPONDENT,
+	say,
 	scheduleSession,
 	tile,
-	type Invitation,
-	type RoomDump,
-	enterPin
+	type RoomDump
 } from '../support/e2e-room.ts';
-
-/** Keeps every RTCPeerConnection a page makes on `window.peerConnections`, for its WebRTC statistics. */
-function recordPeerConnections(): void {
-	const Native = window.RTCPeerConnection;
-	const made: RTCPeerConnection[] = [];
-	Object.assign(window, { peerConnections: made });
-	window.RTCPeerConnection = class extends Native {
-		constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
-			super(...args);
-			made.push(this);
-		}
-	};
-}
-
-/**
- * The media bytes `page` has received, by incoming stream (SSRC), from its WebRTC statistics.
- * mediasoup's bandwidth probe (the `probator` stream, padding only) carries no media: left out.
- */
-const inboundBytes = (page: Page) =>
-	page.evaluate(async () => {
-		const bytes: Record<string, number> = {};
-		for (const connection of (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections) {
-			(await connection.getStats()).forEach(
-				(report: { type: string; mid?: string; ssrc?: number; bytesReceived?: number }) => {
-					if (report.type === 'inbound-rtp' && report.mid !== 'probator') {
-						bytes[String(report.ssrc)] = report.bytesReceived ?? 0;
-					}
-				}
-			);
-		}
-		return bytes;
-	});
-
-/** Someone invited opens their link in a browser of their own, enters the PIN and joins. */
-async function guest(browser: Browser, invitation: Invitation): Promise<Page> {
-	const context = await browser.newContext();
-	await context.addInitScript(recordPeerConnections);
-	const page = await context.newPage();
-	await enterPin(page, invitation);
-	await expect(page).toHaveURL(/\/sessions\/[0-9a-f-]{36}\/room$/);
-	await expect(page.getByRole('heading', { name: zh('device_check_title') })).toBeVisible();
-	await joinWithDevices(page);
-	return page;
-}
-
-async function say(page: Page, text: string): Promise<void> {
-	await page.getByLabel(zh('room_chat_input')).fill(text);
-	await page.getByRole('button', { name: zh('room_chat_send') }).click();
-	await expect(page.locator('.chat li', { hasText: text })).toBeVisible();
-}
 
 test('a mediator admits two parties, all see and hear each other, a caucus isolates one party, chat follows the spaces', async ({
 	page,
@@ -95,27 +48,18 @@ test('a mediator admits two parties, all see and hear each other, a caucus isola
 	await test.step('the mediator enters with the account, sees who waits and admits both', async () => {
 		sessionId = await enterRoom(page, '噪音纠纷调解');
 		await expect(page.locator('section.room[data-space="joint"]')).toBeVisible();
-		const lobby = page.locator('.people ul.lobby');
-		for (const name of [APPLICANT, RESPONDENT]) {
-			await lobby
-				.locator('li', { hasText: name })
-				.getByRole('button', { name: zh('room_admit') })
-				.click();
-		}
-		await expect(lobby).toHaveCount(0);
-		for (const party of [applicant, respondent])
-			await expect(party.locator('section.room[data-space="joint"]')).toBeVisible();
+		await admitFromLobby(page, [
+			[applicant, APPLICANT],
+			[respondent, RESPONDENT]
+		]);
 	});
 
-	await test.step('everyone receives everyone else’s audio and video', async () => {
-		for (const [viewer, others] of [
-			[page, [APPLICANT, RESPONDENT]],
-			[applicant, [MEDIATOR, RESPONDENT]],
-			[respondent, [MEDIATOR, APPLICANT]]
-		] as const) {
-			for (const name of others) await expectReceiving(viewer, name);
-		}
-	});
+	await test.step('everyone receives everyone else’s audio and video', () =>
+		expectAllReceiving([
+			[page, MEDIATOR],
+			[applicant, APPLICANT],
+			[respondent, RESPONDENT]
+		]));
 
 	await test.step('whoever alone speaks is highlighted on the others’ pages; muted microphones show as muted', async () => {
 		// Chromium's fake microphones all beep alike, so with all open the loudest changes from one

@@ -4,7 +4,7 @@
  * committee): each schedules a session, the parties join by link and PIN, and the mediator runs the
  * room. They run one at a time, on a Playwright project of their own (playwright.config.ts).
  */
-import type { Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { expect, logIn, zh } from './e2e-test.ts';
 
 export const MEDIATOR = '李明华';
@@ -28,20 +28,104 @@ export const tile = (page: Page, name: string) => page.locator('figure.tile[data
 export const numberOf = async (page: Page, name: string, attribute: string) =>
 	Number(await tile(page, name).getAttribute(attribute));
 
-/** `page` receives `name`'s audio and video: bytes keep arriving and frames keep being decoded. */
-export async function expectReceiving(page: Page, name: string): Promise<void> {
-	await expect(tile(page, name)).toBeVisible();
-	for (const attribute of ['data-video-frames', 'data-audio-bytes']) {
-		const before = await numberOf(page, name, attribute);
-		await expect
-			.poll(() => numberOf(page, name, attribute), { timeout: 20_000, message: `${attribute} of ${name}` })
-			.toBeGreaterThan(before);
+/**
+ * `page` receives `name`'s audio and video: from one look at their tile to the next, more bytes
+ * have arrived and more frames were decoded. Looking often finds the moment media starts again
+ * soon after it does, also when the tile's counters start afresh on new consumers.
+ */
+export async function expectReceiving(page: Page, name: string, { timeout = 20_000 } = {}): Promise<void> {
+	let last: number[] = [];
+	await expect
+		.poll(
+			async () => {
+				const counters = await tile(page, name).evaluateAll((tiles) =>
+					tiles.map((t) => [Number(t.getAttribute('data-video-frames')), Number(t.getAttribute('data-audio-bytes'))])
+				);
+				const now = counters.length === 1 ? counters[0] : [];
+				const grew = now.length > 0 && last.length > 0 && now.every((n, i) => n > last[i]);
+				last = now;
+				return grew;
+			},
+			{ timeout, intervals: [250], message: `${name}'s audio and video arriving` }
+		)
+		.toBe(true);
+}
+
+/** Each of `people` (a page and whose it is) receives the audio and video of every other one. */
+export async function expectAllReceiving(people: [Page, string][]): Promise<void> {
+	for (const [viewer, self] of people) {
+		for (const [, name] of people) if (name !== self) await expectReceiving(viewer, name);
 	}
+}
+
+/** The host on `page` admits `parties` (a page and whose it is) from the lobby into the joint space. */
+export async function admitFromLobby(page: Page, parties: [Page, string][]): Promise<void> {
+	const lobby = page.locator('.people ul.lobby');
+	for (const [, name] of parties) {
+		await lobby
+			.locator('li', { hasText: name })
+			.getByRole('button', { name: zh('room_admit') })
+			.click();
+	}
+	await expect(lobby).toHaveCount(0);
+	for (const [party] of parties) await expect(party.locator('section.room[data-space="joint"]')).toBeVisible();
 }
 
 export async function joinWithDevices(page: Page): Promise<void> {
 	await page.getByRole('button', { name: zh('device_join'), exact: true }).click();
 	await expect(page.locator('[data-phase="joined"]')).toBeVisible();
+}
+
+/** Keeps every RTCPeerConnection a page makes on `window.peerConnections`, for its WebRTC statistics. */
+export function recordPeerConnections(): void {
+	const Native = window.RTCPeerConnection;
+	const made: RTCPeerConnection[] = [];
+	Object.assign(window, { peerConnections: made });
+	window.RTCPeerConnection = class extends Native {
+		constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
+			super(...args);
+			made.push(this);
+		}
+	};
+}
+
+/**
+ * The media bytes `page` has received, by incoming stream (SSRC), from its WebRTC statistics
+ * (of a page that records its peer connections). mediasoup's bandwidth probe (the `probator`
+ * stream, padding only) carries no media: left out.
+ */
+export const inboundBytes = (page: Page) =>
+	page.evaluate(async () => {
+		const bytes: Record<string, number> = {};
+		for (const connection of (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections) {
+			(await connection.getStats()).forEach(
+				(report: { type: string; mid?: string; ssrc?: number; bytesReceived?: number }) => {
+					if (report.type === 'inbound-rtp' && report.mid !== 'probator') {
+						bytes[String(report.ssrc)] = report.bytesReceived ?? 0;
+					}
+				}
+			);
+		}
+		return bytes;
+	});
+
+/** Someone invited opens their link in a browser of their own, enters the PIN and joins. */
+export async function guest(browser: Browser, invitation: Invitation): Promise<Page> {
+	const context = await browser.newContext();
+	await context.addInitScript(recordPeerConnections);
+	const page = await context.newPage();
+	await enterPin(page, invitation);
+	await expect(page).toHaveURL(/\/sessions\/[0-9a-f-]{36}\/room$/);
+	await expect(page.getByRole('heading', { name: zh('device_check_title') })).toBeVisible();
+	await joinWithDevices(page);
+	return page;
+}
+
+/** `page` says `text` in the chat of its space and sees it there. */
+export async function say(page: Page, text: string): Promise<void> {
+	await page.getByLabel(zh('room_chat_input')).fill(text);
+	await page.getByRole('button', { name: zh('room_chat_send') }).click();
+	await expect(page.locator('.chat li', { hasText: text })).toBeVisible();
 }
 
 /** Someone invited opens their link in `page` and enters the PIN; the device check comes next. */
