@@ -22,6 +22,7 @@ import { scheduleSession } from '#server/sessions/schedule-session.ts';
 import playwrightConfig from '../../playwright.config.ts';
 import { intakeForm, setUpNetwork } from '../support/case-network.ts';
 import { text } from '../support/e2e-messages.ts';
+import { acknowledgeNoticeForAll } from '../support/notice.ts';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
 
 /** Joins timed; each guest joins JOINS / GUESTS times, leaving in between. */
@@ -115,7 +116,7 @@ async function serve(app: TestApp): Promise<{ server: Server; url: string }> {
 /** The guests' join tokens and their peer ids (their participants' ids) in the same order. */
 export type Seeded = { sessionId: string; mediatorCookie: string; joinTokens: string[]; guestIds: string[] };
 
-/** A town, an accepted case with `guests` parties, a mediation in ten minutes with all of them invited and joined by PIN. */
+/** A town, an accepted case with `guests` parties who acknowledged the notice, a mediation in ten minutes with all of them invited and joined by PIN. */
 export async function seed(app: App, guests = GUESTS): Promise<Seeded> {
 	const network = await setUpNetwork(app);
 	const respondents = Array.from({ length: guests - 1 }, (_, i) => ({
@@ -125,6 +126,8 @@ export async function seed(app: App, guests = GUESTS): Promise<Seeded> {
 	const { caseId } = await applyOnline(app, intakeForm(network.nodes.east.id, { respondents }), [], null);
 	const mediator = network.eastMediator;
 	await transitionCase(app, mediator, { caseId, transition: 'accept', consent: 'on' }, null);
+	// The room lets parties into the joint space only once they acknowledged the rights and duties notice.
+	await acknowledgeNoticeForAll(app, caseId);
 	const parties = await app.db.select().from(caseParties).where(eq(caseParties.caseId, caseId));
 	const { sessionId, invitations } = await scheduleSession(
 		app,
