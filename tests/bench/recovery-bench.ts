@@ -8,16 +8,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { chromium, type Page } from '@playwright/test';
-import { and, eq, isNotNull } from 'drizzle-orm';
+import { chromium, type Browser, type Page } from '@playwright/test';
 import { SESSION_COOKIE } from '#server/auth/sessions.ts';
-import { sessionParticipants } from '#server/db/schema.ts';
 import { JOIN_COOKIE } from '#server/sessions/participant-of.ts';
 import playwrightConfig from '../../playwright.config.ts';
-import { text } from '../support/e2e-messages.ts';
 import {
 	freePort,
 	kill,
+	mediaWorkerPid,
 	serverStorage,
 	startServer,
 	withApp,
@@ -25,7 +23,7 @@ import {
 	type ServerStorage
 } from '../support/server-process.ts';
 import { ms, percentile, table } from './room-bench.ts';
-import { joinButton, seed } from './room-join.ts';
+import { admitButton, joinButton, seed, type Seeded } from './room-join.ts';
 
 export const recoverySectionTitle = 'Recovery: worker crash, network blip, app restart';
 
@@ -33,14 +31,14 @@ export const recoverySectionTitle = 'Recovery: worker crash, network blip, app r
 const RUNS = 3;
 const BLIP_MS = 5_000;
 /** How long a page may take to recover before the bench reports it as not recovered. */
-const RECOVERY_TIMEOUT_MS = 45_000;
+export const RECOVERY_TIMEOUT_MS = 45_000;
 /** Frames further apart than this mean the stream was interrupted; the next one is new. */
-const GAP_MS = 1_500;
+export const GAP_MS = 1_500;
 /** Between incidents, every stream must have painted a frame this recently. */
 const FLOWING_MS = 2_000;
 
 /** Who sits in the room: the mediator and the two parties. */
-type Person = { name: 'mediator' | 'applicant' | 'respondent'; peerId: string; page: Page };
+export type Person = { name: 'mediator' | 'applicant' | 'respondent'; peerId: string; page: Page };
 
 /** What `instrument` keeps on the page, times in ms since the epoch. */
 type Watch = {
@@ -66,43 +64,10 @@ export async function benchRecovery(): Promise<string> {
 	const port = await freePort();
 	let server: ServerProcess | undefined;
 	try {
-		const seeded = await withApp(storage, async (app) => {
-			const world = await seed(app, 2);
-			const [mediator] = await app.db
-				.select({ id: sessionParticipants.id })
-				.from(sessionParticipants)
-				.where(and(eq(sessionParticipants.sessionId, world.sessionId), isNotNull(sessionParticipants.userId)));
-			return { ...world, mediatorId: mediator.id };
-		});
+		const seeded = await withApp(storage, (app) => seed(app, 2));
 		server = await startServer(storage, { port });
-		const url = server.base;
-		const room = `${url}/sessions/${seeded.sessionId}/room`;
-		const open = async (name: Person['name'], cookie: { name: string; value: string }, peerId: string) => {
-			const context = await browser.newContext({ locale: 'zh-CN' });
-			await context.addCookies([{ ...cookie, url }]);
-			await context.addInitScript(instrument, GAP_MS);
-			const page = await context.newPage();
-			await page.goto(room);
-			await joinButton(page).click();
-			await page.locator('section.room[data-phase="joined"]').waitFor({ timeout: 60_000 });
-			return { name, peerId, page };
-		};
-		const mediator = await open('mediator', { name: SESSION_COOKIE, value: seeded.mediatorCookie }, seeded.mediatorId);
-		const parties = [
-			await open('applicant', { name: JOIN_COOKIE, value: seeded.joinTokens[0] }, seeded.guestIds[0]),
-			await open('respondent', { name: JOIN_COOKIE, value: seeded.joinTokens[1] }, seeded.guestIds[1])
-		];
-		for (const party of parties) {
-			await mediator.page
-				.locator(`li[data-peer="${party.peerId}"]`)
-				.getByRole('button', { name: text('zh-CN', 'room_admit'), exact: true })
-				.click({ timeout: 60_000 });
-			await party.page.locator('section.room[data-space="joint"]').waitFor({ timeout: 60_000 });
-		}
-		const people = [mediator, ...parties];
-		// The first video of three pages takes long on a busy machine.
-		const stale = await staleStreams(people, 3 * RECOVERY_TIMEOUT_MS);
-		if (stale.length) throw new Error(`video does not flow: ${stale.join(', ')}`);
+		const people = await seatThree(browser, server.base, seeded);
+		const [, ...parties] = people;
 
 		const scenarios: Scenario[] = [
 			{ label: 'mediasoup worker killed (SIGKILL)', before: { frames: '~1 s' }, runs: [] },
@@ -142,11 +107,54 @@ export async function benchRecovery(): Promise<string> {
 	}
 }
 
+/**
+ * The mediator of `seeded` and its first two parties, each in a page of their own at `url` that
+ * follows the remote cameras, all in the joint space (the mediator admits the parties with the
+ * lobby's 请进 button), each receiving the other two's video. `opening` is called before each
+ * page opens (to choose where its connections go).
+ */
+export async function seatThree(
+	browser: Browser,
+	url: string,
+	seeded: Seeded,
+	opening: (name: Person['name']) => void = () => {}
+): Promise<Person[]> {
+	const open = async (name: Person['name'], cookie: { name: string; value: string }, peerId: string) => {
+		opening(name);
+		const context = await browser.newContext({ locale: 'zh-CN' });
+		await context.addCookies([{ ...cookie, url }]);
+		await context.addInitScript(instrument, GAP_MS);
+		const page = await context.newPage();
+		await enterRoom(page, `${url}/sessions/${seeded.sessionId}/room`);
+		return { name, peerId, page };
+	};
+	const mediator = await open('mediator', { name: SESSION_COOKIE, value: seeded.mediatorCookie }, seeded.mediatorId);
+	const parties = [
+		await open('applicant', { name: JOIN_COOKIE, value: seeded.joinTokens[0] }, seeded.guestIds[0]),
+		await open('respondent', { name: JOIN_COOKIE, value: seeded.joinTokens[1] }, seeded.guestIds[1])
+	];
+	for (const party of parties) {
+		await admitButton(mediator.page, party.peerId).click({ timeout: 60_000 });
+		await party.page.locator('section.room[data-space="joint"]').waitFor({ timeout: 60_000 });
+	}
+	const people = [mediator, ...parties];
+	// The first video of three pages takes long on a busy machine.
+	const stale = await staleStreams(people, 3 * RECOVERY_TIMEOUT_MS);
+	if (stale.length) throw new Error(`video does not flow: ${stale.join(', ')}`);
+	return people;
+}
+
+/** Opens the room page and clicks the device check's join button: the page is in the room (or its lobby). */
+async function enterRoom(page: Page, room: string): Promise<void> {
+	await page.goto(room);
+	await joinButton(page).click();
+	await page.locator('section.room[data-phase="joined"]').waitFor({ timeout: 60_000 });
+}
+
 /** SIGKILL of the server's mediasoup worker (its child process); the pool replaces it and rebuilds the room. */
 async function workerCrash(server: ServerProcess, people: Person[]): Promise<Run> {
-	const workerPid = Number(execFileSync('pgrep', ['-P', String(server.child.pid), 'mediasoup'], { encoding: 'utf8' }));
 	const killedAt = Date.now();
-	process.kill(workerPid, 'SIGKILL');
+	process.kill(mediaWorkerPid(server), 'SIGKILL');
 	const frames = await framesAgain(people, people, killedAt);
 	return { phases: { frames: frames.at }, findings: frames.findings };
 }
@@ -185,7 +193,7 @@ async function appRestart(
 	};
 }
 
-const watchOf = (page: Page) => page.evaluate(() => (window as WatchWindow).__recovery);
+export const watchOf = (page: Page) => page.evaluate(() => (window as WatchWindow).__recovery);
 const roomState = (page: Page) =>
 	page.locator('section.room').evaluate((el) => `${el.dataset.phase}/${el.dataset.space}`);
 
@@ -213,7 +221,7 @@ async function staleStreams(people: Person[], timeoutMs = RECOVERY_TIMEOUT_MS): 
  * The time after `since` by which every stream to or from one of `involved` began again (its last
  * resume), or, when one did not within the timeout, which and in what state its viewer was.
  */
-async function framesAgain(
+export async function framesAgain(
 	people: Person[],
 	involved: Person[],
 	since: number

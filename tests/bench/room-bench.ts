@@ -23,7 +23,8 @@ import {
 	REQUEST_TIMEOUT_MS,
 	type Capacity,
 	type CapacityStep,
-	type ForwardingStep
+	type ForwardingStep,
+	type Window
 } from './room-load.ts';
 import { benchJoins, GUESTS, JOINS, type JoinResult, type JoinTiming } from './room-join.ts';
 import { packetsPerSecond } from './rtp-feed.ts';
@@ -53,7 +54,7 @@ const clientVersion = (): string =>
 export const table = (head: string[], rows: (string | number)[][]) =>
 	[head, head.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 export const ms = (value: number | undefined) => (value === undefined ? '—' : value.toFixed(0));
-const pct = (fraction: number) => (fraction * 100).toFixed(1);
+export const pct = (fraction: number) => (fraction * 100).toFixed(1);
 const count = (n: number) => Math.round(n).toLocaleString('en');
 
 /** Nearest-rank percentile. */
@@ -72,7 +73,7 @@ function fitLine(points: [number, number][]): { slope: number; intercept: number
 	return { slope: sxy / sxx, intercept: my - (sxy / sxx) * mx };
 }
 
-const slope = (points: [number, number][]) => fitLine(points).slope;
+export const slope = (points: [number, number][]) => fitLine(points).slope;
 
 function section(joins: JoinResult, forwarding: ForwardingStep[], capacity: Capacity, minutes: number): string {
 	return [
@@ -83,16 +84,18 @@ function section(joins: JoinResult, forwarding: ForwardingStep[], capacity: Capa
 	].join('\n\n');
 }
 
+/** The phases of a join, as the page saw them, with their labels. */
+export const JOIN_PHASES: [string, (t: JoinTiming) => number | undefined][] = [
+	['the lobby shows (connected, `room:join` answered, mediasoup Device loaded)', (t) => t.lobby],
+	['the joint space shows (admitted)', (t) => t.joint],
+	['the page sends its first `room:produce` (its two transports made)', (t) => t.produce],
+	['the page sends its first `room:consume`', (t) => t.consume],
+	["the mediator's camera tile has its `<video>` (transports, own producers, consumer)", (t) => t.video],
+	['**first frame of the mediator’s video painted**', (t) => t.frame]
+];
+
 function joinSection({ warmUp, joins, received }: JoinResult): string {
-	const phases: [string, (t: JoinTiming) => number | undefined][] = [
-		['the lobby shows (connected, `room:join` answered, mediasoup Device loaded)', (t) => t.lobby],
-		['the joint space shows (admitted)', (t) => t.joint],
-		['the page sends its first `room:produce` (its two transports made)', (t) => t.produce],
-		['the page sends its first `room:consume`', (t) => t.consume],
-		["the mediator's camera tile has its `<video>` (transports, own producers, consumer)", (t) => t.video],
-		['**first frame of the mediator’s video painted**', (t) => t.frame]
-	];
-	const row = ([label, of]: (typeof phases)[number]) => {
+	const row = ([label, of]: (typeof JOIN_PHASES)[number]) => {
 		const values = joins.map(of).filter((v): v is number => v !== undefined);
 		return [
 			label,
@@ -110,7 +113,10 @@ function joinSection({ warmUp, joins, received }: JoinResult): string {
 	return [
 		'### Join → first remote video frame',
 		`The real app (the built SvelteKit handler and Socket.io on one HTTP server, as \`npm start\` serves them; in-memory PGlite) in headless Chromium with fake camera and microphone, launched with the flags of playwright.config.ts. A mediator's page sits in the joint space sending camera and microphone. Each of ${JOINS} joins is a guest invited by link and PIN (${GUESTS} guests, each joining ${JOINS / GUESTS} times), in a fresh browser context: the room page loads and its device check opens the devices, then the time runs **from the click on 进入会议 (\`device_join\`) to the first frame of the mediator's video painted** (\`requestVideoFrameCallback\` on the mediator's tile, timestamps taken in the page). The admit is automatic and immediate: the page calls the benchmark the moment it shows the lobby, which calls \`Room.admit\` as \`room:admit\` does, without the mediator's socket round trip. (Admitting as soon as the server sees the guest instead, before the page has loaded its mediasoup Device, leaves the guest stuck in the lobby: the admit is overwritten by the older snapshot of the \`room:join\` reply.) Between joins the guest leaves with the room's leave button. One join before these warms the server and browser up; its times are in the last column. ${seen}`,
-		table(['Time from the click until…', 'Joins', 'p50 ms', 'p95 ms', 'min', 'max', 'warm-up join'], phases.map(row))
+		table(
+			['Time from the click until…', 'Joins', 'p50 ms', 'p95 ms', 'min', 'max', 'warm-up join'],
+			JOIN_PHASES.map(row)
+		)
 	].join('\n\n');
 }
 
@@ -127,12 +133,7 @@ function forwardingSection(steps: ForwardingStep[]): string {
 	const row = (s: ForwardingStep) => [
 		s.viewers,
 		s.consumers,
-		count(s.project.packetsOut),
-		count(s.bare.packetsOut),
-		pct(s.project.cpu),
-		pct(s.bare.cpu),
-		s.bare.cpu > 0.01 ? (s.project.cpu / s.bare.cpu).toFixed(2) : '—',
-		pct([s.project.delivered, s.bare.delivered].reduce((a, b) => (Math.abs(b - 1) > Math.abs(a - 1) ? b : a))),
+		...sideBySide(s.project, s.bare),
 		pct(s.project.machineBusy)
 	];
 	return [
@@ -155,6 +156,19 @@ function forwardingSection(steps: ForwardingStep[]): string {
 		`Fitted over the steps: **${(project.perConsumer * 100).toFixed(3)} % of a core per consumer for the project, ${(bare.perConsumer * 100).toFixed(3)} % for the bare router: ${ratio.toFixed(2)}× (target ≤ ${RATIO_TARGET}× ${ratio <= RATIO_TARGET ? '✓' : '✗'})**; per forwarded packet ${(project.perPacket * 1e6).toFixed(1)} µs against ${(bare.perPacket * 1e6).toFixed(1)} µs. At ${last.consumers} consumers the workers used ${pct(last.project.cpu)} % and ${pct(last.bare.cpu)} % of a core. On loopback a packet's send also pays for its delivery to the receiving socket, which a network card would take over.`
 	].join('\n\n');
 }
+
+/**
+ * Two workers' windows, fed alike: the one measured and its reference. Their packets sent and CPU,
+ * the ratio of their CPU, and what they delivered, whichever is further off.
+ */
+export const sideBySide = (measured: Window, reference: Window) => [
+	count(measured.packetsOut),
+	count(reference.packetsOut),
+	pct(measured.cpu),
+	pct(reference.cpu),
+	reference.cpu > 0.01 ? (measured.cpu / reference.cpu).toFixed(2) : '—',
+	pct([measured.delivered, reference.delivered].reduce((a, b) => (Math.abs(b - 1) > Math.abs(a - 1) ? b : a)))
+];
 
 function capacitySection({ steps, stop }: Capacity): string {
 	const rates = packetsPerSecond(ROOM_PARTY);

@@ -9,19 +9,19 @@ import { execFileSync } from 'node:child_process';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { eq } from 'drizzle-orm';
+import { and, eq, isNotNull } from 'drizzle-orm';
 import { publishApp, type App } from '#server/app.ts';
 import { createSession, SESSION_COOKIE } from '#server/auth/sessions.ts';
 import { applyOnline } from '#server/cases/apply-online.ts';
 import { transitionCase } from '#server/cases/transition-case.ts';
-import { caseParties } from '#server/db/schema.ts';
-import type { Room } from '#server/media/room.ts';
+import { caseParties, sessionParticipants } from '#server/db/schema.ts';
 import { joinByInvitation } from '#server/sessions/join-by-invitation.ts';
 import { JOIN_COOKIE } from '#server/sessions/participant-of.ts';
 import { scheduleSession } from '#server/sessions/schedule-session.ts';
 import playwrightConfig from '../../playwright.config.ts';
-import { intakeForm, setUpNetwork } from '../support/case-network.ts';
+import { intakeForm, setUpNetwork, type Network } from '../support/case-network.ts';
 import { text } from '../support/e2e-messages.ts';
+import { acknowledgeNoticeForAll } from '../support/notice.ts';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
 
 /** Joins timed; each guest joins JOINS / GUESTS times, leaving in between. */
@@ -72,10 +72,22 @@ export async function benchJoins(): Promise<JoinResult> {
 		const seeded = await seed(app);
 		const mediator = await mediatorInRoom(browser, url, seeded);
 		const room = (await app.rooms.find(seeded.sessionId))!;
-		const mediatorId = room.dump().peers[0].id;
+		const { mediatorId } = seeded;
 		// Guests should find the mediator's microphone and camera already there.
 		while (room.dump().peers[0].producers.length < 2) await new Promise((resolve) => setTimeout(resolve, 50));
-		const join = (i: number) => timeJoin(browser, url, seeded, room, mediatorId, seeded.joinTokens[i % GUESTS]);
+		// The Room call `room:admit` makes, without the mediator's socket round trip.
+		const admit = () => {
+			for (const peer of room.dump().peers) if (peer.space === 'lobby') room.admit(mediatorId, peer.id);
+		};
+		const join = (i: number) =>
+			timeJoin(browser, {
+				url,
+				sessionId: seeded.sessionId,
+				mediatorId,
+				joinToken: seeded.joinTokens[i % GUESTS],
+				admit,
+				readStats: true
+			});
 		const { timing: warmUp } = await join(0);
 		const joins: JoinTiming[] = [];
 		let received: JoinResult['received'] = null;
@@ -112,12 +124,25 @@ async function serve(app: TestApp): Promise<{ server: Server; url: string }> {
 	return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-/** The guests' join tokens and their peer ids (their participants' ids) in the same order. */
-export type Seeded = { sessionId: string; mediatorCookie: string; joinTokens: string[]; guestIds: string[] };
+/** The guests' join tokens and their peer ids (their participants' ids) in the same order; the mediator's peer id. */
+export type Seeded = {
+	sessionId: string;
+	mediatorCookie: string;
+	mediatorId: string;
+	joinTokens: string[];
+	guestIds: string[];
+};
 
-/** A town, an accepted case with `guests` parties, a mediation in ten minutes with all of them invited and joined by PIN. */
+/** A town, and in it seedSession's mediation. */
 export async function seed(app: App, guests = GUESTS): Promise<Seeded> {
-	const network = await setUpNetwork(app);
+	return seedSession(app, await setUpNetwork(app), guests);
+}
+
+/**
+ * In the town's 东村, an accepted case with `guests` parties who acknowledged the notice, and a
+ * mediation in ten minutes with all of them invited and joined by PIN.
+ */
+export async function seedSession(app: App, network: Network, guests = GUESTS): Promise<Seeded> {
 	const respondents = Array.from({ length: guests - 1 }, (_, i) => ({
 		name: `被申请人${i + 1}`,
 		phone: `1390013${String(9000 + i)}`
@@ -125,6 +150,8 @@ export async function seed(app: App, guests = GUESTS): Promise<Seeded> {
 	const { caseId } = await applyOnline(app, intakeForm(network.nodes.east.id, { respondents }), [], null);
 	const mediator = network.eastMediator;
 	await transitionCase(app, mediator, { caseId, transition: 'accept', consent: 'on' }, null);
+	// The room lets parties into the joint space only once they acknowledged the rights and duties notice.
+	await acknowledgeNoticeForAll(app, caseId);
 	const parties = await app.db.select().from(caseParties).where(eq(caseParties.caseId, caseId));
 	const { sessionId, invitations } = await scheduleSession(
 		app,
@@ -144,14 +171,22 @@ export async function seed(app: App, guests = GUESTS): Promise<Seeded> {
 		if (!outcome.joined) throw new Error(`invitation not joined: ${outcome.state}`);
 		joinTokens.push(outcome.joinToken);
 	}
+	const [{ id: mediatorId }] = await app.db
+		.select({ id: sessionParticipants.id })
+		.from(sessionParticipants)
+		.where(and(eq(sessionParticipants.sessionId, sessionId), isNotNull(sessionParticipants.userId)));
 	// The network's accounts have no password: a log-in session is made for the mediator directly.
 	const { token } = await createSession(app.db, mediator.id, CLIENT, app.config.sessionDays);
 	const guestIds = invitations.map((invitation) => invitation.participantId);
-	return { sessionId, mediatorCookie: token, joinTokens, guestIds };
+	return { sessionId, mediatorCookie: token, mediatorId, joinTokens, guestIds };
 }
 
 /** The mediator's page, joined: in the joint space, its own camera showing. */
-async function mediatorInRoom(browser: Browser, url: string, seeded: Seeded): Promise<Page> {
+export async function mediatorInRoom(
+	browser: Browser,
+	url: string,
+	seeded: Pick<Seeded, 'sessionId' | 'mediatorCookie'>
+): Promise<Page> {
 	const context = await browser.newContext({ locale: 'zh-CN' });
 	await context.addCookies([{ name: SESSION_COOKIE, value: seeded.mediatorCookie, url }]);
 	const page = await context.newPage();
@@ -164,37 +199,47 @@ async function mediatorInRoom(browser: Browser, url: string, seeded: Seeded): Pr
 
 export const joinButton = (page: Page) => page.getByRole('button', { name: text('zh-CN', 'device_join'), exact: true });
 
+/** The host's 请进 button by someone waiting in the lobby. */
+export const admitButton = (page: Page, peerId: string) =>
+	page.locator(`li[data-peer="${peerId}"]`).getByRole('button', { name: text('zh-CN', 'room_admit'), exact: true });
+
+/** One guest's join: to the room page at `url`, admitted by `admit`, watching the mediator's video. */
+export type GuestJoin = {
+	url: string;
+	sessionId: string;
+	mediatorId: string;
+	joinToken: string;
+	/** Lets the guest in: called the moment its page shows the lobby. */
+	admit: () => unknown;
+	/** Read the page's receiving statistics a second after the first frame (else `stats` is null). */
+	readStats?: boolean;
+};
+
 /**
  * One guest's join in a browser context of its own (no cookies but the join, an empty cache):
  * the room page loads, its device check opens the fake devices, then the click is timed to the
- * first frame of the mediator's video. A second later the page's receiving statistics are read.
- * The guest leaves with the room's leave button, so that the next join of the same guest starts
- * in the lobby again.
+ * first frame of the mediator's video. A second later the page's receiving statistics are read,
+ * if asked. The guest leaves with the room's leave button, so that the next join of the same guest
+ * starts in the lobby again.
  */
-async function timeJoin(
+export async function timeJoin(
 	browser: Browser,
-	url: string,
-	seeded: Seeded,
-	room: Room,
-	mediatorId: string,
-	joinToken: string
+	{ url, sessionId, mediatorId, joinToken, admit, readStats = false }: GuestJoin
 ): Promise<{ timing: JoinTiming; stats: JoinResult['received'] }> {
 	const context = await browser.newContext({ locale: 'zh-CN' });
 	try {
 		await context.addCookies([{ name: JOIN_COOKIE, value: joinToken, url }]);
-		// The page calls this the moment it shows the lobby; the admit is the Room call `room:admit` makes.
-		// Not earlier, on the room's peerJoined: an admit that reaches the page while it is still loading its
-		// mediasoup Device is undone by the join reply's older snapshot, and the guest stays in the lobby.
-		await context.exposeFunction(ADMIT_BINDING, () => {
-			for (const peer of room.dump().peers) if (peer.space === 'lobby') room.admit(mediatorId, peer.id);
-		});
+		// The page calls this the moment it shows the lobby. Not earlier, on the room's peerJoined: an admit
+		// that reaches the page while it is still loading its mediasoup Device is undone by the join reply's
+		// older snapshot, and the guest stays in the lobby.
+		await context.exposeFunction(ADMIT_BINDING, admit);
 		await context.addInitScript(instrument, {
 			mediatorId,
 			joinText: text('zh-CN', 'device_join'),
 			admitBinding: ADMIT_BINDING
 		});
 		const page = await context.newPage();
-		await page.goto(`${url}/sessions/${seeded.sessionId}/room`);
+		await page.goto(`${url}/sessions/${sessionId}/room`);
 		await joinButton(page).click();
 		const marks = await page
 			.waitForFunction(() => (window as BenchWindow).__joinMarks.frame !== undefined, null, {
@@ -206,8 +251,11 @@ async function timeJoin(
 				const seen = await page.evaluate(() => JSON.stringify((window as BenchWindow).__joinMarks));
 				throw new Error(`no frame: the room is ${state}, the page saw ${seen}`, { cause: error });
 			});
-		await page.waitForTimeout(1000);
-		const stats = await page.evaluate(receivingStats);
+		let stats: JoinResult['received'] = null;
+		if (readStats) {
+			await page.waitForTimeout(1000);
+			stats = await page.evaluate(receivingStats);
+		}
 		await page.locator('[data-control="leave"]').click();
 		await page.locator('[data-phase="exited"]').waitFor();
 		const after = (mark: number | undefined) => (mark === undefined ? undefined : mark - marks.click!);

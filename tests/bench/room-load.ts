@@ -96,20 +96,23 @@ export type Capacity = {
 	stop: { reason: 'limit' | 'time' | 'max' } | { reason: 'unresponsive'; rooms: number };
 };
 
-/** What a worker carries: its producers and consumers (on one router or more), and the packets per second they should carry. */
-type Load = {
+/** What a worker carries: the RTP packets it received and sent so far, and the packets per second it should. */
+export type Load = {
 	pid: number;
-	producers: types.Producer[];
-	consumers: types.Consumer[];
+	packets: () => Promise<{ in: number; out: number }>;
 	expected: { in: number; out: number };
 };
 
+/** Producers and consumers of a worker (on one router or more), counted from their statistics. */
+type Streams = { producers: types.Producer[]; consumers: types.Consumer[] };
+
 /** A router under load. */
-type Target = Load & {
-	router: types.Router;
-	/** The Room's audio level observer, when the router is a Room's. */
-	audioLevels: types.AudioLevelObserver | null;
-};
+type Target = Load &
+	Streams & {
+		router: types.Router;
+		/** The Room's audio level observer, when the router is a Room's. */
+		audioLevels: types.AudioLevelObserver | null;
+	};
 
 export async function benchForwarding(): Promise<ForwardingStep[]> {
 	const sender = new RtpSender();
@@ -173,7 +176,8 @@ export async function benchCapacity(): Promise<Capacity> {
 	const partyIn = rates.audio + rates.video.reduce((a, b) => a + b, 0);
 	const partyOut = (PARTIES_PER_ROOM - 1) * (rates.audio + rates.video[CONSUMED_LAYER]);
 	// All the rooms: the worker's counts are summed over them.
-	const all: Load = { pid: pool.worker.pid, producers: [], consumers: [], expected: { in: 0, out: 0 } };
+	const streams: Streams = { producers: [], consumers: [] };
+	const all: Load = { pid: pool.worker.pid, packets: () => countedByWorker(streams), expected: { in: 0, out: 0 } };
 	try {
 		const steps: CapacityStep[] = [];
 		let rooms = 0;
@@ -188,8 +192,8 @@ export async function benchCapacity(): Promise<Capacity> {
 				for (; rooms < wanted; rooms++) {
 					const { target: room } = await answered(projectRoom(pool, `bench-capacity-${rooms}`));
 					await answered(fourPartyRoom(room, feeder, sink.address));
-					all.producers.push(...room.producers);
-					all.consumers.push(...room.consumers);
+					streams.producers.push(...room.producers);
+					streams.consumers.push(...room.consumers);
 				}
 				const parties = rooms * PARTIES_PER_ROOM;
 				all.expected = { in: parties * partyIn, out: parties * partyOut };
@@ -200,7 +204,7 @@ export async function benchCapacity(): Promise<Capacity> {
 				console.log(`  ${rooms} rooms: the worker stopped answering requests`);
 				return { steps, stop: { reason: 'unresponsive', rooms } };
 			}
-			steps.push({ rooms, consumers: all.consumers.length, window });
+			steps.push({ rooms, consumers: streams.consumers.length, window });
 			console.log(`  ${rooms} rooms: worker ${percent(window.cpu)} of a core, ${percent(window.delivered)} delivered`);
 			if (window.cpu >= CPU_LIMIT) return { steps, stop: { reason: 'limit' } };
 			if (performance.now() > deadline) return { steps, stop: { reason: 'time' } };
@@ -234,7 +238,8 @@ const percent = (fraction: number) => `${(fraction * 100).toFixed(1)} %`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function target(router: types.Router, audioLevels: types.AudioLevelObserver | null, pid: number): Target {
-	return { router, audioLevels, pid, producers: [], consumers: [], expected: { in: 0, out: 0 } };
+	const streams: Streams = { producers: [], consumers: [] };
+	return { router, audioLevels, pid, ...streams, packets: () => countedByWorker(streams), expected: { in: 0, out: 0 } };
 }
 
 /** The project's pool with a single worker, as `RoomRegistry` starts it with MEDIA_WORKERS=1, and that worker. */
@@ -342,11 +347,12 @@ async function fourPartyRoom(room: Target, feeder: SrtpFeeder, sink: Address): P
 /**
  * A worker of its own that plays the parties, with SRTP as a browser sends it: the sender's few
  * sources (plain RTP, one producer per simulcast layer) are consumed there by every party's SRTP
- * transport, which is connected to the party's transport on the measured router. So each party's
- * streams have SSRCs, sequence numbers and SRTP keys of their own, and the packets are copied and
- * encrypted in C++, several times cheaper than Node sends them.
+ * transport, which is connected to the party's transport on the measured router (or is a
+ * WebRtcTransport joined to one of the app's: ice-relay.ts). So each party's streams have SSRCs,
+ * sequence numbers and SRTP keys of their own, and the packets are copied and encrypted in C++,
+ * several times cheaper than Node sends them.
  */
-class SrtpFeeder {
+export class SrtpFeeder {
 	readonly #worker: types.Worker;
 	readonly #router: types.Router;
 	readonly #spec: PartySpec;
@@ -385,12 +391,16 @@ class SrtpFeeder {
 		]);
 	}
 
+	/** Where the parties' transports are made: a router of the feeder's worker, with the project's codecs. */
+	get router(): types.Router {
+		return this.#router;
+	}
+
 	/**
 	 * A new party sending to `to` (an SRTP transport), from the next source in turn: the parties of
 	 * a room get different sources. Returns the RTP parameters of what arrives there.
 	 */
-	async party(to: types.PlainTransport): Promise<{ audio: types.RtpParameters; video: types.RtpParameters }> {
-		const source = this.#sources[this.#next++ % this.#sources.length];
+	async party(to: types.PlainTransport): Promise<PartyParameters> {
 		const out = await this.#router.createPlainTransport({
 			listenInfo: LOCAL,
 			rtcpMux: true,
@@ -400,6 +410,15 @@ class SrtpFeeder {
 		});
 		await out.connect({ ...localAddress(to), srtpParameters: to.srtpParameters });
 		await to.connect({ ...localAddress(out), srtpParameters: out.srtpParameters });
+		return this.sendOn(out);
+	}
+
+	/**
+	 * The next source in turn sent out of `out`, a transport of the feeder's router: the RTP
+	 * parameters of what it sends, for the producer that receives it.
+	 */
+	async sendOn(out: types.Transport): Promise<PartyParameters> {
+		const source = this.#sources[this.#next++ % this.#sources.length];
 		// Opus with its audio level extension, VP8 without retransmission: one SSRC per stream.
 		const rtpCapabilities: types.RtpCapabilities = {
 			codecs: this.#router.rtpCapabilities.codecs!.filter((codec) => !codec.mimeType.endsWith('/rtx')),
@@ -429,16 +448,21 @@ class SrtpFeeder {
 	}
 }
 
-/** RTP packets the target's producers received and its consumers sent so far, as the worker counts them. */
-async function packetCounts(t: Load): Promise<{ in: number; out: number; at: number }> {
+/** What a party sends, as its producers' RTP parameters. */
+export type PartyParameters = { audio: types.RtpParameters; video: types.RtpParameters };
+
+/** RTP packets the producers received and the consumers sent so far, as their worker counts them. */
+async function countedByWorker({ producers, consumers }: Streams): Promise<{ in: number; out: number }> {
 	const sum = (stats: { type: string; packetCount: number }[][], type: string) =>
 		stats.flat().reduce((total, s) => total + (s.type === type ? s.packetCount : 0), 0);
 	const [received, sent] = await Promise.all([
-		Promise.all(t.producers.map((producer) => producer.getStats())),
-		Promise.all(t.consumers.map((consumer) => consumer.getStats()))
+		Promise.all(producers.map((producer) => producer.getStats())),
+		Promise.all(consumers.map((consumer) => consumer.getStats()))
 	]);
-	return { in: sum(received, 'inbound-rtp'), out: sum(sent, 'outbound-rtp'), at: performance.now() };
+	return { in: sum(received, 'inbound-rtp'), out: sum(sent, 'outbound-rtp') };
 }
+
+const packetCounts = async (load: Load) => ({ ...(await load.packets()), at: performance.now() });
 
 /** How far a window's packets were from its load. */
 const offBy = (window: Window) => Math.abs(window.delivered - 1);
@@ -451,7 +475,7 @@ export const isSteady = (window: Window) => offBy(window) <= DELIVERY_TOLERANCE;
  * statistics just before and just after the window (the requests stay out of it). As the machine
  * is shared, a window that is not steady is measured again: the steadiest of ATTEMPTS is kept.
  */
-async function measure(targets: Load[], helperPid: number | null): Promise<Window[]> {
+export async function measure(targets: Load[], helperPid: number | null): Promise<Window[]> {
 	let best: Window[] = [];
 	const worst = (windows: Window[]) => Math.max(...windows.map(offBy));
 	for (let attempt = 0; attempt < ATTEMPTS; attempt++) {

@@ -2,8 +2,8 @@
  * `npm run bench`: runs every benchmark and rewrites its section of
  * BENCHMARKS.md (found by its heading), leaving the other sections as they
  * were. `npm run bench -- --reseed` rebuilds the seeded databases first;
- * `npm run bench -- --only <word>` runs only the benchmarks whose title has
- * that word (case-insensitive).
+ * `npm run bench -- --only <words>` runs only the benchmarks whose title has
+ * those words (whole words, case-insensitive: `room` is not `rooms`).
  */
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -11,6 +11,7 @@ import { cpus, loadavg, release, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
 import { benchCases, casesSectionTitle } from './cases-bench.ts';
+import { benchCluster, clusterSectionTitle } from './cluster-bench.ts';
 import { benchRoom, roomSectionTitle } from './room-bench.ts';
 import { benchDossier, dossierSectionTitle } from './dossier-bench.ts';
 import { benchDrafting, draftingSectionTitle } from './drafting-bench.ts';
@@ -29,6 +30,7 @@ const benches: Bench[] = [
 	{ title: draftingSectionTitle, run: benchDrafting },
 	{ title: roomSectionTitle, run: benchRoom },
 	{ title: recoverySectionTitle, run: benchRecovery },
+	{ title: clusterSectionTitle, run: benchCluster },
 	{ title: signingSectionTitle, run: benchSigning },
 	{ title: sealLevelsSectionTitle, run: benchSealLevels },
 	{ title: dossierSectionTitle, run: benchDossier },
@@ -60,9 +62,14 @@ function withSection(text: string, title: string, body: string): string {
 
 const reseed = process.argv.includes('--reseed');
 const onlyAt = process.argv.indexOf('--only');
-const only = onlyAt === -1 ? null : process.argv[onlyAt + 1]?.toLowerCase();
-if (only === undefined) throw new Error('--only needs a word: npm run bench -- --only drafting');
-const chosen = only === null ? benches : benches.filter((bench) => bench.title.toLowerCase().includes(only));
+// The words up to the next option, as in `--only seal levels`.
+const after = process.argv.slice(onlyAt + 1);
+const end = after.findIndex((arg) => arg.startsWith('--'));
+const only = onlyAt === -1 ? null : after.slice(0, end === -1 ? undefined : end).join(' ');
+if (only === '') throw new Error('--only needs a word: npm run bench -- --only drafting');
+// Whole words: `--only room` is the room media benchmark, not also the one of rooms across processes.
+const wholeWords = only === null ? null : new RegExp(`\\b${only.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'i');
+const chosen = wholeWords === null ? benches : benches.filter((bench) => wholeWords.test(bench.title));
 if (!chosen.length) throw new Error(`no benchmark's title has "${only}": ${benches.map((b) => b.title).join('; ')}`);
 let text = existsSync(file) ? await readFile(file, 'utf8') : INTRO;
 for (const bench of chosen) {

@@ -11,6 +11,7 @@ import type { OrgKind } from '#shared/orgs.ts';
 import { AppError, type ErrorCode } from '#shared/errors.ts';
 import type { Actor, Role } from '#shared/roles.ts';
 import { actorOf, createTestApp, setUpTown } from './test-app.ts';
+import { CLIENT } from './test-client.ts';
 
 // Each test starts a database of its own (an initdb, for PGlite), which can take seconds on a busy machine.
 vi.setConfig({ testTimeout: 60_000 });
@@ -29,7 +30,7 @@ export const test = base
 	})
 	.extend('town', async ({ app }) => setUpTown(app));
 
-export const CLIENT: Client = { ip: '203.0.113.7', userAgent: 'vitest' };
+export { CLIENT };
 
 /** Awaits a promise that must reject with an AppError, and returns that error. */
 export async function appErrorOf(promise: Promise<unknown>): Promise<AppError> {

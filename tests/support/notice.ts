@@ -4,7 +4,7 @@ import { caseParties } from '#server/db/schema.ts';
 import { storeAcknowledgement } from '#server/notice/acknowledge-notice.ts';
 import { noticeForCase } from '#server/notice/current-notice.ts';
 import type { SessionChoice } from '#shared/notice.ts';
-import { CLIENT } from './integration-test.ts';
+import { CLIENT } from './test-client.ts';
 
 /**
  * Every party of the case acknowledges the notice in force, as each one's room page asks before

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
@@ -162,4 +162,9 @@ export async function terminate(server: WorkerProcess): Promise<number | null> {
 	server.child.kill('SIGTERM');
 	const [code] = await exited;
 	return code as number | null;
+}
+
+/** The pid of the server's mediasoup worker (it runs one: MEDIA_WORKERS=1). */
+export function mediaWorkerPid(server: ServerProcess): number {
+	return Number(execFileSync('pgrep', ['-P', String(server.child.pid), 'mediasoup'], { encoding: 'utf8' }));
 }
