@@ -12,7 +12,7 @@ import { version as mediasoupVersion } from 'mediasoup';
 import playwrightConfig from '../../playwright.config.ts';
 import { setUpNetwork } from '../support/case-network.ts';
 import { kill, serverStorage, withApp, type ServerProcess } from '../support/server-process.ts';
-import { benchFailover, type FailoverRun } from './cluster-failover.ts';
+import { benchFailover, type FailoverRun, type PageRecovery } from './cluster-failover.ts';
 import {
 	benchClusterForwarding,
 	FORWARDING_ROOMS,
@@ -34,18 +34,28 @@ const JOIN_TARGET = 1.2;
 const CPU_TARGET = 1.3;
 const FAILOVER_RUNS = 4;
 
-/** The 1-minute load average, sampled every few seconds while a part runs. */
-type LoadSamples = Record<'joins' | 'forwarding' | 'failover', number[]>;
+/** Each part of a run: how long it took, and the machine's 1-minute load average sampled every 5 s during it. */
+type Parts = Record<'setup' | 'joins' | 'forwarding' | 'failover', { minutes: number; loads: number[] }>;
 
 export async function benchCluster(): Promise<string> {
-	const started = performance.now();
+	const parts: Parts = {
+		setup: { minutes: 0, loads: [loadavg()[0]] },
+		joins: { minutes: 0, loads: [] },
+		forwarding: { minutes: 0, loads: [] },
+		failover: { minutes: 0, loads: [] }
+	};
+	let part: keyof Parts = 'setup';
+	let since = performance.now();
+	/** Ends the part that runs, and begins `next` if given. */
+	const endPart = (next?: keyof Parts) => {
+		parts[part].minutes = (performance.now() - since) / 60_000;
+		if (next) [part, since] = [next, performance.now()];
+	};
+	const sampler = setInterval(() => parts[part].loads.push(loadavg()[0]), 5_000);
 	// The processes serve the production build, so it must be current.
 	execFileSync(process.execPath, ['server/cli/ensure-build.ts'], { stdio: 'inherit' });
 	const storage = await serverStorage('postgres', 'cluster_bench');
 	const browser = await chromium.launch({ ...playwrightConfig.use?.launchOptions, headless: true });
-	const loads: LoadSamples = { joins: [], forwarding: [], failover: [] };
-	let part: keyof LoadSamples = 'joins';
-	const sampler = setInterval(() => loads[part].push(loadavg()[0]), 5_000);
 	try {
 		const seeded = await withApp(storage, async (app) => {
 			const network = await setUpNetwork(app);
@@ -64,19 +74,20 @@ export async function benchCluster(): Promise<string> {
 		try {
 			for (const index of [0, 1]) apps.push(await startApp(storage, index));
 			console.log('join → first remote video frame: guest on the owner, or on the other process');
+			endPart('joins');
 			joins = await benchClusterJoins(browser, apps, seeded.joins);
-			part = 'forwarding';
+			endPart('forwarding');
 			console.log('worker CPU per consumer: sockets on the owner, or on the other process');
 			forwarding = await benchClusterForwarding(apps, seeded.forwarding);
 		} finally {
 			for (const app of apps) await kill(app);
 		}
-		part = 'failover';
+		endPart('failover');
 		console.log('failover: the owner killed');
 		const failover = await benchFailover(browser, storage, seeded.failover);
+		endPart();
 		clearInterval(sampler);
-		const minutes = (performance.now() - started) / 60_000;
-		return section({ joins, forwarding, failover, loads, minutes, chromium: browser.version() });
+		return section({ joins, forwarding, failover, parts, chromium: browser.version() });
 	} finally {
 		clearInterval(sampler);
 		await browser.close();
@@ -88,8 +99,7 @@ type Results = {
 	joins: ClusterJoins;
 	forwarding: ClusterForwarding;
 	failover: FailoverRun[];
-	loads: LoadSamples;
-	minutes: number;
+	parts: Parts;
 	chromium: string;
 };
 
@@ -97,16 +107,29 @@ const range = (values: number[]) =>
 	values.length ? `${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)}` : '—';
 const verdict = (ratio: number, target: number) => `target ≤ ${target}× ${ratio <= target ? '✓' : '✗'}`;
 
-function section({ joins, forwarding, failover, loads, minutes, chromium }: Results): string {
+function section({ joins, forwarding, failover, parts, chromium }: Results): string {
+	const minutes = Object.values(parts).reduce((total, { minutes }) => total + minutes, 0);
+	const took = ({ minutes }: Parts[keyof Parts]) => minutes.toFixed(1);
+	const load = ({ loads }: Parts[keyof Parts]) => range(loads);
 	return [
-		`Reproduce: \`npm run bench -- --only cluster\` (${minutes.toFixed(1)} min this time). Two app processes (\`node server/index.ts\` each, as \`npm start\` runs it, with \`MEDIA_WORKERS=1\`) on ports ${APP_PORTS.join(' and ')} of one machine, on one fresh PostgreSQL database and the machine's Redis (\`REDIS_URL=${REDIS_URL}\`); headless Chromium ${chromium} with fake camera and microphone (the flags of playwright.config.ts); mediasoup ${mediasoupVersion}. The machine is shared with other people's work: its 1-minute load average, sampled every 5 s, was ${range(loads.joins)} during the joins, ${range(loads.forwarding)} during the forwarding and ${range(loads.failover)} during the failovers (the bench's own processes and pages included).`,
-		joinSection(joins),
+		`Reproduce: \`npm run bench -- --only cluster\` (${minutes.toFixed(1)} min this time: ${took(parts.setup)} setting up, ${took(parts.joins)} joining, ${took(parts.forwarding)} forwarding, ${took(parts.failover)} failing over). Two app processes (\`node server/index.ts\` each, as \`npm start\` runs it, with \`MEDIA_WORKERS=1\`) on ports ${APP_PORTS.join(' and ')} of one machine, on one fresh PostgreSQL database and the machine's Redis (\`REDIS_URL=${REDIS_URL}\`); headless Chromium ${chromium} with fake camera and microphone (the flags of playwright.config.ts); mediasoup ${mediasoupVersion}. The machine is shared with other people's work: its 1-minute load average, sampled every 5 s, was ${load(parts.setup)} setting up, ${load(parts.joins)} during the joins, ${load(parts.forwarding)} during the forwarding and ${load(parts.failover)} during the failovers (the bench's own processes and pages included).`,
+		joinSection(joins, forwardingCost(forwarding.roundTrips)),
 		forwardingSection(forwarding),
 		failoverSection(failover)
 	].join('\n\n');
 }
 
-function joinSection({ warmUp, joins }: ClusterJoins): string {
+/** What forwarding adds to a command's round trip: the median over the commands of the difference of their medians. */
+function forwardingCost(roundTrips: ClusterForwarding['roundTrips']): number {
+	const commands = Object.keys(roundTrips.one) as (keyof RoundTrips)[];
+	const p50 = (times: number[] | undefined) => percentile(times ?? [], 50);
+	return percentile(
+		commands.map((command) => p50(roundTrips.across[command]) - p50(roundTrips.one[command])),
+		50
+	);
+}
+
+function joinSection({ warmUp, joins }: ClusterJoins, perCommand: number): string {
 	const of = (way: Way, phase: (typeof JOIN_PHASES)[number][1], p: number) =>
 		percentile(
 			joins[way].map(phase).filter((v): v is number => v !== undefined),
@@ -125,6 +148,11 @@ function joinSection({ warmUp, joins }: ClusterJoins): string {
 	];
 	const frame = JOIN_PHASES.at(-1)![1];
 	const [p50, p95] = [ratio(frame, 50), ratio(frame, 95)];
+	// Each one-process join and the across join next to it ran back to back: their difference is free of the machine's drift.
+	const paired = percentile(
+		joins.one.map((one, i) => joins.across[i].frame - one.frame),
+		50
+	);
 	return [
 		'### Join → first remote video frame, the guest on another process',
 		`room-join.ts's timed join (Room media, above) against the cluster: the mediator's page joins through the first process, which so owns the room, and sends camera and microphone. A guest invited by link and PIN joins in a fresh browser context through **the owner** (_one process_) or through **the other process** (_across_: its socket's \`room:*\` commands go to the owner over Redis and the owner's facts come back that way; its WebRTC transports connect straight to the owner's mediasoup worker). ${CLUSTER_JOINS} joins each way, taking turns one–across, across–one, … so that the shared machine's drift hits both alike (${GUESTS} guests in turn, each leaving with the leave button before its next join); one join each way before them warms up (frame at ${ms(warmUp.one.frame)} and ${ms(warmUp.across.frame)} ms). The time runs from the click on 进入会议 to the first frame of the mediator's video painted. Here the mediator's page admits the guest (its 请进 button's click event, dispatched the moment the guest's page shows the lobby), so the admit is one more socket round trip than in the single-process benchmark above, the same both ways.`,
@@ -132,7 +160,7 @@ function joinSection({ warmUp, joins }: ClusterJoins): string {
 			['Time from the click until…', 'one p50 ms', 'one p95', 'across p50', 'across p95', '+ p50 ms', '× p50', '× p95'],
 			JOIN_PHASES.map(row)
 		),
-		`**First frame across processes: ${p50.toFixed(2)}× the one-process time at the median, ${p95.toFixed(2)}× at p95 (${verdict(Math.max(p50, p95), JOIN_TARGET)}).** Each phase's _+ p50_ is what the forwarding adds by then.`
+		`**First frame across processes: ${p50.toFixed(2)}× the one-process time at the median, ${p95.toFixed(2)}× at p95 (${verdict(Math.max(p50, p95), JOIN_TARGET)}).** Each phase's _+ p50_ is the difference by then; taken in pairs, each join on the owner with the join across next to it in time, the across join's first frame came ${paired < 0 ? `${ms(-paired)} ms sooner` : `${ms(paired)} ms later`} at the median. The forwarding itself adds about ${perCommand.toFixed(1)} ms to a command's round trip (the median of the commands' medians in the round trips of the next part), and a guest's page sends about a dozen room commands before its first frame (\`room:join\`, its transports made and connected, its microphone and camera produced, the mediator's two consumed and resumed), several at once: a difference of more than some tens of ms, either way, is not the forwarding but the shared machine over ${CLUSTER_JOINS} joins a way (or, across, a join's work in Node spread over two processes, so over both cores).`
 	].join('\n\n');
 }
 
@@ -195,26 +223,39 @@ function roundTripTable(roundTrips: Record<'one' | 'across', RoundTrips>): strin
 }
 
 function failoverSection(runs: FailoverRun[]): string {
-	const rows: [string, (run: FailoverRun) => number | undefined][] = [
-		['the applicant’s, whose socket was on the survivor', (run) => run.survivorPage],
-		['the respondent’s, whose socket was on the killed process', (run) => run.killedPage],
-		['**every page, from every other page**', (run) => run.everyone]
+	const phases: [string, (page: PageRecovery) => number | undefined][] = [
+		['its connection closed (the page left the room)', (page) => page.left],
+		['it was back in the joint space', (page) => page.back],
+		['**its first new frame of a remote camera**', (page) => page.frame]
 	];
-	const row = ([label, of]: (typeof rows)[number]) => {
+	type Row = [page: string, until: string, of: (run: FailoverRun) => number | undefined];
+	const pageRows = (page: string, of: (run: FailoverRun) => PageRecovery): Row[] =>
+		phases.map(([until, phase]) => [page, until, (run) => phase(of(run))]);
+	const rows: Row[] = [
+		...pageRows('the applicant’s, its socket on the survivor', (run) => run.survivorPage),
+		...pageRows('the respondent’s, its socket on the killed process', (run) => run.killedPage),
+		['every page', '**new frames from every other page**', (run) => run.everyone]
+	];
+	const row = ([page, until, of]: Row) => {
 		const times = runs.map(of).filter((t): t is number => t !== undefined);
 		return [
-			label,
+			page,
+			until,
 			`${times.length}/${runs.length}`,
 			times.length ? ms(percentile(times, 50)) : '—',
 			times.length ? ms(Math.max(...times)) : '—'
 		];
 	};
 	const findings = runs.flatMap((run, i) => run.findings.map((finding) => `- run ${i + 1}: ${finding}`));
+	const each = (run: FailoverRun) =>
+		[run.survivorPage.left, run.survivorPage.back, run.survivorPage.frame, run.killedPage.frame, run.everyone]
+			.map(ms)
+			.join(' / ');
 	return [
 		'### Failover: the owner killed',
-		`The two processes behind the tests' TCP load balancer (\`tests/support/load-balancer.ts\`, port ${BALANCER_PORT}, as nginx would stand), started with the balancer's address as \`ORIGIN\`. recovery-bench.ts's three pages (the mediator, who admits the applicant and the respondent with 请进; each page following every remote camera with \`requestVideoFrameCallback\`, where a frame of a new track, or the first after ${GAP_MS} ms without one, begins a stream again) go through the balancer: the mediator's and the respondent's connections to one process, which the mediator's join makes the owner, the applicant's to the other. With video flowing everywhere, the owner is killed (SIGKILL); the time runs from the kill. The mediator's and respondent's sockets die with it and their pages reconnect through the balancer to the survivor; the survivor closes the applicant's socket once the dead owner's lease (4 s) has run out, and that page reconnects too; the first join after the lease ran out takes the room over there, with everyone's places. ${runs.length} runs, a new mediation each, the processes taking turns to own and die (the killed one is started again before the next run). Times in ms after the kill; not recovered after ${RECOVERY_TIMEOUT_MS / 1000} s counts as not recovered.`,
-		table(['First new frame of a remote camera on the page of…', 'Recovered', 'p50 ms', 'max ms'], rows.map(row)),
-		`Each run (applicant / respondent / everyone): ${runs.map((run) => [run.survivorPage, run.killedPage, run.everyone].map(ms).join(' / ')).join('; ')}.`,
+		`The two processes behind the tests' TCP load balancer (\`tests/support/load-balancer.ts\`, port ${BALANCER_PORT}, as nginx would stand), started with the balancer's address as \`ORIGIN\`. recovery-bench.ts's three pages (the mediator, who admits the applicant and the respondent with 请进; each page following every remote camera with \`requestVideoFrameCallback\`, where a frame of a new track, or the first after ${GAP_MS} ms without one, begins a stream again) go through the balancer: the mediator's and the respondent's connections to one process, which the mediator's join makes the owner, the applicant's to the other. With video flowing everywhere, the owner is killed (SIGKILL); the time runs from the kill. The mediator's and respondent's sockets die with it and their pages reconnect through the balancer to the survivor, where their joins find the dead owner's lease still held (4 s from its last renewal) and are asked again; the survivor closes the applicant's socket once that lease has run out (it checks every second), and that page reconnects too; the first join after the lease ran out takes the room over, with everyone's places. ${runs.length} runs, a new mediation each, the processes taking turns to own and die (the killed one is started again before the next run). Times in ms after the kill; not recovered after ${RECOVERY_TIMEOUT_MS / 1000} s counts as not recovered.`,
+		table(['Page', 'Until', 'Recovered', 'p50 ms', 'max ms'], rows.map(row)),
+		`Each run (the applicant's page left / back / first frame; the respondent's first frame; everyone): ${runs.map(each).join('; ')}.`,
 		findings.length ? `Not recovered, or not as it should:\n\n${findings.join('\n')}` : 'Every run recovered.'
 	].join('\n\n');
 }

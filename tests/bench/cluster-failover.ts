@@ -16,11 +16,20 @@ import { framesAgain, seatThree, watchOf, type Person } from './recovery-bench.t
 import type { Seeded } from './room-join.ts';
 
 /** Times after the kill, in ms; undefined where it did not come within recovery-bench.ts's timeout. */
+export type PageRecovery = {
+	/** The page left the joint space: its connection closed. */
+	left: number | undefined;
+	/** It was back in the joint space. */
+	back: number | undefined;
+	/** It painted its first new frame of a remote camera. */
+	frame: number | undefined;
+};
+
 export type FailoverRun = {
-	/** The first new frame of a remote camera on the applicant's page, whose socket was on the survivor. */
-	survivorPage: number | undefined;
-	/** The same on the respondent's page, whose socket was on the killed process. */
-	killedPage: number | undefined;
+	/** The applicant's page, whose socket was on the survivor. */
+	survivorPage: PageRecovery;
+	/** The respondent's page, whose socket was on the killed process. */
+	killedPage: PageRecovery;
 	/** Every page decodes new frames from every other page. */
 	everyone: number | undefined;
 	findings: string[];
@@ -50,8 +59,8 @@ export async function benchFailover(
 			const everyone = await framesAgain(people, people, killedAt);
 			const pageOf = (name: Person['name']) => people.find((person) => person.name === name)!.page;
 			const run = {
-				survivorPage: await firstFrameAfter(pageOf('applicant'), killedAt),
-				killedPage: await firstFrameAfter(pageOf('respondent'), killedAt),
+				survivorPage: await recoveryOf(pageOf('applicant'), killedAt),
+				killedPage: await recoveryOf(pageOf('respondent'), killedAt),
 				everyone: everyone.at,
 				findings: everyone.findings
 			};
@@ -67,11 +76,18 @@ export async function benchFailover(
 	}
 }
 
-/** How long after `since` the page painted its first frame of any remote camera, if it did. */
-async function firstFrameAfter(page: Page, since: number): Promise<number | undefined> {
-	const { resumes } = await watchOf(page);
-	const after = Object.values(resumes)
+/** How the page went through the failover, from what it noted (recovery-bench.ts's watch). */
+async function recoveryOf(page: Page, since: number): Promise<PageRecovery> {
+	const { states, resumes } = await watchOf(page);
+	const after = states.filter((s) => s.at > since);
+	const left = after.find((s) => s.state !== 'joined/joint');
+	const back = left && after.find((s) => s.at > left.at && s.state === 'joined/joint');
+	const frames = Object.values(resumes)
 		.flat()
 		.filter((at) => at > since);
-	return after.length ? Math.min(...after) - since : undefined;
+	return {
+		left: left && left.at - since,
+		back: back && back.at - since,
+		frame: frames.length ? Math.min(...frames) - since : undefined
+	};
 }
