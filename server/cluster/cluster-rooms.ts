@@ -19,7 +19,7 @@ import type { RedisConnection } from './redis-connection.ts';
 import { RoomLeases } from './room-leases.ts';
 
 /** How often leases are renewed, the process beats, and owners and forwarders check on each other. */
-const TICK_MS = 1000;
+const TICK_MS = 500;
 /** A forwarded command not answered by then is answered INTERNAL: the page asks again, and finds the room's owner then. */
 const FORWARD_TIMEOUT_MS = 3000;
 
@@ -247,9 +247,9 @@ export class ClusterRooms implements RoomCommandRunner {
 	}
 
 	/**
-	 * Once a second: this process is alive; its rooms' leases are renewed (a room whose lease another
-	 * took meanwhile leaves here); its sockets in rooms that changed owner join again; and the sockets
-	 * of processes that died leave this process's rooms.
+	 * Twice a second: this process is alive; its rooms' leases are renewed (a room whose lease another
+	 * took meanwhile leaves here); its sockets in rooms that changed owner, or whose owner died, join
+	 * again; and the sockets of processes that died leave this process's rooms.
 	 */
 	async #tick(): Promise<void> {
 		if (this.#ticking) return;
@@ -264,9 +264,13 @@ export class ClusterRooms implements RoomCommandRunner {
 			}
 			const forwarded = [...this.#forwarded];
 			const owners = await this.#leases.owners(forwarded.map(([, { roomId }]) => roomId));
-			forwarded.forEach(([socket, { owner }], i) => owners[i] !== owner && this.#rejoin(socket));
-			const processes = [...new Set([...this.#remotes.values()].map(({ connection }) => connection.processId))];
-			const alive = await this.#directory.alive(processes);
+			const remotes = [...this.#remotes.values()].map(({ connection }) => connection.processId);
+			const alive = await this.#directory.alive([
+				...new Set([...remotes, ...forwarded.map(([, { owner }]) => owner)])
+			]);
+			forwarded.forEach(([socket, { owner }], i) => {
+				if (owners[i] !== owner || !alive.has(owner)) this.#rejoin(socket);
+			});
 			for (const [key, { connection }] of this.#remotes) if (!alive.has(connection.processId)) this.#dropRemote(key);
 		} catch (error) {
 			this.#deps.log.error({ err: error }, 'cluster upkeep failed');

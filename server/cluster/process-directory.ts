@@ -1,9 +1,16 @@
 import { hostname } from 'node:os';
 import type { RedisConnection } from './redis-connection.ts';
 
-/** How long a process counts as alive after its last beat: it beats every second. */
-const ALIVE_MS = 4000;
+/**
+ * How long a process counts as alive after its last beat. It beats every half second
+ * (ClusterRooms), so a process whose event loop stalls for 2 s keeps its rooms; one killed loses
+ * them within 2.5 s.
+ */
+const ALIVE_MS = 2500;
 const PREFIX = 'tiaojie:process:';
+
+/** The key that exists while the process is alive. */
+export const processKey = (processId: string) => PREFIX + processId;
 
 /** What a process tells the others of itself. */
 export type ProcessCard = { processId: string; host: string; pid: number; startedAt: string; rooms: number };
@@ -31,7 +38,7 @@ export class ProcessDirectory {
 			startedAt: this.#startedAt,
 			rooms
 		};
-		await this.#redis.set(PREFIX + this.processId, JSON.stringify(card), {
+		await this.#redis.set(processKey(this.processId), JSON.stringify(card), {
 			expiration: { type: 'PX', value: ALIVE_MS }
 		});
 	}
@@ -39,7 +46,7 @@ export class ProcessDirectory {
 	/** Which of these processes are alive. */
 	async alive(processIds: string[]): Promise<Set<string>> {
 		if (!processIds.length) return new Set();
-		const cards = await this.#redis.mGet(processIds.map((id) => PREFIX + id));
+		const cards = await this.#redis.mGet(processIds.map(processKey));
 		return new Set(processIds.filter((_, i) => cards[i] !== null));
 	}
 
@@ -47,7 +54,7 @@ export class ProcessDirectory {
 	async peers(): Promise<ProcessCard[]> {
 		const keys: string[] = [];
 		for await (const batch of this.#redis.scanIterator({ MATCH: `${PREFIX}*`, COUNT: 100 })) keys.push(...batch);
-		const others = keys.filter((key) => key !== PREFIX + this.processId);
+		const others = keys.filter((key) => key !== processKey(this.processId));
 		if (!others.length) return [];
 		const cards = await this.#redis.mGet(others);
 		return cards.flatMap((card) => (card ? [JSON.parse(card) as ProcessCard] : []));
@@ -55,6 +62,6 @@ export class ProcessDirectory {
 
 	/** This process leaves: the others stop counting it at once. */
 	async leave(): Promise<void> {
-		await this.#redis.del(PREFIX + this.processId);
+		await this.#redis.del(processKey(this.processId));
 	}
 }

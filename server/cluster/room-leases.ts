@@ -1,6 +1,11 @@
+import { processKey } from './process-directory.ts';
 import type { RedisConnection } from './redis-connection.ts';
 
-/** How long a lease lasts unless renewed: how long a room is without an owner after its owner died. */
+/**
+ * How long a lease lasts unless renewed. A dead owner's rooms are taken over sooner, as soon as
+ * its process stops counting as alive (ProcessDirectory); this is for a room its owner let go of
+ * without saying so.
+ */
 export const LEASE_MS = 4000;
 
 /**
@@ -16,6 +21,13 @@ end
 if owner == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return owner`;
 
+/** Takes the lease from a holder that is no longer alive (its process key expired), in one step with the check. */
+const TAKE_OVER = `
+if redis.call('GET', KEYS[1]) == ARGV[1] and redis.call('EXISTS', KEYS[2]) == 0 then
+	redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+end
+return redis.call('GET', KEYS[1])`;
+
 /** Gives the lease up only if the caller holds it. */
 const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -25,8 +37,8 @@ const keyOf = (roomId: string) => `tiaojie:room-owner:${roomId}`;
 
 /**
  * Which process owns each live room: a lease in Redis with an expiry, which the owner renews while
- * the room is open. Redis decides who got it first; a process that dies stops renewing, and the
- * lease passes to whoever claims the room after it expired.
+ * the room is open. Redis decides who got it first; a process that dies stops beating, and the
+ * lease passes to whoever claims the room after that.
  */
 export class RoomLeases {
 	readonly #redis: RedisConnection;
@@ -37,13 +49,21 @@ export class RoomLeases {
 		this.#processId = processId;
 	}
 
-	/** The room's owner now: this process if nobody held the lease (it takes it) or if it held it already (renewed). */
+	/**
+	 * The room's owner now: this process if nobody held the lease or its holder is dead (it takes
+	 * it), or if it held it already (renewed).
+	 */
 	async claim(roomId: string): Promise<string> {
-		const owner = await this.#redis.eval(CLAIM, {
-			keys: [keyOf(roomId)],
-			arguments: [this.#processId, String(LEASE_MS)]
+		const owner = String(
+			await this.#redis.eval(CLAIM, { keys: [keyOf(roomId)], arguments: [this.#processId, String(LEASE_MS)] })
+		);
+		if (owner === this.#processId) return owner;
+		const now = await this.#redis.eval(TAKE_OVER, {
+			keys: [keyOf(roomId), processKey(owner)],
+			arguments: [owner, this.#processId, String(LEASE_MS)]
 		});
-		return String(owner);
+		// Released between the two steps: whoever claims it next takes it.
+		return now === null ? this.claim(roomId) : String(now);
 	}
 
 	/** Each room's owner, or null where no lease is held. */

@@ -4,8 +4,9 @@
  * nginx, and every page goes through it: the mediator's and the respondent's connections to the
  * process that then owns the room (the mediator's join takes it), the applicant's to the other one.
  * The kill takes the mediator's and respondent's sockets with it: their pages reconnect through the
- * balancer to the survivor. The applicant's socket the survivor closes once the dead owner's lease
- * has run out; its page reconnects too. The first of them to join again takes the room over.
+ * balancer to the survivor. The applicant's socket the survivor closes once the dead owner has
+ * stopped beating; its page reconnects too. The first of them to join again after that takes the
+ * room over.
  * recovery-bench.ts's pages follow every remote camera.
  */
 import type { Browser, Page } from '@playwright/test';
