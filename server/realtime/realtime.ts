@@ -15,7 +15,7 @@ import { registerAccountHandlers } from './account-handlers.ts';
 import { authenticateHandshake, type HandshakeDeps } from './authenticate-handshake.ts';
 import { registerDraftHandlers } from './draft-handlers.ts';
 import { RoomConnections } from './room-connections.ts';
-import type { RealtimeServer } from './realtime-server.ts';
+import type { RealtimeServer, RoomState } from './realtime-server.ts';
 import { localRoomCommands, registerRoomHandlers, type RoomCommandRunner } from './room-handlers.ts';
 import { SocketDraftAudience } from './socket-draft-audience.ts';
 
@@ -85,6 +85,13 @@ export class Realtime {
 		);
 		this.#io.on('draft:awareness', (draftId, update) => this.#core.drafts.followAwareness(draftId, fromBase64(update)));
 		this.#io.on('room:end', (sessionId) => void this.#endRoomHere(sessionId));
+		this.#io.on('room:state', (sessionId, answer) => {
+			if (typeof answer !== 'function') return;
+			this.#core.rooms.find(sessionId).then(
+				(room) => answer(room?.dump() ?? null),
+				() => answer(null)
+			);
+		});
 		this.#cluster = await ClusterRooms.start(
 			{
 				log: this.#core.log,
@@ -111,6 +118,15 @@ export class Realtime {
 	/** In a cluster: this process, the rooms it owns and the other processes alive; null when alone. */
 	async clusterStatus(): Promise<Awaited<ReturnType<ClusterRooms['status']>> | null> {
 		return (await this.#cluster?.status()) ?? null;
+	}
+
+	/** The state of the session's room, from whichever process owns it; null when it is not open. */
+	async roomState(sessionId: string): Promise<RoomState | null> {
+		const here = await this.#core.rooms.find(sessionId);
+		if (here || !this.#cluster) return here?.dump() ?? null;
+		// Every other process answers, within the Redis adapter's request timeout.
+		const answers: (RoomState | null)[] = await this.#io.serverSideEmitWithAck('room:state', sessionId);
+		return answers.find((state) => state !== null) ?? null;
 	}
 
 	/** Tells the session's connections why, then drops them. */

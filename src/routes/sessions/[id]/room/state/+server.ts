@@ -7,7 +7,7 @@ import { AppError } from '$lib/shared/errors';
 import type { RequestHandler } from './$types';
 
 /**
- * The live state of a session's room as the media server holds it: who is in which space and
+ * The live state of a session's room as the media server holds it (in a cluster, the room's owner): who is in which space and
  * which producers each one consumes. For the room's hosts, to see why someone cannot
  * hear or see another.
  */
@@ -16,8 +16,8 @@ export const GET: RequestHandler = async ({ locals, cookies, params }) => {
 		try {
 			const { participant, session } = await participantOf(locals.app.db, params.id, identity);
 			if (!hostsRoom(participant.role, session.kind)) break;
-			const room = await locals.app.rooms.find(session.id);
-			return json(room?.dump() ?? null, { headers: { 'cache-control': 'no-store' } });
+			const state = await locals.app.realtime.roomState(session.id);
+			return json(state, { headers: { 'cache-control': 'no-store' } });
 		} catch (e) {
 			if (!(e instanceof AppError)) throw e;
 		}
