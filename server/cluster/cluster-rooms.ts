@@ -265,9 +265,7 @@ export class ClusterRooms implements RoomCommandRunner {
 			const forwarded = [...this.#forwarded];
 			const owners = await this.#leases.owners(forwarded.map(([, { roomId }]) => roomId));
 			const remotes = [...this.#remotes.values()].map(({ connection }) => connection.processId);
-			const alive = await this.#directory.alive([
-				...new Set([...remotes, ...forwarded.map(([, { owner }]) => owner)])
-			]);
+			const alive = await this.#directory.alive([...new Set([...remotes, ...forwarded.map(([, { owner }]) => owner)])]);
 			forwarded.forEach(([socket, { owner }], i) => {
 				if (owners[i] !== owner || !alive.has(owner)) this.#rejoin(socket);
 			});

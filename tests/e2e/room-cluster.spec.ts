@@ -127,7 +127,9 @@ test('a mediation spread over three processes: media both ways, a private caucus
 			await expect(tile(respondent, APPLICANT)).toHaveCount(0);
 			const before = await inboundBytes(respondent);
 			await respondent.waitForTimeout(2000);
-			const since = Object.entries(await inboundBytes(respondent)).filter(([ssrc, bytes]) => bytes > (before[ssrc] ?? 0));
+			const since = Object.entries(await inboundBytes(respondent)).filter(
+				([ssrc, bytes]) => bytes > (before[ssrc] ?? 0)
+			);
 			expect(since).toEqual([]);
 			// The room's state, asked of whichever process the request reaches, is the owner's.
 			const state = (await (await page.request.get(`/sessions/${sessionId}/room/state`)).json()) as RoomDump;
