@@ -1,5 +1,5 @@
 import { ROLE_HOME, ROLES } from '../../src/lib/shared/roles.ts';
-import { expect, HOME_HEADING, logIn, submitLogIn, test, zh } from '../support/e2e-test.ts';
+import { expect, holdScripts, HOME_HEADING, logIn, submitLogIn, test, zh } from '../support/e2e-test.ts';
 
 for (const role of ROLES) {
 	test(`the demo ${role} logs in and lands on ${ROLE_HOME[role]}`, async ({ page, loginAs }) => {
@@ -77,12 +77,7 @@ test('a user cannot open another role’s pages', async ({ page, loginAs }) => {
 
 test('what someone types before the page’s scripts have loaded is kept when they load', async ({ page, demo }) => {
 	const [known] = demo.logins;
-	let releaseScripts = () => {};
-	const scriptsHeld = new Promise<void>((resolve) => (releaseScripts = resolve));
-	await page.route('**/_app/immutable/**/*.js', async (route) => {
-		await scriptsHeld;
-		await route.continue();
-	});
+	const releaseScripts = await holdScripts(page);
 	await page.goto('/login', { waitUntil: 'domcontentloaded' });
 	await page.locator('input[name="username"]').fill(known.username);
 	await page.locator('input[name="password"]').fill(demo.password);

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from '@playwright/test';
-import { expect, field, logIn, test, zh } from '../support/e2e-test.ts';
+import { expect, field, holdScripts, logIn, test, zh } from '../support/e2e-test.ts';
 
 /**
  * A villager's cheap phone, 360 px wide: every page a party meets, walked in order with a case of
@@ -254,4 +254,20 @@ test('a larger-text setting in the header applies to every page and stays on the
 		'false'
 	);
 	expect(await rootSize()).toBe('16px');
+});
+
+test('on a slow connection, a section opened and begun before the page’s scripts load stays open, with what was typed', async ({
+	page
+}) => {
+	await page.setViewportSize(PHONE);
+	const releaseScripts = await holdScripts(page);
+	await page.goto('/apply', { waitUntil: 'domcontentloaded' });
+	const more = page.locator('details.more').first();
+	await more.locator('summary').click();
+	await field(more, 'party_id_number').fill('110101199003071234');
+
+	releaseScripts();
+	await page.waitForLoadState('networkidle');
+	await expect(more).toHaveAttribute('open', '');
+	await expect(field(more, 'party_id_number')).toHaveValue('110101199003071234');
 });
