@@ -30,7 +30,9 @@ const env = {
 	TENCENT_SMS_APP_ID: '1400000002',
 	SMS_TEMPLATES: 'test=T-1',
 	NOTIFY_CONCURRENCY: String(CONCURRENCY),
-	NOTIFY_JOB_TIMEOUT_SECONDS: '5'
+	NOTIFY_JOB_TIMEOUT_SECONDS: '5',
+	// A job cut off by the kill comes back as a retry once it expired: after a second, not a minute.
+	NOTIFY_RETRY_SECONDS: '1'
 };
 
 afterAll(async () => {
