@@ -87,10 +87,7 @@ export class Realtime {
 		this.#io.on('room:end', (sessionId) => void this.#endRoomHere(sessionId));
 		this.#io.on('room:state', (sessionId, answer) => {
 			if (typeof answer !== 'function') return;
-			this.#core.rooms.find(sessionId).then(
-				(room) => answer(room?.dump() ?? null),
-				() => answer(null)
-			);
+			this.#roomStateHere(sessionId).then(answer, () => answer(null));
 		});
 		this.#cluster = await ClusterRooms.start(
 			{
@@ -122,11 +119,15 @@ export class Realtime {
 
 	/** The state of the session's room, from whichever process owns it; null when it is not open. */
 	async roomState(sessionId: string): Promise<RoomState | null> {
-		const here = await this.#core.rooms.find(sessionId);
-		if (here || !this.#cluster) return here?.dump() ?? null;
+		const here = await this.#roomStateHere(sessionId);
+		if (here || !this.#cluster) return here;
 		// Every other process answers, within the Redis adapter's request timeout.
 		const answers: (RoomState | null)[] = await this.#io.serverSideEmitWithAck('room:state', sessionId);
 		return answers.find((state) => state !== null) ?? null;
+	}
+
+	async #roomStateHere(sessionId: string): Promise<RoomState | null> {
+		return (await this.#core.rooms.find(sessionId))?.dump() ?? null;
 	}
 
 	/** Tells the session's connections why, then drops them. */

@@ -76,6 +76,36 @@ export async function expectAllReceiving(people: [Page, string][]): Promise<void
 	);
 }
 
+/**
+ * `outsider` (a page and whose it is), left in the joint space while `members` (names) hold a
+ * caucus, is shown no one else and receives nothing while the caucus talks on (`meanwhile`); the
+ * room's state, asked from the host's `host` page, holds no consumer of theirs on a caucus producer.
+ */
+export async function expectLeftOut(
+	host: Page,
+	sessionId: string,
+	[outsider, outsiderName]: [Page, string],
+	members: string[],
+	meanwhile: () => Promise<void>
+): Promise<void> {
+	await expect(outsider.locator('figure.tile')).toHaveCount(1);
+	for (const name of members) await expect(tile(outsider, name)).toHaveCount(0);
+	await outsider.waitForTimeout(1000);
+	const heardBefore = await inboundBytes(outsider);
+	await meanwhile();
+	await outsider.waitForTimeout(2000);
+	const heardSince = Object.entries(await inboundBytes(outsider)).filter(
+		([ssrc, bytes]) => bytes > (heardBefore[ssrc] ?? 0)
+	);
+	expect(heardSince).toEqual([]);
+	const dump = (await (await host.request.get(`/sessions/${sessionId}/room/state`)).json()) as RoomDump;
+	const byName = (name: string) => dump.peers.find((p) => p.displayName === name)!;
+	const caucusProducers = members.flatMap((name) => byName(name).producers.map((p) => p.id));
+	expect(caucusProducers.length).toBeGreaterThanOrEqual(2 * members.length);
+	expect(byName(outsiderName).space).toBe('joint');
+	expect(byName(outsiderName).consumers.filter((c) => caucusProducers.includes(c.producerId))).toEqual([]);
+}
+
 /** The host on `page` admits `parties` (a page and whose it is) from the lobby into the joint space. */
 export async function admitFromLobby(page: Page, parties: [Page, string][]): Promise<void> {
 	const lobby = page.locator('.people ul.lobby');

@@ -7,9 +7,9 @@ import { AppError } from '$lib/shared/errors';
 import type { RequestHandler } from './$types';
 
 /**
- * The live state of a session's room as the media server holds it (in a cluster, the room's owner): who is in which space and
- * which producers each one consumes. For the room's hosts, to see why someone cannot
- * hear or see another.
+ * The live state of a session's room as the media server holds it (in a cluster, the room's
+ * owner's): who is in which space and which producers each one consumes. For the room's hosts, to
+ * see why someone cannot hear or see another.
  */
 export const GET: RequestHandler = async ({ locals, cookies, params }) => {
 	for (const identity of roomIdentities(locals.actor, cookies)) {
